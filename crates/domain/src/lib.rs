@@ -1,0 +1,12 @@
+//! Cairn's ITSM rules, free of IO: no database, no network, no clock reads.
+//! Time is passed in as epoch milliseconds; storage and HTTP live in other crates.
+
+pub mod access;
+pub mod error;
+pub mod ids;
+pub mod journal;
+pub mod priority;
+pub mod status;
+pub mod ticket;
+
+pub use error::DomainError;

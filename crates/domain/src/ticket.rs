@@ -1,0 +1,266 @@
+//! The ticket core shared by every record type, and how a change to it is decided.
+
+use crate::ids::{GroupId, TenantId, TicketId, UserId};
+use crate::priority::{Level, Priority, PriorityMatrix};
+use crate::status::Status;
+use crate::DomainError;
+
+/// Record types on the ticket core; each has its own number prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketKind {
+    Incident,
+}
+
+impl TicketKind {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            TicketKind::Incident => "INC",
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketKind::Incident => "incident",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        match s {
+            "incident" => Ok(TicketKind::Incident),
+            other => Err(DomainError::invalid("kind", format!("unknown ticket kind '{other}'"))),
+        }
+    }
+    pub fn number(self, seq: i64) -> String {
+        format!("{}{seq:07}", self.prefix())
+    }
+}
+
+/// A human ticket number such as `INC0000042`, checked for shape only.
+pub fn parse_number(s: &str) -> Option<String> {
+    let s = s.trim().to_ascii_uppercase();
+    let (prefix, digits) = s.split_at_checked(3)?;
+    let known = prefix == TicketKind::Incident.prefix();
+    (known && !digits.is_empty() && digits.len() <= 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+}
+
+pub const TITLE_MAX: usize = 200;
+pub const TEXT_MAX: usize = 100_000;
+
+pub fn parse_title(raw: &str) -> Result<String, DomainError> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(DomainError::invalid("title", "must not be empty"));
+    }
+    if t.chars().count() > TITLE_MAX {
+        return Err(DomainError::invalid("title", format!("must be at most {TITLE_MAX} characters")));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(DomainError::invalid("title", "must not contain control characters"));
+    }
+    Ok(t.to_string())
+}
+
+pub fn parse_text(field: &'static str, raw: &str, required: bool) -> Result<String, DomainError> {
+    if required && raw.trim().is_empty() {
+        return Err(DomainError::invalid(field, "must not be empty"));
+    }
+    if raw.chars().count() > TEXT_MAX {
+        return Err(DomainError::invalid(field, format!("must be at most {TEXT_MAX} characters")));
+    }
+    Ok(raw.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub tenant_id: TenantId,
+    pub kind: TicketKind,
+    pub number: String,
+    pub title: String,
+    pub description: String,
+    pub status: Status,
+    pub impact: Level,
+    pub urgency: Level,
+    pub priority: Priority,
+    pub category: Option<String>,
+    pub requester_id: UserId,
+    pub assignee_id: Option<UserId>,
+    pub group_id: Option<GroupId>,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+impl Ticket {
+    pub fn etag(&self) -> String {
+        format!("\"{}-{}\"", self.id, self.version)
+    }
+}
+
+/// A change asked for. `None` leaves a field alone; `Some(None)` clears an optional one.
+/// References (assignee, group, category) arrive already resolved and checked by the app.
+#[derive(Debug, Clone, Default)]
+pub struct TicketPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<Status>,
+    pub impact: Option<Level>,
+    pub urgency: Option<Level>,
+    pub category: Option<Option<String>>,
+    pub assignee: Option<Option<(UserId, String)>>,
+    pub group: Option<Option<(GroupId, String)>>,
+}
+
+/// One field that changed, with human-readable values for the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Display names of the ticket's current references, for journal "old" values.
+#[derive(Debug, Clone, Default)]
+pub struct CurrentNames {
+    pub assignee: Option<String>,
+    pub group: Option<String>,
+}
+
+impl Ticket {
+    /// Applies a patch: validates it, runs the state machine, recomputes priority,
+    /// stamps times, and returns what changed (empty when nothing did).
+    pub fn apply(
+        &mut self,
+        patch: TicketPatch,
+        names: &CurrentNames,
+        matrix: &PriorityMatrix,
+        now: i64,
+    ) -> Result<Vec<FieldChange>, DomainError> {
+        let mut changes = Vec::new();
+        let mut note = |field, old: Option<String>, new: Option<String>| {
+            if old != new {
+                changes.push(FieldChange { field, old, new });
+            }
+        };
+        if let Some(t) = patch.title {
+            let t = parse_title(&t)?;
+            note("title", Some(self.title.clone()), Some(t.clone()));
+            self.title = t;
+        }
+        if let Some(d) = patch.description {
+            let d = parse_text("description", &d, false)?;
+            note("description", Some(self.description.clone()), Some(d.clone()));
+            self.description = d;
+        }
+        if let Some(to) = patch.status.filter(|s| *s != self.status) {
+            let from = self.status;
+            self.status = from.transition(to)?;
+            note("status", Some(from.as_str().into()), Some(to.as_str().into()));
+            match to {
+                Status::Resolved => self.resolved_at = Some(now),
+                Status::Closed | Status::Cancelled => self.closed_at = Some(now),
+                _ if from == Status::Resolved => self.resolved_at = None,
+                _ => {}
+            }
+        }
+        if let Some(c) = patch.category {
+            note("category", self.category.clone(), c.clone());
+            self.category = c;
+        }
+        if let Some(a) = patch.assignee {
+            note("assignee", names.assignee.clone(), a.as_ref().map(|(_, n)| n.clone()));
+            self.assignee_id = a.map(|(id, _)| id);
+        }
+        if let Some(g) = patch.group {
+            note("group", names.group.clone(), g.as_ref().map(|(_, n)| n.clone()));
+            self.group_id = g.map(|(id, _)| id);
+        }
+        if let Some(i) = patch.impact {
+            note("impact", Some(self.impact.get().to_string()), Some(i.get().to_string()));
+            self.impact = i;
+        }
+        if let Some(u) = patch.urgency {
+            note("urgency", Some(self.urgency.get().to_string()), Some(u.get().to_string()));
+            self.urgency = u;
+        }
+        let priority = matrix.priority(self.impact, self.urgency);
+        note("priority", Some(self.priority.get().to_string()), Some(priority.get().to_string()));
+        self.priority = priority;
+        if !changes.is_empty() {
+            self.updated_at = now;
+        }
+        Ok(changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket() -> Ticket {
+        Ticket {
+            id: TicketId(1),
+            tenant_id: TenantId(1),
+            kind: TicketKind::Incident,
+            number: "INC0000001".into(),
+            title: "Printer jam".into(),
+            description: String::new(),
+            status: Status::New,
+            impact: Level::LOW,
+            urgency: Level::LOW,
+            priority: Priority::parse(5).unwrap(),
+            category: None,
+            requester_id: UserId(1),
+            assignee_id: None,
+            group_id: None,
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+            resolved_at: None,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn raising_impact_recomputes_priority() {
+        let mut t = ticket();
+        let patch = TicketPatch { impact: Some(Level::HIGH), ..Default::default() };
+        let changes = t.apply(patch, &CurrentNames::default(), &PriorityMatrix::default(), 10).unwrap();
+        assert_eq!(t.priority.get(), 3);
+        assert_eq!(changes.iter().map(|c| c.field).collect::<Vec<_>>(), ["impact", "priority"]);
+        assert_eq!(t.updated_at, 10);
+    }
+
+    #[test]
+    fn invalid_transition_changes_nothing_reported() {
+        let mut t = ticket();
+        t.status = Status::Closed;
+        let patch = TicketPatch { status: Some(Status::InProgress), ..Default::default() };
+        assert!(matches!(
+            t.apply(patch, &CurrentNames::default(), &PriorityMatrix::default(), 1),
+            Err(DomainError::InvalidTransition { .. })
+        ));
+    }
+
+    #[test]
+    fn resolve_then_reopen_clears_resolved_at() {
+        let mut t = ticket();
+        let m = PriorityMatrix::default();
+        let n = CurrentNames::default();
+        t.apply(TicketPatch { status: Some(Status::Resolved), ..Default::default() }, &n, &m, 5).unwrap();
+        assert_eq!(t.resolved_at, Some(5));
+        t.apply(TicketPatch { status: Some(Status::InProgress), ..Default::default() }, &n, &m, 6).unwrap();
+        assert_eq!(t.resolved_at, None);
+    }
+
+    #[test]
+    fn numbers_have_shape() {
+        assert_eq!(TicketKind::Incident.number(42), "INC0000042");
+        assert_eq!(parse_number("inc0000042").as_deref(), Some("INC0000042"));
+        assert_eq!(parse_number("XYZ1"), None);
+        assert_eq!(parse_number("INC"), None);
+        assert!(parse_title("  ").is_err());
+        assert!(parse_title(&"x".repeat(201)).is_err());
+    }
+}
