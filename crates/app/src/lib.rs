@@ -1,1 +1,77 @@
+//! Cairn's use cases. Each one: load → authorise the actor → let the domain decide →
+//! write the change, its journal events and its follow-up jobs in ONE transaction
+//! (`Db::write`). Nothing here knows about HTTP or SQL.
 
+pub mod admin;
+pub mod audit;
+pub mod auth;
+mod clock;
+pub mod demo;
+mod error;
+pub mod tickets;
+pub mod worker;
+
+use std::sync::Arc;
+
+pub use cairn_domain as domain;
+pub use cairn_store::{Backend, Db};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::AppError;
+
+use cairn_domain::ids::TenantId;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The tenant every instance has; more are added with `cairn admin create-tenant`.
+pub const DEFAULT_TENANT: &str = "default";
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    clock: Arc<dyn Clock>,
+    throttle: Arc<auth::Throttle>,
+    session_ttl_ms: i64,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> App {
+        App { db, clock, throttle: Arc::new(auth::Throttle::default()), session_ttl_ms: 12 * 3_600_000 }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Creates the default tenant on a fresh database.
+    pub async fn bootstrap(&self) -> Result<TenantId> {
+        let now = self.now();
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    if let Some(t) = cairn_store::tenants::by_slug(c, DEFAULT_TENANT).await? {
+                        return Ok(t.id);
+                    }
+                    let id = cairn_store::tenants::insert(c, DEFAULT_TENANT, "Default", now).await?;
+                    cairn_store::journal::append(c, id, None, now, &[cairn_store::journal::Entry::action("tenant", id.0, "created")])
+                        .await?;
+                    Ok::<_, AppError>(id)
+                })
+            })
+            .await
+    }
+
+    pub async fn tenant_by_slug(&self, slug: &str) -> Result<cairn_store::tenants::Tenant> {
+        let mut c = self.db.read().await?;
+        cairn_store::tenants::by_slug(&mut c, slug).await?.ok_or_else(|| AppError::NotFound(format!("tenant '{slug}'")))
+    }
+
+    /// Whether anyone can sign in yet (first-run hint).
+    pub async fn has_users(&self) -> Result<bool> {
+        let mut c = self.db.read().await?;
+        Ok(cairn_store::directory::count_users(&mut c).await? > 0)
+    }
+}

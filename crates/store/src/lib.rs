@@ -1,1 +1,30 @@
+//! Persistence for SQLite and PostgreSQL behind use-case-shaped functions.
+//!
+//! One query layer (`sqlx::Any`) serves both databases: SQL that is the same on both is
+//! written once, and only what really differs (full-text search, job claiming) lives in
+//! [`dialect`]. Ticket queries take a [`cairn_domain::access::Scope`], so the tenant and
+//! requester restrictions are part of every query by construction.
 
+pub mod auth;
+mod db;
+pub mod dialect;
+mod error;
+pub mod jobs;
+pub mod journal;
+mod migrate;
+pub mod notifications;
+mod row;
+pub mod tenants;
+pub mod tickets;
+pub mod directory;
+mod writer;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+
+/// The connection a use case runs its statements on, inside its transaction.
+pub type Conn = sqlx::AnyConnection;
+
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

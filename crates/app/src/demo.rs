@@ -1,0 +1,219 @@
+//! A living demo tenant: people, groups, organisations, categories and a few hundred
+//! incidents in every status with replies, notes and history, laid out over the last
+//! six weeks. Loaded through the same use cases as real work, so journal and search
+//! are real too.
+
+use std::sync::Arc;
+
+use cairn_domain::access::Actor;
+
+use crate::admin::{Admin, CreateUser};
+use crate::tickets::{NewTicket, TicketChange};
+use crate::{App, ManualClock, Result};
+
+pub const DEMO_PASSWORD: &str = "cairn-demo";
+
+const ORGS: [&str; 5] = ["Finance", "Marketing", "Engineering", "People & Culture", "Facilities"];
+const GROUPS: [(&str, &[&str]); 5] = [
+    ("Service Desk", &["alice", "bob", "carla"]),
+    ("Network", &["dmitri", "erin"]),
+    ("Applications", &["farid", "grace"]),
+    ("AV Support", &["hiro", "ines"]),
+    ("Desktop Support", &["bob", "jonas"]),
+];
+const AGENTS: [(&str, &str); 10] = [
+    ("alice", "Alice Moreau"),
+    ("bob", "Bob Okafor"),
+    ("carla", "Carla Jensen"),
+    ("dmitri", "Dmitri Volkov"),
+    ("erin", "Erin Walsh"),
+    ("farid", "Farid Haddad"),
+    ("grace", "Grace Lin"),
+    ("hiro", "Hiro Tanaka"),
+    ("ines", "Inês Costa"),
+    ("jonas", "Jonas Berg"),
+];
+const REQUESTERS: [(&str, &str, &str); 9] = [
+    ("kim", "Kim Novak", "Finance"),
+    ("liam", "Liam Byrne", "Finance"),
+    ("maya", "Maya Patel", "Marketing"),
+    ("noah", "Noah Schmidt", "Marketing"),
+    ("olga", "Olga Ivanova", "Engineering"),
+    ("pedro", "Pedro Alves", "Engineering"),
+    ("quinn", "Quinn Taylor", "People & Culture"),
+    ("rosa", "Rosa Martín", "Facilities"),
+    ("sam", "Sam Wright", "Engineering"),
+];
+const CATEGORIES: [&str; 8] =
+    ["Network/VPN", "Network/Wi-Fi", "Hardware/Laptop", "Hardware/Printer", "Software/Email", "Software/ERP", "AV/Meeting room", "Access/Account"];
+
+/// (title, category, group, description)
+const PROBLEMS: [(&str, &str, &str, &str); 16] = [
+    ("VPN disconnects every few minutes", "Network/VPN", "Network", "The VPN client drops the connection roughly every five minutes since this morning."),
+    ("Cannot connect to VPN from home", "Network/VPN", "Network", "Authentication fails with 'gateway unreachable' when working from home."),
+    ("Wi-Fi very slow on 3rd floor", "Network/Wi-Fi", "Network", "Pages take ages to load on the third floor; the other floors seem fine."),
+    ("Laptop will not boot after update", "Hardware/Laptop", "Desktop Support", "Stuck on the vendor logo after last night's update."),
+    ("Laptop battery drains in an hour", "Hardware/Laptop", "Desktop Support", "Battery goes from full to empty in about an hour of light use."),
+    ("Printer on 2nd floor jams constantly", "Hardware/Printer", "Desktop Support", "Every other print job jams in tray 2."),
+    ("Outlook keeps asking for password", "Software/Email", "Applications", "A password prompt appears every few minutes, even after entering it."),
+    ("Shared mailbox missing from Outlook", "Software/Email", "Applications", "The finance shared mailbox disappeared from my folder list."),
+    ("ERP invoice export fails", "Software/ERP", "Applications", "Exporting invoices to CSV ends with 'internal error 500'."),
+    ("ERP very slow at month end", "Software/ERP", "Applications", "Posting a journal takes over a minute."),
+    ("Boardroom display shows no signal", "AV/Meeting room", "AV Support", "The boardroom screen says 'no signal' when connecting a laptop over HDMI."),
+    ("No audio in room Atlas video calls", "AV/Meeting room", "AV Support", "Remote participants cannot hear us in Atlas; the ceiling microphones seem dead."),
+    ("Room panel booking out of sync", "AV/Meeting room", "AV Support", "The panel outside Orion shows the room free while the calendar says booked."),
+    ("Account locked after password change", "Access/Account", "Service Desk", "Changed my password this morning and now my account is locked."),
+    ("New starter needs access to shared drive", "Access/Account", "Service Desk", "Please give our new colleague access to the team's shared drive."),
+    ("MFA prompt not arriving on phone", "Access/Account", "Service Desk", "The sign-in approval notification never shows up on my phone."),
+];
+const REPLIES: [&str; 5] = [
+    "Thanks for reporting this. Could you tell us when it started and whether colleagues see the same?",
+    "We have applied a fix. Could you try again and let us know?",
+    "It started yesterday after lunch; my colleague next to me has the same problem.",
+    "Still happening this morning, unfortunately.",
+    "Works now, thank you!",
+];
+const NOTES: [&str; 4] = [
+    "Checked the logs: matches the known issue with the gateway certificate.",
+    "Escalating to second line, needs a config change.",
+    "Replaced the cable; monitoring for recurrence.",
+    "Vendor case opened, waiting for their answer.",
+];
+
+/// A small deterministic generator, so every demo looks the same.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+fn actor(tenant: cairn_domain::ids::TenantId, u: &cairn_store::directory::User) -> Actor {
+    Actor { tenant_id: tenant, user_id: u.id, username: u.username.clone(), role: u.role }
+}
+
+impl App {
+    /// Loads the demo into the default tenant unless it already has tickets.
+    /// Returns false when there was something there already.
+    pub async fn load_demo(&self, incidents: usize) -> Result<bool> {
+        let tenant = self.tenant_by_slug(crate::DEFAULT_TENANT).await?;
+        {
+            let mut c = self.db.read().await?;
+            if cairn_store::tickets::count(&mut c, &cairn_domain::access::Scope::system(tenant.id)).await? > 0 {
+                return Ok(false);
+            }
+        }
+        let start = self.now() - 42 * 86_400_000;
+        let clock = Arc::new(ManualClock::new(start));
+        let app = App::new(self.db.clone(), clock.clone());
+        let op = Admin::Operator(tenant.id);
+        let user = |username: &str, name: &str, role: &str, org: Option<&str>| CreateUser {
+            username: username.into(),
+            display_name: Some(name.into()),
+            email: Some(format!("{username}@example.com")),
+            role: role.into(),
+            password: Some(DEMO_PASSWORD.into()),
+            organisation: org.map(Into::into),
+        };
+        for o in ORGS {
+            app.create_organisation(&op, o).await?;
+        }
+        for c in CATEGORIES {
+            app.create_category(&op, c).await?;
+        }
+        app.create_user(&op, user("admin", "Ada Admin", "admin", None)).await?;
+        let mut agents = Vec::new();
+        for (u, n) in AGENTS {
+            agents.push(app.create_user(&op, user(u, n, "agent", None)).await?);
+        }
+        let mut requesters = Vec::new();
+        for (u, n, o) in REQUESTERS {
+            requesters.push(app.create_user(&op, user(u, n, "requester", Some(o))).await?);
+        }
+        for (g, members) in GROUPS {
+            app.create_group(&op, g).await?;
+            for m in members {
+                app.add_group_member(&op, g, m).await?;
+            }
+        }
+        let mut rng = Rng(0x5eed_ca1e_u64);
+        let step = (42 * 86_400_000) / incidents.max(1) as i64;
+        for i in 0..incidents {
+            clock.set(start + step * i as i64 + rng.below(3_600_000) as i64);
+            let (title, category, group, description) = *rng.pick(&PROBLEMS);
+            let requester = rng.pick(&requesters).clone();
+            let req_actor = actor(tenant.id, &requester);
+            let created = app
+                .create_ticket(
+                    &req_actor,
+                    NewTicket {
+                        title: title.into(),
+                        description: description.into(),
+                        impact: Some(1 + rng.below(3) as i64),
+                        urgency: Some(1 + rng.below(3) as i64),
+                        ..Default::default()
+                    },
+                    None,
+                )
+                .await?;
+            let number = created.view.ticket.number.clone();
+            // Older tickets have progressed further; the newest are still untouched.
+            let age = incidents - i;
+            let stage = if age < 15 { rng.below(2) } else { 1 + rng.below(5) };
+            if stage == 0 {
+                continue;
+            }
+            let members = GROUPS.iter().find(|(g, _)| *g == group).map(|(_, m)| *m).unwrap_or(&[]);
+            let triage = actor(tenant.id, &agents[rng.below(3)]);
+            let assignee = rng.pick(members).to_string();
+            clock.advance(600_000 + rng.below(3_600_000) as i64);
+            let mut version = created.view.ticket.version;
+            let change = TicketChange {
+                category: Some(Some(category.into())),
+                group: Some(Some(group.into())),
+                assignee: Some(Some(assignee.clone())),
+                status: Some("in_progress".into()),
+                ..Default::default()
+            };
+            version = app.update_ticket(&triage, &number, version, change).await?.ticket.version;
+            let worker = agents.iter().find(|a| a.username == assignee).map(|u| actor(tenant.id, u)).unwrap_or(triage);
+            clock.advance(rng.below(7_200_000) as i64);
+            app.add_comment(&worker, &number, REPLIES[0], false).await?;
+            if stage >= 2 {
+                clock.advance(rng.below(14_400_000) as i64);
+                app.add_comment(&req_actor, &number, REPLIES[2 + rng.below(2)], false).await?;
+                app.add_comment(&worker, &number, NOTES[rng.below(NOTES.len())], true).await?;
+            }
+            let status = match stage {
+                1 | 2 => None,
+                3 => Some("on_hold"),
+                4 => Some("resolved"),
+                _ => Some(if rng.below(6) == 0 { "cancelled" } else { "closed" }),
+            };
+            if let Some(s) = status {
+                clock.advance(rng.below(28_800_000) as i64);
+                if s == "resolved" || s == "closed" {
+                    app.add_comment(&worker, &number, REPLIES[1], false).await?;
+                    let resolved = TicketChange { status: Some("resolved".into()), ..Default::default() };
+                    version = app.update_ticket(&worker, &number, version, resolved).await?.ticket.version;
+                }
+                if s != "resolved" {
+                    clock.advance(rng.below(86_400_000 * 3) as i64);
+                    app.update_ticket(&worker, &number, version, TicketChange { status: Some(s.into()), ..Default::default() }).await?;
+                }
+            }
+        }
+        app.drain_jobs("demo").await?;
+        Ok(true)
+    }
+}

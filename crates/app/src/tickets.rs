@@ -1,0 +1,477 @@
+//! Ticket use cases: raise, read, change, comment, link, list, history.
+
+use cairn_domain::access::{Actor, Permission, Scope};
+use cairn_domain::ids::{GroupId, TenantId, TicketId, UserId};
+use cairn_domain::priority::Level;
+use cairn_domain::status::Status;
+use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketKind, TicketPatch};
+use cairn_store::journal::{Entry, Recorded};
+use cairn_store::tickets::{self as store, AssigneeFilter, Comment, Cursor, Link, Page, Sort, TicketQuery};
+use cairn_store::{Conn, directory, jobs, journal, tenants};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::worker::Notify;
+use crate::{App, AppError, Result};
+
+/// What a caller asks for when raising a ticket; references are by name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NewTicket {
+    pub title: String,
+    pub description: String,
+    pub requester: Option<String>,
+    pub assignee: Option<String>,
+    pub group: Option<String>,
+    pub category: Option<String>,
+    pub impact: Option<i64>,
+    pub urgency: Option<i64>,
+}
+
+/// A change; `Some(None)` clears an optional reference.
+#[derive(Debug, Clone, Default)]
+pub struct TicketChange {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<String>,
+    pub impact: Option<i64>,
+    pub urgency: Option<i64>,
+    pub category: Option<Option<String>>,
+    pub assignee: Option<Option<String>>,
+    pub group: Option<Option<String>>,
+}
+
+/// A ticket with its references resolved to names, as views show it.
+#[derive(Debug, Clone)]
+pub struct TicketView {
+    pub ticket: Ticket,
+    pub requester: String,
+    pub assignee: Option<String>,
+    pub group: Option<String>,
+}
+
+pub struct Created {
+    pub view: TicketView,
+    /// False when an Idempotency-Key replayed an earlier create.
+    pub created: bool,
+}
+
+/// Filters as a caller gives them (names, not ids).
+#[derive(Debug, Clone, Default)]
+pub struct ListRequest {
+    pub q: Option<String>,
+    pub statuses: Vec<String>,
+    pub group: Option<String>,
+    /// A username, `me`, or `none` for unassigned.
+    pub assignee: Option<String>,
+    pub priority: Option<i64>,
+    pub sort: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+pub struct ListPage {
+    pub items: Vec<TicketView>,
+    pub next_cursor: Option<String>,
+}
+
+const LINK_KINDS: [&str; 3] = ["related", "parent_of", "duplicate_of"];
+
+fn level(field: &'static str, v: Option<i64>) -> Result<Option<Level>> {
+    Ok(v.map(|v| Level::parse(field, v)).transpose()?)
+}
+
+async fn user_named(c: &mut Conn, t: TenantId, field: &str, name: &str) -> Result<directory::User> {
+    directory::user_by_name(c, t, name)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| AppError::invalid(field, format!("no active user '{name}'")))
+}
+
+async fn group_named(c: &mut Conn, t: TenantId, name: &str) -> Result<directory::Group> {
+    directory::group_by_name(c, t, name).await?.ok_or_else(|| AppError::invalid("group", format!("no group '{name}'")))
+}
+
+async fn category_named(c: &mut Conn, t: TenantId, name: &str) -> Result<String> {
+    if directory::categories(c, t).await?.iter().any(|n| n == name) {
+        Ok(name.to_string())
+    } else {
+        Err(AppError::invalid("category", format!("no category '{name}'")))
+    }
+}
+
+/// The assignee must be staff and, when the ticket has a group, a member of it.
+async fn check_assignee(c: &mut Conn, user: &directory::User, group: Option<GroupId>) -> Result<()> {
+    if !user.role.is_staff() {
+        return Err(AppError::invalid("assignee", format!("'{}' is not an agent", user.username)));
+    }
+    if let Some(g) = group
+        && !directory::is_member(c, g, user.id).await?
+    {
+        return Err(AppError::invalid("assignee", format!("'{}' is not a member of the ticket's group", user.username)));
+    }
+    Ok(())
+}
+
+async fn view(c: &mut Conn, t: Ticket) -> Result<TicketView> {
+    let tenant = t.tenant_id;
+    let requester = directory::user_by_id(c, tenant, t.requester_id).await?.map(|u| u.username).unwrap_or_default();
+    let assignee = match t.assignee_id {
+        Some(a) => directory::user_by_id(c, tenant, a).await?.map(|u| u.username),
+        None => None,
+    };
+    let group = match t.group_id {
+        Some(g) => directory::group_by_id(c, tenant, g).await?.map(|g| g.name),
+        None => None,
+    };
+    Ok(TicketView { ticket: t, requester, assignee, group })
+}
+
+async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket> {
+    let n = ticket::parse_number(number).ok_or_else(|| AppError::NotFound(format!("ticket '{number}'")))?;
+    store::by_number(c, s, &n).await?.ok_or_else(|| AppError::NotFound(format!("ticket {n}")))
+}
+
+async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i64) -> Result<()> {
+    let payload = Notify { ticket_id: t.id.0, user_id: user.0, message }.payload()?;
+    jobs::enqueue(c, t.tenant_id, Notify::KIND, &payload, now, now).await?;
+    Ok(())
+}
+
+impl App {
+    pub async fn create_ticket(&self, actor: &Actor, req: NewTicket, idempotency_key: Option<String>) -> Result<Created> {
+        let title = ticket::parse_title(&req.title)?;
+        let description = ticket::parse_text("description", &req.description, false)?;
+        let impact = level("impact", req.impact)?.unwrap_or(Level::MEDIUM);
+        let urgency = level("urgency", req.urgency)?.unwrap_or(Level::MEDIUM);
+        if !actor.may(Permission::WorkTickets) && (req.assignee.is_some() || req.group.is_some()) {
+            return Err(AppError::Forbidden("requesters cannot assign tickets".into()));
+        }
+        if let Some(k) = &idempotency_key
+            && (k.is_empty() || k.len() > 200)
+        {
+            return Err(AppError::invalid("Idempotency-Key", "must be 1 to 200 characters"));
+        }
+        let request_hash = hex::encode(Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()));
+        let (actor, now, backend) = (actor.clone(), self.now(), self.backend());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let scope = actor.scope();
+                    let t = actor.tenant_id;
+                    if let Some(key) = &idempotency_key
+                        && let Some((id, hash)) = store::idempotent_create(c, &scope, actor.user_id, key).await?
+                    {
+                        if hash != request_hash {
+                            return Err(AppError::Conflict("this Idempotency-Key was used for a different request".into()));
+                        }
+                        let existing = store::by_id(c, &scope, id).await?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
+                        return Ok(Created { view: view(c, existing).await?, created: false });
+                    }
+                    let requester = match req.requester.as_deref() {
+                        Some(name) if name != actor.username => {
+                            if !actor.may(Permission::RaiseForOthers) {
+                                return Err(AppError::Forbidden("requesters raise tickets for themselves only".into()));
+                            }
+                            user_named(c, t, "requester", name).await?.id
+                        }
+                        _ => actor.user_id,
+                    };
+                    let group = match req.group.as_deref() {
+                        Some(g) => Some(group_named(c, t, g).await?.id),
+                        None => None,
+                    };
+                    let assignee = match req.assignee.as_deref() {
+                        Some(a) => {
+                            let u = user_named(c, t, "assignee", a).await?;
+                            check_assignee(c, &u, group).await?;
+                            Some(u.id)
+                        }
+                        None => None,
+                    };
+                    let category = match req.category.as_deref() {
+                        Some(cat) => Some(category_named(c, t, cat).await?),
+                        None => None,
+                    };
+                    let tenant = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
+                    let kind = TicketKind::Incident;
+                    let seq = tenants::next_number(c, t, kind.prefix()).await?;
+                    let mut ticket = Ticket {
+                        id: TicketId(0),
+                        tenant_id: t,
+                        kind,
+                        number: kind.number(seq),
+                        title,
+                        description,
+                        status: Status::New,
+                        impact,
+                        urgency,
+                        priority: tenant.priority_matrix.priority(impact, urgency),
+                        category,
+                        requester_id: requester,
+                        assignee_id: assignee,
+                        group_id: group,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                        resolved_at: None,
+                        closed_at: None,
+                    };
+                    ticket.id = store::insert(c, backend, &ticket).await?;
+                    let mut e = Entry::action("ticket", ticket.id.0, "created");
+                    e.new = Some(ticket.number.clone());
+                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                    if let Some(a) = assignee.filter(|a| *a != actor.user_id) {
+                        notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
+                    }
+                    if let Some(key) = &idempotency_key {
+                        store::remember_create(c, &scope, actor.user_id, key, &request_hash, ticket.id, now).await?;
+                    }
+                    Ok(Created { view: view(c, ticket).await?, created: true })
+                })
+            })
+            .await
+    }
+
+    pub async fn get_ticket(&self, actor: &Actor, number: &str) -> Result<TicketView> {
+        let mut c = self.db.read().await?;
+        let t = load(&mut c, &actor.scope(), number).await?;
+        view(&mut c, t).await
+    }
+
+    /// Applies a change if the caller's copy (`expected_version`) is current.
+    pub async fn update_ticket(&self, actor: &Actor, number: &str, expected_version: i64, ch: TicketChange) -> Result<TicketView> {
+        if !actor.may(Permission::WorkTickets) {
+            return Err(AppError::Forbidden("only agents can change tickets; add a reply instead".into()));
+        }
+        let status = ch.status.as_deref().map(Status::parse).transpose()?;
+        let impact = level("impact", ch.impact)?;
+        let urgency = level("urgency", ch.urgency)?;
+        let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let t = actor.tenant_id;
+                    let mut ticket = load(c, &actor.scope(), &number).await?;
+                    if ticket.version != expected_version {
+                        return Err(AppError::Stale { current: ticket.version });
+                    }
+                    let current = view(c, ticket.clone()).await?;
+                    let group = match ch.group {
+                        Some(Some(name)) => Some(Some(group_named(c, t, &name).await.map(|g| (g.id, g.name))?)),
+                        Some(None) => Some(None),
+                        None => None,
+                    };
+                    let effective_group = match &group {
+                        Some(g) => g.as_ref().map(|(id, _)| *id),
+                        None => ticket.group_id,
+                    };
+                    let assignee = match ch.assignee {
+                        Some(Some(name)) => {
+                            let u = user_named(c, t, "assignee", &name).await?;
+                            check_assignee(c, &u, effective_group).await?;
+                            Some(Some((u.id, u.username)))
+                        }
+                        Some(None) => Some(None),
+                        // Moving to another group unassigns someone who is not in it.
+                        None => match (ticket.assignee_id, &group) {
+                            (Some(a), Some(Some((g, _)))) if !directory::is_member(c, *g, a).await? => Some(None),
+                            _ => None,
+                        },
+                    };
+                    let category = match ch.category {
+                        Some(Some(name)) => Some(Some(category_named(c, t, &name).await?)),
+                        other => other,
+                    };
+                    let tenant = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
+                    let patch = TicketPatch { title: ch.title, description: ch.description, status, impact, urgency, category, assignee, group };
+                    let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
+                    let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
+                    if changes.is_empty() {
+                        return view(c, ticket).await;
+                    }
+                    ticket.version += 1;
+                    let text_changed = changes.iter().any(|ch| matches!(ch.field, "title" | "description"));
+                    store::update(c, backend, &ticket, text_changed).await?;
+                    let entries: Vec<Entry> = changes
+                        .iter()
+                        .map(|ch| Entry {
+                            entity: "ticket",
+                            entity_id: ticket.id.0,
+                            action: "updated",
+                            field: Some(ch.field.to_string()),
+                            old: ch.old.clone(),
+                            new: ch.new.clone(),
+                        })
+                        .collect();
+                    journal::append(c, t, Some(actor.user_id), now, &entries).await?;
+                    if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
+                        notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
+                    }
+                    if ticket.status != current.ticket.status && ticket.requester_id != actor.user_id {
+                        let msg = format!("{} is now {}", ticket.number, ticket.status.label().to_lowercase());
+                        notify(c, &ticket, ticket.requester_id, msg, now).await?;
+                    }
+                    view(c, ticket).await
+                })
+            })
+            .await
+    }
+
+    /// Adds a public reply, or an internal note (staff only). Returns the comment id.
+    pub async fn add_comment(&self, actor: &Actor, number: &str, body: &str, internal: bool) -> Result<i64> {
+        if internal && !actor.may(Permission::InternalNotes) {
+            return Err(AppError::Forbidden("only agents can write internal notes".into()));
+        }
+        let body = ticket::parse_text("body", body, true)?;
+        let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let scope = actor.scope();
+                    let ticket = load(c, &scope, &number).await?;
+                    let id = store::insert_comment(c, backend, &scope, ticket.id, actor.user_id, &body, internal, now).await?;
+                    store::touch(c, &scope, ticket.id, now).await?;
+                    let mut e = Entry::action("ticket", ticket.id.0, "commented");
+                    e.field = Some(if internal { "note" } else { "reply" }.to_string());
+                    e.new = Some(body);
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    if !internal {
+                        let to = if actor.user_id == ticket.requester_id { ticket.assignee_id } else { Some(ticket.requester_id) };
+                        if let Some(to) = to.filter(|u| *u != actor.user_id) {
+                            notify(c, &ticket, to, format!("New reply on {}", ticket.number), now).await?;
+                        }
+                    }
+                    Ok::<_, AppError>(id)
+                })
+            })
+            .await
+    }
+
+    pub async fn add_link(&self, actor: &Actor, number: &str, target: &str, kind: &str) -> Result<()> {
+        if !actor.may(Permission::WorkTickets) {
+            return Err(AppError::Forbidden("only agents can link tickets".into()));
+        }
+        if !LINK_KINDS.contains(&kind) {
+            return Err(AppError::invalid("kind", format!("unknown link kind '{kind}' (expected related, parent_of or duplicate_of)")));
+        }
+        let (actor, now, number, target, kind) = (actor.clone(), self.now(), number.to_string(), target.to_string(), kind.to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let scope = actor.scope();
+                    let from = load(c, &scope, &number).await?;
+                    let to = load(c, &scope, &target).await.map_err(|_| AppError::invalid("target", format!("no ticket '{target}'")))?;
+                    if from.id == to.id {
+                        return Err(AppError::invalid("target", "a ticket cannot be linked to itself"));
+                    }
+                    store::insert_link(c, &scope, from.id, to.id, &kind, now).await?;
+                    let mut e = Entry::action("ticket", from.id.0, "linked");
+                    e.field = Some(kind);
+                    e.new = Some(to.number);
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    pub async fn comments(&self, actor: &Actor, number: &str) -> Result<Vec<Comment>> {
+        let mut c = self.db.read().await?;
+        let s = actor.scope();
+        let t = load(&mut c, &s, number).await?;
+        Ok(store::comments(&mut c, &s, t.id).await?)
+    }
+
+    pub async fn links(&self, actor: &Actor, number: &str) -> Result<Vec<Link>> {
+        let mut c = self.db.read().await?;
+        let s = actor.scope();
+        let t = load(&mut c, &s, number).await?;
+        Ok(store::links(&mut c, &s, t.id).await?)
+    }
+
+    /// The ticket's journal, oldest first; requesters do not see internal notes.
+    pub async fn history(&self, actor: &Actor, number: &str) -> Result<Vec<Recorded>> {
+        let mut c = self.db.read().await?;
+        let s = actor.scope();
+        let t = load(&mut c, &s, number).await?;
+        let mut events = journal::for_entity(&mut c, actor.tenant_id, "ticket", t.id.0).await?;
+        if !s.sees_internal() {
+            events.retain(|e| e.event.field.as_deref() != Some("note"));
+        }
+        Ok(events)
+    }
+
+    pub async fn list_tickets(&self, actor: &Actor, req: ListRequest) -> Result<ListPage> {
+        let mut c = self.db.read().await?;
+        let t = actor.tenant_id;
+        let statuses = req.statuses.iter().map(|s| Status::parse(s)).collect::<Result<Vec<_>, _>>()?;
+        let group = match req.group.as_deref() {
+            Some(g) => Some(group_named(&mut c, t, g).await?.id),
+            None => None,
+        };
+        let assignee = match req.assignee.as_deref() {
+            Some("none") => Some(AssigneeFilter::Unassigned),
+            Some("me") => Some(AssigneeFilter::User(actor.user_id)),
+            Some(name) => Some(AssigneeFilter::User(user_named(&mut c, t, "assignee", name).await?.id)),
+            None => None,
+        };
+        let priority = req.priority.map(cairn_domain::priority::Priority::parse).transpose()?;
+        let sort = match req.sort.as_deref() {
+            Some(s) => Sort::parse(s).ok_or_else(|| AppError::invalid("sort", format!("unknown sort '{s}' (priority, created, -created, updated, -updated)")))?,
+            None => Sort::CreatedDesc,
+        };
+        let limit = req.limit.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(AppError::invalid("limit", "must be between 1 and 200"));
+        }
+        let after = req.cursor.as_deref().map(|s| Cursor::decode(s).ok_or_else(|| AppError::invalid("cursor", "not a cursor from a previous page"))).transpose()?;
+        let q = TicketQuery { statuses, group, assignee, priority, text: req.q.filter(|q| !q.trim().is_empty()), sort, limit, after };
+        let Page { tickets, next } = store::list(&mut c, self.backend(), &actor.scope(), &q).await?;
+        let mut items = Vec::with_capacity(tickets.len());
+        let mut names = NameCache::default();
+        for t in tickets {
+            items.push(names.view(&mut c, t).await?);
+        }
+        Ok(ListPage { items, next_cursor: next.map(Cursor::encode) })
+    }
+}
+
+/// Resolves user and group names once per page rather than once per row.
+#[derive(Default)]
+struct NameCache {
+    users: std::collections::HashMap<UserId, String>,
+    groups: std::collections::HashMap<GroupId, String>,
+}
+
+impl NameCache {
+    async fn user(&mut self, c: &mut Conn, t: TenantId, id: UserId) -> Result<String> {
+        if let Some(n) = self.users.get(&id) {
+            return Ok(n.clone());
+        }
+        let n = directory::user_by_id(c, t, id).await?.map(|u| u.username).unwrap_or_default();
+        self.users.insert(id, n.clone());
+        Ok(n)
+    }
+
+    async fn view(&mut self, c: &mut Conn, t: Ticket) -> Result<TicketView> {
+        let tenant = t.tenant_id;
+        let requester = self.user(c, tenant, t.requester_id).await?;
+        let assignee = match t.assignee_id {
+            Some(a) => Some(self.user(c, tenant, a).await?),
+            None => None,
+        };
+        let group = match t.group_id {
+            Some(g) => match self.groups.get(&g) {
+                Some(n) => Some(n.clone()),
+                None => {
+                    let n = directory::group_by_id(c, tenant, g).await?.map(|g| g.name).unwrap_or_default();
+                    self.groups.insert(g, n.clone());
+                    Some(n)
+                }
+            },
+            None => None,
+        };
+        Ok(TicketView { ticket: t, requester, assignee, group })
+    }
+}
+

@@ -1,0 +1,103 @@
+//! The only SQL that differs between SQLite and PostgreSQL: full-text search and
+//! claiming due jobs. Everything else is written once.
+
+use crate::Backend;
+
+/// Refreshes a ticket's search document from its title, description and comments.
+/// Internal notes go to a separate field that only staff searches reach.
+pub(crate) fn reindex_ticket(b: Backend) -> &'static [&'static str] {
+    match b {
+        Backend::Sqlite => &[
+            "DELETE FROM ticket_fts WHERE rowid = $1",
+            "INSERT INTO ticket_fts (rowid, title, body, notes) SELECT t.id, t.title, \
+             t.description || ' ' || coalesce((SELECT group_concat(c.body, ' ') FROM comments c WHERE c.ticket_id = t.id AND c.internal = 0), ''), \
+             coalesce((SELECT group_concat(c.body, ' ') FROM comments c WHERE c.ticket_id = t.id AND c.internal = 1), '') \
+             FROM tickets t WHERE t.id = $1",
+        ],
+        Backend::Postgres => &["UPDATE tickets t SET \
+             search_public = to_tsvector('english', t.title || ' ' || t.description || ' ' || \
+               coalesce((SELECT string_agg(c.body, ' ') FROM comments c WHERE c.ticket_id = t.id AND c.internal = 0), '')), \
+             search_all = to_tsvector('english', t.title || ' ' || t.description || ' ' || \
+               coalesce((SELECT string_agg(c.body, ' ') FROM comments c WHERE c.ticket_id = t.id), '')) \
+             WHERE t.id = $1"],
+    }
+}
+
+/// How a text search joins into the ticket list query.
+pub(crate) struct TextSearch {
+    /// Replaces `FROM tickets t`.
+    pub from: &'static str,
+    /// The id expression to order and page by (SQLite walks the FTS index in rowid order).
+    pub id: &'static str,
+    /// A condition with `{}` where the placeholder of the query goes.
+    pub condition: &'static str,
+}
+
+pub(crate) fn text_search(b: Backend, sees_internal: bool) -> TextSearch {
+    match b {
+        Backend::Sqlite => TextSearch {
+            from: "FROM ticket_fts f JOIN tickets t ON t.id = f.rowid",
+            id: "f.rowid",
+            condition: "ticket_fts MATCH {}",
+        },
+        Backend::Postgres => TextSearch {
+            from: "FROM tickets t",
+            id: "t.id",
+            condition: if sees_internal {
+                "t.search_all @@ websearch_to_tsquery('english', {})"
+            } else {
+                "t.search_public @@ websearch_to_tsquery('english', {})"
+            },
+        },
+    }
+}
+
+/// Turns user input into a safe query for the backend: on SQLite every word becomes a
+/// quoted FTS5 string (no operators get through), and requesters are limited to the
+/// public columns; PostgreSQL's `websearch_to_tsquery` parses any input safely itself.
+pub(crate) fn text_query(b: Backend, input: &str, sees_internal: bool) -> Option<String> {
+    let words: Vec<&str> = input.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(16).collect();
+    if words.is_empty() {
+        return None;
+    }
+    match b {
+        Backend::Postgres => Some(words.join(" ")),
+        Backend::Sqlite => {
+            let terms = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" AND ");
+            Some(if sees_internal { terms } else { format!("{{title body}} : ({terms})") })
+        }
+    }
+}
+
+/// Marks up to `$4` due jobs as taken by worker `$1` until `$2` (now is `$3`).
+/// PostgreSQL skips rows another instance is claiming; SQLite's single writer makes
+/// the statement atomic on its own.
+pub(crate) fn claim_jobs(b: Backend) -> &'static str {
+    match b {
+        Backend::Sqlite => {
+            "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $3 AND (locked_until IS NULL OR locked_until < $3) \
+              ORDER BY run_at, id LIMIT $4) \
+             RETURNING id, tenant_id, kind, payload, attempts"
+        }
+        Backend::Postgres => {
+            "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $3 AND (locked_until IS NULL OR locked_until < $3) \
+              ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, tenant_id, kind, payload, attempts"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_operators_are_quoted_away() {
+        let q = text_query(Backend::Sqlite, "vpn\" OR title:* NEAR(", true).unwrap();
+        assert_eq!(q, "\"vpn\" AND \"OR\" AND \"title\" AND \"NEAR\"");
+        assert_eq!(text_query(Backend::Sqlite, "!!!", true), None);
+        assert!(text_query(Backend::Sqlite, "vpn", false).unwrap().starts_with("{title body}"));
+    }
+}

@@ -1,0 +1,218 @@
+//! Users, assignment groups, organisations and categories of a tenant.
+
+use cairn_domain::access::Role;
+use cairn_domain::ids::{GroupId, OrgId, TenantId, UserId};
+use sqlx::any::AnyRow;
+
+use crate::error::Result;
+use crate::row::get;
+use crate::{Conn, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub tenant_id: TenantId,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub organisation: Option<String>,
+    pub disabled: bool,
+}
+
+const USER_COLS: &str = "SELECT u.id, u.tenant_id, u.username, u.display_name, u.email, u.role, u.disabled, o.name AS organisation \
+     FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id";
+
+fn user(r: &AnyRow) -> Result<User> {
+    let role: String = get(r, "role")?;
+    Ok(User {
+        id: UserId(get(r, "id")?),
+        tenant_id: TenantId(get(r, "tenant_id")?),
+        username: get(r, "username")?,
+        display_name: get(r, "display_name")?,
+        email: get(r, "email")?,
+        role: Role::parse(&role).map_err(StoreError::from)?,
+        organisation: get(r, "organisation")?,
+        disabled: get::<i64>(r, "disabled")? != 0,
+    })
+}
+
+fn sql(tail: &str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(format!("{USER_COLS} {tail}"))
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub email: Option<&'a str>,
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+    pub organisation_id: Option<OrgId>,
+}
+
+pub async fn insert_user(c: &mut Conn, t: TenantId, u: &NewUser<'_>, now: i64) -> Result<UserId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (tenant_id, username, display_name, email, role, password_hash, organisation_id, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8) RETURNING id",
+    )
+    .bind(t.0)
+    .bind(u.username)
+    .bind(u.display_name)
+    .bind(u.email)
+    .bind(u.role.as_str())
+    .bind(u.password_hash)
+    .bind(u.organisation_id.map(|o| o.0))
+    .bind(now)
+    .fetch_one(c)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("username '{}' is taken", u.username)),
+        other => other,
+    })?;
+    Ok(UserId(id))
+}
+
+pub async fn user_by_name(c: &mut Conn, t: TenantId, username: &str) -> Result<Option<User>> {
+    let row = sqlx::query(sql("WHERE u.tenant_id = $1 AND u.username = $2")).bind(t.0).bind(username).fetch_optional(c).await?;
+    row.as_ref().map(user).transpose()
+}
+
+pub async fn user_by_id(c: &mut Conn, t: TenantId, id: UserId) -> Result<Option<User>> {
+    let row = sqlx::query(sql("WHERE u.tenant_id = $1 AND u.id = $2")).bind(t.0).bind(id.0).fetch_optional(c).await?;
+    row.as_ref().map(user).transpose()
+}
+
+pub async fn users(c: &mut Conn, t: TenantId) -> Result<Vec<User>> {
+    let rows = sqlx::query(sql("WHERE u.tenant_id = $1 ORDER BY u.display_name")).bind(t.0).fetch_all(c).await?;
+    rows.iter().map(user).collect()
+}
+
+pub async fn count_users(c: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await?)
+}
+
+/// The stored password hash of an enabled user, for sign-in.
+pub async fn password_hash(c: &mut Conn, t: TenantId, username: &str) -> Result<Option<(UserId, String)>> {
+    let row = sqlx::query("SELECT id, password_hash FROM users WHERE tenant_id = $1 AND username = $2 AND disabled = 0 AND password_hash IS NOT NULL")
+        .bind(t.0)
+        .bind(username)
+        .fetch_optional(c)
+        .await?;
+    row.map(|r| Ok((UserId(get(&r, "id")?), get(&r, "password_hash")?))).transpose()
+}
+
+pub async fn set_password_hash(c: &mut Conn, t: TenantId, id: UserId, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE tenant_id = $2 AND id = $3").bind(hash).bind(t.0).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+pub async fn set_disabled(c: &mut Conn, t: TenantId, id: UserId, disabled: bool) -> Result<()> {
+    sqlx::query("UPDATE users SET disabled = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(i64::from(disabled))
+        .bind(t.0)
+        .bind(id.0)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: String,
+}
+
+pub async fn insert_group(c: &mut Conn, t: TenantId, name: &str) -> Result<GroupId> {
+    let id: i64 = sqlx::query_scalar("INSERT INTO assignment_groups (tenant_id, name) VALUES ($1, $2) RETURNING id")
+        .bind(t.0)
+        .bind(name)
+        .fetch_one(c)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("group '{name}' exists")),
+            other => other,
+        })?;
+    Ok(GroupId(id))
+}
+
+pub async fn groups(c: &mut Conn, t: TenantId) -> Result<Vec<Group>> {
+    let rows = sqlx::query("SELECT id, name FROM assignment_groups WHERE tenant_id = $1 ORDER BY name").bind(t.0).fetch_all(c).await?;
+    rows.iter().map(|r| Ok(Group { id: GroupId(get(r, "id")?), name: get(r, "name")? })).collect()
+}
+
+pub async fn group_by_name(c: &mut Conn, t: TenantId, name: &str) -> Result<Option<Group>> {
+    let row = sqlx::query("SELECT id, name FROM assignment_groups WHERE tenant_id = $1 AND name = $2")
+        .bind(t.0)
+        .bind(name)
+        .fetch_optional(c)
+        .await?;
+    row.map(|r| Ok(Group { id: GroupId(get(&r, "id")?), name: get(&r, "name")? })).transpose()
+}
+
+pub async fn group_by_id(c: &mut Conn, t: TenantId, id: GroupId) -> Result<Option<Group>> {
+    let row = sqlx::query("SELECT id, name FROM assignment_groups WHERE tenant_id = $1 AND id = $2")
+        .bind(t.0)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await?;
+    row.map(|r| Ok(Group { id: GroupId(get(&r, "id")?), name: get(&r, "name")? })).transpose()
+}
+
+/// Adds a member; both must belong to tenant `t` (checked by the join).
+pub async fn add_member(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO group_members (group_id, user_id) SELECT g.id, u.id FROM assignment_groups g, users u \
+         WHERE g.id = $1 AND u.id = $2 AND g.tenant_id = $3 AND u.tenant_id = $3 ON CONFLICT DO NOTHING",
+    )
+    .bind(g.0)
+    .bind(u.0)
+    .bind(t.0)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+pub async fn is_member(c: &mut Conn, g: GroupId, u: UserId) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM group_members WHERE group_id = $1 AND user_id = $2")
+        .bind(g.0)
+        .bind(u.0)
+        .fetch_one(c)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn members(c: &mut Conn, t: TenantId, g: GroupId) -> Result<Vec<User>> {
+    let rows = sqlx::query(sql("JOIN group_members m ON m.user_id = u.id WHERE u.tenant_id = $1 AND m.group_id = $2 ORDER BY u.display_name"))
+        .bind(t.0)
+        .bind(g.0)
+        .fetch_all(c)
+        .await?;
+    rows.iter().map(user).collect()
+}
+
+pub async fn insert_org(c: &mut Conn, t: TenantId, name: &str) -> Result<OrgId> {
+    let id: i64 = sqlx::query_scalar("INSERT INTO organisations (tenant_id, name) VALUES ($1, $2) RETURNING id")
+        .bind(t.0)
+        .bind(name)
+        .fetch_one(c)
+        .await?;
+    Ok(OrgId(id))
+}
+
+pub async fn org_by_name(c: &mut Conn, t: TenantId, name: &str) -> Result<Option<OrgId>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE tenant_id = $1 AND name = $2")
+        .bind(t.0)
+        .bind(name)
+        .fetch_optional(c)
+        .await?;
+    Ok(id.map(OrgId))
+}
+
+pub async fn insert_category(c: &mut Conn, t: TenantId, name: &str) -> Result<()> {
+    sqlx::query("INSERT INTO categories (tenant_id, name) VALUES ($1, $2)").bind(t.0).bind(name).execute(c).await?;
+    Ok(())
+}
+
+pub async fn categories(c: &mut Conn, t: TenantId) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT name FROM categories WHERE tenant_id = $1 ORDER BY name").bind(t.0).fetch_all(c).await?)
+}

@@ -1,0 +1,137 @@
+//! Appending to and reading the per-tenant hash-chained journal.
+
+use cairn_domain::ids::{TenantId, UserId};
+use cairn_domain::journal::{self, Event};
+use sqlx::any::AnyRow;
+
+use crate::error::Result;
+use crate::row::get;
+use crate::Conn;
+
+/// One event to record; sequence and hashes are assigned on append.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub entity: &'static str,
+    pub entity_id: i64,
+    pub action: &'static str,
+    pub field: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl Entry {
+    pub fn action(entity: &'static str, entity_id: i64, action: &'static str) -> Entry {
+        Entry { entity, entity_id, action, field: None, old: None, new: None }
+    }
+}
+
+/// Appends events in the caller's transaction. Locking the tenant's head row serialises
+/// appends per tenant, so the chain has no forks even with several instances.
+pub async fn append(c: &mut Conn, t: TenantId, actor: Option<UserId>, at: i64, entries: &[Entry]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let row = sqlx::query("UPDATE tenants SET journal_seq = journal_seq WHERE id = $1 RETURNING journal_seq, journal_head")
+        .bind(t.0)
+        .fetch_one(&mut *c)
+        .await?;
+    let mut seq: i64 = get(&row, "journal_seq")?;
+    let mut head: String = get(&row, "journal_head")?;
+    for e in entries {
+        seq += 1;
+        let event = Event {
+            tenant_id: t.0,
+            seq,
+            at,
+            actor_id: actor.map(|a| a.0),
+            entity: e.entity.to_string(),
+            entity_id: e.entity_id,
+            action: e.action.to_string(),
+            field: e.field.clone(),
+            old: e.old.clone(),
+            new: e.new.clone(),
+        };
+        let hash = journal::hash(&head, &event);
+        sqlx::query(
+            "INSERT INTO journal (tenant_id, seq, at, actor_id, entity, entity_id, action, field, old_value, new_value, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(t.0)
+        .bind(seq)
+        .bind(at)
+        .bind(event.actor_id)
+        .bind(e.entity)
+        .bind(e.entity_id)
+        .bind(e.action)
+        .bind(event.field)
+        .bind(event.old)
+        .bind(event.new)
+        .bind(&head)
+        .bind(&hash)
+        .execute(&mut *c)
+        .await?;
+        head = hash;
+    }
+    sqlx::query("UPDATE tenants SET journal_seq = $1, journal_head = $2 WHERE id = $3").bind(seq).bind(head).bind(t.0).execute(c).await?;
+    Ok(())
+}
+
+/// A recorded event with who did it, for history views.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub event: Event,
+    pub actor_name: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn recorded(r: &AnyRow) -> Result<Recorded> {
+    Ok(Recorded {
+        event: Event {
+            tenant_id: get(r, "tenant_id")?,
+            seq: get(r, "seq")?,
+            at: get(r, "at")?,
+            actor_id: get(r, "actor_id")?,
+            entity: get(r, "entity")?,
+            entity_id: get(r, "entity_id")?,
+            action: get(r, "action")?,
+            field: get(r, "field")?,
+            old: get(r, "old_value")?,
+            new: get(r, "new_value")?,
+        },
+        actor_name: get(r, "actor_name")?,
+        prev_hash: get(r, "prev_hash")?,
+        hash: get(r, "hash")?,
+    })
+}
+
+const COLS: &str = "SELECT j.tenant_id, j.seq, j.at, j.actor_id, j.entity, j.entity_id, j.action, j.field, j.old_value, j.new_value, \
+     j.prev_hash, j.hash, u.display_name AS actor_name FROM journal j LEFT JOIN users u ON u.id = j.actor_id";
+
+/// The history of one entity, oldest first.
+pub async fn for_entity(c: &mut Conn, t: TenantId, entity: &str, id: i64) -> Result<Vec<Recorded>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{COLS} WHERE j.tenant_id = $1 AND j.entity = $2 AND j.entity_id = $3 ORDER BY j.seq")))
+        .bind(t.0)
+        .bind(entity)
+        .bind(id)
+        .fetch_all(c)
+        .await?;
+    rows.iter().map(recorded).collect()
+}
+
+/// A page of a tenant's chain in sequence order, for verification.
+pub async fn page(c: &mut Conn, t: TenantId, after_seq: i64, limit: i64) -> Result<Vec<Recorded>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{COLS} WHERE j.tenant_id = $1 AND j.seq > $2 ORDER BY j.seq LIMIT $3")))
+        .bind(t.0)
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(c)
+        .await?;
+    rows.iter().map(recorded).collect()
+}
+
+/// The tenant's recorded head: (last sequence number, last hash).
+pub async fn head(c: &mut Conn, t: TenantId) -> Result<(i64, String)> {
+    let row = sqlx::query("SELECT journal_seq, journal_head FROM tenants WHERE id = $1").bind(t.0).fetch_one(c).await?;
+    Ok((get(&row, "journal_seq")?, get(&row, "journal_head")?))
+}

@@ -1,0 +1,85 @@
+use cairn_domain::ids::TenantId;
+use cairn_domain::journal::GENESIS;
+use cairn_domain::priority::PriorityMatrix;
+use sqlx::any::AnyRow;
+
+use crate::error::Result;
+use crate::row::get;
+use crate::{Conn, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub slug: String,
+    pub name: String,
+    pub priority_matrix: PriorityMatrix,
+}
+
+fn tenant(r: &AnyRow) -> Result<Tenant> {
+    let matrix: String = get(r, "priority_matrix")?;
+    Ok(Tenant {
+        id: TenantId(get(r, "id")?),
+        slug: get(r, "slug")?,
+        name: get(r, "name")?,
+        priority_matrix: serde_json::from_str(&matrix).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+const COLS: &str = "SELECT id, slug, name, priority_matrix FROM tenants";
+
+pub async fn by_slug(c: &mut Conn, slug: &str) -> Result<Option<Tenant>> {
+    let row = sqlx::query(const_format(COLS, " WHERE slug = $1")).bind(slug).fetch_optional(c).await?;
+    row.as_ref().map(tenant).transpose()
+}
+
+pub async fn by_id(c: &mut Conn, id: TenantId) -> Result<Option<Tenant>> {
+    let row = sqlx::query(const_format(COLS, " WHERE id = $1")).bind(id.0).fetch_optional(c).await?;
+    row.as_ref().map(tenant).transpose()
+}
+
+pub async fn all(c: &mut Conn) -> Result<Vec<Tenant>> {
+    let rows = sqlx::query(const_format(COLS, " ORDER BY id")).fetch_all(c).await?;
+    rows.iter().map(tenant).collect()
+}
+
+pub async fn insert(c: &mut Conn, slug: &str, name: &str, now: i64) -> Result<TenantId> {
+    let matrix = serde_json::to_string(&PriorityMatrix::default()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tenants (slug, name, priority_matrix, journal_seq, journal_head, created_at) \
+         VALUES ($1, $2, $3, 0, $4, $5) RETURNING id",
+    )
+    .bind(slug)
+    .bind(name)
+    .bind(matrix)
+    .bind(GENESIS)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    Ok(TenantId(id))
+}
+
+pub async fn set_priority_matrix(c: &mut Conn, id: TenantId, m: &PriorityMatrix) -> Result<()> {
+    let matrix = serde_json::to_string(m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE tenants SET priority_matrix = $1 WHERE id = $2").bind(matrix).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+/// Next human number for a prefix in a tenant (`INC` → 1, 2, …). The row lock held
+/// until commit keeps numbers unique and gap-free across instances.
+pub async fn next_number(c: &mut Conn, id: TenantId, prefix: &str) -> Result<i64> {
+    let n: i64 = sqlx::query_scalar(
+        "INSERT INTO number_sequences (tenant_id, prefix, last_value) VALUES ($1, $2, 1) \
+         ON CONFLICT (tenant_id, prefix) DO UPDATE SET last_value = number_sequences.last_value + 1 \
+         RETURNING last_value",
+    )
+    .bind(id.0)
+    .bind(prefix)
+    .fetch_one(c)
+    .await?;
+    Ok(n)
+}
+
+/// sqlx wants `'static` SQL; these joins happen on constants only.
+fn const_format(a: &'static str, b: &'static str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(format!("{a}{b}"))
+}

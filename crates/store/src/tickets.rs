@@ -1,0 +1,459 @@
+//! Tickets, their comments and links. Every read takes a [`Scope`]: the tenant and,
+//! for requesters, the requester are in the WHERE clause of every query built here.
+
+use cairn_domain::access::Scope;
+use cairn_domain::ids::{GroupId, TicketId, UserId};
+use cairn_domain::priority::{Level, Priority};
+use cairn_domain::status::Status;
+use cairn_domain::ticket::{Ticket, TicketKind};
+use sqlx::any::AnyRow;
+
+use crate::error::Result;
+use crate::row::get;
+use crate::{Backend, Conn, StoreError, dialect};
+
+const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
+     t.category, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at";
+
+fn ticket(r: &AnyRow) -> Result<Ticket> {
+    let kind: String = get(r, "kind")?;
+    let status: String = get(r, "status")?;
+    Ok(Ticket {
+        id: TicketId(get(r, "id")?),
+        tenant_id: cairn_domain::ids::TenantId(get(r, "tenant_id")?),
+        kind: TicketKind::parse(&kind)?,
+        number: get(r, "number")?,
+        title: get(r, "title")?,
+        description: get(r, "description")?,
+        status: Status::parse(&status)?,
+        impact: Level::parse("impact", get(r, "impact")?)?,
+        urgency: Level::parse("urgency", get(r, "urgency")?)?,
+        priority: Priority::parse(get(r, "priority")?)?,
+        category: get(r, "category")?,
+        requester_id: UserId(get(r, "requester_id")?),
+        assignee_id: get::<Option<i64>>(r, "assignee_id")?.map(UserId),
+        group_id: get::<Option<i64>>(r, "group_id")?.map(GroupId),
+        version: get(r, "version")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+        resolved_at: get(r, "resolved_at")?,
+        closed_at: get(r, "closed_at")?,
+    })
+}
+
+/// Inserts a new ticket (id assigned here) and indexes it for search.
+pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, category, \
+         requester_id, assignee_id, group_id, version, created_at, updated_at, resolved_at, closed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+    )
+    .bind(t.tenant_id.0)
+    .bind(t.kind.as_str())
+    .bind(&t.number)
+    .bind(&t.title)
+    .bind(&t.description)
+    .bind(t.status.as_str())
+    .bind(i64::from(t.impact.get()))
+    .bind(i64::from(t.urgency.get()))
+    .bind(i64::from(t.priority.get()))
+    .bind(&t.category)
+    .bind(t.requester_id.0)
+    .bind(t.assignee_id.map(|a| a.0))
+    .bind(t.group_id.map(|g| g.0))
+    .bind(t.version)
+    .bind(t.created_at)
+    .bind(t.updated_at)
+    .bind(t.resolved_at)
+    .bind(t.closed_at)
+    .fetch_one(&mut *c)
+    .await?;
+    reindex(c, b, TicketId(id)).await?;
+    Ok(TicketId(id))
+}
+
+pub async fn reindex(c: &mut Conn, b: Backend, id: TicketId) -> Result<()> {
+    for sql in dialect::reindex_ticket(b) {
+        sqlx::query(*sql).bind(id.0).execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+/// Writes `t` over the stored row if the stored version is still `t.version - 1`.
+pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) -> Result<()> {
+    let r = sqlx::query(
+        "UPDATE tickets SET title = $1, description = $2, status = $3, impact = $4, urgency = $5, priority = $6, category = $7, \
+         assignee_id = $8, group_id = $9, version = $10, updated_at = $11, resolved_at = $12, closed_at = $13 \
+         WHERE id = $14 AND tenant_id = $15 AND version = $16",
+    )
+    .bind(&t.title)
+    .bind(&t.description)
+    .bind(t.status.as_str())
+    .bind(i64::from(t.impact.get()))
+    .bind(i64::from(t.urgency.get()))
+    .bind(i64::from(t.priority.get()))
+    .bind(&t.category)
+    .bind(t.assignee_id.map(|a| a.0))
+    .bind(t.group_id.map(|g| g.0))
+    .bind(t.version)
+    .bind(t.updated_at)
+    .bind(t.resolved_at)
+    .bind(t.closed_at)
+    .bind(t.id.0)
+    .bind(t.tenant_id.0)
+    .bind(t.version - 1)
+    .execute(&mut *c)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Err(StoreError::Stale);
+    }
+    if text_changed {
+        reindex(c, b, t.id).await?;
+    }
+    Ok(())
+}
+
+/// Bumps the version (and time) after a comment or link, so ETags change.
+pub async fn touch(c: &mut Conn, s: &Scope, id: TicketId, now: i64) -> Result<()> {
+    sqlx::query("UPDATE tickets SET version = version + 1, updated_at = $1 WHERE id = $2 AND tenant_id = $3")
+        .bind(now)
+        .bind(id.0)
+        .bind(s.tenant_id().0)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+async fn one(c: &mut Conn, s: &Scope, cond: &str, key: Arg) -> Result<Option<Ticket>> {
+    let requester = if s.requester_only().is_some() { " AND t.requester_id = $3" } else { "" };
+    let sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND {cond}{requester}");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0);
+    q = match key {
+        Arg::I(v) => q.bind(v),
+        Arg::S(v) => q.bind(v),
+    };
+    if let Some(u) = s.requester_only() {
+        q = q.bind(u.0);
+    }
+    let row = q.fetch_optional(c).await?;
+    row.as_ref().map(ticket).transpose()
+}
+
+pub async fn by_number(c: &mut Conn, s: &Scope, number: &str) -> Result<Option<Ticket>> {
+    one(c, s, "t.number = $2", Arg::S(number.to_string())).await
+}
+
+pub async fn by_id(c: &mut Conn, s: &Scope, id: TicketId) -> Result<Option<Ticket>> {
+    one(c, s, "t.id = $2", Arg::I(id.0)).await
+}
+
+/// How a list is ordered; keyset pagination follows the same keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Most urgent first, then oldest first: the working order of a queue.
+    #[default]
+    Priority,
+    CreatedAsc,
+    CreatedDesc,
+    UpdatedAsc,
+    UpdatedDesc,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Sort> {
+        Some(match s {
+            "priority" => Sort::Priority,
+            "created" => Sort::CreatedAsc,
+            "-created" => Sort::CreatedDesc,
+            "updated" => Sort::UpdatedAsc,
+            "-updated" => Sort::UpdatedDesc,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Priority => "priority",
+            Sort::CreatedAsc => "created",
+            Sort::CreatedDesc => "-created",
+            Sort::UpdatedAsc => "updated",
+            Sort::UpdatedDesc => "-updated",
+        }
+    }
+    /// The leading key column (besides id) and the direction.
+    fn key(self) -> (Option<&'static str>, bool) {
+        match self {
+            Sort::Priority => (Some("t.priority"), true),
+            Sort::CreatedAsc => (None, true),
+            Sort::CreatedDesc => (None, false),
+            Sort::UpdatedAsc => (Some("t.updated_at"), true),
+            Sort::UpdatedDesc => (Some("t.updated_at"), false),
+        }
+    }
+    fn key_of(self, t: &Ticket) -> i64 {
+        match self {
+            Sort::Priority => i64::from(t.priority.get()),
+            Sort::UpdatedAsc | Sort::UpdatedDesc => t.updated_at,
+            Sort::CreatedAsc | Sort::CreatedDesc => t.id.0,
+        }
+    }
+}
+
+/// Position after the last row of a page: (sort key, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(self) -> String {
+        format!("{}.{}", self.key, self.id)
+    }
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let (k, i) = s.split_once('.')?;
+        Some(Cursor { key: k.parse().ok()?, id: i.parse().ok()? })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Unassigned,
+    User(UserId),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TicketQuery {
+    pub statuses: Vec<Status>,
+    pub group: Option<GroupId>,
+    pub assignee: Option<AssigneeFilter>,
+    pub priority: Option<Priority>,
+    pub text: Option<String>,
+    pub sort: Sort,
+    pub limit: i64,
+    pub after: Option<Cursor>,
+}
+
+pub struct Page {
+    pub tickets: Vec<Ticket>,
+    pub next: Option<Cursor>,
+}
+
+enum Arg {
+    I(i64),
+    S(String),
+}
+
+/// Lists tickets visible in `s` matching `q`, one page at a time.
+pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Result<Page> {
+    let mut args = vec![Arg::I(s.tenant_id().0)];
+    let mut wh = vec!["t.tenant_id = $1".to_string()];
+    let push = |args: &mut Vec<Arg>, a: Arg| {
+        args.push(a);
+        format!("${}", args.len())
+    };
+    if let Some(u) = s.requester_only() {
+        let p = push(&mut args, Arg::I(u.0));
+        wh.push(format!("t.requester_id = {p}"));
+    }
+    if !q.statuses.is_empty() {
+        let ps: Vec<String> = q.statuses.iter().map(|st| push(&mut args, Arg::S(st.as_str().into()))).collect();
+        wh.push(format!("t.status IN ({})", ps.join(", ")));
+    }
+    if let Some(g) = q.group {
+        let p = push(&mut args, Arg::I(g.0));
+        wh.push(format!("t.group_id = {p}"));
+    }
+    match q.assignee {
+        Some(AssigneeFilter::Unassigned) => wh.push("t.assignee_id IS NULL".into()),
+        Some(AssigneeFilter::User(u)) => {
+            let p = push(&mut args, Arg::I(u.0));
+            wh.push(format!("t.assignee_id = {p}"));
+        }
+        None => {}
+    }
+    if let Some(pr) = q.priority {
+        let p = push(&mut args, Arg::I(i64::from(pr.get())));
+        wh.push(format!("t.priority = {p}"));
+    }
+    let mut from = "FROM tickets t";
+    let mut id = "t.id";
+    if let Some(text) = q.text.as_deref().and_then(|t| dialect::text_query(b, t, s.sees_internal())) {
+        let ts = dialect::text_search(b, s.sees_internal());
+        let p = push(&mut args, Arg::S(text));
+        wh.push(ts.condition.replace("{}", &p));
+        from = ts.from;
+        id = ts.id;
+    }
+    let (key, asc) = q.sort.key();
+    let (cmp, dir) = if asc { (">", "ASC") } else { ("<", "DESC") };
+    if let Some(cur) = q.after {
+        let pi = push(&mut args, Arg::I(cur.id));
+        match key {
+            Some(k) => {
+                let pk = push(&mut args, Arg::I(cur.key));
+                wh.push(format!("({k} {cmp} {pk} OR ({k} = {pk} AND {id} {cmp} {pi}))"));
+            }
+            None => wh.push(format!("{id} {cmp} {pi}")),
+        }
+    }
+    let order = match key {
+        Some(k) => format!("{k} {dir}, {id} {dir}"),
+        None => format!("{id} {dir}"),
+    };
+    let limit = q.limit.clamp(1, 200);
+    let pl = push(&mut args, Arg::I(limit + 1));
+    let sql = format!("SELECT {COLS} {from} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for a in args {
+        query = match a {
+            Arg::I(v) => query.bind(v),
+            Arg::S(v) => query.bind(v),
+        };
+    }
+    let rows = query.fetch_all(c).await?;
+    let mut tickets = rows.iter().map(ticket).collect::<Result<Vec<_>>>()?;
+    let next = if tickets.len() as i64 > limit {
+        tickets.truncate(limit as usize);
+        tickets.last().map(|t| Cursor { key: q.sort.key_of(t), id: t.id.0 })
+    } else {
+        None
+    };
+    Ok(Page { tickets, next })
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub id: i64,
+    pub author: Option<String>,
+    pub author_id: Option<UserId>,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: i64,
+}
+
+pub async fn insert_comment(
+    c: &mut Conn,
+    b: Backend,
+    s: &Scope,
+    ticket: TicketId,
+    author: UserId,
+    body: &str,
+    internal: bool,
+    now: i64,
+) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO comments (tenant_id, ticket_id, author_id, body, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(s.tenant_id().0)
+    .bind(ticket.0)
+    .bind(author.0)
+    .bind(body)
+    .bind(i64::from(internal))
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await?;
+    reindex(c, b, ticket).await?;
+    Ok(id)
+}
+
+/// Comments in order; internal notes only when the scope sees them.
+pub async fn comments(c: &mut Conn, s: &Scope, ticket: TicketId) -> Result<Vec<Comment>> {
+    let sql = if s.sees_internal() {
+        "SELECT c.id, c.author_id, u.display_name AS author, c.body, c.internal, c.created_at FROM comments c \
+         LEFT JOIN users u ON u.id = c.author_id WHERE c.tenant_id = $1 AND c.ticket_id = $2 ORDER BY c.id"
+    } else {
+        "SELECT c.id, c.author_id, u.display_name AS author, c.body, c.internal, c.created_at FROM comments c \
+         LEFT JOIN users u ON u.id = c.author_id WHERE c.tenant_id = $1 AND c.ticket_id = $2 AND c.internal = 0 ORDER BY c.id"
+    };
+    let rows = sqlx::query(sql).bind(s.tenant_id().0).bind(ticket.0).fetch_all(c).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Comment {
+                id: get(r, "id")?,
+                author: get(r, "author")?,
+                author_id: get::<Option<i64>>(r, "author_id")?.map(UserId),
+                body: get(r, "body")?,
+                internal: get::<i64>(r, "internal")? != 0,
+                created_at: get(r, "created_at")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub kind: String,
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    /// True when this ticket is the link's target (the kind reads from the other side).
+    pub inbound: bool,
+}
+
+pub async fn insert_link(c: &mut Conn, s: &Scope, from: TicketId, to: TicketId, kind: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO ticket_links (tenant_id, ticket_id, target_id, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(s.tenant_id().0)
+        .bind(from.0)
+        .bind(to.0)
+        .bind(kind)
+        .bind(now)
+        .execute(c)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("these tickets are already linked".into()),
+            other => other,
+        })?;
+    Ok(())
+}
+
+pub async fn links(c: &mut Conn, s: &Scope, id: TicketId) -> Result<Vec<Link>> {
+    let rows = sqlx::query(
+        "SELECT l.kind, o.number, o.title, o.status, 0 AS inbound FROM ticket_links l JOIN tickets o ON o.id = l.target_id \
+         WHERE l.tenant_id = $1 AND l.ticket_id = $2 \
+         UNION ALL SELECT l.kind, o.number, o.title, o.status, 1 AS inbound FROM ticket_links l JOIN tickets o ON o.id = l.ticket_id \
+         WHERE l.tenant_id = $1 AND l.target_id = $2 ORDER BY 2",
+    )
+    .bind(s.tenant_id().0)
+    .bind(id.0)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Link {
+                kind: get(r, "kind")?,
+                number: get(r, "number")?,
+                title: get(r, "title")?,
+                status: get(r, "status")?,
+                inbound: get::<i64>(r, "inbound")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// A create that already happened under this idempotency key, and its request hash.
+pub async fn idempotent_create(c: &mut Conn, s: &Scope, user: UserId, key: &str) -> Result<Option<(TicketId, String)>> {
+    let row = sqlx::query("SELECT ticket_id, request_hash FROM idempotency_keys WHERE tenant_id = $1 AND user_id = $2 AND key = $3")
+        .bind(s.tenant_id().0)
+        .bind(user.0)
+        .bind(key)
+        .fetch_optional(c)
+        .await?;
+    row.map(|r| Ok((TicketId(get(&r, "ticket_id")?), get(&r, "request_hash")?))).transpose()
+}
+
+pub async fn remember_create(c: &mut Conn, s: &Scope, user: UserId, key: &str, hash: &str, t: TicketId, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(s.tenant_id().0)
+        .bind(user.0)
+        .bind(key)
+        .bind(hash)
+        .bind(t.0)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn count(c: &mut Conn, s: &Scope) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE tenant_id = $1").bind(s.tenant_id().0).fetch_one(c).await?)
+}
