@@ -1,0 +1,234 @@
+//! Request and response bodies of the API, as documented in the OpenAPI document.
+
+use cairn_app::tickets::TicketView;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+
+use crate::time::rfc3339;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TicketBody {
+    pub id: i64,
+    /// Human number, e.g. `INC0000042`.
+    pub number: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    /// new, in_progress, on_hold, resolved, closed, cancelled
+    pub status: String,
+    /// 1 high, 2 medium, 3 low
+    pub impact: u8,
+    pub urgency: u8,
+    /// 1 critical … 5 planning, from the tenant's impact × urgency matrix
+    pub priority: u8,
+    pub category: Option<String>,
+    pub requester: String,
+    pub assignee: Option<String>,
+    pub group: Option<String>,
+    pub version: i64,
+    /// Send back in `If-Match` when changing the ticket.
+    pub etag: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub resolved_at: Option<String>,
+    pub closed_at: Option<String>,
+}
+
+impl From<TicketView> for TicketBody {
+    fn from(v: TicketView) -> Self {
+        let t = v.ticket;
+        TicketBody {
+            id: t.id.0,
+            etag: t.etag(),
+            number: t.number,
+            kind: t.kind.as_str().into(),
+            title: t.title,
+            description: t.description,
+            status: t.status.as_str().into(),
+            impact: t.impact.get(),
+            urgency: t.urgency.get(),
+            priority: t.priority.get(),
+            category: t.category,
+            requester: v.requester,
+            assignee: v.assignee,
+            group: v.group,
+            version: t.version,
+            created_at: rfc3339(t.created_at),
+            updated_at: rfc3339(t.updated_at),
+            resolved_at: t.resolved_at.map(rfc3339),
+            closed_at: t.closed_at.map(rfc3339),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateTicketRequest {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Username; defaults to the caller. Agents may raise for others.
+    pub requester: Option<String>,
+    pub assignee: Option<String>,
+    pub group: Option<String>,
+    pub category: Option<String>,
+    /// 1..3, default 2
+    pub impact: Option<i64>,
+    /// 1..3, default 2
+    pub urgency: Option<i64>,
+}
+
+/// Distinguishes an absent field (leave alone) from `null` (clear it).
+fn some<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UpdateTicketRequest {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<String>,
+    pub impact: Option<i64>,
+    pub urgency: Option<i64>,
+    /// `null` clears.
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<String>)]
+    pub category: Option<Option<String>>,
+    /// Username; `null` unassigns.
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<String>)]
+    pub assignee: Option<Option<String>>,
+    /// Group name; `null` clears.
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<String>)]
+    pub group: Option<Option<String>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateCommentRequest {
+    pub body: String,
+    /// `internal` (agents only) or `public` (default).
+    pub visibility: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CommentBody {
+    pub id: i64,
+    pub author: Option<String>,
+    pub body: String,
+    /// `public` or `internal`
+    pub visibility: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateLinkRequest {
+    /// Number of the other ticket.
+    pub target: String,
+    /// related, parent_of, duplicate_of
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LinkBody {
+    pub kind: String,
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    /// `outbound`: this ticket → other; `inbound`: other → this ticket.
+    pub direction: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EventBody {
+    pub seq: i64,
+    pub at: String,
+    pub actor: Option<String>,
+    pub action: String,
+    pub field: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TicketPage {
+    pub items: Vec<TicketBody>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListParams {
+    /// Full-text search over title, description and comments.
+    pub q: Option<String>,
+    /// Comma-separated statuses.
+    pub status: Option<String>,
+    /// Group name.
+    pub group: Option<String>,
+    /// Username, `me`, or `none`.
+    pub assignee: Option<String>,
+    pub priority: Option<i64>,
+    /// priority, created, -created (default), updated, -updated
+    pub sort: Option<String>,
+    /// 1..200, default 50
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UserBody {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub organisation: Option<String>,
+    pub disabled: bool,
+}
+
+impl From<cairn_store::directory::User> for UserBody {
+    fn from(u: cairn_store::directory::User) -> Self {
+        UserBody {
+            username: u.username,
+            display_name: u.display_name,
+            email: u.email,
+            role: u.role.as_str().into(),
+            organisation: u.organisation,
+            disabled: u.disabled,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateUserRequest {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    /// requester, agent, admin
+    pub role: String,
+    pub password: Option<String>,
+    pub organisation: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NameRequest {
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MemberRequest {
+    pub username: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct NotificationBody {
+    pub ticket: Option<String>,
+    pub message: String,
+    pub created_at: String,
+}

@@ -1,0 +1,39 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations. A checked-in
+//! copy lives at `docs/openapi.json`; a test fails when it is stale.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{admin, dto, tickets};
+use crate::error::ErrorBody;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Cairn API", description = "IT service management: tickets, people, settings."),
+    paths(
+        tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::update_ticket,
+        tickets::create_comment, tickets::list_comments, tickets::create_link, tickets::list_links, tickets::list_history,
+        admin::get_me, admin::list_notifications, admin::list_users, admin::create_user, admin::disable_user, admin::enable_user,
+        admin::list_groups, admin::create_group, admin::add_member, admin::list_categories, admin::create_category,
+        admin::create_organisation, admin::set_priority_matrix,
+    ),
+    components(schemas(ErrorBody, dto::TicketBody, dto::TicketPage, dto::CommentBody, dto::EventBody, dto::LinkBody, dto::UserBody)),
+    modifiers(&Bearer),
+)]
+struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = doc.components.as_mut() {
+            c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+pub fn document() -> serde_json::Value {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    serde_json::to_value(doc).unwrap_or_default()
+}

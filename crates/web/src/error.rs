@@ -1,0 +1,76 @@
+//! The one place where errors become HTTP responses. The JSON shape is stable:
+//! `{"error": "<code>", "message": "…", "field": "…"|null}`. Internal errors are
+//! logged with their detail and returned opaque.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cairn_app::AppError;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    /// Stable machine-readable code, e.g. `validation_failed`.
+    pub error: &'static str,
+    pub message: String,
+    /// The request field at fault, when there is one.
+    pub field: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) enum ApiError {
+    App(AppError),
+    BadRequest { field: Option<String>, message: String },
+    PreconditionRequired,
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError::App(e)
+    }
+}
+
+impl ApiError {
+    pub(crate) fn parts(&self) -> (StatusCode, ErrorBody) {
+        let body = |error, message: String, field: Option<String>| ErrorBody { error, message, field };
+        match self {
+            ApiError::BadRequest { field, message } => (StatusCode::BAD_REQUEST, body("bad_request", message.clone(), field.clone())),
+            ApiError::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                body("precondition_required", "send If-Match with the ETag you last read".into(), Some("If-Match".into())),
+            ),
+            ApiError::App(e) => {
+                let msg = e.to_string();
+                match e {
+                    AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, body("unauthenticated", msg, None)),
+                    AppError::Forbidden(_) => (StatusCode::FORBIDDEN, body("forbidden", msg, None)),
+                    AppError::NotFound(_) => (StatusCode::NOT_FOUND, body("not_found", msg, None)),
+                    AppError::Invalid { field, message } => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, body("validation_failed", message.clone(), Some(field.clone())))
+                    }
+                    AppError::InvalidTransition(_) => (StatusCode::UNPROCESSABLE_ENTITY, body("invalid_transition", msg, Some("status".into()))),
+                    AppError::Conflict(_) => (StatusCode::CONFLICT, body("conflict", msg, None)),
+                    AppError::Stale { .. } => (StatusCode::PRECONDITION_FAILED, body("precondition_failed", msg, Some("If-Match".into()))),
+                    AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, body("too_many_requests", msg, None)),
+                    AppError::Internal(detail) => {
+                        tracing::error!(%detail, "internal error");
+                        (StatusCode::INTERNAL_SERVER_ERROR, body("internal", "internal error".into(), None))
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.parts();
+        let mut res = (status, Json(body)).into_response();
+        if let ApiError::App(AppError::Throttled { retry_after_secs }) = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+}

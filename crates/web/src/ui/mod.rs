@@ -1,0 +1,89 @@
+//! The server-rendered UI. Sessions live in an HttpOnly, SameSite=Lax cookie; every
+//! form post carries the session's CSRF token, checked before anything happens.
+
+mod pages;
+mod views;
+
+use std::net::SocketAddr;
+
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use cairn_domain::access::Actor;
+
+use crate::Ctx;
+
+pub(crate) const COOKIE: &str = "cairn_session";
+
+pub(crate) fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/tickets") }))
+        .route("/static/app.css", get(css))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/tickets", get(pages::queue).post(pages::create))
+        .route("/tickets/new", get(pages::new_form))
+        .route("/tickets/{number}", get(pages::show).post(pages::update))
+        .route("/tickets/{number}/comments", post(pages::comment))
+}
+
+async fn css() -> Response {
+    let mut res = include_str!("../../static/app.css").into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}
+
+fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A signed-in browser session; pages that need one redirect to sign-in without it.
+pub(crate) struct Session {
+    pub actor: Actor,
+    pub csrf: String,
+    pub token: String,
+}
+
+impl FromRequestParts<Ctx> for Session {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Response> {
+        let to_login = || Redirect::to("/login").into_response();
+        let token = cookie_value(parts, COOKIE).ok_or_else(to_login)?.to_string();
+        let (actor, csrf) = ctx.app.session(&token).await.map_err(|_| to_login())?;
+        Ok(Session { actor, csrf, token })
+    }
+}
+
+impl Session {
+    /// Constant-time comparison of the posted token with the session's.
+    pub fn csrf_ok(&self, posted: &str) -> bool {
+        let (a, b) = (self.csrf.as_bytes(), posted.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+/// The client's address, for sign-in throttling.
+pub(crate) struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+        Ok(ClientAddr(addr))
+    }
+}

@@ -1,0 +1,384 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cairn_app::AppError;
+use cairn_app::tickets::{ListRequest, NewTicket, TicketChange};
+use cairn_domain::status::Status;
+use cairn_domain::ticket::parse_number;
+use serde::Deserialize;
+
+use super::views::*;
+use super::{COOKIE, ClientAddr, Session};
+use crate::Ctx;
+use crate::time::short;
+
+fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "page could not be rendered").into_response()
+        }
+    }
+}
+
+fn error_page(s: Option<&Session>, e: AppError) -> Response {
+    let (status, title) = match &e {
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
+        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "Not allowed"),
+        AppError::Internal(d) => {
+            tracing::error!(detail = %d, "internal error");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong")
+        }
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that"),
+    };
+    let message = if matches!(e, AppError::Internal(_)) { "Please try again.".into() } else { e.to_string() };
+    let page = ErrorPage { me: s.map(|s| Me::new(&s.actor, &s.csrf)), title: title.into(), message };
+    (status, render(page)).into_response()
+}
+
+fn csrf_rejected(s: &Session) -> Response {
+    error_page(Some(s), AppError::Forbidden("The form expired. Go back, reload the page and try again.".into()))
+}
+
+fn session_cookie(ctx: &Ctx, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if ctx.config.secure_cookies { "; Secure" } else { "" };
+    let v = format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("cairn_session=; Max-Age=0"))
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    tenant: String,
+}
+
+pub(crate) async fn login_form(State(ctx): State<Ctx>) -> Response {
+    let has_users = ctx.app.has_users().await.unwrap_or(true);
+    render(LoginPage { me: None, error: None, has_users, username: String::new(), tenant: cairn_app::DEFAULT_TENANT.into() })
+}
+
+pub(crate) async fn login(State(ctx): State<Ctx>, ClientAddr(addr): ClientAddr, Form(f): Form<LoginForm>) -> Response {
+    let tenant = if f.tenant.trim().is_empty() { cairn_app::DEFAULT_TENANT.to_string() } else { f.tenant.trim().to_string() };
+    match ctx.app.login(&tenant, f.username.trim(), &f.password, &addr).await {
+        Ok(s) => {
+            let mut res = Redirect::to("/tickets").into_response();
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&ctx, &s.token, 12 * 3600));
+            res
+        }
+        Err(e) => {
+            let (status, msg) = match e {
+                AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+                AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "Wrong username or password.".to_string()),
+                other => return error_page(None, other),
+            };
+            let page = LoginPage { me: None, error: Some(msg), has_users: true, username: f.username, tenant };
+            (status, render(page)).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(crate) async fn logout(State(ctx): State<Ctx>, s: Session, Form(f): Form<CsrfForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    if let Err(e) = ctx.app.logout(&s.token).await {
+        return error_page(Some(&s), e);
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&ctx, "", 0));
+    res
+}
+
+/// Minimal percent-encoding for query values we put in links.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Query<Filters>) -> Response {
+    if let Some(n) = parse_number(&f.q) {
+        return Redirect::to(&format!("/tickets/{n}")).into_response();
+    }
+    let staff = s.actor.role.is_staff();
+    if f.status.is_empty() {
+        f.status = if staff { "open" } else { "all" }.into();
+    }
+    if f.sort.is_empty() {
+        f.sort = if staff { "priority" } else { "-created" }.into();
+    }
+    let statuses = match f.status.as_str() {
+        "open" => Status::OPEN.iter().map(|s| s.as_str().to_string()).collect(),
+        "all" => vec![],
+        other => vec![other.to_string()],
+    };
+    let req = ListRequest {
+        q: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
+        statuses,
+        group: Some(f.group.clone()).filter(|x| !x.is_empty()),
+        assignee: Some(f.assignee.clone()).filter(|x| !x.is_empty()),
+        priority: f.priority.parse().ok(),
+        sort: Some(f.sort.clone()),
+        limit: Some(50),
+        cursor: Some(f.cursor.clone()).filter(|x| !x.is_empty()),
+    };
+    let (rows, next, error) = match ctx.app.list_tickets(&s.actor, req).await {
+        Ok(p) => (p.items.into_iter().map(Row::from).collect(), p.next_cursor, None),
+        Err(e @ (AppError::Invalid { .. } | AppError::NotFound(_))) => (vec![], None, Some(e.to_string())),
+        Err(e) => return error_page(Some(&s), e),
+    };
+    let next = next.map(|c| {
+        format!(
+            "/tickets?q={}&status={}&group={}&assignee={}&priority={}&sort={}&cursor={}",
+            enc(&f.q),
+            enc(&f.status),
+            enc(&f.group),
+            enc(&f.assignee),
+            enc(&f.priority),
+            enc(&f.sort),
+            enc(&c)
+        )
+    });
+    let (groups, agents) = if staff { lookups(&ctx, &s).await } else { (vec![], vec![]) };
+    let mut status_options = vec![("open".to_string(), "Open".to_string()), ("all".to_string(), "All".to_string())];
+    status_options.extend(Status::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())));
+    let sort_options = [("priority", "Priority, oldest first"), ("-created", "Newest"), ("created", "Oldest"), ("-updated", "Recently updated")]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    render(QueuePage {
+        me: Some(Me::new(&s.actor, &s.csrf)),
+        staff,
+        f,
+        status_options,
+        sort_options,
+        priority_options: (1..=5).map(|p: u8| p.to_string()).collect(),
+        groups,
+        agents,
+        rows,
+        next,
+        error,
+    })
+}
+
+/// Group names and agent usernames for the pickers.
+async fn lookups(ctx: &Ctx, s: &Session) -> (Vec<String>, Vec<String>) {
+    let groups = ctx.app.groups(&s.actor).await.map(|g| g.into_iter().map(|g| g.name).collect()).unwrap_or_default();
+    let agents = ctx
+        .app
+        .users(&s.actor)
+        .await
+        .map(|u| u.into_iter().filter(|u| u.role.is_staff() && !u.disabled).map(|u| u.username).collect())
+        .unwrap_or_default();
+    (groups, agents)
+}
+
+async fn new_page(ctx: &Ctx, s: &Session, error: Option<String>, title: String, description: String) -> Response {
+    let staff = s.actor.role.is_staff();
+    let (categories, groups, requesters) = if staff {
+        let cats = ctx.app.categories(&s.actor).await.unwrap_or_default();
+        let (groups, _) = lookups(ctx, s).await;
+        let users = ctx.app.users(&s.actor).await.unwrap_or_default();
+        (cats, groups, users.into_iter().filter(|u| !u.disabled).map(|u| u.username).collect())
+    } else {
+        (vec![], vec![], vec![])
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = NewPage { me: Some(Me::new(&s.actor, &s.csrf)), staff, csrf: s.csrf.clone(), error, title, description, categories, groups, requesters };
+    (status, render(page)).into_response()
+}
+
+pub(crate) async fn new_form(State(ctx): State<Ctx>, s: Session) -> Response {
+    new_page(&ctx, &s, None, String::new(), String::new()).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CreateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    impact: Option<i64>,
+    urgency: Option<i64>,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    requester: String,
+}
+
+fn opt(s: String) -> Option<String> {
+    Some(s).filter(|s| !s.trim().is_empty())
+}
+
+pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<CreateForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let new = NewTicket {
+        title: f.title.clone(),
+        description: f.description.clone(),
+        requester: opt(f.requester),
+        assignee: None,
+        group: opt(f.group),
+        category: opt(f.category),
+        impact: f.impact,
+        urgency: f.urgency,
+    };
+    match ctx.app.create_ticket(&s.actor, new, None).await {
+        Ok(c) => Redirect::to(&format!("/tickets/{}?created=1", c.view.ticket.number)).into_response(),
+        Err(e @ AppError::Invalid { .. }) => new_page(&ctx, &s, Some(e.to_string()), f.title, f.description).await,
+        Err(e) => error_page(Some(&s), e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ShowQuery {
+    saved: Option<String>,
+    created: Option<String>,
+}
+
+async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String>, error: Option<String>) -> Response {
+    let a = &s.actor;
+    let view = match ctx.app.get_ticket(a, number).await {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(s), e),
+    };
+    let number = view.ticket.number.clone();
+    let (comments, history, links) = match tokio::try_join!(ctx.app.comments(a, &number), ctx.app.history(a, &number), ctx.app.links(a, &number)) {
+        Ok(x) => x,
+        Err(e) => return error_page(Some(s), e),
+    };
+    let staff = a.role.is_staff();
+    let (groups, agents) = if staff { lookups(ctx, s).await } else { (vec![], vec![]) };
+    let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
+    let levels = [("1", "High"), ("2", "Medium"), ("3", "Low")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let page = TicketPage {
+        me: Some(Me::new(a, &s.csrf)),
+        staff,
+        csrf: s.csrf.clone(),
+        status_next: status_choices(view.ticket.status),
+        t: TView::from(&view),
+        levels,
+        categories,
+        groups,
+        agents,
+        comments: comments
+            .into_iter()
+            .map(|c| CView { author: c.author.unwrap_or_default(), body: c.body, internal: c.internal, at: short(c.created_at) })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|r| HView {
+                at: short(r.event.at),
+                actor: r.actor_name.unwrap_or_else(|| "system".into()),
+                text: history_text(&r.event.action, r.event.field.as_deref(), r.event.old.as_deref(), r.event.new.as_deref()),
+            })
+            .collect(),
+        links: links
+            .into_iter()
+            .map(|l| {
+                let kind = match (l.kind.as_str(), l.inbound) {
+                    ("parent_of", true) => "child of".to_string(),
+                    ("duplicate_of", true) => "duplicated by".to_string(),
+                    (k, _) => k.replace('_', " "),
+                };
+                (kind, l.number, l.title)
+            })
+            .collect(),
+        notice,
+        error: error.clone(),
+    };
+    let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+    (status, render(page)).into_response()
+}
+
+pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(q): Query<ShowQuery>) -> Response {
+    let notice = if q.created.is_some() {
+        Some("Ticket created.".to_string())
+    } else {
+        q.saved.map(|_| "Saved.".to_string())
+    };
+    ticket_page(&ctx, &s, &number, notice, None).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UpdateForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    title: Option<String>,
+    description: Option<String>,
+    status: Option<String>,
+    impact: Option<i64>,
+    urgency: Option<i64>,
+    category: Option<String>,
+    group: Option<String>,
+    assignee: Option<String>,
+}
+
+pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<UpdateForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let clearable = |v: Option<String>| v.map(opt);
+    let change = TicketChange {
+        title: f.title,
+        description: f.description,
+        status: f.status,
+        impact: f.impact,
+        urgency: f.urgency,
+        category: clearable(f.category),
+        group: clearable(f.group),
+        assignee: clearable(f.assignee),
+    };
+    match ctx.app.update_ticket(&s.actor, &number, f.version, change).await {
+        Ok(v) => Redirect::to(&format!("/tickets/{}?saved=1", v.ticket.number)).into_response(),
+        Err(AppError::Stale { .. }) => {
+            let msg = "This ticket changed while you were editing it. Review the current values below and make your change again.";
+            ticket_page(&ctx, &s, &number, None, Some(msg.into())).await
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::InvalidTransition(_))) => ticket_page(&ctx, &s, &number, None, Some(e.to_string())).await,
+        Err(e) => error_page(Some(&s), e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CommentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+    visibility: Option<String>,
+}
+
+pub(crate) async fn comment(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<CommentForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let internal = f.visibility.as_deref() == Some("internal");
+    match ctx.app.add_comment(&s.actor, &number, &f.body, internal).await {
+        Ok(_) => Redirect::to(&format!("/tickets/{number}#history")).into_response(),
+        Err(e @ AppError::Invalid { .. }) => ticket_page(&ctx, &s, &number, None, Some(e.to_string())).await,
+        Err(e) => error_page(Some(&s), e),
+    }
+}

@@ -1,0 +1,210 @@
+//! Template structs: what each page shows, already formatted for display.
+
+use askama::Template;
+use cairn_app::tickets::TicketView;
+use cairn_domain::access::Actor;
+use cairn_domain::status::Status;
+
+use crate::time::short;
+
+pub(crate) struct Me {
+    pub username: String,
+    pub role: &'static str,
+    pub staff: bool,
+    pub csrf: String,
+}
+
+impl Me {
+    pub fn new(a: &Actor, csrf: &str) -> Me {
+        Me { username: a.username.clone(), role: a.role.as_str(), staff: a.role.is_staff(), csrf: csrf.to_string() }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub(crate) struct LoginPage {
+    pub me: Option<Me>,
+    pub error: Option<String>,
+    pub has_users: bool,
+    pub username: String,
+    pub tenant: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub(crate) struct ErrorPage {
+    pub me: Option<Me>,
+    pub title: String,
+    pub message: String,
+}
+
+#[derive(Default, serde::Deserialize)]
+pub(crate) struct Filters {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub assignee: String,
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub cursor: String,
+}
+
+pub(crate) struct Row {
+    pub number: String,
+    pub title: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub priority: u8,
+    pub group: String,
+    pub assignee: String,
+    pub requester: String,
+    pub updated: String,
+}
+
+impl From<TicketView> for Row {
+    fn from(v: TicketView) -> Row {
+        let t = v.ticket;
+        Row {
+            number: t.number,
+            title: t.title,
+            status: t.status.as_str(),
+            status_label: t.status.label(),
+            priority: t.priority.get(),
+            group: v.group.unwrap_or_default(),
+            assignee: v.assignee.unwrap_or_default(),
+            requester: v.requester,
+            updated: short(t.updated_at),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+pub(crate) struct QueuePage {
+    pub me: Option<Me>,
+    pub staff: bool,
+    pub f: Filters,
+    pub status_options: Vec<(String, String)>,
+    pub sort_options: Vec<(String, String)>,
+    pub priority_options: Vec<String>,
+    pub groups: Vec<String>,
+    pub agents: Vec<String>,
+    pub rows: Vec<Row>,
+    pub next: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "new.html")]
+pub(crate) struct NewPage {
+    pub me: Option<Me>,
+    pub staff: bool,
+    pub csrf: String,
+    pub error: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub categories: Vec<String>,
+    pub groups: Vec<String>,
+    pub requesters: Vec<String>,
+}
+
+pub(crate) struct TView {
+    pub number: String,
+    pub title: String,
+    pub description: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub impact: String,
+    pub urgency: String,
+    pub priority: u8,
+    pub priority_label: &'static str,
+    pub category: String,
+    pub group: String,
+    pub assignee: String,
+    pub requester: String,
+    pub created: String,
+    pub updated: String,
+    pub version: i64,
+}
+
+impl From<&TicketView> for TView {
+    fn from(v: &TicketView) -> TView {
+        let t = &v.ticket;
+        TView {
+            number: t.number.clone(),
+            title: t.title.clone(),
+            description: t.description.clone(),
+            status: t.status.as_str().into(),
+            status_label: t.status.label(),
+            impact: t.impact.get().to_string(),
+            urgency: t.urgency.get().to_string(),
+            priority: t.priority.get(),
+            priority_label: t.priority.label(),
+            category: t.category.clone().unwrap_or_default(),
+            group: v.group.clone().unwrap_or_default(),
+            assignee: v.assignee.clone().unwrap_or_default(),
+            requester: v.requester.clone(),
+            created: short(t.created_at),
+            updated: short(t.updated_at),
+            version: t.version,
+        }
+    }
+}
+
+pub(crate) struct CView {
+    pub author: String,
+    pub body: String,
+    pub internal: bool,
+    pub at: String,
+}
+
+pub(crate) struct HView {
+    pub at: String,
+    pub actor: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+pub(crate) struct TicketPage {
+    pub me: Option<Me>,
+    pub staff: bool,
+    pub csrf: String,
+    pub t: TView,
+    pub status_next: Vec<(String, String)>,
+    pub levels: Vec<(String, String)>,
+    pub categories: Vec<String>,
+    pub groups: Vec<String>,
+    pub agents: Vec<String>,
+    pub comments: Vec<CView>,
+    pub history: Vec<HView>,
+    /// (kind as read from this ticket, number, title)
+    pub links: Vec<(String, String, String)>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+/// The current status and the ones it may move to.
+pub(crate) fn status_choices(s: Status) -> Vec<(String, String)> {
+    std::iter::once(s).chain(s.next().iter().copied()).map(|s| (s.as_str().to_string(), s.label().to_string())).collect()
+}
+
+pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>, new: Option<&str>) -> String {
+    let v = |x: Option<&str>| x.filter(|s| !s.is_empty()).unwrap_or("—").to_string();
+    match (action, field) {
+        ("created", _) => "created the ticket".into(),
+        ("updated", Some(f)) if matches!(f, "description") => "edited the description".into(),
+        ("updated", Some(f)) => format!("changed {} from {} to {}", f, v(old), v(new)),
+        ("commented", Some("note")) => "added an internal note".into(),
+        ("commented", _) => "replied".into(),
+        ("linked", Some(kind)) => format!("linked {} {}", kind.replace('_', " "), v(new)),
+        (a, _) => a.replace('_', " "),
+    }
+}
