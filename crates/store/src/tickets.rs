@@ -113,9 +113,10 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     Ok(())
 }
 
-/// Bumps the version (and time) after a comment or link, so ETags change.
+/// Marks activity on a ticket (a comment) without changing its version: comments are
+/// a sub-resource, so they do not invalidate an agent's copy of the fields.
 pub async fn touch(c: &mut Conn, s: &Scope, id: TicketId, now: i64) -> Result<()> {
-    sqlx::query("UPDATE tickets SET version = version + 1, updated_at = $1 WHERE id = $2 AND tenant_id = $3")
+    sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2 AND tenant_id = $3")
         .bind(now)
         .bind(id.0)
         .bind(s.tenant_id().0)

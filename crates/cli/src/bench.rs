@@ -1,0 +1,284 @@
+//! `cairn seed` and `cairn bench`: load synthetic tickets and measure the server over
+//! real HTTP on loopback. Figures are recorded in docs/PERFORMANCE.md.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use cairn_app::admin::{Admin, CreateUser};
+use cairn_app::{App, AppError};
+use cairn_domain::ids::TicketId;
+use cairn_domain::priority::{Level, PriorityMatrix};
+use cairn_domain::status::Status;
+use cairn_domain::ticket::{Ticket, TicketKind};
+use cairn_store::journal::{self, Entry};
+use cairn_store::{directory, tenants, tickets};
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::Config;
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Ticket creation over HTTP with N concurrent clients.
+    Create {
+        #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+        clients: Vec<usize>,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Queue page, full-text search and single GET latencies on the configured database.
+    Read {
+        #[arg(long, default_value_t = 1000)]
+        requests: usize,
+    },
+}
+
+const WORDS: [&str; 12] = ["vpn", "printer", "laptop", "outlook", "password", "wifi", "display", "audio", "invoice", "account", "drive", "update"];
+const GROUPS: [&str; 5] = ["Service Desk", "Network", "Applications", "AV Support", "Desktop Support"];
+
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Makes sure the bench user, groups and token exist; returns the token.
+async fn bench_token(app: &App) -> anyhow::Result<String> {
+    let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
+    let op = Admin::Operator(t.id);
+    let req = CreateUser { username: "bench".into(), display_name: None, email: None, role: "agent".into(), password: None, organisation: None };
+    match app.create_user(&op, req).await {
+        Ok(_) | Err(AppError::Conflict(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    for g in GROUPS {
+        match app.create_group(&op, g).await {
+            Ok(_) | Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(app.create_token(cairn_app::DEFAULT_TENANT, "bench", "bench").await?)
+}
+
+pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
+    bench_token(app).await?;
+    let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
+    let (requester, groups) = {
+        let mut c = app.db.read().await?;
+        let u = directory::user_by_name(&mut c, t.id, "bench").await?.ok_or_else(|| anyhow::anyhow!("bench user missing"))?;
+        (u.id, directory::groups(&mut c, t.id).await?)
+    };
+    let bar = ProgressBar::new(n as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} tickets {per_sec} eta {eta}")?);
+    let start_ms = app.now() - 365 * 86_400_000;
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let batch = 2000;
+    let backend = app.backend();
+    let matrix = PriorityMatrix::default();
+    let mut done = 0;
+    while done < n {
+        let count = batch.min(n - done);
+        let mut rows = Vec::with_capacity(count);
+        for i in 0..count {
+            let k = (done + i) as i64;
+            let at = start_ms + k * (365 * 86_400_000 / n.max(1) as i64);
+            let (w1, w2) = (WORDS[rng.below(12) as usize], WORDS[rng.below(12) as usize]);
+            let impact = Level::parse("impact", 1 + rng.below(3) as i64)?;
+            let urgency = Level::parse("urgency", 1 + rng.below(3) as i64)?;
+            // Most old tickets are closed; about one in ten is still open.
+            let status = match rng.below(10) {
+                0 => Status::New,
+                1 => Status::InProgress,
+                2 => Status::OnHold,
+                3 => Status::Resolved,
+                _ => Status::Closed,
+            };
+            rows.push(Ticket {
+                id: TicketId(0),
+                tenant_id: t.id,
+                kind: TicketKind::Incident,
+                number: String::new(),
+                title: format!("{w1} problem on {w2} #{k}"),
+                description: format!("User reports the {w1} stopped working after the {w2} change. Ticket {k}."),
+                status,
+                impact,
+                urgency,
+                priority: matrix.priority(impact, urgency),
+                category: None,
+                requester_id: requester,
+                assignee_id: None,
+                group_id: Some(groups[rng.below(groups.len() as u64) as usize].id),
+                version: 1,
+                created_at: at,
+                updated_at: at,
+                resolved_at: None,
+                closed_at: None,
+            });
+        }
+        let tid = t.id;
+        app.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut entries = Vec::with_capacity(rows.len());
+                    for mut row in rows {
+                        let seq = tenants::next_number(c, tid, "INC").await?;
+                        row.number = TicketKind::Incident.number(seq);
+                        let id = tickets::insert(c, backend, &row).await?;
+                        let mut e = Entry::action("ticket", id.0, "created");
+                        e.new = Some(row.number);
+                        entries.push(e);
+                    }
+                    journal::append(c, tid, None, jiff::Timestamp::now().as_millisecond(), &entries).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await?;
+        done += count;
+        bar.set_position(done as u64);
+    }
+    bar.finish();
+    println!("seeded {n} tickets");
+    Ok(())
+}
+
+async fn start_server(app: &App) -> anyhow::Result<(String, tokio::sync::oneshot::Sender<()>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let app = app.clone();
+    tokio::spawn(async move {
+        let web = cairn_web::WebConfig { secure_cookies: false };
+        let _ = cairn_web::serve(listener, app, web, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    Ok((base, tx))
+}
+
+pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::Create { clients, seconds } => {
+            let app = crate::open(cfg).await?;
+            let token = bench_token(&app).await?;
+            let (base, stop) = start_server(&app).await?;
+            println!("backend: {:?}; durable commit before every 201", app.backend());
+            for n in clients {
+                let rate = create_load(&base, &token, n, Duration::from_secs(seconds)).await?;
+                println!("creates with {n:>2} clients: {rate:>8.0} tickets/s");
+            }
+            let _ = stop.send(());
+            Ok(())
+        }
+        BenchCommand::Read { requests } => {
+            let app = crate::open(cfg).await?;
+            let token = bench_token(&app).await?;
+            let (base, stop) = start_server(&app).await?;
+            let client = reqwest::Client::new();
+            let total = {
+                let mut c = app.db.read().await?;
+                let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
+                tickets::count(&mut c, &cairn_domain::access::Scope::system(t.id)).await?
+            };
+            println!("tickets in database: {total}");
+            let mut rng = Rng(42);
+            let statuses = ["new", "in_progress", "on_hold"];
+            let queue = measure(requests, |_| {
+                let url = format!(
+                    "{base}/api/v1/tickets?group={}&status={}&sort=priority&limit=50",
+                    GROUPS[rng.below(5) as usize].replace(' ', "%20"),
+                    statuses[rng.below(3) as usize]
+                );
+                client.get(url).bearer_auth(&token).send()
+            })
+            .await?;
+            let mut rng = Rng(7);
+            let search = measure(requests, |_| {
+                let url = format!("{base}/api/v1/tickets?q={}+{}&limit=50", WORDS[rng.below(12) as usize], WORDS[rng.below(12) as usize]);
+                client.get(url).bearer_auth(&token).send()
+            })
+            .await?;
+            let mut rng = Rng(9);
+            let get = measure(requests, |_| {
+                let url = format!("{base}/api/v1/tickets/{}", TicketKind::Incident.number(1 + rng.below(total.max(1) as u64) as i64));
+                client.get(url).bearer_auth(&token).send()
+            })
+            .await?;
+            println!("queue page (group+status, priority sort, 50 rows): {queue}");
+            println!("full-text search (2 words, 50 rows):              {search}");
+            println!("single ticket GET:                                 {get}");
+            println!("process RSS after run: {} MB", rss_mb());
+            let _ = stop.send(());
+            Ok(())
+        }
+    }
+}
+
+struct Latency(Vec<Duration>);
+
+impl std::fmt::Display for Latency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = |q: f64| self.0[((self.0.len() as f64 * q) as usize).min(self.0.len() - 1)].as_secs_f64() * 1000.0;
+        write!(f, "p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", p(0.5), p(0.95), p(0.99))
+    }
+}
+
+async fn measure<F, Fut>(n: usize, mut req: F) -> anyhow::Result<Latency>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>>,
+{
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n.max(1) {
+        let t0 = Instant::now();
+        let res = req(i).await?;
+        let status = res.status();
+        res.bytes().await?;
+        if !status.is_success() {
+            anyhow::bail!("request failed with {status}");
+        }
+        out.push(t0.elapsed());
+    }
+    out.sort();
+    Ok(Latency(out))
+}
+
+async fn create_load(base: &str, token: &str, clients: usize, dur: Duration) -> anyhow::Result<f64> {
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + dur;
+    let client = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (client, done, url, token) = (client.clone(), done.clone(), format!("{base}/api/v1/tickets"), token.to_string());
+        tasks.push(tokio::spawn(async move {
+            let mut i = 0u64;
+            while Instant::now() < deadline {
+                i += 1;
+                let body = serde_json::json!({"title": format!("bench {c}-{i}: printer offline"), "description": "created by cairn bench", "impact": 2, "urgency": 2});
+                let res = client.post(&url).bearer_auth(&token).json(&body).send().await?;
+                if res.status() != reqwest::StatusCode::CREATED {
+                    anyhow::bail!("create failed: {}", res.status());
+                }
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(())
+        }));
+    }
+    let t0 = Instant::now();
+    for t in tasks {
+        t.await??;
+    }
+    Ok(done.load(Ordering::Relaxed) as f64 / t0.elapsed().as_secs_f64())
+}
+
+fn rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok()))
+        .map_or(0, |kb| kb / 1024)
+}

@@ -1,0 +1,125 @@
+//! Configuration: defaults → `cairn.toml` (or `--config`) → `CAIRN_*` environment.
+//! Validated at load with the offending key named; the database password never
+//! appears in `Debug` output or logs.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// `sqlite://cairn.db` or `postgres://user:pass@host/db`.
+    pub database_url: String,
+    /// Mark session cookies Secure (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Run the background job worker in this process.
+    pub worker: bool,
+    /// tracing filter, e.g. `info` or `cairn=debug`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://cairn.db".into(),
+            secure_cookies: false,
+            worker: true,
+            log: "info".into(),
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact(&self.database_url))
+            .field("secure_cookies", &self.secure_cookies)
+            .field("worker", &self.worker)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+/// `postgres://u:secret@h/db` → `postgres://u:***@h/db`.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        let default_file = Path::new("cairn.toml");
+        match file {
+            Some(p) => {
+                if !p.exists() {
+                    bail!("config file {} does not exist", p.display());
+                }
+                fig = fig.merge(Toml::file_exact(p));
+            }
+            None if default_file.exists() => fig = fig.merge(Toml::file_exact(default_file)),
+            None => {}
+        }
+        fig = fig.merge(Env::prefixed("CAIRN_").only(&["listen", "database_url", "secure_cookies", "worker", "log"]));
+        let cfg: Config = fig.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.listen_addr()?;
+        cairn_store::Backend::of_url(&self.database_url).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.listen.parse().with_context(|| format!("invalid configuration: listen: '{}' is not an address like 127.0.0.1:8080", self.listen))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_is_redacted() {
+        assert_eq!(redact("postgres://cairn:s3cret@db:5432/cairn"), "postgres://cairn:***@db:5432/cairn");
+        let c = Config { database_url: "postgres://a:b@h/d".into(), ..Config::default() };
+        assert!(!format!("{c:?}").contains(":b@"));
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let c = Config { listen: "nope".into(), ..Config::default() };
+        assert!(c.validate().unwrap_err().to_string().contains("listen"));
+        let c = Config { database_url: "mysql://x".into(), ..Config::default() };
+        assert!(c.validate().unwrap_err().to_string().contains("database_url"));
+    }
+
+    #[test]
+    fn unknown_key_in_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("cairn.toml");
+        std::fs::write(&p, "listen = \"127.0.0.1:9000\"\nlisten_port = 5\n").unwrap();
+        let err = Config::load(Some(&p)).unwrap_err().to_string();
+        assert!(err.contains("listen_port"), "{err}");
+    }
+}
