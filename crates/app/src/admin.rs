@@ -32,11 +32,7 @@ impl Admin {
         }
     }
     pub fn from_actor(a: &Actor) -> Result<Admin> {
-        if a.may(Permission::Administer) {
-            Ok(Admin::Actor(a.clone()))
-        } else {
-            Err(AppError::Forbidden("administrators only".into()))
-        }
+        if a.may(Permission::Administer) { Ok(Admin::Actor(a.clone())) } else { Err(AppError::Forbidden("administrators only".into())) }
     }
 }
 
@@ -97,7 +93,9 @@ impl App {
                 Box::pin(async move {
                     let org = match req.organisation.as_deref() {
                         Some(o) => Some(
-                            directory::org_by_name(c, t, o).await?.ok_or_else(|| AppError::invalid("organisation", format!("no organisation '{o}'")))?,
+                            directory::org_by_name(c, t, o)
+                                .await?
+                                .ok_or_else(|| AppError::invalid("organisation", format!("no organisation '{o}'")))?,
                         ),
                         None => None,
                     };
@@ -125,7 +123,8 @@ impl App {
         self.db
             .write(move |c| {
                 Box::pin(async move {
-                    let u = directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
+                    let u =
+                        directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
                     if Some(u.id) == by && disabled {
                         return Err(AppError::invalid("username", "you cannot disable yourself"));
                     }
@@ -149,7 +148,8 @@ impl App {
         self.db
             .write(move |c| {
                 Box::pin(async move {
-                    let u = directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
+                    let u =
+                        directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
                     directory::set_password_hash(c, t, u.id, &hash).await?;
                     journal::append(c, t, by, now, &[Entry::action("user", u.id.0, "password_set")]).await?;
                     Ok(())
@@ -179,8 +179,12 @@ impl App {
         self.db
             .write(move |c| {
                 Box::pin(async move {
-                    let g = directory::group_by_name(c, t, &group).await?.ok_or_else(|| AppError::invalid("group", format!("no group '{group}'")))?;
-                    let u = directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::invalid("username", format!("no user '{username}'")))?;
+                    let g = directory::group_by_name(c, t, &group)
+                        .await?
+                        .ok_or_else(|| AppError::invalid("group", format!("no group '{group}'")))?;
+                    let u = directory::user_by_name(c, t, &username)
+                        .await?
+                        .ok_or_else(|| AppError::invalid("username", format!("no user '{username}'")))?;
                     if !u.role.is_staff() {
                         return Err(AppError::invalid("username", format!("'{username}' is a requester; groups hold agents")));
                     }

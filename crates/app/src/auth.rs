@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use cairn_domain::access::Actor;
 use cairn_store::{auth as store, directory};
@@ -30,10 +30,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| AppError::Internal(format!("random: {e}")))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("hash: {e}")))
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("hash: {e}")))
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
@@ -128,9 +125,7 @@ impl App {
         let csrf = random_secret()?;
         let (th, cs, ttl) = (hash_secret(&token), csrf.clone(), self.session_ttl_ms);
         let tid = tenant.id;
-        self.db
-            .write(move |c| Box::pin(async move { store::insert_session(c, tid, user_id, &th, &cs, now, now + ttl).await }))
-            .await?;
+        self.db.write(move |c| Box::pin(async move { store::insert_session(c, tid, user_id, &th, &cs, now, now + ttl).await })).await?;
         let actor = self.session(&token).await?.0;
         Ok(NewSession { token, csrf, actor })
     }

@@ -44,26 +44,84 @@ const REQUESTERS: [(&str, &str, &str); 9] = [
     ("rosa", "Rosa Martín", "Facilities"),
     ("sam", "Sam Wright", "Engineering"),
 ];
-const CATEGORIES: [&str; 8] =
-    ["Network/VPN", "Network/Wi-Fi", "Hardware/Laptop", "Hardware/Printer", "Software/Email", "Software/ERP", "AV/Meeting room", "Access/Account"];
+const CATEGORIES: [&str; 8] = [
+    "Network/VPN",
+    "Network/Wi-Fi",
+    "Hardware/Laptop",
+    "Hardware/Printer",
+    "Software/Email",
+    "Software/ERP",
+    "AV/Meeting room",
+    "Access/Account",
+];
 
 /// (title, category, group, description)
 const PROBLEMS: [(&str, &str, &str, &str); 16] = [
-    ("VPN disconnects every few minutes", "Network/VPN", "Network", "The VPN client drops the connection roughly every five minutes since this morning."),
-    ("Cannot connect to VPN from home", "Network/VPN", "Network", "Authentication fails with 'gateway unreachable' when working from home."),
+    (
+        "VPN disconnects every few minutes",
+        "Network/VPN",
+        "Network",
+        "The VPN client drops the connection roughly every five minutes since this morning.",
+    ),
+    (
+        "Cannot connect to VPN from home",
+        "Network/VPN",
+        "Network",
+        "Authentication fails with 'gateway unreachable' when working from home.",
+    ),
     ("Wi-Fi very slow on 3rd floor", "Network/Wi-Fi", "Network", "Pages take ages to load on the third floor; the other floors seem fine."),
     ("Laptop will not boot after update", "Hardware/Laptop", "Desktop Support", "Stuck on the vendor logo after last night's update."),
-    ("Laptop battery drains in an hour", "Hardware/Laptop", "Desktop Support", "Battery goes from full to empty in about an hour of light use."),
+    (
+        "Laptop battery drains in an hour",
+        "Hardware/Laptop",
+        "Desktop Support",
+        "Battery goes from full to empty in about an hour of light use.",
+    ),
     ("Printer on 2nd floor jams constantly", "Hardware/Printer", "Desktop Support", "Every other print job jams in tray 2."),
-    ("Outlook keeps asking for password", "Software/Email", "Applications", "A password prompt appears every few minutes, even after entering it."),
-    ("Shared mailbox missing from Outlook", "Software/Email", "Applications", "The finance shared mailbox disappeared from my folder list."),
+    (
+        "Outlook keeps asking for password",
+        "Software/Email",
+        "Applications",
+        "A password prompt appears every few minutes, even after entering it.",
+    ),
+    (
+        "Shared mailbox missing from Outlook",
+        "Software/Email",
+        "Applications",
+        "The finance shared mailbox disappeared from my folder list.",
+    ),
     ("ERP invoice export fails", "Software/ERP", "Applications", "Exporting invoices to CSV ends with 'internal error 500'."),
     ("ERP very slow at month end", "Software/ERP", "Applications", "Posting a journal takes over a minute."),
-    ("Boardroom display shows no signal", "AV/Meeting room", "AV Support", "The boardroom screen says 'no signal' when connecting a laptop over HDMI."),
-    ("No audio in room Atlas video calls", "AV/Meeting room", "AV Support", "Remote participants cannot hear us in Atlas; the ceiling microphones seem dead."),
-    ("Room panel booking out of sync", "AV/Meeting room", "AV Support", "The panel outside Orion shows the room free while the calendar says booked."),
-    ("Account locked after password change", "Access/Account", "Service Desk", "Changed my password this morning and now my account is locked."),
-    ("New starter needs access to shared drive", "Access/Account", "Service Desk", "Please give our new colleague access to the team's shared drive."),
+    (
+        "Boardroom display shows no signal",
+        "AV/Meeting room",
+        "AV Support",
+        "The boardroom screen says 'no signal' when connecting a laptop over HDMI.",
+    ),
+    (
+        "No audio in room Atlas video calls",
+        "AV/Meeting room",
+        "AV Support",
+        "Remote participants cannot hear us in Atlas; the ceiling microphones seem dead.",
+    ),
+    (
+        "Room panel booking out of sync",
+        "AV/Meeting room",
+        "AV Support",
+        "The panel outside Orion shows the room free while the calendar says booked.",
+    ),
+    (
+        "Account locked after password change",
+        "Access/Account",
+        "Service Desk",
+        "Changed my password this morning and now my account is locked.",
+    ),
+    (
+        "New starter needs access to shared drive",
+        "Access/Account",
+        "Service Desk",
+        "Please give our new colleague access to the team's shared drive.",
+    ),
     ("MFA prompt not arriving on phone", "Access/Account", "Service Desk", "The sign-in approval notification never shows up on my phone."),
 ];
 const REPLIES: [&str; 5] = [

@@ -138,7 +138,17 @@ async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i6
 }
 
 impl App {
+    /// Raises a ticket. With an idempotency key, a retry returns the first result: when
+    /// two identical requests race (PostgreSQL), the loser's insert of the key conflicts,
+    /// its transaction rolls back whole, and running it again finds the winner's ticket.
     pub async fn create_ticket(&self, actor: &Actor, req: NewTicket, idempotency_key: Option<String>) -> Result<Created> {
+        match self.create_ticket_once(actor, req.clone(), idempotency_key.clone()).await {
+            Err(AppError::Conflict(_)) if idempotency_key.is_some() => self.create_ticket_once(actor, req, idempotency_key).await,
+            other => other,
+        }
+    }
+
+    async fn create_ticket_once(&self, actor: &Actor, req: NewTicket, idempotency_key: Option<String>) -> Result<Created> {
         let title = ticket::parse_title(&req.title)?;
         let description = ticket::parse_text("description", &req.description, false)?;
         let impact = level("impact", req.impact)?.unwrap_or(Level::MEDIUM);
@@ -283,7 +293,8 @@ impl App {
                         other => other,
                     };
                     let tenant = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
-                    let patch = TicketPatch { title: ch.title, description: ch.description, status, impact, urgency, category, assignee, group };
+                    let patch =
+                        TicketPatch { title: ch.title, description: ch.description, status, impact, urgency, category, assignee, group };
                     let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
                     let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
                     if changes.is_empty() {
@@ -329,7 +340,13 @@ impl App {
                 Box::pin(async move {
                     let scope = actor.scope();
                     let ticket = load(c, &scope, &number).await?;
-                    let id = store::insert_comment(c, backend, &scope, ticket.id, actor.user_id, &body, internal, now).await?;
+                    let id = store::insert_comment(
+                        c,
+                        backend,
+                        &scope,
+                        &store::NewComment { ticket: ticket.id, author: actor.user_id, body: &body, internal, at: now },
+                    )
+                    .await?;
                     store::touch(c, &scope, ticket.id, now).await?;
                     let mut e = Entry::action("ticket", ticket.id.0, "commented");
                     e.field = Some(if internal { "note" } else { "reply" }.to_string());
@@ -417,14 +434,19 @@ impl App {
         };
         let priority = req.priority.map(cairn_domain::priority::Priority::parse).transpose()?;
         let sort = match req.sort.as_deref() {
-            Some(s) => Sort::parse(s).ok_or_else(|| AppError::invalid("sort", format!("unknown sort '{s}' (priority, created, -created, updated, -updated)")))?,
+            Some(s) => Sort::parse(s)
+                .ok_or_else(|| AppError::invalid("sort", format!("unknown sort '{s}' (priority, created, -created, updated, -updated)")))?,
             None => Sort::CreatedDesc,
         };
         let limit = req.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
             return Err(AppError::invalid("limit", "must be between 1 and 200"));
         }
-        let after = req.cursor.as_deref().map(|s| Cursor::decode(s).ok_or_else(|| AppError::invalid("cursor", "not a cursor from a previous page"))).transpose()?;
+        let after = req
+            .cursor
+            .as_deref()
+            .map(|s| Cursor::decode(s).ok_or_else(|| AppError::invalid("cursor", "not a cursor from a previous page")))
+            .transpose()?;
         let q = TicketQuery { statuses, group, assignee, priority, text: req.q.filter(|q| !q.trim().is_empty()), sort, limit, after };
         let Page { tickets, next } = store::list(&mut c, self.backend(), &actor.scope(), &q).await?;
         let mut items = Vec::with_capacity(tickets.len());
@@ -474,4 +496,3 @@ impl NameCache {
         Ok(TicketView { ticket: t, requester, assignee, group })
     }
 }
-

@@ -34,7 +34,8 @@ pub enum BenchCommand {
     },
 }
 
-const WORDS: [&str; 12] = ["vpn", "printer", "laptop", "outlook", "password", "wifi", "display", "audio", "invoice", "account", "drive", "update"];
+const WORDS: [&str; 12] =
+    ["vpn", "printer", "laptop", "outlook", "password", "wifi", "display", "audio", "invoice", "account", "drive", "update"];
 const GROUPS: [&str; 5] = ["Service Desk", "Network", "Applications", "AV Support", "Desktop Support"];
 
 struct Rng(u64);
@@ -51,7 +52,8 @@ impl Rng {
 async fn bench_token(app: &App) -> anyhow::Result<String> {
     let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
     let op = Admin::Operator(t.id);
-    let req = CreateUser { username: "bench".into(), display_name: None, email: None, role: "agent".into(), password: None, organisation: None };
+    let req =
+        CreateUser { username: "bench".into(), display_name: None, email: None, role: "agent".into(), password: None, organisation: None };
     match app.create_user(&op, req).await {
         Ok(_) | Err(AppError::Conflict(_)) => {}
         Err(e) => return Err(e.into()),
@@ -279,6 +281,8 @@ async fn create_load(base: &str, token: &str, clients: usize, dur: Duration) -> 
 fn rss_mb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok())
+        })
         .map_or(0, |kb| kb / 1024)
 }

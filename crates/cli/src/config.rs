@@ -91,7 +91,9 @@ impl Config {
     }
 
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
-        self.listen.parse().with_context(|| format!("invalid configuration: listen: '{}' is not an address like 127.0.0.1:8080", self.listen))
+        self.listen
+            .parse()
+            .with_context(|| format!("invalid configuration: listen: '{}' is not an address like 127.0.0.1:8080", self.listen))
     }
 }
 

@@ -2,8 +2,8 @@
 //! ticket visibility is turned into a [`Scope`] that every store query requires,
 //! so a query cannot forget the tenant or the requester restriction.
 
-use crate::ids::{TenantId, UserId};
 use crate::DomainError;
+use crate::ids::{TenantId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

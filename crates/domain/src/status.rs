@@ -15,14 +15,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::New,
-        Status::InProgress,
-        Status::OnHold,
-        Status::Resolved,
-        Status::Closed,
-        Status::Cancelled,
-    ];
+    pub const ALL: [Status; 6] = [Status::New, Status::InProgress, Status::OnHold, Status::Resolved, Status::Closed, Status::Cancelled];
     /// The statuses a queue shows by default: work still to do.
     pub const OPEN: [Status; 3] = [Status::New, Status::InProgress, Status::OnHold];
 
@@ -75,11 +68,7 @@ impl Status {
     }
 
     pub fn transition(self, to: Status) -> Result<Status, DomainError> {
-        if self.next().contains(&to) {
-            Ok(to)
-        } else {
-            Err(DomainError::InvalidTransition { from: self, to })
-        }
+        if self.next().contains(&to) { Ok(to) } else { Err(DomainError::InvalidTransition { from: self, to }) }
     }
 }
 

@@ -1,9 +1,9 @@
 //! The ticket core shared by every record type, and how a change to it is decided.
 
+use crate::DomainError;
 use crate::ids::{GroupId, TenantId, TicketId, UserId};
 use crate::priority::{Level, Priority, PriorityMatrix};
 use crate::status::Status;
-use crate::DomainError;
 
 /// Record types on the ticket core; each has its own number prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -20,15 +20,17 @@ fn actor(r: &AnyRow) -> Result<Actor> {
 }
 
 pub async fn insert_session(c: &mut Conn, t: TenantId, u: UserId, token_hash: &str, csrf: &str, now: i64, expires: i64) -> Result<()> {
-    sqlx::query("INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(token_hash)
-        .bind(t.0)
-        .bind(u.0)
-        .bind(csrf)
-        .bind(now)
-        .bind(expires)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(t.0)
+    .bind(u.0)
+    .bind(csrf)
+    .bind(now)
+    .bind(expires)
+    .execute(c)
+    .await?;
     Ok(())
 }
 

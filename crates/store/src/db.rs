@@ -87,9 +87,7 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(if is_sqlite { 6 } else { 16 })
             .acquire_timeout(Duration::from_secs(15))
-            .after_connect(move |conn, _| {
-                Box::pin(async move { if is_sqlite { prepare_sqlite(conn).await } else { Ok(()) } })
-            })
+            .after_connect(move |conn, _| Box::pin(async move { if is_sqlite { prepare_sqlite(conn).await } else { Ok(()) } }))
             .connect(&url)
             .await?;
         let writer = match backend {

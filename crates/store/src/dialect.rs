@@ -35,11 +35,9 @@ pub(crate) struct TextSearch {
 
 pub(crate) fn text_search(b: Backend, sees_internal: bool) -> TextSearch {
     match b {
-        Backend::Sqlite => TextSearch {
-            from: "FROM ticket_fts f JOIN tickets t ON t.id = f.rowid",
-            id: "f.rowid",
-            condition: "ticket_fts MATCH {}",
-        },
+        Backend::Sqlite => {
+            TextSearch { from: "FROM ticket_fts f JOIN tickets t ON t.id = f.rowid", id: "f.rowid", condition: "ticket_fts MATCH {}" }
+        }
         Backend::Postgres => TextSearch {
             from: "FROM tickets t",
             id: "t.id",

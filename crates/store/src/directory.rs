@@ -93,11 +93,13 @@ pub async fn count_users(c: &mut Conn) -> Result<i64> {
 
 /// The stored password hash of an enabled user, for sign-in.
 pub async fn password_hash(c: &mut Conn, t: TenantId, username: &str) -> Result<Option<(UserId, String)>> {
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE tenant_id = $1 AND username = $2 AND disabled = 0 AND password_hash IS NOT NULL")
-        .bind(t.0)
-        .bind(username)
-        .fetch_optional(c)
-        .await?;
+    let row = sqlx::query(
+        "SELECT id, password_hash FROM users WHERE tenant_id = $1 AND username = $2 AND disabled = 0 AND password_hash IS NOT NULL",
+    )
+    .bind(t.0)
+    .bind(username)
+    .fetch_optional(c)
+    .await?;
     row.map(|r| Ok((UserId(get(&r, "id")?), get(&r, "password_hash")?))).transpose()
 }
 
@@ -182,11 +184,12 @@ pub async fn is_member(c: &mut Conn, g: GroupId, u: UserId) -> Result<bool> {
 }
 
 pub async fn members(c: &mut Conn, t: TenantId, g: GroupId) -> Result<Vec<User>> {
-    let rows = sqlx::query(sql("JOIN group_members m ON m.user_id = u.id WHERE u.tenant_id = $1 AND m.group_id = $2 ORDER BY u.display_name"))
-        .bind(t.0)
-        .bind(g.0)
-        .fetch_all(c)
-        .await?;
+    let rows =
+        sqlx::query(sql("JOIN group_members m ON m.user_id = u.id WHERE u.tenant_id = $1 AND m.group_id = $2 ORDER BY u.display_name"))
+            .bind(t.0)
+            .bind(g.0)
+            .fetch_all(c)
+            .await?;
     rows.iter().map(user).collect()
 }
 

@@ -33,13 +33,7 @@ pub async fn enqueue(c: &mut Conn, t: TenantId, kind: &str, payload: &str, run_a
 }
 
 pub async fn claim(c: &mut Conn, b: Backend, worker: &str, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Job>> {
-    let rows = sqlx::query(dialect::claim_jobs(b))
-        .bind(worker)
-        .bind(now + lease_ms)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(c)
-        .await?;
+    let rows = sqlx::query(dialect::claim_jobs(b)).bind(worker).bind(now + lease_ms).bind(now).bind(limit).fetch_all(c).await?;
     rows.iter()
         .map(|r| {
             Ok(Job {

@@ -4,9 +4,9 @@ use cairn_domain::ids::{TenantId, UserId};
 use cairn_domain::journal::{self, Event};
 use sqlx::any::AnyRow;
 
+use crate::Conn;
 use crate::error::Result;
 use crate::row::get;
-use crate::Conn;
 
 /// One event to record; sequence and hashes are assigned on append.
 #[derive(Debug, Clone)]
@@ -110,12 +110,13 @@ const COLS: &str = "SELECT j.tenant_id, j.seq, j.at, j.actor_id, j.entity, j.ent
 
 /// The history of one entity, oldest first.
 pub async fn for_entity(c: &mut Conn, t: TenantId, entity: &str, id: i64) -> Result<Vec<Recorded>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{COLS} WHERE j.tenant_id = $1 AND j.entity = $2 AND j.entity_id = $3 ORDER BY j.seq")))
-        .bind(t.0)
-        .bind(entity)
-        .bind(id)
-        .fetch_all(c)
-        .await?;
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(format!("{COLS} WHERE j.tenant_id = $1 AND j.entity = $2 AND j.entity_id = $3 ORDER BY j.seq")))
+            .bind(t.0)
+            .bind(entity)
+            .bind(id)
+            .fetch_all(c)
+            .await?;
     rows.iter().map(recorded).collect()
 }
 

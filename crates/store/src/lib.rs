@@ -8,6 +8,7 @@
 pub mod auth;
 mod db;
 pub mod dialect;
+pub mod directory;
 mod error;
 pub mod jobs;
 pub mod journal;
@@ -15,11 +16,10 @@ mod migrate;
 pub mod notifications;
 mod row;
 pub mod tenants;
-pub mod tickets;
-pub mod directory;
-mod writer;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tickets;
+mod writer;
 
 pub use db::{Backend, Db};
 pub use error::StoreError;

@@ -4,8 +4,8 @@
 
 use sqlx::{AnyPool, Row};
 
-use crate::error::Result;
 use crate::Backend;
+use crate::error::Result;
 
 struct Migration {
     version: i64,

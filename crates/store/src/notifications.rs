@@ -2,9 +2,9 @@
 
 use cairn_domain::ids::{TenantId, TicketId, UserId};
 
+use crate::Conn;
 use crate::error::Result;
 use crate::row::get;
-use crate::Conn;
 
 #[derive(Debug, Clone)]
 pub struct Notification {

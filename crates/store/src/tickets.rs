@@ -332,28 +332,27 @@ pub struct Comment {
     pub created_at: i64,
 }
 
-pub async fn insert_comment(
-    c: &mut Conn,
-    b: Backend,
-    s: &Scope,
-    ticket: TicketId,
-    author: UserId,
-    body: &str,
-    internal: bool,
-    now: i64,
-) -> Result<i64> {
+pub struct NewComment<'a> {
+    pub ticket: TicketId,
+    pub author: UserId,
+    pub body: &'a str,
+    pub internal: bool,
+    pub at: i64,
+}
+
+pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<'_>) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (tenant_id, ticket_id, author_id, body, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(s.tenant_id().0)
-    .bind(ticket.0)
-    .bind(author.0)
-    .bind(body)
-    .bind(i64::from(internal))
-    .bind(now)
+    .bind(n.ticket.0)
+    .bind(n.author.0)
+    .bind(n.body)
+    .bind(i64::from(n.internal))
+    .bind(n.at)
     .fetch_one(&mut *c)
     .await?;
-    reindex(c, b, ticket).await?;
+    reindex(c, b, n.ticket).await?;
     Ok(id)
 }
 
@@ -443,15 +442,17 @@ pub async fn idempotent_create(c: &mut Conn, s: &Scope, user: UserId, key: &str)
 }
 
 pub async fn remember_create(c: &mut Conn, s: &Scope, user: UserId, key: &str, hash: &str, t: TicketId, now: i64) -> Result<()> {
-    sqlx::query("INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(s.tenant_id().0)
-        .bind(user.0)
-        .bind(key)
-        .bind(hash)
-        .bind(t.0)
-        .bind(now)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(s.tenant_id().0)
+    .bind(user.0)
+    .bind(key)
+    .bind(hash)
+    .bind(t.0)
+    .bind(now)
+    .execute(c)
+    .await?;
     Ok(())
 }
 

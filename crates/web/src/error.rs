@@ -48,7 +48,9 @@ impl ApiError {
                     AppError::Invalid { field, message } => {
                         (StatusCode::UNPROCESSABLE_ENTITY, body("validation_failed", message.clone(), Some(field.clone())))
                     }
-                    AppError::InvalidTransition(_) => (StatusCode::UNPROCESSABLE_ENTITY, body("invalid_transition", msg, Some("status".into()))),
+                    AppError::InvalidTransition(_) => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, body("invalid_transition", msg, Some("status".into())))
+                    }
                     AppError::Conflict(_) => (StatusCode::CONFLICT, body("conflict", msg, None)),
                     AppError::Stale { .. } => (StatusCode::PRECONDITION_FAILED, body("precondition_failed", msg, Some("If-Match".into()))),
                     AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, body("too_many_requests", msg, None)),

@@ -37,7 +37,11 @@ pub(crate) async fn get_me(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) ->
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "people", responses((status = 200, body = Vec<NotificationBody>)), security(("bearer" = [])))]
 pub(crate) async fn list_notifications(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> Result<Json<Vec<NotificationBody>>, ApiError> {
     let list = ctx.app.notifications(&actor).await?;
-    Ok(Json(list.into_iter().map(|n| NotificationBody { ticket: n.ticket_number, message: n.message, created_at: rfc3339(n.created_at) }).collect()))
+    Ok(Json(
+        list.into_iter()
+            .map(|n| NotificationBody { ticket: n.ticket_number, message: n.message, created_at: rfc3339(n.created_at) })
+            .collect(),
+    ))
 }
 
 /// Users of the tenant (agents see all; requesters only themselves)
@@ -69,7 +73,11 @@ pub(crate) async fn create_user(
 /// Disable a user: ends their sessions and revokes their tokens (admin)
 #[utoipa::path(post, path = "/api/v1/users/{username}/disable", tag = "people", params(("username" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn disable_user(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(username): Path<String>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn disable_user(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.set_user_disabled(&Admin::from_actor(&actor)?, &username, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -77,7 +85,11 @@ pub(crate) async fn disable_user(State(ctx): State<Ctx>, ApiActor(actor): ApiAct
 /// Enable a disabled user (admin)
 #[utoipa::path(post, path = "/api/v1/users/{username}/enable", tag = "people", params(("username" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn enable_user(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(username): Path<String>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn enable_user(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.set_user_disabled(&Admin::from_actor(&actor)?, &username, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -91,7 +103,11 @@ pub(crate) async fn list_groups(State(ctx): State<Ctx>, ApiActor(actor): ApiActo
 /// Create an assignment group (admin)
 #[utoipa::path(post, path = "/api/v1/groups", tag = "people", request_body = NameRequest,
     responses((status = 201), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn create_group(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, JsonBody(req): JsonBody<NameRequest>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn create_group(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<NameRequest>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.create_group(&Admin::from_actor(&actor)?, &req.name).await?;
     Ok(StatusCode::CREATED)
 }
@@ -117,14 +133,22 @@ pub(crate) async fn list_categories(State(ctx): State<Ctx>, ApiActor(actor): Api
 
 /// Create a category (admin)
 #[utoipa::path(post, path = "/api/v1/categories", tag = "settings", request_body = NameRequest, responses((status = 201)), security(("bearer" = [])))]
-pub(crate) async fn create_category(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, JsonBody(req): JsonBody<NameRequest>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn create_category(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<NameRequest>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.create_category(&Admin::from_actor(&actor)?, &req.name).await?;
     Ok(StatusCode::CREATED)
 }
 
 /// Create a customer organisation (admin)
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "people", request_body = NameRequest, responses((status = 201)), security(("bearer" = [])))]
-pub(crate) async fn create_organisation(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, JsonBody(req): JsonBody<NameRequest>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn create_organisation(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<NameRequest>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.create_organisation(&Admin::from_actor(&actor)?, &req.name).await?;
     Ok(StatusCode::CREATED)
 }

@@ -42,7 +42,11 @@ pub(crate) async fn create_ticket(
     JsonBody(req): JsonBody<CreateTicketRequest>,
 ) -> Result<Response, ApiError> {
     let key = match headers.get("idempotency-key") {
-        Some(v) => Some(v.to_str().map_err(|_| ApiError::BadRequest { field: Some("Idempotency-Key".into()), message: "must be visible ASCII".into() })?.to_string()),
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| ApiError::BadRequest { field: Some("Idempotency-Key".into()), message: "must be visible ASCII".into() })?
+                .to_string(),
+        ),
         None => None,
     };
     let new = NewTicket {
@@ -66,7 +70,11 @@ pub(crate) async fn create_ticket(
 /// Read a ticket
 #[utoipa::path(get, path = "/api/v1/tickets/{number}", tag = "tickets", params(("number" = String, Path)),
     responses((status = 200, body = TicketBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn get_ticket(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(number): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn get_ticket(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Response, ApiError> {
     Ok(with_etag(StatusCode::OK, ctx.app.get_ticket(&actor, &number).await?.into()))
 }
 
@@ -139,7 +147,11 @@ fn comment_body(c: cairn_store::tickets::Comment) -> CommentBody {
 /// The conversation, oldest first (internal notes for agents only)
 #[utoipa::path(get, path = "/api/v1/tickets/{number}/comments", tag = "tickets", params(("number" = String, Path)),
     responses((status = 200, body = Vec<CommentBody>)), security(("bearer" = [])))]
-pub(crate) async fn list_comments(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(number): Path<String>) -> Result<Json<Vec<CommentBody>>, ApiError> {
+pub(crate) async fn list_comments(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Json<Vec<CommentBody>>, ApiError> {
     Ok(Json(ctx.app.comments(&actor, &number).await?.into_iter().map(comment_body).collect()))
 }
 
@@ -159,12 +171,22 @@ pub(crate) async fn create_link(
 /// Linked tickets
 #[utoipa::path(get, path = "/api/v1/tickets/{number}/links", tag = "tickets", params(("number" = String, Path)),
     responses((status = 200, body = Vec<LinkBody>)), security(("bearer" = [])))]
-pub(crate) async fn list_links(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(number): Path<String>) -> Result<Json<Vec<LinkBody>>, ApiError> {
+pub(crate) async fn list_links(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Json<Vec<LinkBody>>, ApiError> {
     let links = ctx.app.links(&actor, &number).await?;
     Ok(Json(
         links
             .into_iter()
-            .map(|l| LinkBody { kind: l.kind, number: l.number, title: l.title, status: l.status, direction: if l.inbound { "inbound" } else { "outbound" }.into() })
+            .map(|l| LinkBody {
+                kind: l.kind,
+                number: l.number,
+                title: l.title,
+                status: l.status,
+                direction: if l.inbound { "inbound" } else { "outbound" }.into(),
+            })
             .collect(),
     ))
 }
@@ -172,7 +194,11 @@ pub(crate) async fn list_links(State(ctx): State<Ctx>, ApiActor(actor): ApiActor
 /// The ticket's journal: every change, who and when
 #[utoipa::path(get, path = "/api/v1/tickets/{number}/history", tag = "tickets", params(("number" = String, Path)),
     responses((status = 200, body = Vec<EventBody>)), security(("bearer" = [])))]
-pub(crate) async fn list_history(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(number): Path<String>) -> Result<Json<Vec<EventBody>>, ApiError> {
+pub(crate) async fn list_history(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Json<Vec<EventBody>>, ApiError> {
     let events = ctx.app.history(&actor, &number).await?;
     Ok(Json(
         events

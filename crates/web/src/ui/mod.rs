@@ -6,13 +6,13 @@ mod views;
 
 use std::net::SocketAddr;
 
-use axum::extract::connect_info::ConnectInfo;
+use axum::Router;
 use axum::extract::FromRequestParts;
+use axum::extract::connect_info::ConnectInfo;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use cairn_domain::access::Actor;
 
 use crate::Ctx;

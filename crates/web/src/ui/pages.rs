@@ -158,10 +158,11 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
     let (groups, agents) = if staff { lookups(&ctx, &s).await } else { (vec![], vec![]) };
     let mut status_options = vec![("open".to_string(), "Open".to_string()), ("all".to_string(), "All".to_string())];
     status_options.extend(Status::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())));
-    let sort_options = [("priority", "Priority, oldest first"), ("-created", "Newest"), ("created", "Oldest"), ("-updated", "Recently updated")]
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
+    let sort_options =
+        [("priority", "Priority, oldest first"), ("-created", "Newest"), ("created", "Oldest"), ("-updated", "Recently updated")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
     render(QueuePage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         staff,
@@ -200,7 +201,17 @@ async fn new_page(ctx: &Ctx, s: &Session, error: Option<String>, title: String, 
         (vec![], vec![], vec![])
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let page = NewPage { me: Some(Me::new(&s.actor, &s.csrf)), staff, csrf: s.csrf.clone(), error, title, description, categories, groups, requesters };
+    let page = NewPage {
+        me: Some(Me::new(&s.actor, &s.csrf)),
+        staff,
+        csrf: s.csrf.clone(),
+        error,
+        title,
+        description,
+        categories,
+        groups,
+        requesters,
+    };
     (status, render(page)).into_response()
 }
 
@@ -264,10 +275,11 @@ async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String
         Err(e) => return error_page(Some(s), e),
     };
     let number = view.ticket.number.clone();
-    let (comments, history, links) = match tokio::try_join!(ctx.app.comments(a, &number), ctx.app.history(a, &number), ctx.app.links(a, &number)) {
-        Ok(x) => x,
-        Err(e) => return error_page(Some(s), e),
-    };
+    let (comments, history, links) =
+        match tokio::try_join!(ctx.app.comments(a, &number), ctx.app.history(a, &number), ctx.app.links(a, &number)) {
+            Ok(x) => x,
+            Err(e) => return error_page(Some(s), e),
+        };
     let staff = a.role.is_staff();
     let (groups, agents) = if staff { lookups(ctx, s).await } else { (vec![], vec![]) };
     let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
@@ -313,11 +325,7 @@ async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String
 }
 
 pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(q): Query<ShowQuery>) -> Response {
-    let notice = if q.created.is_some() {
-        Some("Ticket created.".to_string())
-    } else {
-        q.saved.map(|_| "Saved.".to_string())
-    };
+    let notice = if q.created.is_some() { Some("Ticket created.".to_string()) } else { q.saved.map(|_| "Saved.".to_string()) };
     ticket_page(&ctx, &s, &number, notice, None).await
 }
 
@@ -357,7 +365,9 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
             let msg = "This ticket changed while you were editing it. Review the current values below and make your change again.";
             ticket_page(&ctx, &s, &number, None, Some(msg.into())).await
         }
-        Err(e @ (AppError::Invalid { .. } | AppError::InvalidTransition(_))) => ticket_page(&ctx, &s, &number, None, Some(e.to_string())).await,
+        Err(e @ (AppError::Invalid { .. } | AppError::InvalidTransition(_))) => {
+            ticket_page(&ctx, &s, &number, None, Some(e.to_string())).await
+        }
         Err(e) => error_page(Some(&s), e),
     }
 }

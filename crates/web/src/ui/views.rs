@@ -200,7 +200,7 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
     let v = |x: Option<&str>| x.filter(|s| !s.is_empty()).unwrap_or("—").to_string();
     match (action, field) {
         ("created", _) => "created the ticket".into(),
-        ("updated", Some(f)) if matches!(f, "description") => "edited the description".into(),
+        ("updated", Some("description")) => "edited the description".into(),
         ("updated", Some(f)) => format!("changed {} from {} to {}", f, v(old), v(new)),
         ("commented", Some("note")) => "added an internal note".into(),
         ("commented", _) => "replied".into(),
