@@ -1,0 +1,149 @@
+//! In real Chromium through chromedriver: sign in, create an incident, see it in the
+//! queue, add an internal note, see it in the history. Skipped when chromedriver is
+//! missing, unless CI or CAIRN_REQUIRE_BROWSER is set.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{Value, json};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    child: Child,
+    http: reqwest::Client,
+    session: String,
+    base: String,
+}
+
+impl Driver {
+    async fn start(profile: &std::path::Path) -> Option<Driver> {
+        let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| std::path::Path::new(p).exists());
+        let Some(driver) = driver else {
+            if std::env::var_os("CI").is_some() || std::env::var_os("CAIRN_REQUIRE_BROWSER").is_some() {
+                panic!("chromedriver is not installed: the browser suite must run (apt-get install chromium chromium-driver)");
+            }
+            eprintln!("skipping browser test: chromedriver not installed");
+            return None;
+        };
+        let port = free_port();
+        let child = Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1366,768",
+                     format!("--user-data-dir={}", profile.display())]}}}});
+        let r: Value = http.post(format!("{base}/session")).json(&caps).send().await.unwrap().json().await.unwrap();
+        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_string();
+        Some(Driver { child, http, session, base })
+    }
+
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut req = self.http.request(method, url);
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        let r: Value = req.send().await.unwrap().json().await.unwrap();
+        assert!(r["value"].get("error").is_none(), "webdriver {path}: {r}");
+        r["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.cmd(reqwest::Method::POST, "/url", json!({"url": url})).await;
+    }
+
+    /// Finds an element, waiting up to 10 s for the page to show it.
+    async fn find(&self, css: &str) -> String {
+        let url = format!("{}/session/{}/element", self.base, self.session);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let r: Value =
+                self.http.post(&url).json(&json!({"using": "css selector", "value": css})).send().await.unwrap().json().await.unwrap();
+            if let Some(id) = r["value"][ELEMENT].as_str() {
+                return id.to_string();
+            }
+            assert!(Instant::now() < deadline, "no element {css}: {r}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        self.cmd(reqwest::Method::POST, &format!("/element/{e}/value"), json!({"text": text})).await;
+    }
+
+    async fn click(&self, css: &str) {
+        let e = self.find(css).await;
+        self.cmd(reqwest::Method::POST, &format!("/element/{e}/click"), json!({})).await;
+    }
+
+    /// The page text once it contains `needle` (pages change after a form post redirects).
+    async fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let e = self.find("body").await;
+            let url = format!("{}/session/{}/element/{e}/text", self.base, self.session);
+            let r: Value = self.http.get(url).send().await.unwrap().json().await.unwrap();
+            let text = r["value"].as_str().unwrap_or_default().to_string();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "page never showed {needle:?}; last text: {text}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_signs_in_creates_incident_and_adds_a_note() {
+    let (_d, dir) = temp();
+    create_user(&dir, "alice", "agent", "correct-horse");
+    let server = Server::start(&dir);
+    let Some(b) = Driver::start(&dir.join("profile")).await else { return };
+    let base = &server.base;
+
+    b.goto(&format!("{base}/tickets")).await;
+    b.wait_for("Sign in").await;
+    b.type_into("#username", "alice").await;
+    b.type_into("#password", "correct-horse").await;
+    b.click("button[type=submit].primary").await;
+    b.wait_for("Ticket queue").await;
+
+    b.goto(&format!("{base}/tickets/new")).await;
+    b.type_into("#title", "Projector in Atlas shows no signal").await;
+    b.type_into("#description", "HDMI input dead since this morning").await;
+    b.click("button[type=submit].primary").await;
+    let page = b.wait_for("Ticket created.").await;
+    assert!(page.contains("INC0000001"), "{page}");
+
+    b.goto(&format!("{base}/tickets")).await;
+    b.wait_for("Projector in Atlas shows no signal").await;
+    b.click("a[href='/tickets/INC0000001']").await;
+
+    b.type_into("#body", "Checked the switcher: input 3 has no sync").await;
+    b.click("input[value=internal]").await;
+    b.click("form.reply button[type=submit]").await;
+    let page = b.wait_for("added an internal note").await;
+    assert!(page.contains("Internal note") && page.contains("input 3 has no sync"), "{page}");
+    assert!(page.contains("added an internal note"), "the note is in the history: {page}");
+    b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
+}
