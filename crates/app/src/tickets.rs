@@ -177,24 +177,26 @@ impl App {
                         let existing = store::by_id(c, &scope, id).await?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
                         return Ok(Created { view: view(c, existing).await?, created: false });
                     }
-                    let requester = match req.requester.as_deref() {
+                    // References are resolved once here and reused for the response.
+                    let (requester, requester_name) = match req.requester.as_deref() {
                         Some(name) if name != actor.username => {
                             if !actor.may(Permission::RaiseForOthers) {
                                 return Err(AppError::Forbidden("requesters raise tickets for themselves only".into()));
                             }
-                            user_named(c, t, "requester", name).await?.id
+                            let u = user_named(c, t, "requester", name).await?;
+                            (u.id, u.username)
                         }
-                        _ => actor.user_id,
+                        _ => (actor.user_id, actor.username.clone()),
                     };
                     let group = match req.group.as_deref() {
-                        Some(g) => Some(group_named(c, t, g).await?.id),
+                        Some(g) => Some(group_named(c, t, g).await?),
                         None => None,
                     };
                     let assignee = match req.assignee.as_deref() {
                         Some(a) => {
                             let u = user_named(c, t, "assignee", a).await?;
-                            check_assignee(c, &u, group).await?;
-                            Some(u.id)
+                            check_assignee(c, &u, group.as_ref().map(|g| g.id)).await?;
+                            Some(u)
                         }
                         None => None,
                     };
@@ -218,8 +220,8 @@ impl App {
                         priority: tenant.priority_matrix.priority(impact, urgency),
                         category,
                         requester_id: requester,
-                        assignee_id: assignee,
-                        group_id: group,
+                        assignee_id: assignee.as_ref().map(|u| u.id),
+                        group_id: group.as_ref().map(|g| g.id),
                         version: 1,
                         created_at: now,
                         updated_at: now,
@@ -230,13 +232,19 @@ impl App {
                     let mut e = Entry::action("ticket", ticket.id.0, "created");
                     e.new = Some(ticket.number.clone());
                     journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
-                    if let Some(a) = assignee.filter(|a| *a != actor.user_id) {
+                    if let Some(a) = ticket.assignee_id.filter(|a| *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
                     }
                     if let Some(key) = &idempotency_key {
                         store::remember_create(c, &scope, actor.user_id, key, &request_hash, ticket.id, now).await?;
                     }
-                    Ok(Created { view: view(c, ticket).await?, created: true })
+                    let view = TicketView {
+                        ticket,
+                        requester: requester_name,
+                        assignee: assignee.map(|u| u.username),
+                        group: group.map(|g| g.name),
+                    };
+                    Ok(Created { view, created: true })
                 })
             })
             .await

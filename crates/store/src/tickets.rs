@@ -68,12 +68,19 @@ pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
     .bind(t.closed_at)
     .fetch_one(&mut *c)
     .await?;
-    reindex(c, b, TicketId(id)).await?;
+    index(c, b, TicketId(id), true).await?;
     Ok(TicketId(id))
 }
 
 pub async fn reindex(c: &mut Conn, b: Backend, id: TicketId) -> Result<()> {
-    for sql in dialect::reindex_ticket(b) {
+    index(c, b, id, false).await
+}
+
+/// Writes the ticket's search document; a new ticket has no old one to remove.
+async fn index(c: &mut Conn, b: Backend, id: TicketId, fresh: bool) -> Result<()> {
+    let statements = dialect::reindex_ticket(b);
+    let skip = if fresh { statements.len() - 1 } else { 0 };
+    for sql in &statements[skip..] {
         sqlx::query(*sql).bind(id.0).execute(&mut *c).await?;
     }
     Ok(())
