@@ -36,7 +36,13 @@ pub(crate) struct TextSearch {
 pub(crate) fn text_search(b: Backend, sees_internal: bool) -> TextSearch {
     match b {
         Backend::Sqlite => {
-            TextSearch { from: "FROM ticket_fts f JOIN tickets t ON t.id = f.rowid", id: "f.rowid", condition: "ticket_fts MATCH {}" }
+            TextSearch {
+                // CROSS JOIN fixes the order in SQLite: walk the FTS index (newest first) and look
+                // each match up by id, never probe the index once per ticket.
+                from: "FROM ticket_fts f CROSS JOIN tickets t ON t.id = f.rowid",
+                id: "f.rowid",
+                condition: "ticket_fts MATCH {}",
+            }
         }
         Backend::Postgres => TextSearch {
             from: "FROM tickets t",
