@@ -113,17 +113,7 @@ async fn check_assignee(c: &mut Conn, user: &directory::User, group: Option<Grou
 }
 
 async fn view(c: &mut Conn, t: Ticket) -> Result<TicketView> {
-    let tenant = t.tenant_id;
-    let requester = directory::user_by_id(c, tenant, t.requester_id).await?.map(|u| u.username).unwrap_or_default();
-    let assignee = match t.assignee_id {
-        Some(a) => directory::user_by_id(c, tenant, a).await?.map(|u| u.username),
-        None => None,
-    };
-    let group = match t.group_id {
-        Some(g) => directory::group_by_id(c, tenant, g).await?.map(|g| g.name),
-        None => None,
-    };
-    Ok(TicketView { ticket: t, requester, assignee, group })
+    NameCache::default().view(c, t).await
 }
 
 async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket> {

@@ -91,10 +91,9 @@ type BatchResult = Result<Vec<Completion>, (sqlx::Error, Vec<Completion>)>;
 async fn commit_batch(conn: &mut AnyConnection, batch: &mut Vec<Op>) -> BatchResult {
     let mut done = Vec::with_capacity(batch.len());
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE").await {
-        // Nothing ran: every op still gets its answer, as a failure.
-        for op in batch.drain(..) {
-            drop(op);
-        }
+        // Nothing ran; dropping the ops drops their reply channels, so each caller
+        // gets `WriterGone` rather than waiting forever.
+        batch.clear();
         return Err((e, done));
     }
     for op in batch.drain(..) {
