@@ -46,8 +46,16 @@ impl App {
         self.db.backend()
     }
 
-    /// Creates the default tenant on a fresh database.
+    /// Creates the default tenant on a fresh database. When several instances start on
+    /// one database at once, all but one lose the insert race; they find its tenant.
     pub async fn bootstrap(&self) -> Result<TenantId> {
+        match self.bootstrap_once().await {
+            Err(AppError::Conflict(_)) => self.bootstrap_once().await,
+            other => other,
+        }
+    }
+
+    async fn bootstrap_once(&self) -> Result<TenantId> {
         let now = self.now();
         self.db
             .write(move |c| {

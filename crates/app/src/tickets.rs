@@ -194,20 +194,19 @@ impl App {
                         Some(cat) => Some(category_named(c, t, cat).await?),
                         None => None,
                     };
-                    let tenant = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
                     let kind = TicketKind::Incident;
-                    let seq = tenants::next_number(c, t, kind.prefix()).await?;
+                    let numbered = tenants::next_number(c, t, kind.prefix()).await?;
                     let mut ticket = Ticket {
                         id: TicketId(0),
                         tenant_id: t,
                         kind,
-                        number: kind.number(seq),
+                        number: kind.number(numbered.seq),
                         title,
                         description,
                         status: Status::New,
                         impact,
                         urgency,
-                        priority: tenant.priority_matrix.priority(impact, urgency),
+                        priority: numbered.priority_matrix.priority(impact, urgency),
                         category,
                         requester_id: requester,
                         assignee_id: assignee.as_ref().map(|u| u.id),

@@ -128,7 +128,7 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 Box::pin(async move {
                     let mut entries = Vec::with_capacity(rows.len());
                     for mut row in rows {
-                        let seq = tenants::next_number(c, tid, "INC").await?;
+                        let seq = tenants::next_number(c, tid, "INC").await?.seq;
                         row.number = TicketKind::Incident.number(seq);
                         let id = tickets::insert(c, backend, &row).await?;
                         let mut e = Entry::action("ticket", id.0, "created");

@@ -7,7 +7,7 @@ use sqlx::{Any, AnyPool, Connection};
 
 use crate::error::Result;
 use crate::writer::Writer;
-use crate::{BoxFuture, Conn, StoreError, migrate};
+use crate::{BoxFuture, Conn, StoreError, deferred, migrate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -110,7 +110,8 @@ impl Db {
         Ok(self.inner.pool.acquire().await?)
     }
 
-    /// Runs `f` in a transaction and commits it; on error nothing of `f` is kept.
+    /// Runs `f` in a transaction and commits it; on error nothing of `f` is kept. The
+    /// work `f` defers (journal chaining, search documents) is done just before the commit.
     /// On SQLite, concurrent calls are committed together by one writer (one fsync for
     /// many use cases); the result is returned only after the commit is durable.
     pub async fn write<T, E, F>(&self, f: F) -> std::result::Result<T, E>
@@ -123,7 +124,9 @@ impl Db {
             Some(w) => w.submit(f).await,
             None => {
                 let mut tx = self.inner.pool.begin().await.map_err(StoreError::from)?;
-                let out = f(&mut tx).await?;
+                let (out, deferred) = deferred::collecting(f(&mut tx)).await;
+                let out = out?;
+                deferred.finish(&mut tx, self.inner.backend).await?;
                 tx.commit().await.map_err(StoreError::from)?;
                 Ok(out)
             }

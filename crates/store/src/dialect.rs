@@ -3,23 +3,40 @@
 
 use crate::Backend;
 
-/// Refreshes a ticket's search document from its title, description and comments.
-/// Internal notes go to a separate field that only staff searches reach.
-pub(crate) fn reindex_ticket(b: Backend) -> &'static [&'static str] {
+/// `$1, $2, … $n`.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Removes the search documents of `n` tickets (bound as `$1…$n`) before they are
+/// written again; `None` where the document lives in the ticket row (PostgreSQL).
+pub(crate) fn remove_search_documents(b: Backend, n: usize) -> Option<String> {
     match b {
-        Backend::Sqlite => &[
-            "DELETE FROM ticket_fts WHERE rowid = $1",
+        Backend::Sqlite => Some(format!("DELETE FROM ticket_fts WHERE rowid IN ({})", placeholders(n))),
+        Backend::Postgres => None,
+    }
+}
+
+/// Writes the search documents of `n` tickets (bound as `$1…$n`) from their title,
+/// description and comments. Internal notes go to a separate field that only staff
+/// searches reach.
+pub(crate) fn write_search_documents(b: Backend, n: usize) -> String {
+    let ids = placeholders(n);
+    match b {
+        Backend::Sqlite => format!(
             "INSERT INTO ticket_fts (rowid, title, body, notes) SELECT t.id, t.title, \
              t.description || ' ' || coalesce((SELECT group_concat(c.body, ' ') FROM comments c WHERE c.ticket_id = t.id AND c.internal = 0), ''), \
              coalesce((SELECT group_concat(c.body, ' ') FROM comments c WHERE c.ticket_id = t.id AND c.internal = 1), '') \
-             FROM tickets t WHERE t.id = $1",
-        ],
-        Backend::Postgres => &["UPDATE tickets t SET \
+             FROM tickets t WHERE t.id IN ({ids})"
+        ),
+        Backend::Postgres => format!(
+            "UPDATE tickets t SET \
              search_public = to_tsvector('english', t.title || ' ' || t.description || ' ' || \
                coalesce((SELECT string_agg(c.body, ' ') FROM comments c WHERE c.ticket_id = t.id AND c.internal = 0), '')), \
              search_all = to_tsvector('english', t.title || ' ' || t.description || ' ' || \
                coalesce((SELECT string_agg(c.body, ' ') FROM comments c WHERE c.ticket_id = t.id), '')) \
-             WHERE t.id = $1"],
+             WHERE t.id IN ({ids})"
+        ),
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod auth;
 mod db;
+mod deferred;
 pub mod dialect;
 pub mod directory;
 mod error;

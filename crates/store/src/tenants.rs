@@ -16,13 +16,12 @@ pub struct Tenant {
 }
 
 fn tenant(r: &AnyRow) -> Result<Tenant> {
+    Ok(Tenant { id: TenantId(get(r, "id")?), slug: get(r, "slug")?, name: get(r, "name")?, priority_matrix: matrix(r)? })
+}
+
+fn matrix(r: &AnyRow) -> Result<PriorityMatrix> {
     let matrix: String = get(r, "priority_matrix")?;
-    Ok(Tenant {
-        id: TenantId(get(r, "id")?),
-        slug: get(r, "slug")?,
-        name: get(r, "name")?,
-        priority_matrix: serde_json::from_str(&matrix).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-    })
+    serde_json::from_str(&matrix).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 const COLS: &str = "SELECT id, slug, name, priority_matrix FROM tenants";
@@ -64,19 +63,28 @@ pub async fn set_priority_matrix(c: &mut Conn, id: TenantId, m: &PriorityMatrix)
     Ok(())
 }
 
+/// A new human number, with the tenant settings a new record needs.
+#[derive(Debug, Clone)]
+pub struct Numbered {
+    pub seq: i64,
+    pub priority_matrix: PriorityMatrix,
+}
+
 /// Next human number for a prefix in a tenant (`INC` → 1, 2, …). The row lock held
-/// until commit keeps numbers unique and gap-free across instances.
-pub async fn next_number(c: &mut Conn, id: TenantId, prefix: &str) -> Result<i64> {
-    let n: i64 = sqlx::query_scalar(
+/// until commit keeps numbers unique and gap-free across instances. The tenant's
+/// priority matrix comes back in the same statement: a create needs both, and on the
+/// SQLite writer every statement is a round trip on the serial path.
+pub async fn next_number(c: &mut Conn, id: TenantId, prefix: &str) -> Result<Numbered> {
+    let row = sqlx::query(
         "INSERT INTO number_sequences (tenant_id, prefix, last_value) VALUES ($1, $2, 1) \
          ON CONFLICT (tenant_id, prefix) DO UPDATE SET last_value = number_sequences.last_value + 1 \
-         RETURNING last_value",
+         RETURNING last_value, (SELECT priority_matrix FROM tenants WHERE id = $1) AS priority_matrix",
     )
     .bind(id.0)
     .bind(prefix)
     .fetch_one(c)
     .await?;
-    Ok(n)
+    Ok(Numbered { seq: get(&row, "last_value")?, priority_matrix: matrix(&row)? })
 }
 
 /// sqlx wants `'static` SQL; these joins happen on constants only.

@@ -72,17 +72,21 @@ pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
     Ok(TicketId(id))
 }
 
+/// Refreshes a ticket's search document (after its text or comments changed).
 pub async fn reindex(c: &mut Conn, b: Backend, id: TicketId) -> Result<()> {
     index(c, b, id, false).await
 }
 
-/// Writes the ticket's search document; a new ticket has no old one to remove.
+/// Writes the ticket's search document when the transaction's use case finishes (see
+/// [`crate::deferred`]), or at once outside one; a new ticket has no old one to remove.
 async fn index(c: &mut Conn, b: Backend, id: TicketId, fresh: bool) -> Result<()> {
-    let statements = dialect::reindex_ticket(b);
-    let skip = if fresh { statements.len() - 1 } else { 0 };
-    for sql in &statements[skip..] {
-        sqlx::query(*sql).bind(id.0).execute(&mut *c).await?;
+    if crate::deferred::search(id, fresh) {
+        return Ok(());
     }
+    if !fresh && let Some(sql) = dialect::remove_search_documents(b, 1) {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).execute(&mut *c).await?;
+    }
+    sqlx::query(sqlx::AssertSqlSafe(dialect::write_search_documents(b, 1))).bind(id.0).execute(c).await?;
     Ok(())
 }
 

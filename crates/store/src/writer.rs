@@ -1,19 +1,27 @@
 //! Group commit for SQLite. SQLite has one writer at a time and every durable commit
 //! costs an fsync; committing each request alone caps throughput at the disk's fsync
 //! rate. Here one task owns the write connection, takes every change that is waiting,
-//! runs each inside its own SAVEPOINT (a failing change is rolled back alone), commits
-//! the batch once, and only then answers each caller.
+//! runs each inside its own SAVEPOINT (a failing change is rolled back alone), does the
+//! batch's deferred work together (see [`crate::deferred`]), commits once, and only then answers each
+//! caller.
+//!
+//! Each statement is a round trip to sqlx's SQLite thread, and the writer is the serial
+//! point of the system, so it runs as few as it can: savepoint bookkeeping shares one
+//! round trip between two changes, and journal and search writes cost a few per batch,
+//! not per change.
 
 use sqlx::{AnyConnection, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::db::prepare_sqlite;
-use crate::{BoxFuture, Conn, StoreError};
+use crate::deferred::{self, Deferred};
+use crate::{Backend, BoxFuture, Conn, StoreError};
 
 /// At most this many changes share one commit.
 const MAX_BATCH: usize = 512;
 
 type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// A change run on the writer: whether it succeeded, and how to answer its caller.
 type Op = Box<dyn for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, (bool, Completion)> + Send>;
 
 #[derive(Clone)]
@@ -86,34 +94,45 @@ async fn run(mut conn: AnyConnection, mut rx: mpsc::UnboundedReceiver<Op>) {
     }
 }
 
-type BatchResult = Result<Vec<Completion>, (sqlx::Error, Vec<Completion>)>;
+type BatchResult = Result<Vec<Completion>, (StoreError, Vec<Completion>)>;
 
 async fn commit_batch(conn: &mut AnyConnection, batch: &mut Vec<Op>) -> BatchResult {
     let mut done = Vec::with_capacity(batch.len());
-    if let Err(e) = exec(conn, "BEGIN IMMEDIATE").await {
-        // Nothing ran; dropping the ops drops their reply channels, so each caller
-        // gets `WriterGone` rather than waiting forever.
-        batch.clear();
-        return Err((e, done));
-    }
+    let mut work = Deferred::default();
+    let mut previous = None;
     for op in batch.drain(..) {
-        if let Err(e) = exec(conn, "SAVEPOINT op").await {
-            return Err((e, done));
+        if let Err(e) = exec(conn, between(previous, true)).await {
+            // Dropping the remaining ops drops their reply channels: those callers get
+            // `WriterGone` rather than waiting forever.
+            return Err((e.into(), done));
         }
-        let (ok, complete) = op(conn).await;
+        let ((ok, complete), later) = deferred::collecting(op(conn)).await;
         done.push(complete);
-        let end = if ok { exec(conn, "RELEASE op").await } else { rollback_op(conn).await };
-        if let Err(e) = end {
-            return Err((e, done));
+        if ok {
+            work.absorb(later);
         }
+        previous = Some(ok);
     }
-    match exec(conn, "COMMIT").await {
+    let end = async {
+        exec(conn, between(previous, false)).await?;
+        work.finish(conn, Backend::Sqlite).await?;
+        exec(conn, "COMMIT").await?;
+        Ok::<(), StoreError>(())
+    };
+    match end.await {
         Ok(()) => Ok(done),
         Err(e) => Err((e, done)),
     }
 }
 
-async fn rollback_op(conn: &mut Conn) -> Result<(), sqlx::Error> {
-    exec(conn, "ROLLBACK TO op").await?;
-    exec(conn, "RELEASE op").await
+/// The statements between two changes, sent as one round trip: keep or undo the
+/// previous change's savepoint (none before the first), then open the next one.
+fn between(previous: Option<bool>, another: bool) -> &'static str {
+    match (previous, another) {
+        (None, _) => "BEGIN IMMEDIATE; SAVEPOINT op",
+        (Some(true), true) => "RELEASE op; SAVEPOINT op",
+        (Some(false), true) => "ROLLBACK TO op; RELEASE op; SAVEPOINT op",
+        (Some(true), false) => "RELEASE op",
+        (Some(false), false) => "ROLLBACK TO op; RELEASE op",
+    }
 }

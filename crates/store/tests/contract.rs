@@ -24,6 +24,7 @@ async fn failed_write_is_rolled_back_alone(url: String) {
             db.write(move |c| {
                 Box::pin(async move {
                     jobs::enqueue(c, t, "k", &format!("{i}"), 0, 0).await?;
+                    journal::append(c, t, None, i, &[journal::Entry::action("job", i, "queued")]).await?;
                     if i % 4 == 0 {
                         return Err(StoreError::Conflict("refused on purpose".into()));
                     }
@@ -42,6 +43,10 @@ async fn failed_write_is_rolled_back_alone(url: String) {
     assert_eq!(ok, 30);
     let mut c = db.read().await.unwrap();
     assert_eq!(jobs::pending(&mut c).await.unwrap(), 30, "the refused ten left no job behind");
+    let events = journal::page(&mut c, t, 0, 100).await.unwrap();
+    assert_eq!(events.len(), 30, "nor a journal event");
+    assert!(events.iter().all(|e| e.event.entity_id % 4 != 0));
+    assert_eq!(journal::head(&mut c, t).await.unwrap().0, 30);
 }
 
 /// Two workers claiming at once never get the same job, and every job is claimed.
@@ -88,9 +93,9 @@ async fn numbers_are_per_tenant(url: String) {
     let n = db
         .write(move |c| {
             Box::pin(async move {
-                let a = tenants::next_number(c, t1, "INC").await?;
-                let b = tenants::next_number(c, t1, "INC").await?;
-                let x = tenants::next_number(c, t2, "INC").await?;
+                let a = tenants::next_number(c, t1, "INC").await?.seq;
+                let b = tenants::next_number(c, t1, "INC").await?.seq;
+                let x = tenants::next_number(c, t2, "INC").await?.seq;
                 Ok::<_, StoreError>((a, b, x))
             })
         })

@@ -1,4 +1,5 @@
-//! Runs the real `cairn` binary on a SQLite file in a temporary folder.
+//! Runs the real `cairn` binary on a SQLite file in a temporary folder, or on a database
+//! URL given by the test.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -10,10 +11,20 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// The binary, run in `dir`; its database is `dir/cairn.db` unless `DATABASE` is set
+/// in `dir` by [`use_database`].
 pub fn cairn(dir: &Path) -> Command {
+    let url = std::fs::read_to_string(dir.join(DATABASE)).unwrap_or_else(|_| format!("sqlite://{}", dir.join("cairn.db").display()));
     let mut c = Command::new(env!("CARGO_BIN_EXE_cairn"));
-    c.current_dir(dir).env("CAIRN_DATABASE_URL", format!("sqlite://{}", dir.join("cairn.db").display())).env("CAIRN_LOG", "warn");
+    c.current_dir(dir).env("CAIRN_DATABASE_URL", url).env("CAIRN_LOG", "warn");
     c
+}
+
+const DATABASE: &str = "database-url";
+
+/// Points every later command run in `dir` at `url`.
+pub fn use_database(dir: &Path, url: &str) {
+    std::fs::write(dir.join(DATABASE), url).unwrap();
 }
 
 pub fn create_user(dir: &Path, username: &str, role: &str, password: &str) {
@@ -44,7 +55,11 @@ impl Server {
         let child = cairn(dir).args(["serve", "--listen", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
+        let mut child = child;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("server exited at start: {status}");
+            }
             assert!(Instant::now() < deadline, "server did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
