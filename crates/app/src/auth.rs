@@ -47,7 +47,10 @@ pub fn check_password_rules(password: &str) -> Result<()> {
     Ok(())
 }
 
-const MAX_FAILURES: u32 = 5;
+/// Failed sign-ins allowed within the window per account, and per client address
+/// (higher: an office behind one address has many people who mistype).
+const MAX_FAILURES_PER_USER: u32 = 5;
+const MAX_FAILURES_PER_ADDRESS: u32 = 50;
 const WINDOW_MS: i64 = 15 * 60_000;
 
 /// Failed sign-ins per key within a sliding window.
@@ -57,11 +60,12 @@ pub struct Throttle {
 }
 
 impl Throttle {
-    fn check(&self, keys: &[String], now: i64) -> Result<()> {
+    /// Refuses when any key has reached its limit of failures.
+    fn check(&self, keys: &[(String, u32)], now: i64) -> Result<()> {
         let map = self.failures.lock().map_err(|_| AppError::Internal("throttle lock".into()))?;
-        for k in keys {
+        for (k, limit) in keys {
             if let Some((n, since)) = map.get(k)
-                && *n >= MAX_FAILURES
+                && *n >= *limit
                 && now - since < WINDOW_MS
             {
                 return Err(AppError::Throttled { retry_after_secs: ((WINDOW_MS - (now - since)) / 1000).max(1) as u64 });
@@ -70,21 +74,23 @@ impl Throttle {
         Ok(())
     }
 
-    fn record(&self, keys: &[String], ok: bool, now: i64) {
+    fn failed(&self, keys: &[(String, u32)], now: i64) {
         let Ok(mut map) = self.failures.lock() else { return };
-        for k in keys {
-            if ok {
-                map.remove(k);
-            } else {
-                let e = map.entry(k.clone()).or_insert((0, now));
-                if now - e.1 >= WINDOW_MS {
-                    *e = (0, now);
-                }
-                e.0 += 1;
+        for (k, _) in keys {
+            let e = map.entry(k.clone()).or_insert((0, now));
+            if now - e.1 >= WINDOW_MS {
+                *e = (0, now);
             }
+            e.0 += 1;
         }
         if map.len() > 100_000 {
             map.retain(|_, (_, since)| now - *since < WINDOW_MS);
+        }
+    }
+
+    fn forget(&self, key: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(key);
         }
     }
 }
@@ -99,7 +105,8 @@ pub struct NewSession {
 impl App {
     pub async fn login(&self, tenant: &str, username: &str, password: &str, client: &str) -> Result<NewSession> {
         let now = self.now();
-        let keys = [format!("u:{tenant}:{}", username.to_lowercase()), format!("ip:{client}")];
+        let user_key = format!("u:{tenant}:{}", username.to_lowercase());
+        let keys = [(user_key.clone(), MAX_FAILURES_PER_USER), (format!("ip:{client}"), MAX_FAILURES_PER_ADDRESS)];
         self.throttle.check(&keys, now)?;
         let tenant = self.tenant_by_slug(tenant).await.map_err(|_| AppError::Unauthenticated);
         let found = match &tenant {
@@ -117,7 +124,12 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
             && found.is_some();
-        self.throttle.record(&keys, ok, now);
+        if ok {
+            // The address keeps its count: one good account must not reset it.
+            self.throttle.forget(&user_key);
+        } else {
+            self.throttle.failed(&keys, now);
+        }
         let (Ok(tenant), Some((user_id, _)), true) = (tenant, found, ok) else {
             return Err(AppError::Unauthenticated);
         };
@@ -173,3 +185,35 @@ impl App {
 
 /// An Argon2id hash of a random string nobody knows.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Sb0r1ycEUPFeQJbq9CNlYhP2hYkRUr0CeC6p9oKyGQ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(user: &str, addr: &str) -> [(String, u32); 2] {
+        [(format!("u:{user}"), MAX_FAILURES_PER_USER), (format!("ip:{addr}"), MAX_FAILURES_PER_ADDRESS)]
+    }
+
+    #[test]
+    fn an_account_locks_after_its_limit_and_unlocks_after_the_window() {
+        let t = Throttle::default();
+        for _ in 0..MAX_FAILURES_PER_USER {
+            assert!(t.check(&keys("alice", "10.0.0.1"), 0).is_ok());
+            t.failed(&keys("alice", "10.0.0.1"), 0);
+        }
+        assert!(matches!(t.check(&keys("alice", "10.0.0.2"), 1_000), Err(AppError::Throttled { retry_after_secs: 899 })));
+        assert!(t.check(&keys("bob", "10.0.0.1"), 1_000).is_ok(), "others at the same address still sign in");
+        assert!(t.check(&keys("alice", "10.0.0.2"), WINDOW_MS).is_ok());
+    }
+
+    #[test]
+    fn an_address_locks_after_many_accounts_fail_and_success_does_not_reset_it() {
+        let t = Throttle::default();
+        for i in 0..MAX_FAILURES_PER_ADDRESS {
+            t.failed(&keys(&format!("user{i}"), "10.0.0.9"), 0);
+            t.forget("u:someone-valid");
+        }
+        assert!(matches!(t.check(&keys("newcomer", "10.0.0.9"), 0), Err(AppError::Throttled { .. })));
+        assert!(t.check(&keys("newcomer", "10.0.0.8"), 0).is_ok());
+    }
+}

@@ -138,8 +138,9 @@ const NOTES: [&str; 4] = [
     "Vendor case opened, waiting for their answer.",
 ];
 
-/// A small deterministic generator, so every demo looks the same.
-struct Rng(u64);
+/// A small deterministic generator (xorshift), so every demo and every seeded bench
+/// database looks the same. Not for anything secret.
+pub struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -148,10 +149,11 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
     }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
     }
 }

@@ -17,8 +17,8 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     /// The caller's copy is out of date (If-Match did not match).
-    #[error("the ticket changed since you loaded it (now version {current}); reload and retry")]
-    Stale { current: i64 },
+    #[error("the ticket changed since you loaded it; reload and retry")]
+    Stale,
     #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
     #[error("internal error")]
@@ -35,7 +35,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
-            StoreError::Stale => AppError::Stale { current: -1 },
+            StoreError::Stale => AppError::Stale,
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -260,9 +260,11 @@ impl App {
                     let t = actor.tenant_id;
                     let mut ticket = load(c, &actor.scope(), &number).await?;
                     if ticket.version != expected_version {
-                        return Err(AppError::Stale { current: ticket.version });
+                        return Err(AppError::Stale);
                     }
-                    let current = view(c, ticket.clone()).await?;
+                    // One cache for the views before and after: unchanged references resolve once.
+                    let mut cache = NameCache::default();
+                    let current = cache.view(c, ticket.clone()).await?;
                     let group = match ch.group {
                         Some(Some(name)) => Some(Some(group_named(c, t, &name).await.map(|g| (g.id, g.name))?)),
                         Some(None) => Some(None),
@@ -295,7 +297,7 @@ impl App {
                     let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
                     let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
                     if changes.is_empty() {
-                        return view(c, ticket).await;
+                        return cache.view(c, ticket).await;
                     }
                     ticket.version += 1;
                     let text_changed = changes.iter().any(|ch| matches!(ch.field, "title" | "description"));
@@ -319,14 +321,14 @@ impl App {
                         let msg = format!("{} is now {}", ticket.number, ticket.status.label().to_lowercase());
                         notify(c, &ticket, ticket.requester_id, msg, now).await?;
                     }
-                    view(c, ticket).await
+                    cache.view(c, ticket).await
                 })
             })
             .await
     }
 
-    /// Adds a public reply, or an internal note (staff only). Returns the comment id.
-    pub async fn add_comment(&self, actor: &Actor, number: &str, body: &str, internal: bool) -> Result<i64> {
+    /// Adds a public reply, or an internal note (staff only).
+    pub async fn add_comment(&self, actor: &Actor, number: &str, body: &str, internal: bool) -> Result<Comment> {
         if internal && !actor.may(Permission::InternalNotes) {
             return Err(AppError::Forbidden("only agents can write internal notes".into()));
         }
@@ -337,7 +339,7 @@ impl App {
                 Box::pin(async move {
                     let scope = actor.scope();
                     let ticket = load(c, &scope, &number).await?;
-                    let id = store::insert_comment(
+                    let comment = store::insert_comment(
                         c,
                         backend,
                         &scope,
@@ -355,7 +357,7 @@ impl App {
                             notify(c, &ticket, to, format!("New reply on {}", ticket.number), now).await?;
                         }
                     }
-                    Ok::<_, AppError>(id)
+                    Ok::<_, AppError>(comment)
                 })
             })
             .await

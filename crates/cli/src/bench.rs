@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use cairn_app::admin::{Admin, CreateUser};
+use cairn_app::demo::Rng;
 use cairn_app::{App, AppError};
 use cairn_domain::ids::TicketId;
 use cairn_domain::priority::{Level, PriorityMatrix};
@@ -37,16 +38,6 @@ pub enum BenchCommand {
 const WORDS: [&str; 12] =
     ["vpn", "printer", "laptop", "outlook", "password", "wifi", "display", "audio", "invoice", "account", "drive", "update"];
 const GROUPS: [&str; 5] = ["Service Desk", "Network", "Applications", "AV Support", "Desktop Support"];
-
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 /// Makes sure the bench user, groups and token exist; returns the token.
 async fn bench_token(app: &App) -> anyhow::Result<String> {
@@ -89,7 +80,7 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
         for i in 0..count {
             let k = (done + i) as i64;
             let at = start_ms + k * (365 * 86_400_000 / n.max(1) as i64);
-            let (w1, w2) = (WORDS[rng.below(12) as usize], WORDS[rng.below(12) as usize]);
+            let (w1, w2) = (WORDS[rng.below(12)], WORDS[rng.below(12)]);
             let impact = Level::parse("impact", 1 + rng.below(3) as i64)?;
             let urgency = Level::parse("urgency", 1 + rng.below(3) as i64)?;
             // Most old tickets are closed; about one in ten is still open.
@@ -114,7 +105,7 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 category: None,
                 requester_id: requester,
                 assignee_id: None,
-                group_id: Some(groups[rng.below(groups.len() as u64) as usize].id),
+                group_id: Some(groups[rng.below(groups.len())].id),
                 version: 1,
                 created_at: at,
                 updated_at: at,
@@ -193,21 +184,21 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
             let queue = measure(requests, |_| {
                 let url = format!(
                     "{base}/api/v1/tickets?group={}&status={}&sort=priority&limit=50",
-                    GROUPS[rng.below(5) as usize].replace(' ', "%20"),
-                    statuses[rng.below(3) as usize]
+                    GROUPS[rng.below(5)].replace(' ', "%20"),
+                    statuses[rng.below(3)]
                 );
                 client.get(url).bearer_auth(&token).send()
             })
             .await?;
             let mut rng = Rng(7);
             let search = measure(requests, |_| {
-                let url = format!("{base}/api/v1/tickets?q={}+{}&limit=50", WORDS[rng.below(12) as usize], WORDS[rng.below(12) as usize]);
+                let url = format!("{base}/api/v1/tickets?q={}+{}&limit=50", WORDS[rng.below(12)], WORDS[rng.below(12)]);
                 client.get(url).bearer_auth(&token).send()
             })
             .await?;
             let mut rng = Rng(9);
             let get = measure(requests, |_| {
-                let url = format!("{base}/api/v1/tickets/{}", TicketKind::Incident.number(1 + rng.below(total.max(1) as u64) as i64));
+                let url = format!("{base}/api/v1/tickets/{}", TicketKind::Incident.number(1 + rng.below(total.max(1) as usize) as i64));
                 client.get(url).bearer_auth(&token).send()
             })
             .await?;

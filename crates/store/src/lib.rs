@@ -29,3 +29,9 @@ pub use error::StoreError;
 pub type Conn = sqlx::AnyConnection;
 
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// SQL made of two constant parts. sqlx takes only `'static` or vouched-for SQL; this
+/// joins constants only, never input.
+pub(crate) fn joined(a: &'static str, b: &'static str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(format!("{a}{b}"))
+}

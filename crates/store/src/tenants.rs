@@ -27,17 +27,17 @@ fn matrix(r: &AnyRow) -> Result<PriorityMatrix> {
 const COLS: &str = "SELECT id, slug, name, priority_matrix FROM tenants";
 
 pub async fn by_slug(c: &mut Conn, slug: &str) -> Result<Option<Tenant>> {
-    let row = sqlx::query(const_format(COLS, " WHERE slug = $1")).bind(slug).fetch_optional(c).await?;
+    let row = sqlx::query(crate::joined(COLS, " WHERE slug = $1")).bind(slug).fetch_optional(c).await?;
     row.as_ref().map(tenant).transpose()
 }
 
 pub async fn by_id(c: &mut Conn, id: TenantId) -> Result<Option<Tenant>> {
-    let row = sqlx::query(const_format(COLS, " WHERE id = $1")).bind(id.0).fetch_optional(c).await?;
+    let row = sqlx::query(crate::joined(COLS, " WHERE id = $1")).bind(id.0).fetch_optional(c).await?;
     row.as_ref().map(tenant).transpose()
 }
 
 pub async fn all(c: &mut Conn) -> Result<Vec<Tenant>> {
-    let rows = sqlx::query(const_format(COLS, " ORDER BY id")).fetch_all(c).await?;
+    let rows = sqlx::query(crate::joined(COLS, " ORDER BY id")).fetch_all(c).await?;
     rows.iter().map(tenant).collect()
 }
 
@@ -85,9 +85,4 @@ pub async fn next_number(c: &mut Conn, id: TenantId, prefix: &str) -> Result<Num
     .fetch_one(c)
     .await?;
     Ok(Numbered { seq: get(&row, "last_value")?, priority_matrix: matrix(&row)? })
-}
-
-/// sqlx wants `'static` SQL; these joins happen on constants only.
-fn const_format(a: &'static str, b: &'static str) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(format!("{a}{b}"))
 }

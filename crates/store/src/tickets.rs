@@ -351,7 +351,8 @@ pub struct NewComment<'a> {
     pub at: i64,
 }
 
-pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<'_>) -> Result<i64> {
+/// Adds a comment and returns it as lists show it.
+pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<'_>) -> Result<Comment> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (tenant_id, ticket_id, author_id, body, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -364,31 +365,35 @@ pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<
     .fetch_one(&mut *c)
     .await?;
     reindex(c, b, n.ticket).await?;
-    Ok(id)
+    comment_by_id(c, s, id).await
+}
+
+const COMMENT_COLS: &str = "SELECT c.id, c.author_id, u.display_name AS author, c.body, c.internal, c.created_at FROM comments c \
+     LEFT JOIN users u ON u.id = c.author_id WHERE c.tenant_id = $1";
+
+fn comment(r: &AnyRow) -> Result<Comment> {
+    Ok(Comment {
+        id: get(r, "id")?,
+        author: get(r, "author")?,
+        author_id: get::<Option<i64>>(r, "author_id")?.map(UserId),
+        body: get(r, "body")?,
+        internal: get::<i64>(r, "internal")? != 0,
+        created_at: get(r, "created_at")?,
+    })
 }
 
 /// Comments in order; internal notes only when the scope sees them.
 pub async fn comments(c: &mut Conn, s: &Scope, ticket: TicketId) -> Result<Vec<Comment>> {
-    let sql = if s.sees_internal() {
-        "SELECT c.id, c.author_id, u.display_name AS author, c.body, c.internal, c.created_at FROM comments c \
-         LEFT JOIN users u ON u.id = c.author_id WHERE c.tenant_id = $1 AND c.ticket_id = $2 ORDER BY c.id"
-    } else {
-        "SELECT c.id, c.author_id, u.display_name AS author, c.body, c.internal, c.created_at FROM comments c \
-         LEFT JOIN users u ON u.id = c.author_id WHERE c.tenant_id = $1 AND c.ticket_id = $2 AND c.internal = 0 ORDER BY c.id"
-    };
-    let rows = sqlx::query(sql).bind(s.tenant_id().0).bind(ticket.0).fetch_all(c).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Comment {
-                id: get(r, "id")?,
-                author: get(r, "author")?,
-                author_id: get::<Option<i64>>(r, "author_id")?.map(UserId),
-                body: get(r, "body")?,
-                internal: get::<i64>(r, "internal")? != 0,
-                created_at: get(r, "created_at")?,
-            })
-        })
-        .collect()
+    let public_only = if s.sees_internal() { "" } else { " AND c.internal = 0" };
+    let sql = format!("{COMMENT_COLS} AND c.ticket_id = $2{public_only} ORDER BY c.id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(ticket.0).fetch_all(c).await?;
+    rows.iter().map(comment).collect()
+}
+
+/// One comment by id (as just written, so no visibility filter).
+pub async fn comment_by_id(c: &mut Conn, s: &Scope, id: i64) -> Result<Comment> {
+    let row = sqlx::query(crate::joined(COMMENT_COLS, " AND c.id = $2")).bind(s.tenant_id().0).bind(id).fetch_one(c).await?;
+    comment(&row)
 }
 
 #[derive(Debug, Clone)]

@@ -2,81 +2,12 @@
 //! Black-box API tests: a real server on a loopback port, a fresh database per test,
 //! each test run on SQLite and on PostgreSQL.
 
-use std::sync::Arc;
+mod common;
 
-use cairn_app::admin::{Admin, CreateUser};
-use cairn_app::{App, Db, SystemClock};
 use cairn_store::on_both_databases;
+use common::{TestApp, body};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-
-struct TestApp {
-    base: String,
-    app: App,
-    http: reqwest::Client,
-}
-
-impl TestApp {
-    async fn spawn(url: String) -> TestApp {
-        let db = Db::open(&url, 0).await.expect("open db");
-        let app = App::new(db, Arc::new(SystemClock));
-        app.bootstrap().await.expect("bootstrap");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let server = app.clone();
-        tokio::spawn(async move {
-            cairn_web::serve(listener, server, cairn_web::WebConfig { secure_cookies: false }, std::future::pending())
-                .await
-                .expect("serve");
-        });
-        TestApp { base, app, http: reqwest::Client::new() }
-    }
-
-    /// Creates a user in `tenant` and returns an API token for them.
-    async fn user(&self, tenant: &str, username: &str, role: &str) -> String {
-        let t = self.app.tenant_by_slug(tenant).await.expect("tenant");
-        let req = CreateUser {
-            username: username.into(),
-            display_name: None,
-            email: None,
-            role: role.into(),
-            password: None,
-            organisation: None,
-        };
-        self.app.create_user(&Admin::Operator(t.id), req).await.expect("create user");
-        self.app.create_token(tenant, username, "test").await.expect("token")
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn post(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
-        self.http.post(self.url(path)).bearer_auth(token).json(&body).send().await.expect("post")
-    }
-
-    async fn get(&self, token: &str, path: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).bearer_auth(token).send().await.expect("get")
-    }
-
-    async fn patch(&self, token: &str, path: &str, etag: Option<&str>, body: Value) -> reqwest::Response {
-        let mut r = self.http.patch(self.url(path)).bearer_auth(token).json(&body);
-        if let Some(e) = etag {
-            r = r.header("If-Match", e);
-        }
-        r.send().await.expect("patch")
-    }
-
-    async fn create(&self, token: &str, title: &str) -> Value {
-        let r = self.post(token, "/api/v1/tickets", json!({"title": title, "description": "details"})).await;
-        assert_eq!(r.status(), StatusCode::CREATED);
-        r.json().await.expect("json")
-    }
-}
-
-async fn body(r: reqwest::Response) -> Value {
-    r.json().await.expect("json body")
-}
+use serde_json::json;
 
 async fn create_read_update_comment_search(url: String) {
     let t = TestApp::spawn(url).await;

@@ -128,10 +128,8 @@ pub(crate) async fn create_comment(
             return Err(ApiError::App(cairn_app::AppError::invalid("visibility", format!("'{other}' is not public or internal"))));
         }
     };
-    let id = ctx.app.add_comment(&actor, &number, &req.body, internal).await?;
-    let comment = ctx.app.comments(&actor, &number).await?.into_iter().find(|c| c.id == id);
-    let c = comment.ok_or_else(|| ApiError::App(cairn_app::AppError::Internal("comment vanished".into())))?;
-    Ok((StatusCode::CREATED, Json(comment_body(c))))
+    let comment = ctx.app.add_comment(&actor, &number, &req.body, internal).await?;
+    Ok((StatusCode::CREATED, Json(comment_body(comment))))
 }
 
 fn comment_body(c: cairn_store::tickets::Comment) -> CommentBody {

@@ -361,7 +361,7 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
     };
     match ctx.app.update_ticket(&s.actor, &number, f.version, change).await {
         Ok(v) => Redirect::to(&format!("/tickets/{}?saved=1", v.ticket.number)).into_response(),
-        Err(AppError::Stale { .. }) => {
+        Err(AppError::Stale) => {
             let msg = "This ticket changed while you were editing it. Review the current values below and make your change again.";
             ticket_page(&ctx, &s, &number, None, Some(msg.into())).await
         }
