@@ -168,7 +168,7 @@ impl App {
                     let mut e = Entry::action("group", id.0, "created");
                     e.new = Some(name.clone());
                     journal::append(c, t, by, now, &[e]).await?;
-                    Ok::<_, AppError>(Group { id, name })
+                    Ok::<_, AppError>(Group { id, name, assignment: Default::default(), last_assignee: None })
                 })
             })
             .await
@@ -215,12 +215,23 @@ impl App {
             .await
     }
 
+    /// Adds a category; `Parent/Child` adds a subcategory of an existing `Parent`.
     pub async fn create_category(&self, admin: &Admin, name: &str) -> Result<()> {
         let name = check_name("name", name, 200)?;
+        let parts: Vec<&str> = name.split('/').map(str::trim).collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(AppError::invalid("name", "each level of a category path needs a name (e.g. Network/VPN)"));
+        }
+        let name = parts.join("/");
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
             .write(move |c| {
                 Box::pin(async move {
+                    if let Some((parent, _)) = name.rsplit_once('/')
+                        && !directory::categories(c, t).await?.iter().any(|n| n == parent)
+                    {
+                        return Err(AppError::invalid("name", format!("parent category '{parent}' does not exist")));
+                    }
                     directory::insert_category(c, t, &name).await?;
                     let mut e = Entry::action("category", 0, "created");
                     e.new = Some(name);

@@ -8,6 +8,7 @@ pub mod auth;
 mod clock;
 pub mod demo;
 mod error;
+pub mod routing;
 pub mod tickets;
 pub mod worker;
 

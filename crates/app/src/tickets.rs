@@ -3,14 +3,16 @@
 use cairn_domain::access::{Actor, Permission, Scope};
 use cairn_domain::ids::{GroupId, TenantId, TicketId, UserId};
 use cairn_domain::priority::Level;
+use cairn_domain::routing::Facts;
 use cairn_domain::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketKind, TicketPatch};
 use cairn_store::journal::{Entry, Recorded};
 use cairn_store::tickets::{self as store, AssigneeFilter, Comment, Cursor, Link, Page, Sort, TicketQuery};
-use cairn_store::{Conn, directory, jobs, journal, tenants};
+use cairn_store::{Conn, directory, jobs, journal, routing as routing_store, tenants};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::routing::{self, Current};
 use crate::worker::Notify;
 use crate::{App, AppError, Result};
 
@@ -23,6 +25,9 @@ pub struct NewTicket {
     pub assignee: Option<String>,
     pub group: Option<String>,
     pub category: Option<String>,
+    pub service: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub impact: Option<i64>,
     pub urgency: Option<i64>,
 }
@@ -36,6 +41,8 @@ pub struct TicketChange {
     pub impact: Option<i64>,
     pub urgency: Option<i64>,
     pub category: Option<Option<String>>,
+    pub service: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
     pub assignee: Option<Option<String>>,
     pub group: Option<Option<String>>,
 }
@@ -121,6 +128,51 @@ async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket> {
     store::by_number(c, s, &n).await?.ok_or_else(|| AppError::NotFound(format!("ticket {n}")))
 }
 
+/// Routing after a change: rules run again when the ticket's facts changed and the
+/// caller did not choose the assignment themselves; a ticket moved to a group without an
+/// assignee gets the group's automatic assignment. Returns the decision when it changed
+/// the ticket (already applied to `ticket`).
+async fn reroute(
+    c: &mut Conn,
+    ticket: &mut Ticket,
+    changes: &[ticket::FieldChange],
+    chose_assignment: bool,
+    matrix: &cairn_domain::priority::PriorityMatrix,
+    now: i64,
+) -> Result<Option<routing::Routed>> {
+    let t = ticket.tenant_id;
+    let facts_changed = changes.iter().any(|ch| matches!(ch.field, "title" | "description" | "category" | "service" | "priority"));
+    let regrouped = changes.iter().any(|ch| ch.field == "group") && ticket.assignee_id.is_none();
+    let rules = match (facts_changed && !chose_assignment, regrouped) {
+        (true, _) => routing_store::rules(c, t).await?,
+        (false, true) => Vec::new(),
+        (false, false) => return Ok(None),
+    };
+    let organisation = if rules.iter().any(|r| r.when.organisation.is_some()) {
+        directory::user_by_id(c, t, ticket.requester_id).await?.and_then(|u| u.organisation)
+    } else {
+        None
+    };
+    let group = match ticket.group_id {
+        Some(g) => directory::group_by_id(c, t, g).await?,
+        None => None,
+    };
+    let facts =
+        Facts::new(&ticket.title, &ticket.description, ticket.category.clone(), ticket.service.clone(), organisation, ticket.priority);
+    let routed =
+        routing::decide(c, t, &rules, &facts, Current { group: group.as_ref(), has_assignee: ticket.assignee_id.is_some() }).await?;
+    let patch = TicketPatch {
+        group: routed.group.as_ref().map(|g| Some((g.id, g.name.clone()))),
+        assignee: routed.assignee.as_ref().map(|u| Some((u.id, u.username.clone()))),
+        priority: routed.priority,
+        tags: (!routed.tags.is_empty()).then(|| [ticket.tags.clone(), routed.tags.clone()].concat()),
+        ..TicketPatch::default()
+    };
+    // Its changes are journaled as the routing entries that explain them.
+    let applied = ticket.apply(patch, &CurrentNames::default(), matrix, now)?;
+    Ok((!applied.is_empty()).then_some(routed))
+}
+
 async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i64) -> Result<()> {
     let payload = Notify { ticket_id: t.id.0, user_id: user.0, message }.payload()?;
     jobs::enqueue(c, t.tenant_id, Notify::KIND, &payload, now, now).await?;
@@ -143,15 +195,19 @@ impl App {
         let description = ticket::parse_text("description", &req.description, false)?;
         let impact = level("impact", req.impact)?.unwrap_or(Level::MEDIUM);
         let urgency = level("urgency", req.urgency)?.unwrap_or(Level::MEDIUM);
-        if !actor.may(Permission::WorkTickets) && (req.assignee.is_some() || req.group.is_some()) {
-            return Err(AppError::Forbidden("requesters cannot assign tickets".into()));
+        if !actor.may(Permission::WorkTickets) && (req.assignee.is_some() || req.group.is_some() || !req.tags.is_empty()) {
+            return Err(AppError::Forbidden("requesters cannot assign or tag tickets".into()));
         }
+        let tags = ticket::parse_tags(&req.tags)?;
+        let service = req.service.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         if let Some(k) = &idempotency_key
             && (k.is_empty() || k.len() > 200)
         {
             return Err(AppError::invalid("Idempotency-Key", "must be 1 to 200 characters"));
         }
         let request_hash = hex::encode(Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()));
+        // Rules are configuration, read as the request arrives and off the write path.
+        let rules = routing_store::rules(&mut *self.db.read().await?, actor.tenant_id).await?;
         let (actor, now, backend) = (actor.clone(), self.now(), self.backend());
         self.db
             .write(move |c| {
@@ -196,6 +252,18 @@ impl App {
                     };
                     let kind = TicketKind::Incident;
                     let numbered = tenants::next_number(c, t, kind.prefix()).await?;
+                    let priority = numbered.priority_matrix.priority(impact, urgency);
+                    let organisation = if rules.iter().any(|r| r.when.organisation.is_some()) {
+                        directory::user_by_id(c, t, requester).await?.and_then(|u| u.organisation)
+                    } else {
+                        None
+                    };
+                    let facts = Facts::new(&title, &description, category.clone(), service.clone(), organisation, priority);
+                    let now_state = Current { group: group.as_ref(), has_assignee: assignee.is_some() };
+                    let routed = routing::decide(c, t, &rules, &facts, now_state).await?;
+                    let group = group.or(routed.group.clone());
+                    let assignee = assignee.or(routed.assignee.clone());
+                    let tags = ticket::parse_tags(&[tags, routed.tags.clone()].concat())?;
                     let mut ticket = Ticket {
                         id: TicketId(0),
                         tenant_id: t,
@@ -206,8 +274,10 @@ impl App {
                         status: Status::New,
                         impact,
                         urgency,
-                        priority: numbered.priority_matrix.priority(impact, urgency),
+                        priority: routed.priority.unwrap_or(priority),
                         category,
+                        service,
+                        tags,
                         requester_id: requester,
                         assignee_id: assignee.as_ref().map(|u| u.id),
                         group_id: group.as_ref().map(|g| g.id),
@@ -220,7 +290,9 @@ impl App {
                     ticket.id = store::insert(c, backend, &ticket).await?;
                     let mut e = Entry::action("ticket", ticket.id.0, "created");
                     e.new = Some(ticket.number.clone());
-                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                    let entries = [vec![e], routed.entries(ticket.id)].concat();
+                    journal::append(c, t, Some(actor.user_id), now, &entries).await?;
+                    routed.remember_turn(c).await?;
                     if let Some(a) = ticket.assignee_id.filter(|a| *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
                     }
@@ -292,13 +364,26 @@ impl App {
                         other => other,
                     };
                     let tenant = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
-                    let patch =
-                        TicketPatch { title: ch.title, description: ch.description, status, impact, urgency, category, assignee, group };
+                    let chose_assignment = group.is_some() || assignee.is_some();
+                    let patch = TicketPatch {
+                        title: ch.title,
+                        description: ch.description,
+                        status,
+                        impact,
+                        urgency,
+                        category,
+                        service: ch.service,
+                        tags: ch.tags,
+                        priority: None,
+                        assignee,
+                        group,
+                    };
                     let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
                     let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
                     if changes.is_empty() {
                         return cache.view(c, ticket).await;
                     }
+                    let routed = reroute(c, &mut ticket, &changes, chose_assignment, &tenant.priority_matrix, now).await?;
                     ticket.version += 1;
                     let text_changed = changes.iter().any(|ch| matches!(ch.field, "title" | "description"));
                     store::update(c, backend, &ticket, text_changed).await?;
@@ -312,8 +397,12 @@ impl App {
                             old: ch.old.clone(),
                             new: ch.new.clone(),
                         })
+                        .chain(routed.iter().flat_map(|r| r.entries(ticket.id)))
                         .collect();
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
+                    if let Some(r) = &routed {
+                        r.remember_turn(c).await?;
+                    }
                     if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
                     }

@@ -33,6 +33,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         requests: usize,
     },
+    /// Routing-rule evaluation per ticket against N rules (pure, no database).
+    Routing {
+        #[arg(long, default_value_t = 200)]
+        rules: usize,
+        #[arg(long, default_value_t = 100_000)]
+        tickets: usize,
+    },
 }
 
 const WORDS: [&str; 12] =
@@ -103,6 +110,8 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 urgency,
                 priority: matrix.priority(impact, urgency),
                 category: None,
+                service: None,
+                tags: Vec::new(),
                 requester_id: requester,
                 assignee_id: None,
                 group_id: Some(groups[rng.below(groups.len())].id),
@@ -154,8 +163,50 @@ async fn start_server(app: &App) -> anyhow::Result<(String, tokio::sync::oneshot
     Ok((base, tx))
 }
 
+/// N rules of the shapes a service desk writes (keywords, categories, services,
+/// priorities), none of which match the sample tickets until the last: the worst case,
+/// every rule is tried.
+fn routing_bench(rules: usize, tickets: usize) -> anyhow::Result<()> {
+    use cairn_domain::routing::{Actions, Conditions, Facts, Rule, route};
+    let rules: Vec<Rule> = (0..rules)
+        .map(|i| {
+            let when = match i % 4 {
+                0 => Conditions { keywords: vec![format!("kw{i}"), format!("phrase number {i}")], ..Conditions::default() },
+                1 => Conditions { category: Some(format!("Cat{i}/Sub")), keywords: vec![format!("kw{i}")], ..Conditions::default() },
+                2 => Conditions { service: Some(format!("Service {i}")), priorities: vec![1, 2], ..Conditions::default() },
+                _ => Conditions { organisation: Some(format!("Org {i}")), keywords: vec!["outage".into()], ..Conditions::default() },
+            };
+            Rule {
+                id: i as i64,
+                name: format!("rule {i}"),
+                position: i as i64,
+                enabled: true,
+                when,
+                then: Actions { group: Some("G".into()), ..Actions::default() },
+            }
+        })
+        .collect();
+    let mut rng = Rng(11);
+    let mut samples = Vec::with_capacity(1000);
+    for k in 0..1000 {
+        let title = format!("{} problem on {} #{k}", WORDS[rng.below(12)], WORDS[rng.below(12)]);
+        let desc = "User reports it stopped working after the change this morning; tried a restart.";
+        let priority = cairn_domain::priority::Priority::parse(3 + rng.below(3) as i64)?;
+        samples.push(Facts::new(&title, desc, Some("Hardware/Laptop".into()), Some("Email".into()), Some("Acme".into()), priority));
+    }
+    let t0 = Instant::now();
+    let mut fired = 0usize;
+    for i in 0..tickets {
+        fired += usize::from(route(&rules, &samples[i % samples.len()]).is_some());
+    }
+    let per = t0.elapsed() / tickets.max(1) as u32;
+    println!("{} rules, {tickets} tickets: {:.1} µs per ticket ({fired} fired)", rules.len(), per.as_secs_f64() * 1e6);
+    Ok(())
+}
+
 pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
     match cmd {
+        BenchCommand::Routing { rules, tickets } => routing_bench(rules, tickets),
         BenchCommand::Create { clients, seconds } => {
             let app = crate::open(cfg).await?;
             let token = bench_token(&app).await?;

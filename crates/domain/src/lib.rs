@@ -2,10 +2,12 @@
 //! Time is passed in as epoch milliseconds; storage and HTTP live in other crates.
 
 pub mod access;
+pub mod assignment;
 pub mod error;
 pub mod ids;
 pub mod journal;
 pub mod priority;
+pub mod routing;
 pub mod status;
 pub mod ticket;
 

@@ -42,6 +42,17 @@ pub fn parse_number(s: &str) -> Option<String> {
     (known && !digits.is_empty() && digits.len() <= 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(s)
 }
 
+/// Tags in a stable form: each checked, lowercased, duplicates dropped, sorted.
+pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, DomainError> {
+    if raw.len() > 20 {
+        return Err(DomainError::invalid("tags", "at most 20 tags"));
+    }
+    let mut tags = raw.iter().map(|t| crate::routing::parse_tag(t)).collect::<Result<Vec<_>, _>>()?;
+    tags.sort();
+    tags.dedup();
+    Ok(tags)
+}
+
 pub const TITLE_MAX: usize = 200;
 pub const TEXT_MAX: usize = 100_000;
 
@@ -82,6 +93,9 @@ pub struct Ticket {
     pub urgency: Level,
     pub priority: Priority,
     pub category: Option<String>,
+    /// The affected service, a free reference until the CMDB names services.
+    pub service: Option<String>,
+    pub tags: Vec<String>,
     pub requester_id: UserId,
     pub assignee_id: Option<UserId>,
     pub group_id: Option<GroupId>,
@@ -108,6 +122,10 @@ pub struct TicketPatch {
     pub impact: Option<Level>,
     pub urgency: Option<Level>,
     pub category: Option<Option<String>>,
+    pub service: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+    /// Sets the priority outright (a routing rule); otherwise it follows impact × urgency.
+    pub priority: Option<Priority>,
     pub assignee: Option<Option<(UserId, String)>>,
     pub group: Option<Option<(GroupId, String)>>,
 }
@@ -168,6 +186,16 @@ impl Ticket {
             note("category", self.category.clone(), c.clone());
             self.category = c;
         }
+        if let Some(sv) = patch.service {
+            let sv = sv.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+            note("service", self.service.clone(), sv.clone());
+            self.service = sv;
+        }
+        if let Some(tags) = patch.tags {
+            let tags = parse_tags(&tags)?;
+            note("tags", Some(self.tags.join(", ")), Some(tags.join(", ")));
+            self.tags = tags;
+        }
         if let Some(a) = patch.assignee {
             note("assignee", names.assignee.clone(), a.as_ref().map(|(_, n)| n.clone()));
             self.assignee_id = a.map(|(id, _)| id);
@@ -184,9 +212,11 @@ impl Ticket {
             note("urgency", Some(self.urgency.get().to_string()), Some(u.get().to_string()));
             self.urgency = u;
         }
-        let priority = matrix.priority(self.impact, self.urgency);
-        note("priority", Some(self.priority.get().to_string()), Some(priority.get().to_string()));
-        self.priority = priority;
+        let rated = patch.impact.is_some() || patch.urgency.is_some();
+        if let Some(priority) = patch.priority.or(rated.then(|| matrix.priority(self.impact, self.urgency))) {
+            note("priority", Some(self.priority.get().to_string()), Some(priority.get().to_string()));
+            self.priority = priority;
+        }
         if !changes.is_empty() {
             self.updated_at = now;
         }
@@ -211,6 +241,8 @@ mod tests {
             urgency: Level::LOW,
             priority: Priority::parse(5).unwrap(),
             category: None,
+            service: None,
+            tags: Vec::new(),
             requester_id: UserId(1),
             assignee_id: None,
             group_id: None,

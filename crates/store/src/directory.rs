@@ -1,6 +1,7 @@
 //! Users, assignment groups, organisations and categories of a tenant.
 
 use cairn_domain::access::Role;
+use cairn_domain::assignment::Assignment;
 use cairn_domain::ids::{GroupId, OrgId, TenantId, UserId};
 use sqlx::any::AnyRow;
 
@@ -122,6 +123,20 @@ pub async fn set_disabled(c: &mut Conn, t: TenantId, id: UserId, disabled: bool)
 pub struct Group {
     pub id: GroupId,
     pub name: String,
+    pub assignment: Assignment,
+    /// Who got the group's last automatically assigned ticket (round robin).
+    pub last_assignee: Option<UserId>,
+}
+
+const GROUP_COLS: &str = "SELECT id, name, assignment, last_assignee_id FROM assignment_groups WHERE tenant_id = $1";
+
+fn group(r: &AnyRow) -> Result<Group> {
+    Ok(Group {
+        id: GroupId(get(r, "id")?),
+        name: get(r, "name")?,
+        assignment: Assignment::parse(&get::<String>(r, "assignment")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        last_assignee: get::<Option<i64>>(r, "last_assignee_id")?.map(UserId),
+    })
 }
 
 pub async fn insert_group(c: &mut Conn, t: TenantId, name: &str) -> Result<GroupId> {
@@ -138,26 +153,45 @@ pub async fn insert_group(c: &mut Conn, t: TenantId, name: &str) -> Result<Group
 }
 
 pub async fn groups(c: &mut Conn, t: TenantId) -> Result<Vec<Group>> {
-    let rows = sqlx::query("SELECT id, name FROM assignment_groups WHERE tenant_id = $1 ORDER BY name").bind(t.0).fetch_all(c).await?;
-    rows.iter().map(|r| Ok(Group { id: GroupId(get(r, "id")?), name: get(r, "name")? })).collect()
+    let rows = sqlx::query(crate::joined(GROUP_COLS, " ORDER BY name")).bind(t.0).fetch_all(c).await?;
+    rows.iter().map(group).collect()
 }
 
 pub async fn group_by_name(c: &mut Conn, t: TenantId, name: &str) -> Result<Option<Group>> {
-    let row = sqlx::query("SELECT id, name FROM assignment_groups WHERE tenant_id = $1 AND name = $2")
-        .bind(t.0)
-        .bind(name)
-        .fetch_optional(c)
-        .await?;
-    row.map(|r| Ok(Group { id: GroupId(get(&r, "id")?), name: get(&r, "name")? })).transpose()
+    let row = sqlx::query(crate::joined(GROUP_COLS, " AND name = $2")).bind(t.0).bind(name).fetch_optional(c).await?;
+    row.as_ref().map(group).transpose()
 }
 
 pub async fn group_by_id(c: &mut Conn, t: TenantId, id: GroupId) -> Result<Option<Group>> {
-    let row = sqlx::query("SELECT id, name FROM assignment_groups WHERE tenant_id = $1 AND id = $2")
+    let row = sqlx::query(crate::joined(GROUP_COLS, " AND id = $2")).bind(t.0).bind(id.0).fetch_optional(c).await?;
+    row.as_ref().map(group).transpose()
+}
+
+pub async fn set_assignment(c: &mut Conn, t: TenantId, g: GroupId, a: Assignment) -> Result<()> {
+    sqlx::query("UPDATE assignment_groups SET assignment = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(a.as_str())
         .bind(t.0)
-        .bind(id.0)
-        .fetch_optional(c)
+        .bind(g.0)
+        .execute(c)
         .await?;
-    row.map(|r| Ok(Group { id: GroupId(get(&r, "id")?), name: get(&r, "name")? })).transpose()
+    Ok(())
+}
+
+pub async fn set_last_assignee(c: &mut Conn, g: GroupId, u: UserId) -> Result<()> {
+    sqlx::query("UPDATE assignment_groups SET last_assignee_id = $1 WHERE id = $2").bind(u.0).bind(g.0).execute(c).await?;
+    Ok(())
+}
+
+/// Members who can take tickets (active staff), by id.
+pub async fn assignable_members(c: &mut Conn, g: GroupId) -> Result<Vec<UserId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM group_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.group_id = $1 AND u.disabled = 0 AND u.role IN ('agent', 'admin') ORDER BY u.id",
+    )
+    .bind(g.0)
+    .fetch_all(c)
+    .await?;
+    Ok(ids.into_iter().map(UserId).collect())
 }
 
 /// Adds a member; both must belong to tenant `t` (checked by the join).

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod journal;
 mod migrate;
 pub mod notifications;
+pub mod routing;
 mod row;
 pub mod tenants;
 #[cfg(feature = "testing")]

@@ -13,7 +13,7 @@ use crate::row::get;
 use crate::{Backend, Conn, StoreError, dialect};
 
 const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
-     t.category, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at";
+     t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at";
 
 fn ticket(r: &AnyRow) -> Result<Ticket> {
     let kind: String = get(r, "kind")?;
@@ -30,6 +30,8 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
         urgency: Level::parse("urgency", get(r, "urgency")?)?,
         priority: Priority::parse(get(r, "priority")?)?,
         category: get(r, "category")?,
+        service: get(r, "service")?,
+        tags: decode_tags(&get::<String>(r, "tags")?),
         requester_id: UserId(get(r, "requester_id")?),
         assignee_id: get::<Option<i64>>(r, "assignee_id")?.map(UserId),
         group_id: get::<Option<i64>>(r, "group_id")?.map(GroupId),
@@ -41,12 +43,21 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
     })
 }
 
+/// Tags are stored as `,a,b,` so that `LIKE '%,a,%'` finds one.
+fn encode_tags(tags: &[String]) -> String {
+    if tags.is_empty() { String::new() } else { format!(",{},", tags.join(",")) }
+}
+
+fn decode_tags(s: &str) -> Vec<String> {
+    s.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect()
+}
+
 /// Inserts a new ticket (id assigned here) and indexes it for search.
 pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, category, \
-         requester_id, assignee_id, group_id, version, created_at, updated_at, resolved_at, closed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+         requester_id, assignee_id, group_id, version, created_at, updated_at, resolved_at, closed_at, service, tags) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
     )
     .bind(t.tenant_id.0)
     .bind(t.kind.as_str())
@@ -66,6 +77,8 @@ pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
     .bind(t.updated_at)
     .bind(t.resolved_at)
     .bind(t.closed_at)
+    .bind(&t.service)
+    .bind(encode_tags(&t.tags))
     .fetch_one(&mut *c)
     .await?;
     index(c, b, TicketId(id), true).await?;
@@ -94,8 +107,8 @@ async fn index(c: &mut Conn, b: Backend, id: TicketId, fresh: bool) -> Result<()
 pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) -> Result<()> {
     let r = sqlx::query(
         "UPDATE tickets SET title = $1, description = $2, status = $3, impact = $4, urgency = $5, priority = $6, category = $7, \
-         assignee_id = $8, group_id = $9, version = $10, updated_at = $11, resolved_at = $12, closed_at = $13 \
-         WHERE id = $14 AND tenant_id = $15 AND version = $16",
+         assignee_id = $8, group_id = $9, version = $10, updated_at = $11, resolved_at = $12, closed_at = $13, \
+         service = $17, tags = $18 WHERE id = $14 AND tenant_id = $15 AND version = $16",
     )
     .bind(&t.title)
     .bind(&t.description)
@@ -113,6 +126,8 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     .bind(t.id.0)
     .bind(t.tenant_id.0)
     .bind(t.version - 1)
+    .bind(&t.service)
+    .bind(encode_tags(&t.tags))
     .execute(&mut *c)
     .await?;
     if r.rows_affected() != 1 {
@@ -474,4 +489,21 @@ pub async fn remember_create(c: &mut Conn, s: &Scope, user: UserId, key: &str, h
 
 pub async fn count(c: &mut Conn, s: &Scope) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE tenant_id = $1").bind(s.tenant_id().0).fetch_one(c).await?)
+}
+
+/// Open tickets (new, in progress, on hold) assigned to each of `users`, zero included.
+pub async fn open_load(c: &mut Conn, t: cairn_domain::ids::TenantId, users: &[UserId]) -> Result<Vec<(UserId, i64)>> {
+    let mut out = Vec::with_capacity(users.len());
+    for u in users {
+        // One indexed count per member (tickets_queue_assignee); groups are small.
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets WHERE tenant_id = $1 AND assignee_id = $2 AND status IN ('new', 'in_progress', 'on_hold')",
+        )
+        .bind(t.0)
+        .bind(u.0)
+        .fetch_one(&mut *c)
+        .await?;
+        out.push((*u, n));
+    }
+    Ok(out)
 }

@@ -22,6 +22,9 @@ pub(crate) struct TicketBody {
     /// 1 critical … 5 planning, from the tenant's impact × urgency matrix
     pub priority: u8,
     pub category: Option<String>,
+    /// The affected service.
+    pub service: Option<String>,
+    pub tags: Vec<String>,
     pub requester: String,
     pub assignee: Option<String>,
     pub group: Option<String>,
@@ -49,6 +52,8 @@ impl From<TicketView> for TicketBody {
             urgency: t.urgency.get(),
             priority: t.priority.get(),
             category: t.category,
+            service: t.service,
+            tags: t.tags,
             requester: v.requester,
             assignee: v.assignee,
             group: v.group,
@@ -72,6 +77,11 @@ pub(crate) struct CreateTicketRequest {
     pub assignee: Option<String>,
     pub group: Option<String>,
     pub category: Option<String>,
+    /// The affected service (free text until the CMDB names services).
+    pub service: Option<String>,
+    /// Agents only: letters, digits, `-` and `_`.
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// 1..3, default 2
     pub impact: Option<i64>,
     /// 1..3, default 2
@@ -95,6 +105,12 @@ pub(crate) struct UpdateTicketRequest {
     #[serde(default, deserialize_with = "some")]
     #[schema(value_type = Option<String>)]
     pub category: Option<Option<String>>,
+    /// `null` clears.
+    #[serde(default, deserialize_with = "some")]
+    #[schema(value_type = Option<String>)]
+    pub service: Option<Option<String>>,
+    /// Replaces the ticket's tags.
+    pub tags: Option<Vec<String>>,
     /// Username; `null` unassigns.
     #[serde(default, deserialize_with = "some")]
     #[schema(value_type = Option<String>)]

@@ -3,6 +3,7 @@
 mod admin;
 mod dto;
 pub(crate) mod openapi;
+mod routing;
 mod tickets;
 
 use axum::extract::{FromRequestParts, State};
@@ -38,6 +39,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .merge(tickets::router())
         .merge(admin::router())
+        .merge(routing::router())
 }
 
 async fn healthz(State(ctx): State<Ctx>) -> (StatusCode, &'static str) {

@@ -4,18 +4,19 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, dto, tickets};
+use super::{admin, dto, routing, tickets};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Cairn API", description = "IT service management: tickets, people, settings."),
+    info(title = "Cairn API", description = "IT service management: tickets, people, routing, settings."),
     paths(
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::update_ticket,
         tickets::create_comment, tickets::list_comments, tickets::create_link, tickets::list_links, tickets::list_history,
         admin::get_me, admin::list_notifications, admin::list_users, admin::create_user, admin::disable_user, admin::enable_user,
         admin::list_groups, admin::create_group, admin::add_member, admin::list_categories, admin::create_category,
         admin::create_organisation, admin::set_priority_matrix,
+        routing::list_rules, routing::create_rule, routing::replace_rule, routing::delete_rule, routing::test_rules, routing::update_group,
     ),
     components(schemas(ErrorBody, dto::TicketBody, dto::TicketPage, dto::CommentBody, dto::EventBody, dto::LinkBody, dto::UserBody)),
     modifiers(&Bearer),

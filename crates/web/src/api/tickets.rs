@@ -56,6 +56,8 @@ pub(crate) async fn create_ticket(
         assignee: req.assignee,
         group: req.group,
         category: req.category,
+        service: req.service,
+        tags: req.tags,
         impact: req.impact,
         urgency: req.urgency,
     };
@@ -106,6 +108,8 @@ pub(crate) async fn update_ticket(
         impact: req.impact,
         urgency: req.urgency,
         category: req.category,
+        service: req.service,
+        tags: req.tags,
         assignee: req.assignee,
         group: req.group,
     };

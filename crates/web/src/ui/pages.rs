@@ -254,6 +254,7 @@ pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<Cre
         category: opt(f.category),
         impact: f.impact,
         urgency: f.urgency,
+        ..NewTicket::default()
     };
     match ctx.app.create_ticket(&s.actor, new, None).await {
         Ok(c) => Redirect::to(&format!("/tickets/{}?created=1", c.view.ticket.number)).into_response(),
@@ -358,6 +359,7 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
         category: clearable(f.category),
         group: clearable(f.group),
         assignee: clearable(f.assignee),
+        ..TicketChange::default()
     };
     match ctx.app.update_ticket(&s.actor, &number, f.version, change).await {
         Ok(v) => Redirect::to(&format!("/tickets/{}?saved=1", v.ticket.number)).into_response(),

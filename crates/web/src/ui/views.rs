@@ -205,6 +205,9 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
         ("commented", Some("note")) => "added an internal note".into(),
         ("commented", _) => "replied".into(),
         ("linked", Some(kind)) => format!("linked {} {}", kind.replace('_', " "), v(new)),
+        ("routed", Some("rule")) => format!("routing rule \u{201c}{}\u{201d} matched", v(new)),
+        ("routed", Some(f)) => format!("routing set {} to {}", f, v(new)),
+        ("auto_assigned", _) => format!("assigned {} automatically ({})", v(new), v(old).replace('_', " ")),
         (a, _) => a.replace('_', " "),
     }
 }
