@@ -242,6 +242,32 @@ impl App {
             .await
     }
 
+    /// Days after which resolved tickets close by themselves (0 = never; at most 365).
+    pub async fn set_auto_close_days(&self, admin: &Admin, days: i64) -> Result<()> {
+        if !(0..=365).contains(&days) {
+            return Err(AppError::invalid("days", "must be 0 (never) to 365"));
+        }
+        let (t, by, now) = (admin.tenant(), admin.user(), self.now());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let old = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
+                    tenants::set_auto_close_days(c, t, days).await?;
+                    let e = Entry {
+                        entity: "tenant",
+                        entity_id: t.0,
+                        action: "updated",
+                        field: Some("auto_close_days".into()),
+                        old: Some(old.auto_close_days.to_string()),
+                        new: Some(days.to_string()),
+                    };
+                    journal::append(c, t, by, now, &[e]).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
+    }
+
     pub async fn set_priority_matrix(&self, admin: &Admin, matrix: PriorityMatrix) -> Result<()> {
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db

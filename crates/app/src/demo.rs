@@ -264,7 +264,13 @@ impl App {
                 clock.advance(rng.below(28_800_000) as i64);
                 if s == "resolved" || s == "closed" {
                     app.add_comment(&worker, &number, REPLIES[1], false).await?;
-                    let resolved = TicketChange { status: Some("resolved".into()), ..Default::default() };
+                    let code = if rng.below(5) == 0 { "workaround" } else { "solved" };
+                    let resolved = TicketChange {
+                        status: Some("resolved".into()),
+                        resolution_code: Some(code.into()),
+                        resolution_notes: Some(REPLIES[1].into()),
+                        ..Default::default()
+                    };
                     version = app.update_ticket(&worker, &number, version, resolved).await?.ticket.version;
                 }
                 if s != "resolved" {

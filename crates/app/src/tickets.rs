@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::routing::{self, Current};
-use crate::worker::Notify;
+use crate::worker::{AutoClose, Notify};
 use crate::{App, AppError, Result};
 
 /// What a caller asks for when raising a ticket; references are by name.
@@ -45,6 +45,9 @@ pub struct TicketChange {
     pub tags: Option<Vec<String>>,
     pub assignee: Option<Option<String>>,
     pub group: Option<Option<String>>,
+    /// Needed when resolving; see `cairn_domain::ticket::RESOLUTION_CODES`.
+    pub resolution_code: Option<String>,
+    pub resolution_notes: Option<String>,
 }
 
 /// A ticket with its references resolved to names, as views show it.
@@ -173,6 +176,30 @@ async fn reroute(
     Ok((!applied.is_empty()).then_some(routed))
 }
 
+/// Journal entries for the fields a change touched.
+fn change_entries(id: TicketId, changes: &[ticket::FieldChange]) -> Vec<Entry> {
+    changes
+        .iter()
+        .map(|ch| Entry {
+            entity: "ticket",
+            entity_id: id.0,
+            action: "updated",
+            field: Some(ch.field.to_string()),
+            old: ch.old.clone(),
+            new: ch.new.clone(),
+        })
+        .collect()
+}
+
+/// Queues the close of a resolved ticket after the tenant's waiting period; the job
+/// does nothing if the ticket was reopened (or resolved again) meanwhile.
+async fn schedule_auto_close(c: &mut Conn, t: &Ticket, days: i64) -> Result<()> {
+    let Some(resolved_at) = t.resolved_at.filter(|_| days > 0) else { return Ok(()) };
+    let payload = AutoClose { ticket_id: t.id.0, resolved_at }.payload()?;
+    jobs::enqueue(c, t.tenant_id, AutoClose::KIND, &payload, resolved_at + days * 86_400_000, resolved_at).await?;
+    Ok(())
+}
+
 async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i64) -> Result<()> {
     let payload = Notify { ticket_id: t.id.0, user_id: user.0, message }.payload()?;
     jobs::enqueue(c, t.tenant_id, Notify::KIND, &payload, now, now).await?;
@@ -286,6 +313,8 @@ impl App {
                         updated_at: now,
                         resolved_at: None,
                         closed_at: None,
+                        resolution_code: None,
+                        resolution_notes: None,
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
                     let mut e = Entry::action("ticket", ticket.id.0, "created");
@@ -377,6 +406,8 @@ impl App {
                         priority: None,
                         assignee,
                         group,
+                        resolution_code: ch.resolution_code,
+                        resolution_notes: ch.resolution_notes,
                     };
                     let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
                     let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
@@ -387,21 +418,14 @@ impl App {
                     ticket.version += 1;
                     let text_changed = changes.iter().any(|ch| matches!(ch.field, "title" | "description"));
                     store::update(c, backend, &ticket, text_changed).await?;
-                    let entries: Vec<Entry> = changes
-                        .iter()
-                        .map(|ch| Entry {
-                            entity: "ticket",
-                            entity_id: ticket.id.0,
-                            action: "updated",
-                            field: Some(ch.field.to_string()),
-                            old: ch.old.clone(),
-                            new: ch.new.clone(),
-                        })
-                        .chain(routed.iter().flat_map(|r| r.entries(ticket.id)))
-                        .collect();
+                    let entries: Vec<Entry> =
+                        change_entries(ticket.id, &changes).into_iter().chain(routed.iter().flat_map(|r| r.entries(ticket.id))).collect();
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
                     if let Some(r) = &routed {
                         r.remember_turn(c).await?;
+                    }
+                    if ticket.status == Status::Resolved && current.ticket.status != Status::Resolved {
+                        schedule_auto_close(c, &ticket, tenant.auto_close_days).await?;
                     }
                     if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
@@ -439,14 +463,55 @@ impl App {
                     let mut e = Entry::action("ticket", ticket.id.0, "commented");
                     e.field = Some(if internal { "note" } else { "reply" }.to_string());
                     e.new = Some(body);
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    let mut entries = vec![e];
+                    // A requester answering a resolved ticket says it is not solved: back to work.
+                    let reopens = !internal && actor.user_id == ticket.requester_id && ticket.status == Status::Resolved;
+                    if reopens {
+                        let mut reopened = ticket.clone();
+                        let back = TicketPatch { status: Some(Status::InProgress), ..TicketPatch::default() };
+                        let changes = reopened.apply(back, &CurrentNames::default(), &Default::default(), now)?;
+                        reopened.version += 1;
+                        store::update(c, backend, &reopened, false).await?;
+                        let mut why = Entry::action("ticket", ticket.id.0, "reopened");
+                        why.field = Some("reason".into());
+                        why.new = Some("the requester replied".into());
+                        entries.push(why);
+                        entries.extend(change_entries(ticket.id, &changes));
+                    }
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
                     if !internal {
                         let to = if actor.user_id == ticket.requester_id { ticket.assignee_id } else { Some(ticket.requester_id) };
                         if let Some(to) = to.filter(|u| *u != actor.user_id) {
-                            notify(c, &ticket, to, format!("New reply on {}", ticket.number), now).await?;
+                            let what = if reopens { "reopened by the requester's reply" } else { "has a new reply" };
+                            notify(c, &ticket, to, format!("{} {what}", ticket.number), now).await?;
                         }
                     }
                     Ok::<_, AppError>(comment)
+                })
+            })
+            .await
+    }
+
+    /// The auto-close job: closes the ticket if it is still resolved since `job.resolved_at`.
+    pub(crate) async fn auto_close(&self, t: TenantId, job: AutoClose) -> Result<()> {
+        let (now, backend) = (self.now(), self.backend());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let Some(mut ticket) = store::by_id(c, &Scope::system(t), TicketId(job.ticket_id)).await? else { return Ok(()) };
+                    if ticket.status != Status::Resolved || ticket.resolved_at != Some(job.resolved_at) {
+                        return Ok(());
+                    }
+                    let close = TicketPatch { status: Some(Status::Closed), ..TicketPatch::default() };
+                    let changes = ticket.apply(close, &CurrentNames::default(), &Default::default(), now)?;
+                    ticket.version += 1;
+                    store::update(c, backend, &ticket, false).await?;
+                    let mut why = Entry::action("ticket", ticket.id.0, "auto_closed");
+                    why.field = Some("reason".into());
+                    why.new = Some("resolved and not reopened within the waiting period".into());
+                    let entries = [vec![why], change_entries(ticket.id, &changes)].concat();
+                    journal::append(c, t, None, now, &entries).await?;
+                    Ok(())
                 })
             })
             .await

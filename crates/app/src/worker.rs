@@ -29,6 +29,20 @@ impl Notify {
     }
 }
 
+/// Closes a ticket still resolved since `resolved_at` (see the tenant's auto-close days).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AutoClose {
+    pub ticket_id: i64,
+    pub resolved_at: i64,
+}
+
+impl AutoClose {
+    pub const KIND: &'static str = "auto_close";
+    pub fn payload(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
 /// What became of one job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -87,6 +101,13 @@ impl App {
                         Err(e) => Outcome::Retry(e.to_string()),
                     }
                 }
+                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
+            },
+            AutoClose::KIND => match serde_json::from_str::<AutoClose>(&job.payload) {
+                Ok(a) => match self.auto_close(job.tenant_id, a).await {
+                    Ok(()) => Outcome::Done,
+                    Err(e) => Outcome::Retry(e.to_string()),
+                },
                 Err(e) => Outcome::Failed(format!("bad payload: {e}")),
             },
             other => Outcome::Failed(format!("unknown job kind '{other}'")),

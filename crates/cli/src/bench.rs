@@ -120,6 +120,8 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 updated_at: at,
                 resolved_at: None,
                 closed_at: None,
+                resolution_code: matches!(status, Status::Resolved | Status::Closed).then(|| "solved".to_string()),
+                resolution_notes: None,
             });
         }
         let tid = t.id;

@@ -104,6 +104,22 @@ pub struct Ticket {
     pub updated_at: i64,
     pub resolved_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// How it was resolved (one of [`RESOLUTION_CODES`]); set while resolved or closed.
+    pub resolution_code: Option<String>,
+    pub resolution_notes: Option<String>,
+}
+
+/// How a ticket can be resolved.
+pub const RESOLUTION_CODES: [&str; 7] =
+    ["solved", "workaround", "no_fault_found", "user_error", "duplicate", "not_reproducible", "resolved_by_change"];
+
+pub fn parse_resolution_code(raw: &str) -> Result<String, DomainError> {
+    let c = raw.trim();
+    if RESOLUTION_CODES.contains(&c) {
+        Ok(c.to_string())
+    } else {
+        Err(DomainError::invalid("resolution_code", format!("'{c}' is not one of {}", RESOLUTION_CODES.join(", "))))
+    }
 }
 
 impl Ticket {
@@ -128,6 +144,8 @@ pub struct TicketPatch {
     pub priority: Option<Priority>,
     pub assignee: Option<Option<(UserId, String)>>,
     pub group: Option<Option<(GroupId, String)>>,
+    pub resolution_code: Option<String>,
+    pub resolution_notes: Option<String>,
 }
 
 /// One field that changed, with human-readable values for the journal.
@@ -155,71 +173,102 @@ impl Ticket {
         matrix: &PriorityMatrix,
         now: i64,
     ) -> Result<Vec<FieldChange>, DomainError> {
+        // Work on a copy: a refused patch leaves the ticket as it was.
+        let mut t = self.clone();
         let mut changes = Vec::new();
         let mut note = |field, old: Option<String>, new: Option<String>| {
             if old != new {
                 changes.push(FieldChange { field, old, new });
             }
         };
-        if let Some(t) = patch.title {
-            let t = parse_title(&t)?;
-            note("title", Some(self.title.clone()), Some(t.clone()));
-            self.title = t;
+        if let Some(title) = patch.title {
+            let title = parse_title(&title)?;
+            note("title", Some(t.title.clone()), Some(title.clone()));
+            t.title = title;
         }
         if let Some(d) = patch.description {
             let d = parse_text("description", &d, false)?;
-            note("description", Some(self.description.clone()), Some(d.clone()));
-            self.description = d;
+            note("description", Some(t.description.clone()), Some(d.clone()));
+            t.description = d;
         }
-        if let Some(to) = patch.status.filter(|s| *s != self.status) {
-            let from = self.status;
-            self.status = from.transition(to)?;
+        let code = patch.resolution_code.as_deref().map(parse_resolution_code).transpose()?;
+        let notes = patch.resolution_notes.as_deref().map(|n| parse_text("resolution_notes", n, false)).transpose()?;
+        if let Some(to) = patch.status.filter(|s| *s != t.status) {
+            let from = t.status;
+            t.status = from.transition(to)?;
             note("status", Some(from.as_str().into()), Some(to.as_str().into()));
             match to {
-                Status::Resolved => self.resolved_at = Some(now),
-                Status::Closed | Status::Cancelled => self.closed_at = Some(now),
-                _ if from == Status::Resolved => self.resolved_at = None,
+                Status::Resolved => {
+                    if code.is_none() {
+                        return Err(DomainError::invalid(
+                            "resolution_code",
+                            format!("is needed to resolve ({})", RESOLUTION_CODES.join(", ")),
+                        ));
+                    }
+                    t.resolved_at = Some(now);
+                }
+                Status::Closed | Status::Cancelled => t.closed_at = Some(now),
+                _ if from == Status::Resolved => {
+                    // Reopened: the old resolution no longer holds (the journal keeps it).
+                    t.resolved_at = None;
+                    note("resolution_code", t.resolution_code.take(), None);
+                    note("resolution_notes", t.resolution_notes.take(), None);
+                }
                 _ => {}
             }
         }
+        if code.is_some() || notes.is_some() {
+            if !matches!(t.status, Status::Resolved | Status::Closed) {
+                return Err(DomainError::invalid("resolution_code", "a resolution is given when resolving"));
+            }
+            if let Some(c) = code {
+                note("resolution_code", t.resolution_code.clone(), Some(c.clone()));
+                t.resolution_code = Some(c);
+            }
+            if let Some(n) = notes.filter(|n| !n.trim().is_empty()) {
+                note("resolution_notes", t.resolution_notes.clone(), Some(n.clone()));
+                t.resolution_notes = Some(n);
+            }
+        }
         if let Some(c) = patch.category {
-            note("category", self.category.clone(), c.clone());
-            self.category = c;
+            note("category", t.category.clone(), c.clone());
+            t.category = c;
         }
         if let Some(sv) = patch.service {
             let sv = sv.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-            note("service", self.service.clone(), sv.clone());
-            self.service = sv;
+            note("service", t.service.clone(), sv.clone());
+            t.service = sv;
         }
         if let Some(tags) = patch.tags {
             let tags = parse_tags(&tags)?;
-            note("tags", Some(self.tags.join(", ")), Some(tags.join(", ")));
-            self.tags = tags;
+            note("tags", Some(t.tags.join(", ")), Some(tags.join(", ")));
+            t.tags = tags;
         }
         if let Some(a) = patch.assignee {
             note("assignee", names.assignee.clone(), a.as_ref().map(|(_, n)| n.clone()));
-            self.assignee_id = a.map(|(id, _)| id);
+            t.assignee_id = a.map(|(id, _)| id);
         }
         if let Some(g) = patch.group {
             note("group", names.group.clone(), g.as_ref().map(|(_, n)| n.clone()));
-            self.group_id = g.map(|(id, _)| id);
+            t.group_id = g.map(|(id, _)| id);
         }
         if let Some(i) = patch.impact {
-            note("impact", Some(self.impact.get().to_string()), Some(i.get().to_string()));
-            self.impact = i;
+            note("impact", Some(t.impact.get().to_string()), Some(i.get().to_string()));
+            t.impact = i;
         }
         if let Some(u) = patch.urgency {
-            note("urgency", Some(self.urgency.get().to_string()), Some(u.get().to_string()));
-            self.urgency = u;
+            note("urgency", Some(t.urgency.get().to_string()), Some(u.get().to_string()));
+            t.urgency = u;
         }
         let rated = patch.impact.is_some() || patch.urgency.is_some();
-        if let Some(priority) = patch.priority.or(rated.then(|| matrix.priority(self.impact, self.urgency))) {
-            note("priority", Some(self.priority.get().to_string()), Some(priority.get().to_string()));
-            self.priority = priority;
+        if let Some(priority) = patch.priority.or(rated.then(|| matrix.priority(t.impact, t.urgency))) {
+            note("priority", Some(t.priority.get().to_string()), Some(priority.get().to_string()));
+            t.priority = priority;
         }
         if !changes.is_empty() {
-            self.updated_at = now;
+            t.updated_at = now;
         }
+        *self = t;
         Ok(changes)
     }
 }
@@ -251,6 +300,8 @@ mod tests {
             updated_at: 0,
             resolved_at: None,
             closed_at: None,
+            resolution_code: None,
+            resolution_notes: None,
         }
     }
 
@@ -280,10 +331,15 @@ mod tests {
         let mut t = ticket();
         let m = PriorityMatrix::default();
         let n = CurrentNames::default();
-        t.apply(TicketPatch { status: Some(Status::Resolved), ..Default::default() }, &n, &m, 5).unwrap();
-        assert_eq!(t.resolved_at, Some(5));
-        t.apply(TicketPatch { status: Some(Status::InProgress), ..Default::default() }, &n, &m, 6).unwrap();
-        assert_eq!(t.resolved_at, None);
+        let no_code = t.apply(TicketPatch { status: Some(Status::Resolved), ..Default::default() }, &n, &m, 5);
+        assert!(no_code.unwrap_err().to_string().contains("resolution_code"));
+        assert_eq!(t.status, Status::New, "a refused patch leaves the ticket as it was");
+        let resolve = TicketPatch { status: Some(Status::Resolved), resolution_code: Some("workaround".into()), ..Default::default() };
+        t.apply(resolve, &n, &m, 5).unwrap();
+        assert_eq!((t.resolved_at, t.resolution_code.as_deref()), (Some(5), Some("workaround")));
+        let changes = t.apply(TicketPatch { status: Some(Status::InProgress), ..Default::default() }, &n, &m, 6).unwrap();
+        assert_eq!((t.resolved_at, t.resolution_code.as_deref()), (None, None));
+        assert!(changes.iter().any(|c| c.field == "resolution_code" && c.old.as_deref() == Some("workaround")));
     }
 
     #[test]

@@ -27,6 +27,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_routing.sql"),
         postgres: include_str!("../migrations/postgres/0002_routing.sql"),
     },
+    Migration {
+        version: 3,
+        name: "resolution",
+        sqlite: include_str!("../migrations/sqlite/0003_resolution.sql"),
+        postgres: include_str!("../migrations/postgres/0003_resolution.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

@@ -13,10 +13,18 @@ pub struct Tenant {
     pub slug: String,
     pub name: String,
     pub priority_matrix: PriorityMatrix,
+    /// Days after which a resolved ticket closes by itself; 0 = never.
+    pub auto_close_days: i64,
 }
 
 fn tenant(r: &AnyRow) -> Result<Tenant> {
-    Ok(Tenant { id: TenantId(get(r, "id")?), slug: get(r, "slug")?, name: get(r, "name")?, priority_matrix: matrix(r)? })
+    Ok(Tenant {
+        id: TenantId(get(r, "id")?),
+        slug: get(r, "slug")?,
+        name: get(r, "name")?,
+        priority_matrix: matrix(r)?,
+        auto_close_days: get(r, "auto_close_days")?,
+    })
 }
 
 fn matrix(r: &AnyRow) -> Result<PriorityMatrix> {
@@ -24,7 +32,7 @@ fn matrix(r: &AnyRow) -> Result<PriorityMatrix> {
     serde_json::from_str(&matrix).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-const COLS: &str = "SELECT id, slug, name, priority_matrix FROM tenants";
+const COLS: &str = "SELECT id, slug, name, priority_matrix, auto_close_days FROM tenants";
 
 pub async fn by_slug(c: &mut Conn, slug: &str) -> Result<Option<Tenant>> {
     let row = sqlx::query(crate::joined(COLS, " WHERE slug = $1")).bind(slug).fetch_optional(c).await?;
@@ -60,6 +68,11 @@ pub async fn insert(c: &mut Conn, slug: &str, name: &str, now: i64) -> Result<Te
 pub async fn set_priority_matrix(c: &mut Conn, id: TenantId, m: &PriorityMatrix) -> Result<()> {
     let matrix = serde_json::to_string(m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query("UPDATE tenants SET priority_matrix = $1 WHERE id = $2").bind(matrix).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+pub async fn set_auto_close_days(c: &mut Conn, id: TenantId, days: i64) -> Result<()> {
+    sqlx::query("UPDATE tenants SET auto_close_days = $1 WHERE id = $2").bind(days).bind(id.0).execute(c).await?;
     Ok(())
 }
 

@@ -13,7 +13,8 @@ use crate::row::get;
 use crate::{Backend, Conn, StoreError, dialect};
 
 const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
-     t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at";
+     t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at, \
+     t.resolution_code, t.resolution_notes";
 
 fn ticket(r: &AnyRow) -> Result<Ticket> {
     let kind: String = get(r, "kind")?;
@@ -40,6 +41,8 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
         updated_at: get(r, "updated_at")?,
         resolved_at: get(r, "resolved_at")?,
         closed_at: get(r, "closed_at")?,
+        resolution_code: get(r, "resolution_code")?,
+        resolution_notes: get(r, "resolution_notes")?,
     })
 }
 
@@ -108,7 +111,7 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     let r = sqlx::query(
         "UPDATE tickets SET title = $1, description = $2, status = $3, impact = $4, urgency = $5, priority = $6, category = $7, \
          assignee_id = $8, group_id = $9, version = $10, updated_at = $11, resolved_at = $12, closed_at = $13, \
-         service = $17, tags = $18 WHERE id = $14 AND tenant_id = $15 AND version = $16",
+         service = $17, tags = $18, resolution_code = $19, resolution_notes = $20 WHERE id = $14 AND tenant_id = $15 AND version = $16",
     )
     .bind(&t.title)
     .bind(&t.description)
@@ -128,6 +131,8 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     .bind(t.version - 1)
     .bind(&t.service)
     .bind(encode_tags(&t.tags))
+    .bind(&t.resolution_code)
+    .bind(&t.resolution_notes)
     .execute(&mut *c)
     .await?;
     if r.rows_affected() != 1 {

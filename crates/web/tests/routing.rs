@@ -141,7 +141,9 @@ async fn groups_assign_round_robin_and_least_loaded(url: String) {
     // Least loaded: carol finishes her two tickets, so she has the fewest open ones.
     for n in ["INC0000003", "INC0000006"] {
         let tk = body(t.get(&admin, &format!("/api/v1/tickets/{n}")).await).await;
-        let r = t.patch(&admin, &format!("/api/v1/tickets/{n}"), tk["etag"].as_str(), json!({"status": "resolved"})).await;
+        let r = t
+            .patch(&admin, &format!("/api/v1/tickets/{n}"), tk["etag"].as_str(), json!({"status": "resolved", "resolution_code": "solved"}))
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
     }
     assert_eq!(patch_group(&t, &admin, "Desk", "least_loaded").await, StatusCode::OK);

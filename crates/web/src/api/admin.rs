@@ -24,6 +24,7 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/categories", get(list_categories).post(create_category))
         .route("/api/v1/organisations", post(create_organisation))
         .route("/api/v1/settings/priority-matrix", put(set_priority_matrix))
+        .route("/api/v1/settings/auto-close", put(set_auto_close))
 }
 
 /// The signed-in user
@@ -162,5 +163,24 @@ pub(crate) async fn set_priority_matrix(
     JsonBody(m): JsonBody<PriorityMatrix>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.set_priority_matrix(&Admin::from_actor(&actor)?, m).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AutoCloseRequest {
+    /// Days a resolved ticket waits for the requester before it closes; 0 = never.
+    pub days: i64,
+}
+
+/// Set when resolved tickets close by themselves (admin)
+#[utoipa::path(put, path = "/api/v1/settings/auto-close", tag = "settings", request_body = AutoCloseRequest,
+    responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn set_auto_close(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<AutoCloseRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.set_auto_close_days(&Admin::from_actor(&actor)?, req.days).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -35,6 +35,8 @@ pub(crate) struct TicketBody {
     pub updated_at: String,
     pub resolved_at: Option<String>,
     pub closed_at: Option<String>,
+    pub resolution_code: Option<String>,
+    pub resolution_notes: Option<String>,
 }
 
 impl From<TicketView> for TicketBody {
@@ -62,6 +64,8 @@ impl From<TicketView> for TicketBody {
             updated_at: rfc3339(t.updated_at),
             resolved_at: t.resolved_at.map(rfc3339),
             closed_at: t.closed_at.map(rfc3339),
+            resolution_code: t.resolution_code,
+            resolution_notes: t.resolution_notes,
         }
     }
 }
@@ -119,6 +123,10 @@ pub(crate) struct UpdateTicketRequest {
     #[serde(default, deserialize_with = "some")]
     #[schema(value_type = Option<String>)]
     pub group: Option<Option<String>>,
+    /// Required with `"status": "resolved"`: solved, workaround, no_fault_found,
+    /// user_error, duplicate, not_reproducible, resolved_by_change.
+    pub resolution_code: Option<String>,
+    pub resolution_notes: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -112,6 +112,8 @@ pub(crate) async fn update_ticket(
         tags: req.tags,
         assignee: req.assignee,
         group: req.group,
+        resolution_code: req.resolution_code,
+        resolution_notes: req.resolution_notes,
     };
     Ok(with_etag(StatusCode::OK, ctx.app.update_ticket(&actor, &number, version, change).await?.into()))
 }

@@ -288,6 +288,7 @@ async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String
     let page = TicketPage {
         me: Some(Me::new(a, &s.csrf)),
         staff,
+        resolution_codes: &cairn_domain::ticket::RESOLUTION_CODES,
         csrf: s.csrf.clone(),
         status_next: status_choices(view.ticket.status),
         t: TView::from(&view),
@@ -343,6 +344,10 @@ pub(crate) struct UpdateForm {
     category: Option<String>,
     group: Option<String>,
     assignee: Option<String>,
+    service: Option<String>,
+    tags: Option<String>,
+    resolution_code: Option<String>,
+    resolution_notes: Option<String>,
 }
 
 pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<UpdateForm>) -> Response {
@@ -350,6 +355,8 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
         return csrf_rejected(&s);
     }
     let clearable = |v: Option<String>| v.map(opt);
+    // The form always carries the resolution fields; they count only when resolving.
+    let resolving = matches!(f.status.as_deref(), Some("resolved" | "closed"));
     let change = TicketChange {
         title: f.title,
         description: f.description,
@@ -359,7 +366,10 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
         category: clearable(f.category),
         group: clearable(f.group),
         assignee: clearable(f.assignee),
-        ..TicketChange::default()
+        service: clearable(f.service),
+        tags: f.tags.map(|t| t.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()),
+        resolution_code: f.resolution_code.filter(|c| resolving && !c.is_empty()),
+        resolution_notes: f.resolution_notes.filter(|n| resolving && !n.trim().is_empty()),
     };
     match ctx.app.update_ticket(&s.actor, &number, f.version, change).await {
         Ok(v) => Redirect::to(&format!("/tickets/{}?saved=1", v.ticket.number)).into_response(),

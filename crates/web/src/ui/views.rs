@@ -132,6 +132,11 @@ pub(crate) struct TView {
     pub created: String,
     pub updated: String,
     pub version: i64,
+    pub service: String,
+    /// Comma-separated, as the form edits them.
+    pub tags: String,
+    pub resolution_code: String,
+    pub resolution_notes: String,
 }
 
 impl From<&TicketView> for TView {
@@ -154,6 +159,10 @@ impl From<&TicketView> for TView {
             created: short(t.created_at),
             updated: short(t.updated_at),
             version: t.version,
+            service: t.service.clone().unwrap_or_default(),
+            tags: t.tags.join(", "),
+            resolution_code: t.resolution_code.clone().unwrap_or_default(),
+            resolution_notes: t.resolution_notes.clone().unwrap_or_default(),
         }
     }
 }
@@ -176,6 +185,7 @@ pub(crate) struct HView {
 pub(crate) struct TicketPage {
     pub me: Option<Me>,
     pub staff: bool,
+    pub resolution_codes: &'static [&'static str],
     pub csrf: String,
     pub t: TView,
     pub status_next: Vec<(String, String)>,
@@ -207,6 +217,8 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
         ("linked", Some(kind)) => format!("linked {} {}", kind.replace('_', " "), v(new)),
         ("routed", Some("rule")) => format!("routing rule \u{201c}{}\u{201d} matched", v(new)),
         ("routed", Some(f)) => format!("routing set {} to {}", f, v(new)),
+        ("reopened", _) => format!("reopened the ticket ({})", v(new)),
+        ("auto_closed", _) => format!("closed the ticket ({})", v(new)),
         ("auto_assigned", _) => format!("assigned {} automatically ({})", v(new), v(old).replace('_', " ")),
         (a, _) => a.replace('_', " "),
     }

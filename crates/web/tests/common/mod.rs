@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use cairn_app::admin::{Admin, CreateUser};
-use cairn_app::{App, Db, SystemClock};
+use cairn_app::{App, Clock, Db, SystemClock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -16,8 +16,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(url: String) -> TestApp {
+        TestApp::spawn_with(url, Arc::new(SystemClock)).await
+    }
+
+    /// A server whose clock the test sets (for timers and jobs).
+    pub async fn spawn_with(url: String, clock: Arc<dyn Clock>) -> TestApp {
         let db = Db::open(&url, 0).await.expect("open db");
-        let app = App::new(db, Arc::new(SystemClock));
+        let app = App::new(db, clock);
         app.bootstrap().await.expect("bootstrap");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
