@@ -8,8 +8,11 @@ pub mod auth;
 mod clock;
 pub mod demo;
 mod error;
+mod major;
+mod merge;
 pub mod routing;
 pub mod tickets;
+pub mod watchers;
 pub mod worker;
 
 use std::sync::Arc;

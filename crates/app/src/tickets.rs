@@ -12,7 +12,9 @@ use cairn_store::{Conn, directory, jobs, journal, routing as routing_store, tena
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::major::resolve_children;
 use crate::routing::{self, Current};
+use crate::watchers::{tell_mentioned, tell_watchers};
 use crate::worker::{AutoClose, Notify};
 use crate::{App, AppError, Result};
 
@@ -90,7 +92,7 @@ fn level(field: &'static str, v: Option<i64>) -> Result<Option<Level>> {
     Ok(v.map(|v| Level::parse(field, v)).transpose()?)
 }
 
-async fn user_named(c: &mut Conn, t: TenantId, field: &str, name: &str) -> Result<directory::User> {
+pub(crate) async fn user_named(c: &mut Conn, t: TenantId, field: &str, name: &str) -> Result<directory::User> {
     directory::user_by_name(c, t, name)
         .await?
         .filter(|u| !u.disabled)
@@ -126,7 +128,7 @@ async fn view(c: &mut Conn, t: Ticket) -> Result<TicketView> {
     NameCache::default().view(c, t).await
 }
 
-async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket> {
+pub(crate) async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket> {
     let n = ticket::parse_number(number).ok_or_else(|| AppError::NotFound(format!("ticket '{number}'")))?;
     store::by_number(c, s, &n).await?.ok_or_else(|| AppError::NotFound(format!("ticket {n}")))
 }
@@ -177,7 +179,7 @@ async fn reroute(
 }
 
 /// Journal entries for the fields a change touched.
-fn change_entries(id: TicketId, changes: &[ticket::FieldChange]) -> Vec<Entry> {
+pub(crate) fn change_entries(id: TicketId, changes: &[ticket::FieldChange]) -> Vec<Entry> {
     changes
         .iter()
         .map(|ch| Entry {
@@ -193,14 +195,14 @@ fn change_entries(id: TicketId, changes: &[ticket::FieldChange]) -> Vec<Entry> {
 
 /// Queues the close of a resolved ticket after the tenant's waiting period; the job
 /// does nothing if the ticket was reopened (or resolved again) meanwhile.
-async fn schedule_auto_close(c: &mut Conn, t: &Ticket, days: i64) -> Result<()> {
+pub(crate) async fn schedule_auto_close(c: &mut Conn, t: &Ticket, days: i64) -> Result<()> {
     let Some(resolved_at) = t.resolved_at.filter(|_| days > 0) else { return Ok(()) };
     let payload = AutoClose { ticket_id: t.id.0, resolved_at }.payload()?;
     jobs::enqueue(c, t.tenant_id, AutoClose::KIND, &payload, resolved_at + days * 86_400_000, resolved_at).await?;
     Ok(())
 }
 
-async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i64) -> Result<()> {
+pub(crate) async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i64) -> Result<()> {
     let payload = Notify { ticket_id: t.id.0, user_id: user.0, message }.payload()?;
     jobs::enqueue(c, t.tenant_id, Notify::KIND, &payload, now, now).await?;
     Ok(())
@@ -315,6 +317,8 @@ impl App {
                         closed_at: None,
                         resolution_code: None,
                         resolution_notes: None,
+                        major: false,
+                        major_manager_id: None,
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
                     let mut e = Entry::action("ticket", ticket.id.0, "created");
@@ -430,9 +434,15 @@ impl App {
                     if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
                     }
-                    if ticket.status != current.ticket.status && ticket.requester_id != actor.user_id {
+                    if ticket.status != current.ticket.status {
                         let msg = format!("{} is now {}", ticket.number, ticket.status.label().to_lowercase());
-                        notify(c, &ticket, ticket.requester_id, msg, now).await?;
+                        if ticket.requester_id != actor.user_id {
+                            notify(c, &ticket, ticket.requester_id, msg.clone(), now).await?;
+                        }
+                        tell_watchers(c, &ticket, actor.user_id, false, &msg, now).await?;
+                    }
+                    if ticket.status == Status::Resolved && current.ticket.status != Status::Resolved {
+                        resolve_children(c, &actor, &ticket, tenant.auto_close_days, backend, now).await?;
                     }
                     cache.view(c, ticket).await
                 })
@@ -462,7 +472,7 @@ impl App {
                     store::touch(c, &scope, ticket.id, now).await?;
                     let mut e = Entry::action("ticket", ticket.id.0, "commented");
                     e.field = Some(if internal { "note" } else { "reply" }.to_string());
-                    e.new = Some(body);
+                    e.new = Some(body.clone());
                     let mut entries = vec![e];
                     // A requester answering a resolved ticket says it is not solved: back to work.
                     let reopens = !internal && actor.user_id == ticket.requester_id && ticket.status == Status::Resolved;
@@ -479,13 +489,22 @@ impl App {
                         entries.extend(change_entries(ticket.id, &changes));
                     }
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
+                    let what = if reopens {
+                        "reopened by the requester's reply"
+                    } else if internal {
+                        "has a new note"
+                    } else {
+                        "has a new reply"
+                    };
+                    let message = format!("{} {what}", ticket.number);
                     if !internal {
                         let to = if actor.user_id == ticket.requester_id { ticket.assignee_id } else { Some(ticket.requester_id) };
                         if let Some(to) = to.filter(|u| *u != actor.user_id) {
-                            let what = if reopens { "reopened by the requester's reply" } else { "has a new reply" };
-                            notify(c, &ticket, to, format!("{} {what}", ticket.number), now).await?;
+                            notify(c, &ticket, to, message.clone(), now).await?;
                         }
                     }
+                    tell_watchers(c, &ticket, actor.user_id, internal, &message, now).await?;
+                    tell_mentioned(c, &ticket, &actor, &body, now).await?;
                     Ok::<_, AppError>(comment)
                 })
             })

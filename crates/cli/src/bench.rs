@@ -122,6 +122,8 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 closed_at: None,
                 resolution_code: matches!(status, Status::Resolved | Status::Closed).then(|| "solved".to_string()),
                 resolution_notes: None,
+                major: false,
+                major_manager_id: None,
             });
         }
         let tid = t.id;

@@ -107,6 +107,9 @@ pub struct Ticket {
     /// How it was resolved (one of [`RESOLUTION_CODES`]); set while resolved or closed.
     pub resolution_code: Option<String>,
     pub resolution_notes: Option<String>,
+    /// A major incident, run by its manager with its own communication and review.
+    pub major: bool,
+    pub major_manager_id: Option<UserId>,
 }
 
 /// How a ticket can be resolved.
@@ -125,6 +128,27 @@ pub fn parse_resolution_code(raw: &str) -> Result<String, DomainError> {
 impl Ticket {
     pub fn etag(&self) -> String {
         format!("\"{}-{}\"", self.id, self.version)
+    }
+
+    /// Closes this ticket as a duplicate of `survivor` (a merge). Outside the normal
+    /// lifecycle on purpose: an open or resolved duplicate closes at once.
+    pub fn close_as_duplicate(&mut self, survivor: &str, now: i64) -> Result<Vec<FieldChange>, DomainError> {
+        if matches!(self.status, Status::Closed | Status::Cancelled) {
+            return Err(DomainError::invalid("number", format!("{} is already {}", self.number, self.status.as_str())));
+        }
+        let notes = format!("Merged into {survivor}.");
+        let changes = vec![
+            FieldChange { field: "status", old: Some(self.status.as_str().into()), new: Some(Status::Closed.as_str().into()) },
+            FieldChange { field: "resolution_code", old: self.resolution_code.clone(), new: Some("duplicate".into()) },
+            FieldChange { field: "resolution_notes", old: self.resolution_notes.clone(), new: Some(notes.clone()) },
+        ];
+        self.status = Status::Closed;
+        self.resolution_code = Some("duplicate".into());
+        self.resolution_notes = Some(notes);
+        self.resolved_at = self.resolved_at.or(Some(now));
+        self.closed_at = Some(now);
+        self.updated_at = now;
+        Ok(changes)
     }
 }
 
@@ -302,6 +326,8 @@ mod tests {
             closed_at: None,
             resolution_code: None,
             resolution_notes: None,
+            major: false,
+            major_manager_id: None,
         }
     }
 
@@ -340,6 +366,15 @@ mod tests {
         let changes = t.apply(TicketPatch { status: Some(Status::InProgress), ..Default::default() }, &n, &m, 6).unwrap();
         assert_eq!((t.resolved_at, t.resolution_code.as_deref()), (None, None));
         assert!(changes.iter().any(|c| c.field == "resolution_code" && c.old.as_deref() == Some("workaround")));
+    }
+
+    #[test]
+    fn a_duplicate_closes_with_a_pointer_but_only_once() {
+        let mut t = ticket();
+        let changes = t.close_as_duplicate("INC0000009", 7).unwrap();
+        assert_eq!((t.status, t.resolution_code.as_deref(), t.closed_at), (Status::Closed, Some("duplicate"), Some(7)));
+        assert!(changes.iter().any(|c| c.new.as_deref() == Some("Merged into INC0000009.")));
+        assert!(t.close_as_duplicate("INC0000009", 8).is_err());
     }
 
     #[test]

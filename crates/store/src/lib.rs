@@ -15,12 +15,14 @@ pub mod jobs;
 pub mod journal;
 mod migrate;
 pub mod notifications;
+pub mod reviews;
 pub mod routing;
 mod row;
 pub mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tickets;
+pub mod watchers;
 mod writer;
 
 pub use db::{Backend, Db};

@@ -33,6 +33,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_resolution.sql"),
         postgres: include_str!("../migrations/postgres/0003_resolution.sql"),
     },
+    Migration {
+        version: 4,
+        name: "major",
+        sqlite: include_str!("../migrations/sqlite/0004_major.sql"),
+        postgres: include_str!("../migrations/postgres/0004_major.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

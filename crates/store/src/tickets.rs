@@ -14,7 +14,7 @@ use crate::{Backend, Conn, StoreError, dialect};
 
 const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
      t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at, \
-     t.resolution_code, t.resolution_notes";
+     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id";
 
 fn ticket(r: &AnyRow) -> Result<Ticket> {
     let kind: String = get(r, "kind")?;
@@ -43,6 +43,8 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
         closed_at: get(r, "closed_at")?,
         resolution_code: get(r, "resolution_code")?,
         resolution_notes: get(r, "resolution_notes")?,
+        major: get::<i64>(r, "major")? != 0,
+        major_manager_id: get::<Option<i64>>(r, "major_manager_id")?.map(UserId),
     })
 }
 
@@ -111,7 +113,7 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     let r = sqlx::query(
         "UPDATE tickets SET title = $1, description = $2, status = $3, impact = $4, urgency = $5, priority = $6, category = $7, \
          assignee_id = $8, group_id = $9, version = $10, updated_at = $11, resolved_at = $12, closed_at = $13, \
-         service = $17, tags = $18, resolution_code = $19, resolution_notes = $20 WHERE id = $14 AND tenant_id = $15 AND version = $16",
+         service = $17, tags = $18, resolution_code = $19, resolution_notes = $20, major = $21, major_manager_id = $22 WHERE id = $14 AND tenant_id = $15 AND version = $16",
     )
     .bind(&t.title)
     .bind(&t.description)
@@ -133,6 +135,8 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     .bind(encode_tags(&t.tags))
     .bind(&t.resolution_code)
     .bind(&t.resolution_notes)
+    .bind(i64::from(t.major))
+    .bind(t.major_manager_id.map(|u| u.0))
     .execute(&mut *c)
     .await?;
     if r.rows_affected() != 1 {
@@ -511,4 +515,28 @@ pub async fn open_load(c: &mut Conn, t: cairn_domain::ids::TenantId, users: &[Us
         out.push((*u, n));
     }
     Ok(out)
+}
+
+/// Tickets this one is `parent_of`, with their full records.
+pub async fn children(c: &mut Conn, s: &Scope, parent: TicketId) -> Result<Vec<Ticket>> {
+    let sql = format!(
+        "SELECT {COLS} FROM ticket_links l JOIN tickets t ON t.id = l.target_id \
+         WHERE l.tenant_id = $1 AND l.ticket_id = $2 AND l.kind = 'parent_of' ORDER BY t.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(parent.0).fetch_all(c).await?;
+    rows.iter().map(ticket).collect()
+}
+
+/// Moves every comment of `from` to `to` (a merge); both are re-indexed for search.
+pub async fn move_comments(c: &mut Conn, b: Backend, s: &Scope, from: TicketId, to: TicketId) -> Result<u64> {
+    let moved = sqlx::query("UPDATE comments SET ticket_id = $1 WHERE tenant_id = $2 AND ticket_id = $3")
+        .bind(to.0)
+        .bind(s.tenant_id().0)
+        .bind(from.0)
+        .execute(&mut *c)
+        .await?
+        .rows_affected();
+    reindex(c, b, from).await?;
+    reindex(c, b, to).await?;
+    Ok(moved)
 }

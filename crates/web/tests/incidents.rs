@@ -107,4 +107,154 @@ async fn resolved_tickets_close_after_the_waiting_period(url: String) {
     assert!(report.iter().all(|r| r.fault.is_none()));
 }
 
-on_both_databases!(resolving_needs_a_code_and_a_requester_reply_reopens, resolved_tickets_close_after_the_waiting_period);
+/// Delivers what the outbox holds, then reads the user's notifications.
+async fn notifications(t: &TestApp, token: &str) -> Vec<String> {
+    t.app.drain_jobs("test").await.unwrap();
+    let n = body(t.get(token, "/api/v1/notifications").await).await;
+    n.as_array().unwrap().iter().map(|x| x["message"].as_str().unwrap().to_string()).collect()
+}
+
+async fn link(t: &TestApp, token: &str, from: &str, to: &str, kind: &str) {
+    let r = t.post(token, &format!("/api/v1/tickets/{from}/links"), json!({"target": to, "kind": kind})).await;
+    assert!(r.status().is_success(), "{}", r.status());
+}
+
+async fn merging_moves_the_conversation_and_closes_the_duplicate(url: String) {
+    let t = TestApp::spawn(url).await;
+    let agent = t.user("default", "alice", "agent").await;
+    let kim = t.user("default", "kim", "requester").await;
+    let lee = t.user("default", "lee", "requester").await;
+    let keep = t.create(&kim, "Printer on floor 3 offline").await["number"].as_str().unwrap().to_string();
+    let dup = t.create(&lee, "Cannot print on third floor").await["number"].as_str().unwrap().to_string();
+    reply(&t, &lee, &dup, "Tried turning it off and on.").await;
+    let r = t.post(&agent, &format!("/api/v1/tickets/{dup}/watchers"), json!({"username": "alice"})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+
+    // Bad merges change nothing.
+    let r = t.post(&agent, &format!("/api/v1/tickets/{dup}/merge"), json!({"into": dup})).await;
+    assert_eq!((r.status(), body(r).await["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("into")));
+    let r = t.post(&agent, &format!("/api/v1/tickets/{dup}/merge"), json!({"into": "INC0009999"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t.post(&lee, &format!("/api/v1/tickets/{dup}/merge"), json!({"into": keep})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(ticket(&t, &agent, &dup).await["status"], "new");
+
+    let r = t.post(&agent, &format!("/api/v1/tickets/{dup}/merge"), json!({"into": keep})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(body(r).await["number"], keep.as_str());
+    let d = ticket(&t, &agent, &dup).await;
+    assert_eq!((d["status"].as_str(), d["resolution_code"].as_str()), (Some("closed"), Some("duplicate")));
+    assert!(d["resolution_notes"].as_str().unwrap().contains(&keep));
+    let comments = body(t.get(&agent, &format!("/api/v1/tickets/{keep}/comments")).await).await;
+    assert!(comments.to_string().contains("Tried turning it off"), "the comment moved");
+    let w = body(t.get(&agent, &format!("/api/v1/tickets/{keep}/watchers")).await).await;
+    assert_eq!(w, json!(["alice", "lee"]), "watchers moved and the duplicate's requester follows the survivor");
+    assert!(history(&t, &agent, &keep).await.iter().any(|e| e["action"] == "merged" && e["field"] == "from"));
+    assert!(notifications(&t, &lee).await.iter().any(|m| m.contains("merged into")));
+    let r = t.post(&agent, &format!("/api/v1/tickets/{dup}/merge"), json!({"into": keep})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a closed duplicate cannot merge again");
+
+    // Search finds the moved text on the survivor.
+    let found = body(t.get(&agent, "/api/v1/tickets?q=turning").await).await;
+    assert_eq!(found["items"][0]["number"], keep.as_str());
+}
+
+async fn watchers_and_mentions_are_notified(url: String) {
+    let t = TestApp::spawn(url).await;
+    let alice = t.user("default", "alice", "agent").await;
+    let bob = t.user("default", "bob", "agent").await;
+    let kim = t.user("default", "kim", "requester").await;
+    let n = t.create(&kim, "Projector in room 2").await["number"].as_str().unwrap().to_string();
+    let r = t.post(&kim, &format!("/api/v1/tickets/{n}/watchers"), json!({"username": "alice"})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "requesters watch for themselves only");
+    assert_eq!(
+        t.post(&alice, &format!("/api/v1/tickets/{n}/watchers"), json!({"username": "alice"})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let r = t
+        .post(
+            &bob,
+            &format!("/api/v1/tickets/{n}/comments"),
+            json!({"body": "@alice can you bring a spare lamp?", "visibility": "internal"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let got = notifications(&t, &alice).await;
+    assert!(got.iter().any(|m| m.contains("bob mentioned you")), "{got:?}");
+    assert!(got.iter().any(|m| m.contains("has a new note")), "{got:?}");
+    assert!(notifications(&t, &kim).await.iter().all(|m| !m.contains("note")), "requesters hear nothing of notes");
+    let r = t.http.delete(t.url(&format!("/api/v1/tickets/{n}/watchers/alice"))).bearer_auth(&alice).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(body(t.get(&alice, &format!("/api/v1/tickets/{n}/watchers")).await).await, json!([]));
+}
+
+async fn a_major_incident_communicates_and_resolves_its_children(url: String) {
+    let t = TestApp::spawn(url).await;
+    let alice = t.user("default", "alice", "agent").await;
+    t.user("default", "mia", "agent").await;
+    let kim = t.user("default", "kim", "requester").await;
+    let lee = t.user("default", "lee", "requester").await;
+    let parent = t.create(&alice, "Email down for the whole company").await["number"].as_str().unwrap().to_string();
+    let c1 = t.create(&kim, "No email").await["number"].as_str().unwrap().to_string();
+    let c2 = t.create(&lee, "Outlook disconnected").await["number"].as_str().unwrap().to_string();
+    let c3 = t.create(&lee, "Mail stuck in outbox").await["number"].as_str().unwrap().to_string();
+    for c in [&c1, &c2, &c3] {
+        link(&t, &alice, &parent, c, "parent_of").await;
+    }
+    // c3 was already cancelled: it stays as it is.
+    assert_eq!(change(&t, &alice, &c3, json!({"status": "cancelled"})).await.status(), StatusCode::OK);
+
+    let r = t.post(&alice, &format!("/api/v1/tickets/{parent}/updates"), json!({"message": "x"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "updates are for major incidents");
+    let r = t.post(&alice, &format!("/api/v1/tickets/{parent}/major"), json!({"manager": "kim"})).await;
+    assert_eq!((r.status(), body(r).await["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("manager")));
+    assert_eq!(
+        t.post(&alice, &format!("/api/v1/tickets/{parent}/major"), json!({"manager": "mia"})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let p = ticket(&t, &alice, &parent).await;
+    assert_eq!((p["major"].as_bool(), p["priority"].as_i64()), (Some(true), Some(1)));
+
+    let r =
+        t.post(&alice, &format!("/api/v1/tickets/{parent}/updates"), json!({"message": "Failover in progress, next update 10:30."})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(body(r).await["notified"].as_u64().unwrap() >= 3, "kim, lee and the manager");
+    assert!(notifications(&t, &kim).await.iter().any(|m| m.contains("Failover in progress")));
+    assert!(notifications(&t, &lee).await.iter().any(|m| m.contains("Failover in progress")));
+
+    let r = change(
+        &t,
+        &alice,
+        &parent,
+        json!({"status": "resolved", "resolution_code": "solved", "resolution_notes": "Mail cluster failed over."}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    for c in [&c1, &c2] {
+        let tk = ticket(&t, &alice, c).await;
+        assert_eq!((tk["status"].as_str(), tk["resolution_code"].as_str()), (Some("resolved"), Some("solved")), "{c}");
+        assert!(history(&t, &alice, c).await.iter().any(|e| e["action"] == "synced" && e["new"] == parent.as_str()));
+    }
+    assert_eq!(ticket(&t, &alice, &c3).await["status"], "cancelled");
+
+    let review =
+        json!({"summary": "Mail outage 09:02-10:41", "root_cause": "Disk full on the primary node", "actions": "Alert on disk usage"});
+    let r = t.http.put(t.url(&format!("/api/v1/tickets/{parent}/review"))).bearer_auth(&alice).json(&review).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let rv = body(t.get(&alice, &format!("/api/v1/tickets/{parent}/review")).await).await;
+    assert_eq!(rv["root_cause"], "Disk full on the primary node");
+    let timeline = rv["timeline"].as_array().unwrap();
+    assert!(timeline.iter().any(|e| e["ticket"] == parent.as_str() && e["action"] == "major_declared"));
+    assert!(timeline.iter().any(|e| e["ticket"] == c1.as_str() && e["action"] == "synced"));
+    let seqs: Vec<i64> = timeline.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order");
+    assert_eq!(t.get(&kim, &format!("/api/v1/tickets/{c1}/review")).await.status(), StatusCode::FORBIDDEN);
+}
+
+on_both_databases!(
+    resolving_needs_a_code_and_a_requester_reply_reopens,
+    resolved_tickets_close_after_the_waiting_period,
+    merging_moves_the_conversation_and_closes_the_duplicate,
+    watchers_and_mentions_are_notified,
+    a_major_incident_communicates_and_resolves_its_children,
+);

@@ -37,6 +37,8 @@ pub(crate) struct TicketBody {
     pub closed_at: Option<String>,
     pub resolution_code: Option<String>,
     pub resolution_notes: Option<String>,
+    /// A major incident (see `POST /api/v1/tickets/{number}/major`).
+    pub major: bool,
 }
 
 impl From<TicketView> for TicketBody {
@@ -66,6 +68,7 @@ impl From<TicketView> for TicketBody {
             closed_at: t.closed_at.map(rfc3339),
             resolution_code: t.resolution_code,
             resolution_notes: t.resolution_notes,
+            major: t.major,
         }
     }
 }
@@ -168,6 +171,9 @@ pub(crate) struct LinkBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct EventBody {
+    /// The ticket the event belongs to (in a review timeline spanning several).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
     pub seq: i64,
     pub at: String,
     pub actor: Option<String>,
@@ -255,4 +261,19 @@ pub(crate) struct NotificationBody {
     pub ticket: Option<String>,
     pub message: String,
     pub created_at: String,
+}
+
+impl EventBody {
+    pub fn new(ticket: Option<String>, r: cairn_store::journal::Recorded) -> EventBody {
+        EventBody {
+            ticket,
+            seq: r.event.seq,
+            at: rfc3339(r.event.at),
+            actor: r.actor_name,
+            action: r.event.action,
+            field: r.event.field,
+            old: r.event.old,
+            new: r.event.new,
+        }
+    }
 }

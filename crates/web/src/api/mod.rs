@@ -2,6 +2,7 @@
 
 mod admin;
 mod dto;
+mod incidents;
 pub(crate) mod openapi;
 mod routing;
 mod tickets;
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(tickets::router())
         .merge(admin::router())
         .merge(routing::router())
+        .merge(incidents::router())
 }
 
 async fn healthz(State(ctx): State<Ctx>) -> (StatusCode, &'static str) {

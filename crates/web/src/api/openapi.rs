@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, dto, routing, tickets};
+use super::{admin, dto, incidents, routing, tickets};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -17,6 +17,8 @@ use crate::error::ErrorBody;
         admin::list_groups, admin::create_group, admin::add_member, admin::list_categories, admin::create_category,
         admin::create_organisation, admin::set_priority_matrix, admin::set_auto_close,
         routing::list_rules, routing::create_rule, routing::replace_rule, routing::delete_rule, routing::test_rules, routing::update_group,
+        incidents::merge, incidents::list_watchers, incidents::add_watcher, incidents::remove_watcher, incidents::declare_major,
+        incidents::communicate, incidents::get_review, incidents::put_review,
     ),
     components(schemas(ErrorBody, dto::TicketBody, dto::TicketPage, dto::CommentBody, dto::EventBody, dto::LinkBody, dto::UserBody)),
     modifiers(&Bearer),

@@ -21,7 +21,7 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/tickets/{number}/history", get(list_history))
 }
 
-fn with_etag(status: StatusCode, body: TicketBody) -> Response {
+pub(super) fn with_etag(status: StatusCode, body: TicketBody) -> Response {
     let etag = HeaderValue::from_str(&body.etag).ok();
     let mut res = (status, Json(body)).into_response();
     if let Some(e) = etag {
@@ -204,20 +204,7 @@ pub(crate) async fn list_history(
     Path(number): Path<String>,
 ) -> Result<Json<Vec<EventBody>>, ApiError> {
     let events = ctx.app.history(&actor, &number).await?;
-    Ok(Json(
-        events
-            .into_iter()
-            .map(|r| EventBody {
-                seq: r.event.seq,
-                at: rfc3339(r.event.at),
-                actor: r.actor_name,
-                action: r.event.action,
-                field: r.event.field,
-                old: r.event.old,
-                new: r.event.new,
-            })
-            .collect(),
-    ))
+    Ok(Json(events.into_iter().map(|r| EventBody::new(None, r)).collect()))
 }
 
 pub(crate) fn list_request(p: ListParams) -> ListRequest {

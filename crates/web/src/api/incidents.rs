@@ -1,0 +1,185 @@
+//! Incident work beyond fields and comments: merging duplicates, watchers, major
+//! incidents with communication updates and their post-incident review.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::ApiActor;
+use super::dto::EventBody;
+use super::tickets::with_etag;
+use crate::Ctx;
+use crate::error::{ApiError, ErrorBody};
+use crate::json::JsonBody;
+
+pub(super) fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/api/v1/tickets/{number}/merge", post(merge))
+        .route("/api/v1/tickets/{number}/watchers", get(list_watchers).post(add_watcher))
+        .route("/api/v1/tickets/{number}/watchers/{username}", delete(remove_watcher))
+        .route("/api/v1/tickets/{number}/major", post(declare_major))
+        .route("/api/v1/tickets/{number}/updates", post(communicate))
+        .route("/api/v1/tickets/{number}/review", get(get_review).put(put_review))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MergeRequest {
+    /// Number of the ticket that survives.
+    pub into: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WatcherRequest {
+    pub username: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MajorRequest {
+    /// Username of the major-incident manager.
+    pub manager: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UpdateRequest {
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UpdateSent {
+    /// How many people were told.
+    pub notified: usize,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReviewRequest {
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub root_cause: String,
+    /// Follow-up actions, one per line.
+    #[serde(default)]
+    pub actions: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ReviewBody {
+    pub summary: String,
+    pub root_cause: String,
+    pub actions: String,
+    /// Everything that happened to the incident and its children, in order.
+    pub timeline: Vec<EventBody>,
+}
+
+/// Merge this ticket into another: comments and watchers move, this one closes as a duplicate
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/merge", tag = "incidents", request_body = MergeRequest, params(("number" = String, Path)),
+    responses((status = 200, body = crate::api::dto::TicketBody, description = "The surviving ticket"), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub(crate) async fn merge(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    JsonBody(req): JsonBody<MergeRequest>,
+) -> Result<Response, ApiError> {
+    Ok(with_etag(StatusCode::OK, ctx.app.merge_ticket(&actor, &number, &req.into).await?.into()))
+}
+
+/// Who watches the ticket
+#[utoipa::path(get, path = "/api/v1/tickets/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
+    responses((status = 200, body = Vec<String>)), security(("bearer" = [])))]
+pub(crate) async fn list_watchers(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Json<Vec<String>>, ApiError> {
+    Ok(Json(ctx.app.watchers(&actor, &number).await?))
+}
+
+/// Add a watcher (requesters: themselves only)
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/watchers", tag = "incidents", request_body = WatcherRequest, params(("number" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn add_watcher(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    JsonBody(req): JsonBody<WatcherRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.watch(&actor, &number, &req.username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove a watcher
+#[utoipa::path(delete, path = "/api/v1/tickets/{number}/watchers/{username}", tag = "incidents",
+    params(("number" = String, Path), ("username" = String, Path)), responses((status = 204)), security(("bearer" = [])))]
+pub(crate) async fn remove_watcher(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path((number, username)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.unwatch(&actor, &number, &username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Declare a major incident with its manager (priority becomes 1)
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/major", tag = "incidents", request_body = MajorRequest, params(("number" = String, Path)),
+    responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn declare_major(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    JsonBody(req): JsonBody<MajorRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.declare_major(&actor, &number, &req.manager).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Send a communication update on a major incident to everyone affected
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/updates", tag = "incidents", request_body = UpdateRequest, params(("number" = String, Path)),
+    responses((status = 201, body = UpdateSent), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn communicate(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    JsonBody(req): JsonBody<UpdateRequest>,
+) -> Result<(StatusCode, Json<UpdateSent>), ApiError> {
+    let notified = ctx.app.communicate(&actor, &number, &req.message).await?;
+    Ok((StatusCode::CREATED, Json(UpdateSent { notified })))
+}
+
+/// The post-incident review of a major incident, with its timeline
+#[utoipa::path(get, path = "/api/v1/tickets/{number}/review", tag = "incidents", params(("number" = String, Path)),
+    responses((status = 200, body = ReviewBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn get_review(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Json<ReviewBody>, ApiError> {
+    let r = ctx.app.review(&actor, &number).await?;
+    Ok(Json(ReviewBody {
+        summary: r.text.summary,
+        root_cause: r.text.root_cause,
+        actions: r.text.actions,
+        timeline: r.timeline.into_iter().map(|(n, e)| EventBody::new(Some(n), e)).collect(),
+    }))
+}
+
+/// Write the post-incident review
+#[utoipa::path(put, path = "/api/v1/tickets/{number}/review", tag = "incidents", request_body = ReviewRequest, params(("number" = String, Path)),
+    responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn put_review(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    JsonBody(req): JsonBody<ReviewRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.save_review(&actor, &number, &req.summary, &req.root_cause, &req.actions).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
