@@ -10,6 +10,7 @@ pub mod demo;
 mod error;
 mod major;
 mod merge;
+pub mod problems;
 pub mod routing;
 pub mod tickets;
 pub mod watchers;

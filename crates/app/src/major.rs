@@ -17,7 +17,7 @@ use crate::{App, AppError, Result};
 /// Resolves the open children of a parent that was just resolved, with the parent's
 /// resolution, each journaled as following its parent.
 pub(crate) async fn resolve_children(c: &mut Conn, by: &Actor, parent: &Ticket, auto_close_days: i64, b: Backend, now: i64) -> Result<()> {
-    for mut child in store::children(c, &by.scope(), parent.id).await? {
+    for mut child in store::linked(c, &by.scope(), parent.id, "parent_of").await? {
         if !child.status.is_open() {
             continue;
         }
@@ -126,7 +126,7 @@ impl App {
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
                     let message = format!("{} update: {}", t.number, text.chars().take(140).collect::<String>());
                     let mut told = std::collections::BTreeSet::new();
-                    for child in store::children(c, &scope, t.id).await? {
+                    for child in store::linked(c, &scope, t.id, "parent_of").await? {
                         if child.requester_id != actor.user_id && told.insert(child.requester_id) {
                             notify(c, &child, child.requester_id, message.clone(), now).await?;
                         }
@@ -152,7 +152,7 @@ impl App {
         let mut review = Review { text: reviews::get_review(&mut c, t.tenant_id, t.id).await?.unwrap_or_default(), ..Review::default() };
         let mut timeline: Vec<(String, Recorded)> =
             journal::for_entity(&mut c, t.tenant_id, "ticket", t.id.0).await?.into_iter().map(|e| (t.number.clone(), e)).collect();
-        for child in store::children(&mut c, &scope, t.id).await? {
+        for child in store::linked(&mut c, &scope, t.id, "parent_of").await? {
             timeline.extend(
                 journal::for_entity(&mut c, t.tenant_id, "ticket", child.id.0).await?.into_iter().map(|e| (child.number.clone(), e)),
             );

@@ -21,6 +21,8 @@ use crate::{App, AppError, Result};
 /// What a caller asks for when raising a ticket; references are by name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NewTicket {
+    /// `incident` (default) or `problem` (agents only).
+    pub kind: Option<String>,
     pub title: String,
     pub description: String,
     pub requester: Option<String>,
@@ -30,6 +32,9 @@ pub struct NewTicket {
     pub service: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Problems: affected CIs and services.
+    #[serde(default)]
+    pub affected: Vec<String>,
     pub impact: Option<i64>,
     pub urgency: Option<i64>,
 }
@@ -50,6 +55,9 @@ pub struct TicketChange {
     /// Needed when resolving; see `cairn_domain::ticket::RESOLUTION_CODES`.
     pub resolution_code: Option<String>,
     pub resolution_notes: Option<String>,
+    /// Problems.
+    pub root_cause: Option<String>,
+    pub affected: Option<Vec<String>>,
 }
 
 /// A ticket with its references resolved to names, as views show it.
@@ -70,6 +78,8 @@ pub struct Created {
 /// Filters as a caller gives them (names, not ids).
 #[derive(Debug, Clone, Default)]
 pub struct ListRequest {
+    /// `incident` or `problem`; all kinds when absent.
+    pub kind: Option<String>,
     pub q: Option<String>,
     pub statuses: Vec<String>,
     pub group: Option<String>,
@@ -86,7 +96,7 @@ pub struct ListPage {
     pub next_cursor: Option<String>,
 }
 
-const LINK_KINDS: [&str; 3] = ["related", "parent_of", "duplicate_of"];
+const LINK_KINDS: [&str; 4] = ["related", "parent_of", "duplicate_of", "causes"];
 
 fn level(field: &'static str, v: Option<i64>) -> Result<Option<Level>> {
     Ok(v.map(|v| Level::parse(field, v)).transpose()?)
@@ -228,6 +238,19 @@ impl App {
             return Err(AppError::Forbidden("requesters cannot assign or tag tickets".into()));
         }
         let tags = ticket::parse_tags(&req.tags)?;
+        let kind = req.kind.as_deref().map(TicketKind::parse).transpose()?.unwrap_or(TicketKind::Incident);
+        if kind != TicketKind::Incident && !actor.may(Permission::WorkTickets) {
+            return Err(AppError::Forbidden("requesters report incidents; problems are raised by agents".into()));
+        }
+        // Affected items go through the same checks as on a change.
+        let mut probe = Ticket::blank(kind);
+        probe.apply(
+            TicketPatch { affected: Some(req.affected.clone()), ..TicketPatch::default() },
+            &CurrentNames::default(),
+            &Default::default(),
+            0,
+        )?;
+        let affected = probe.affected;
         let service = req.service.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         if let Some(k) = &idempotency_key
             && (k.is_empty() || k.len() > 200)
@@ -279,7 +302,6 @@ impl App {
                         Some(cat) => Some(category_named(c, t, cat).await?),
                         None => None,
                     };
-                    let kind = TicketKind::Incident;
                     let numbered = tenants::next_number(c, t, kind.prefix()).await?;
                     let priority = numbered.priority_matrix.priority(impact, urgency);
                     let organisation = if rules.iter().any(|r| r.when.organisation.is_some()) {
@@ -300,7 +322,7 @@ impl App {
                         number: kind.number(numbered.seq),
                         title,
                         description,
-                        status: Status::New,
+                        status: Status::initial(kind),
                         impact,
                         urgency,
                         priority: routed.priority.unwrap_or(priority),
@@ -319,6 +341,8 @@ impl App {
                         resolution_notes: None,
                         major: false,
                         major_manager_id: None,
+                        root_cause: None,
+                        affected,
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
                     let mut e = Entry::action("ticket", ticket.id.0, "created");
@@ -412,6 +436,8 @@ impl App {
                         group,
                         resolution_code: ch.resolution_code,
                         resolution_notes: ch.resolution_notes,
+                        root_cause: ch.root_cause,
+                        affected: ch.affected,
                     };
                     let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
                     let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
@@ -541,7 +567,10 @@ impl App {
             return Err(AppError::Forbidden("only agents can link tickets".into()));
         }
         if !LINK_KINDS.contains(&kind) {
-            return Err(AppError::invalid("kind", format!("unknown link kind '{kind}' (expected related, parent_of or duplicate_of)")));
+            return Err(AppError::invalid(
+                "kind",
+                format!("unknown link kind '{kind}' (expected related, parent_of, duplicate_of or causes)"),
+            ));
         }
         let (actor, now, number, target, kind) = (actor.clone(), self.now(), number.to_string(), target.to_string(), kind.to_string());
         self.db
@@ -552,6 +581,9 @@ impl App {
                     let to = load(c, &scope, &target).await.map_err(|_| AppError::invalid("target", format!("no ticket '{target}'")))?;
                     if from.id == to.id {
                         return Err(AppError::invalid("target", "a ticket cannot be linked to itself"));
+                    }
+                    if kind == "causes" && (from.kind != TicketKind::Problem || to.kind != TicketKind::Incident) {
+                        return Err(AppError::invalid("kind", "'causes' links a problem to an incident"));
                     }
                     store::insert_link(c, &scope, from.id, to.id, &kind, now).await?;
                     let mut e = Entry::action("ticket", from.id.0, "linked");
@@ -619,7 +651,8 @@ impl App {
             .as_deref()
             .map(|s| Cursor::decode(s).ok_or_else(|| AppError::invalid("cursor", "not a cursor from a previous page")))
             .transpose()?;
-        let q = TicketQuery { statuses, group, assignee, priority, text: req.q.filter(|q| !q.trim().is_empty()), sort, limit, after };
+        let kind = req.kind.as_deref().filter(|k| !k.is_empty()).map(TicketKind::parse).transpose()?;
+        let q = TicketQuery { kind, statuses, group, assignee, priority, text: req.q.filter(|q| !q.trim().is_empty()), sort, limit, after };
         let Page { tickets, next } = store::list(&mut c, self.backend(), &actor.scope(), &q).await?;
         let mut items = Vec::with_capacity(tickets.len());
         let mut names = NameCache::default();

@@ -124,6 +124,8 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 resolution_notes: None,
                 major: false,
                 major_manager_id: None,
+                root_cause: None,
+                affected: Vec::new(),
             });
         }
         let tid = t.id;

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod journal;
 pub mod priority;
 pub mod routing;
+pub mod similarity;
 pub mod status;
 pub mod ticket;
 

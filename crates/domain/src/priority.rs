@@ -31,6 +31,8 @@ impl Level {
 pub struct Priority(u8);
 
 impl Priority {
+    pub const MEDIUM: Priority = Priority(3);
+
     pub fn parse(v: i64) -> Result<Priority, DomainError> {
         if (1..=5).contains(&v) {
             Ok(Priority(v as u8))

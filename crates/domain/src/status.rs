@@ -2,6 +2,7 @@
 //! so no code path can put a ticket into a state the process does not allow.
 
 use crate::DomainError;
+use crate::ticket::TicketKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -9,21 +10,41 @@ pub enum Status {
     New,
     InProgress,
     OnHold,
+    /// Problems: impact and urgency judged, investigation planned.
+    Assessed,
+    /// Problems: the cause is found (and written down).
+    RootCauseKnown,
+    /// Problems: a permanent fix is being made (often through a change).
+    FixInProgress,
     Resolved,
     Closed,
     Cancelled,
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [Status::New, Status::InProgress, Status::OnHold, Status::Resolved, Status::Closed, Status::Cancelled];
+    pub const ALL: [Status; 9] = [
+        Status::New,
+        Status::InProgress,
+        Status::OnHold,
+        Status::Assessed,
+        Status::RootCauseKnown,
+        Status::FixInProgress,
+        Status::Resolved,
+        Status::Closed,
+        Status::Cancelled,
+    ];
     /// The statuses a queue shows by default: work still to do.
-    pub const OPEN: [Status; 3] = [Status::New, Status::InProgress, Status::OnHold];
+    pub const OPEN: [Status; 6] =
+        [Status::New, Status::InProgress, Status::OnHold, Status::Assessed, Status::RootCauseKnown, Status::FixInProgress];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Status::New => "new",
             Status::InProgress => "in_progress",
             Status::OnHold => "on_hold",
+            Status::Assessed => "assessed",
+            Status::RootCauseKnown => "root_cause_known",
+            Status::FixInProgress => "fix_in_progress",
             Status::Resolved => "resolved",
             Status::Closed => "closed",
             Status::Cancelled => "cancelled",
@@ -35,6 +56,9 @@ impl Status {
             Status::New => "New",
             Status::InProgress => "In progress",
             Status::OnHold => "On hold",
+            Status::Assessed => "Assessed",
+            Status::RootCauseKnown => "Root cause known",
+            Status::FixInProgress => "Fix in progress",
             Status::Resolved => "Resolved",
             Status::Closed => "Closed",
             Status::Cancelled => "Cancelled",
@@ -43,10 +67,8 @@ impl Status {
 
     pub fn parse(s: &str) -> Result<Status, DomainError> {
         Status::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| {
-            DomainError::invalid(
-                "status",
-                format!("unknown status '{s}' (expected one of new, in_progress, on_hold, resolved, closed, cancelled)"),
-            )
+            let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+            DomainError::invalid("status", format!("unknown status '{s}' (expected one of {})", names.join(", ")))
         })
     }
 
@@ -54,21 +76,37 @@ impl Status {
         Status::OPEN.contains(&self)
     }
 
-    /// Statuses reachable from this one in a single step.
-    pub fn next(self) -> &'static [Status] {
+    /// Statuses a record of `kind` may move to from this one in a single step.
+    pub fn next(self, kind: TicketKind) -> &'static [Status] {
         use Status::*;
-        match self {
-            New => &[InProgress, OnHold, Resolved, Cancelled],
-            InProgress => &[OnHold, Resolved, Cancelled],
-            OnHold => &[InProgress, Resolved, Cancelled],
-            // A resolved ticket is reopened (back to work) or closed for good.
-            Resolved => &[InProgress, Closed],
-            Closed | Cancelled => &[],
+        match kind {
+            TicketKind::Incident => match self {
+                New => &[InProgress, OnHold, Resolved, Cancelled],
+                InProgress => &[OnHold, Resolved, Cancelled],
+                OnHold => &[InProgress, Resolved, Cancelled],
+                // A resolved ticket is reopened (back to work) or closed for good.
+                Resolved => &[InProgress, Closed],
+                _ => &[],
+            },
+            TicketKind::Problem => match self {
+                New => &[Assessed, Cancelled],
+                Assessed => &[RootCauseKnown, Cancelled],
+                RootCauseKnown => &[FixInProgress, Resolved, Cancelled],
+                FixInProgress => &[RootCauseKnown, Resolved, Cancelled],
+                // A fix that did not hold goes back to work.
+                Resolved => &[FixInProgress, Closed],
+                _ => &[],
+            },
         }
     }
 
-    pub fn transition(self, to: Status) -> Result<Status, DomainError> {
-        if self.next().contains(&to) { Ok(to) } else { Err(DomainError::InvalidTransition { from: self, to }) }
+    /// Where a record of `kind` starts.
+    pub fn initial(_kind: TicketKind) -> Status {
+        Status::New
+    }
+
+    pub fn transition(self, kind: TicketKind, to: Status) -> Result<Status, DomainError> {
+        if self.next(kind).contains(&to) { Ok(to) } else { Err(DomainError::InvalidTransition { from: self, to }) }
     }
 }
 
@@ -81,21 +119,54 @@ mod tests {
         proptest::sample::select(Status::ALL.to_vec())
     }
 
+    fn any_kind() -> impl Strategy<Value = TicketKind> {
+        proptest::sample::select(vec![TicketKind::Incident, TicketKind::Problem])
+    }
+
+    /// The statuses a kind can ever be in.
+    fn reachable(kind: TicketKind) -> Vec<Status> {
+        let mut seen = vec![Status::initial(kind)];
+        let mut i = 0;
+        while i < seen.len() {
+            for n in seen[i].next(kind) {
+                if !seen.contains(n) {
+                    seen.push(*n);
+                }
+            }
+            i += 1;
+        }
+        seen
+    }
+
     proptest! {
-        /// Whatever commands arrive, the status only ever moves along allowed edges,
-        /// and terminal statuses stay terminal.
+        /// Whatever commands arrive, the status only ever moves along allowed edges of
+        /// its kind's machine, never leaves the kind's own statuses, and terminal
+        /// statuses stay terminal.
         #[test]
-        fn no_command_sequence_escapes_the_machine(cmds in proptest::collection::vec(any_status(), 0..50)) {
-            let mut s = Status::New;
+        fn no_command_sequence_escapes_the_machine(kind in any_kind(), cmds in proptest::collection::vec(any_status(), 0..60)) {
+            let own = reachable(kind);
+            let mut s = Status::initial(kind);
             for to in cmds {
                 let before = s;
-                match s.transition(to) {
-                    Ok(next) => { prop_assert!(before.next().contains(&next)); s = next; }
+                match s.transition(kind, to) {
+                    Ok(next) => { prop_assert!(before.next(kind).contains(&next)); s = next; }
                     Err(_) => prop_assert_eq!(s, before),
                 }
+                prop_assert!(own.contains(&s));
                 prop_assert!(!matches!(before, Status::Closed | Status::Cancelled) || s == before);
             }
         }
+    }
+
+    #[test]
+    fn each_kind_reaches_its_own_statuses() {
+        let incident = reachable(TicketKind::Incident);
+        assert!(!incident.contains(&Status::RootCauseKnown));
+        let problem = reachable(TicketKind::Problem);
+        for s in [Status::Assessed, Status::RootCauseKnown, Status::FixInProgress, Status::Resolved, Status::Closed] {
+            assert!(problem.contains(&s), "{s:?}");
+        }
+        assert!(!problem.contains(&Status::OnHold));
     }
 
     #[test]
@@ -108,7 +179,8 @@ mod tests {
 
     #[test]
     fn closed_cannot_reopen() {
-        assert!(Status::Closed.transition(Status::InProgress).is_err());
-        assert_eq!(Status::Resolved.transition(Status::InProgress), Ok(Status::InProgress));
+        assert!(Status::Closed.transition(TicketKind::Incident, Status::InProgress).is_err());
+        assert_eq!(Status::Resolved.transition(TicketKind::Incident, Status::InProgress), Ok(Status::InProgress));
+        assert!(Status::New.transition(TicketKind::Problem, Status::Resolved).is_err(), "a problem is assessed first");
     }
 }

@@ -10,24 +10,29 @@ use crate::status::Status;
 #[serde(rename_all = "snake_case")]
 pub enum TicketKind {
     Incident,
+    Problem,
 }
 
 impl TicketKind {
+    pub const ALL: [TicketKind; 2] = [TicketKind::Incident, TicketKind::Problem];
+
     pub fn prefix(self) -> &'static str {
         match self {
             TicketKind::Incident => "INC",
+            TicketKind::Problem => "PRB",
         }
     }
     pub fn as_str(self) -> &'static str {
         match self {
             TicketKind::Incident => "incident",
+            TicketKind::Problem => "problem",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        match s {
-            "incident" => Ok(TicketKind::Incident),
-            other => Err(DomainError::invalid("kind", format!("unknown ticket kind '{other}'"))),
-        }
+        TicketKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| DomainError::invalid("kind", format!("unknown ticket kind '{s}' (incident or problem)")))
     }
     pub fn number(self, seq: i64) -> String {
         format!("{}{seq:07}", self.prefix())
@@ -38,7 +43,7 @@ impl TicketKind {
 pub fn parse_number(s: &str) -> Option<String> {
     let s = s.trim().to_ascii_uppercase();
     let (prefix, digits) = s.split_at_checked(3)?;
-    let known = prefix == TicketKind::Incident.prefix();
+    let known = TicketKind::ALL.iter().any(|k| k.prefix() == prefix);
     (known && !digits.is_empty() && digits.len() <= 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(s)
 }
 
@@ -110,6 +115,11 @@ pub struct Ticket {
     /// A major incident, run by its manager with its own communication and review.
     pub major: bool,
     pub major_manager_id: Option<UserId>,
+    /// Problems: the cause found by root-cause analysis.
+    pub root_cause: Option<String>,
+    /// Problems: the configuration items and services affected (free references until
+    /// the CMDB lands).
+    pub affected: Vec<String>,
 }
 
 /// How a ticket can be resolved.
@@ -128,6 +138,39 @@ pub fn parse_resolution_code(raw: &str) -> Result<String, DomainError> {
 impl Ticket {
     pub fn etag(&self) -> String {
         format!("\"{}-{}\"", self.id, self.version)
+    }
+
+    /// An empty record of `kind`, for checks that run before a ticket exists.
+    pub fn blank(kind: TicketKind) -> Ticket {
+        Ticket {
+            id: TicketId(0),
+            tenant_id: TenantId(0),
+            kind,
+            number: String::new(),
+            title: String::new(),
+            description: String::new(),
+            status: Status::initial(kind),
+            impact: Level::MEDIUM,
+            urgency: Level::MEDIUM,
+            priority: Priority::MEDIUM,
+            category: None,
+            service: None,
+            tags: Vec::new(),
+            requester_id: UserId(0),
+            assignee_id: None,
+            group_id: None,
+            version: 0,
+            created_at: 0,
+            updated_at: 0,
+            resolved_at: None,
+            closed_at: None,
+            resolution_code: None,
+            resolution_notes: None,
+            major: false,
+            major_manager_id: None,
+            root_cause: None,
+            affected: Vec::new(),
+        }
     }
 
     /// Closes this ticket as a duplicate of `survivor` (a merge). Outside the normal
@@ -170,6 +213,8 @@ pub struct TicketPatch {
     pub group: Option<Option<(GroupId, String)>>,
     pub resolution_code: Option<String>,
     pub resolution_notes: Option<String>,
+    pub root_cause: Option<String>,
+    pub affected: Option<Vec<String>>,
 }
 
 /// One field that changed, with human-readable values for the journal.
@@ -215,11 +260,25 @@ impl Ticket {
             note("description", Some(t.description.clone()), Some(d.clone()));
             t.description = d;
         }
+        if let Some(rc) = patch.root_cause {
+            let rc = Some(parse_text("root_cause", &rc, false)?).filter(|r| !r.trim().is_empty());
+            note("root_cause", t.root_cause.clone(), rc.clone());
+            t.root_cause = rc;
+        }
+        if let Some(a) = patch.affected {
+            let mut a: Vec<String> = a.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
+            a.dedup();
+            if a.len() > 50 || a.iter().any(|x| x.chars().count() > 200 || x.contains(',')) {
+                return Err(DomainError::invalid("affected", "at most 50 names of up to 200 characters, without commas"));
+            }
+            note("affected", Some(t.affected.join(", ")), Some(a.join(", ")));
+            t.affected = a;
+        }
         let code = patch.resolution_code.as_deref().map(parse_resolution_code).transpose()?;
         let notes = patch.resolution_notes.as_deref().map(|n| parse_text("resolution_notes", n, false)).transpose()?;
         if let Some(to) = patch.status.filter(|s| *s != t.status) {
             let from = t.status;
-            t.status = from.transition(to)?;
+            t.status = from.transition(t.kind, to)?;
             note("status", Some(from.as_str().into()), Some(to.as_str().into()));
             match to {
                 Status::Resolved => {
@@ -240,6 +299,9 @@ impl Ticket {
                 }
                 _ => {}
             }
+        }
+        if t.status == Status::RootCauseKnown && t.root_cause.is_none() {
+            return Err(DomainError::invalid("root_cause", "write down the root cause to mark it known"));
         }
         if code.is_some() || notes.is_some() {
             if !matches!(t.status, Status::Resolved | Status::Closed) {
@@ -328,6 +390,8 @@ mod tests {
             resolution_notes: None,
             major: false,
             major_manager_id: None,
+            root_cause: None,
+            affected: Vec::new(),
         }
     }
 
@@ -378,10 +442,25 @@ mod tests {
     }
 
     #[test]
+    fn a_problem_needs_its_root_cause_written_to_know_it() {
+        let (m, n) = (PriorityMatrix::default(), CurrentNames::default());
+        let mut p = ticket();
+        p.kind = TicketKind::Problem;
+        p.apply(TicketPatch { status: Some(Status::Assessed), ..Default::default() }, &n, &m, 1).unwrap();
+        let known = TicketPatch { status: Some(Status::RootCauseKnown), ..Default::default() };
+        assert!(p.apply(known, &n, &m, 2).unwrap_err().to_string().contains("root cause"));
+        let known =
+            TicketPatch { status: Some(Status::RootCauseKnown), root_cause: Some("Expired certificate".into()), ..Default::default() };
+        p.apply(known, &n, &m, 2).unwrap();
+        assert_eq!(p.status, Status::RootCauseKnown);
+    }
+
+    #[test]
     fn numbers_have_shape() {
         assert_eq!(TicketKind::Incident.number(42), "INC0000042");
         assert_eq!(parse_number("inc0000042").as_deref(), Some("INC0000042"));
         assert_eq!(parse_number("XYZ1"), None);
+        assert_eq!(parse_number("prb0000007").as_deref(), Some("PRB0000007"));
         assert_eq!(parse_number("INC"), None);
         assert!(parse_title("  ").is_err());
         assert!(parse_title(&"x".repeat(201)).is_err());

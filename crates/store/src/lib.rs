@@ -13,6 +13,7 @@ pub mod directory;
 mod error;
 pub mod jobs;
 pub mod journal;
+pub mod known_errors;
 mod migrate;
 pub mod notifications;
 pub mod reviews;

@@ -39,6 +39,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_major.sql"),
         postgres: include_str!("../migrations/postgres/0004_major.sql"),
     },
+    Migration {
+        version: 5,
+        name: "problems",
+        sqlite: include_str!("../migrations/sqlite/0005_problems.sql"),
+        postgres: include_str!("../migrations/postgres/0005_problems.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

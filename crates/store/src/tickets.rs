@@ -14,7 +14,7 @@ use crate::{Backend, Conn, StoreError, dialect};
 
 const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
      t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at, \
-     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id";
+     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, t.affected";
 
 fn ticket(r: &AnyRow) -> Result<Ticket> {
     let kind: String = get(r, "kind")?;
@@ -45,10 +45,12 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
         resolution_notes: get(r, "resolution_notes")?,
         major: get::<i64>(r, "major")? != 0,
         major_manager_id: get::<Option<i64>>(r, "major_manager_id")?.map(UserId),
+        root_cause: get(r, "root_cause")?,
+        affected: decode_tags(&get::<String>(r, "affected")?),
     })
 }
 
-/// Tags are stored as `,a,b,` so that `LIKE '%,a,%'` finds one.
+/// Tags (and affected items) are stored as `,a,b,` so that `LIKE '%,a,%'` finds one.
 fn encode_tags(tags: &[String]) -> String {
     if tags.is_empty() { String::new() } else { format!(",{},", tags.join(",")) }
 }
@@ -61,8 +63,8 @@ fn decode_tags(s: &str) -> Vec<String> {
 pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, category, \
-         requester_id, assignee_id, group_id, version, created_at, updated_at, resolved_at, closed_at, service, tags) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+         requester_id, assignee_id, group_id, version, created_at, updated_at, resolved_at, closed_at, service, tags, root_cause, affected) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
     )
     .bind(t.tenant_id.0)
     .bind(t.kind.as_str())
@@ -84,6 +86,8 @@ pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
     .bind(t.closed_at)
     .bind(&t.service)
     .bind(encode_tags(&t.tags))
+    .bind(&t.root_cause)
+    .bind(encode_tags(&t.affected))
     .fetch_one(&mut *c)
     .await?;
     index(c, b, TicketId(id), true).await?;
@@ -113,7 +117,7 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     let r = sqlx::query(
         "UPDATE tickets SET title = $1, description = $2, status = $3, impact = $4, urgency = $5, priority = $6, category = $7, \
          assignee_id = $8, group_id = $9, version = $10, updated_at = $11, resolved_at = $12, closed_at = $13, \
-         service = $17, tags = $18, resolution_code = $19, resolution_notes = $20, major = $21, major_manager_id = $22 WHERE id = $14 AND tenant_id = $15 AND version = $16",
+         service = $17, tags = $18, resolution_code = $19, resolution_notes = $20, major = $21, major_manager_id = $22, root_cause = $23, affected = $24 WHERE id = $14 AND tenant_id = $15 AND version = $16",
     )
     .bind(&t.title)
     .bind(&t.description)
@@ -137,6 +141,8 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     .bind(&t.resolution_notes)
     .bind(i64::from(t.major))
     .bind(t.major_manager_id.map(|u| u.0))
+    .bind(&t.root_cause)
+    .bind(encode_tags(&t.affected))
     .execute(&mut *c)
     .await?;
     if r.rows_affected() != 1 {
@@ -259,6 +265,7 @@ pub enum AssigneeFilter {
 
 #[derive(Debug, Clone, Default)]
 pub struct TicketQuery {
+    pub kind: Option<TicketKind>,
     pub statuses: Vec<Status>,
     pub group: Option<GroupId>,
     pub assignee: Option<AssigneeFilter>,
@@ -306,6 +313,10 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
             wh.push(format!("t.assignee_id = {p}"));
         }
         None => {}
+    }
+    if let Some(k) = q.kind {
+        let p = push(&mut args, Arg::S(k.as_str().into()));
+        wh.push(format!("t.kind = {p}"));
     }
     if let Some(pr) = q.priority {
         let p = push(&mut args, Arg::I(i64::from(pr.get())));
@@ -517,13 +528,14 @@ pub async fn open_load(c: &mut Conn, t: cairn_domain::ids::TenantId, users: &[Us
     Ok(out)
 }
 
-/// Tickets this one is `parent_of`, with their full records.
-pub async fn children(c: &mut Conn, s: &Scope, parent: TicketId) -> Result<Vec<Ticket>> {
+/// The tickets `from` links to with `kind` (`parent_of`: its children; `causes`: a
+/// problem's incidents), with their full records.
+pub async fn linked(c: &mut Conn, s: &Scope, from: TicketId, kind: &str) -> Result<Vec<Ticket>> {
     let sql = format!(
         "SELECT {COLS} FROM ticket_links l JOIN tickets t ON t.id = l.target_id \
-         WHERE l.tenant_id = $1 AND l.ticket_id = $2 AND l.kind = 'parent_of' ORDER BY t.id"
+         WHERE l.tenant_id = $1 AND l.ticket_id = $2 AND l.kind = $3 ORDER BY t.id"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(parent.0).fetch_all(c).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(from.0).bind(kind).fetch_all(c).await?;
     rows.iter().map(ticket).collect()
 }
 

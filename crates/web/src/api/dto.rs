@@ -39,6 +39,9 @@ pub(crate) struct TicketBody {
     pub resolution_notes: Option<String>,
     /// A major incident (see `POST /api/v1/tickets/{number}/major`).
     pub major: bool,
+    /// Problems.
+    pub root_cause: Option<String>,
+    pub affected: Vec<String>,
 }
 
 impl From<TicketView> for TicketBody {
@@ -69,6 +72,8 @@ impl From<TicketView> for TicketBody {
             resolution_code: t.resolution_code,
             resolution_notes: t.resolution_notes,
             major: t.major,
+            root_cause: t.root_cause,
+            affected: t.affected,
         }
     }
 }
@@ -76,6 +81,8 @@ impl From<TicketView> for TicketBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CreateTicketRequest {
+    /// `incident` (default) or `problem` (agents).
+    pub kind: Option<String>,
     pub title: String,
     #[serde(default)]
     pub description: String,
@@ -89,6 +96,9 @@ pub(crate) struct CreateTicketRequest {
     /// Agents only: letters, digits, `-` and `_`.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Problems: affected CIs and services.
+    #[serde(default)]
+    pub affected: Vec<String>,
     /// 1..3, default 2
     pub impact: Option<i64>,
     /// 1..3, default 2
@@ -130,6 +140,10 @@ pub(crate) struct UpdateTicketRequest {
     /// user_error, duplicate, not_reproducible, resolved_by_change.
     pub resolution_code: Option<String>,
     pub resolution_notes: Option<String>,
+    /// Problems: required to move to `root_cause_known`.
+    pub root_cause: Option<String>,
+    /// Problems: replaces the affected CIs and services.
+    pub affected: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -155,7 +169,7 @@ pub(crate) struct CommentBody {
 pub(crate) struct CreateLinkRequest {
     /// Number of the other ticket.
     pub target: String,
-    /// related, parent_of, duplicate_of
+    /// related, parent_of, duplicate_of, causes (problem → incident)
     pub kind: String,
 }
 
@@ -193,6 +207,8 @@ pub(crate) struct TicketPage {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListParams {
+    /// `incident` or `problem`; all kinds when absent.
+    pub kind: Option<String>,
     /// Full-text search over title, description and comments.
     pub q: Option<String>,
     /// Comma-separated statuses.

@@ -4,6 +4,7 @@ mod admin;
 mod dto;
 mod incidents;
 pub(crate) mod openapi;
+mod problems;
 mod routing;
 mod tickets;
 
@@ -42,6 +43,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(admin::router())
         .merge(routing::router())
         .merge(incidents::router())
+        .merge(problems::router())
 }
 
 async fn healthz(State(ctx): State<Ctx>) -> (StatusCode, &'static str) {

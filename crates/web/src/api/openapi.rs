@@ -4,12 +4,12 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, dto, incidents, routing, tickets};
+use super::{admin, dto, incidents, problems, routing, tickets};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Cairn API", description = "IT service management: tickets, people, routing, settings."),
+    info(title = "Cairn API", description = "IT service management: incidents, problems, known errors, people, routing, settings."),
     paths(
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::update_ticket,
         tickets::create_comment, tickets::list_comments, tickets::create_link, tickets::list_links, tickets::list_history,
@@ -19,6 +19,8 @@ use crate::error::ErrorBody;
         routing::list_rules, routing::create_rule, routing::replace_rule, routing::delete_rule, routing::test_rules, routing::update_group,
         incidents::merge, incidents::list_watchers, incidents::add_watcher, incidents::remove_watcher, incidents::declare_major,
         incidents::communicate, incidents::get_review, incidents::put_review,
+        problems::list_known_errors, problems::create_known_error, problems::update_known_error, problems::matching_known_errors,
+        problems::apply_workaround,
     ),
     components(schemas(ErrorBody, dto::TicketBody, dto::TicketPage, dto::CommentBody, dto::EventBody, dto::LinkBody, dto::UserBody)),
     modifiers(&Bearer),

@@ -50,6 +50,8 @@ pub(crate) async fn create_ticket(
         None => None,
     };
     let new = NewTicket {
+        kind: req.kind,
+        affected: req.affected,
         title: req.title,
         description: req.description,
         requester: req.requester,
@@ -114,6 +116,8 @@ pub(crate) async fn update_ticket(
         group: req.group,
         resolution_code: req.resolution_code,
         resolution_notes: req.resolution_notes,
+        root_cause: req.root_cause,
+        affected: req.affected,
     };
     Ok(with_etag(StatusCode::OK, ctx.app.update_ticket(&actor, &number, version, change).await?.into()))
 }
@@ -209,6 +213,7 @@ pub(crate) async fn list_history(
 
 pub(crate) fn list_request(p: ListParams) -> ListRequest {
     ListRequest {
+        kind: p.kind,
         q: p.q,
         statuses: p.status.map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()).unwrap_or_default(),
         group: p.group.filter(|g| !g.is_empty()),

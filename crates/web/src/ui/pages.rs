@@ -129,6 +129,7 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
         other => vec![other.to_string()],
     };
     let req = ListRequest {
+        kind: None,
         q: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
         statuses,
         group: Some(f.group.clone()).filter(|x| !x.is_empty()),
@@ -290,7 +291,7 @@ async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String
         staff,
         resolution_codes: &cairn_domain::ticket::RESOLUTION_CODES,
         csrf: s.csrf.clone(),
-        status_next: status_choices(view.ticket.status),
+        status_next: status_choices(view.ticket.kind, view.ticket.status),
         t: TView::from(&view),
         levels,
         categories,
@@ -370,6 +371,7 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
         tags: f.tags.map(|t| t.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()),
         resolution_code: f.resolution_code.filter(|c| resolving && !c.is_empty()),
         resolution_notes: f.resolution_notes.filter(|n| resolving && !n.trim().is_empty()),
+        ..TicketChange::default()
     };
     match ctx.app.update_ticket(&s.actor, &number, f.version, change).await {
         Ok(v) => Redirect::to(&format!("/tickets/{}?saved=1", v.ticket.number)).into_response(),

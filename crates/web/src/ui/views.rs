@@ -202,8 +202,8 @@ pub(crate) struct TicketPage {
 }
 
 /// The current status and the ones it may move to.
-pub(crate) fn status_choices(s: Status) -> Vec<(String, String)> {
-    std::iter::once(s).chain(s.next().iter().copied()).map(|s| (s.as_str().to_string(), s.label().to_string())).collect()
+pub(crate) fn status_choices(kind: cairn_domain::ticket::TicketKind, s: Status) -> Vec<(String, String)> {
+    std::iter::once(s).chain(s.next(kind).iter().copied()).map(|s| (s.as_str().to_string(), s.label().to_string())).collect()
 }
 
 pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>, new: Option<&str>) -> String {
@@ -225,6 +225,7 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
         ("review_updated", _) => "updated the post-incident review".into(),
         ("watcher_added", _) => format!("added watcher {}", v(new)),
         ("watcher_removed", _) => format!("removed watcher {}", v(new)),
+        ("workaround_applied", _) => format!("posted the workaround of {}", v(new)),
         ("reopened", _) => format!("reopened the ticket ({})", v(new)),
         ("auto_closed", _) => format!("closed the ticket ({})", v(new)),
         ("auto_assigned", _) => format!("assigned {} automatically ({})", v(new), v(old).replace('_', " ")),

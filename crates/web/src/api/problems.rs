@@ -1,0 +1,151 @@
+//! Known errors and problem actions. Problems themselves are tickets
+//! (`POST /api/v1/tickets` with `"kind": "problem"`); their incidents are `causes` links.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use cairn_app::problems::{KnownErrorInput, Match};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::ApiActor;
+use crate::Ctx;
+use crate::error::{ApiError, ErrorBody};
+use crate::json::JsonBody;
+use crate::time::rfc3339;
+
+pub(super) fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/api/v1/known-errors", get(list_known_errors).post(create_known_error))
+        .route("/api/v1/known-errors/{number}", patch(update_known_error))
+        .route("/api/v1/tickets/{number}/known-errors", get(matching_known_errors))
+        .route("/api/v1/problems/{number}/apply-workaround", post(apply_workaround))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct KnownErrorRequest {
+    pub title: Option<String>,
+    pub symptom: Option<String>,
+    pub root_cause: Option<String>,
+    pub workaround: Option<String>,
+    /// `active` (default) or `retired`.
+    pub status: Option<String>,
+    /// Number of the problem it documents.
+    pub problem: Option<String>,
+}
+
+impl From<KnownErrorRequest> for KnownErrorInput {
+    fn from(r: KnownErrorRequest) -> Self {
+        KnownErrorInput {
+            title: r.title,
+            symptom: r.symptom,
+            root_cause: r.root_cause,
+            workaround: r.workaround,
+            status: r.status,
+            problem: r.problem,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct KnownErrorBody {
+    pub number: String,
+    pub problem: Option<String>,
+    pub title: String,
+    pub symptom: String,
+    pub root_cause: String,
+    pub workaround: String,
+    pub status: String,
+    /// How well it matches the search or incident, 0 to 1 (0 in plain lists).
+    pub score: f64,
+    pub updated_at: String,
+}
+
+impl From<Match> for KnownErrorBody {
+    fn from(m: Match) -> Self {
+        let k = m.known_error;
+        KnownErrorBody {
+            number: k.number,
+            problem: k.problem_number,
+            title: k.title,
+            symptom: k.symptom,
+            root_cause: k.root_cause,
+            workaround: k.workaround,
+            status: k.status,
+            score: (m.score * 1000.0).round() / 1000.0,
+            updated_at: rfc3339(k.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct SearchParams {
+    /// Text to rank by (e.g. an incident's title).
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct WorkaroundApplied {
+    /// The open incidents that received the workaround.
+    pub incidents: Vec<String>,
+}
+
+/// Known errors, ranked when `q` is given
+#[utoipa::path(get, path = "/api/v1/known-errors", tag = "problems", params(SearchParams),
+    responses((status = 200, body = Vec<KnownErrorBody>)), security(("bearer" = [])))]
+pub(crate) async fn list_known_errors(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<Vec<KnownErrorBody>>, ApiError> {
+    Ok(Json(ctx.app.known_errors(&actor, p.q.as_deref()).await?.into_iter().map(Into::into).collect()))
+}
+
+/// Record a known error
+#[utoipa::path(post, path = "/api/v1/known-errors", tag = "problems", request_body = KnownErrorRequest,
+    responses((status = 201, body = KnownErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn create_known_error(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<KnownErrorRequest>,
+) -> Result<(StatusCode, Json<KnownErrorBody>), ApiError> {
+    let k = ctx.app.create_known_error(&actor, req.into()).await?;
+    Ok((StatusCode::CREATED, Json(Match { known_error: k, score: 0.0 }.into())))
+}
+
+/// Change a known error (e.g. retire it when the fix is in)
+#[utoipa::path(patch, path = "/api/v1/known-errors/{number}", tag = "problems", request_body = KnownErrorRequest, params(("number" = String, Path)),
+    responses((status = 200, body = KnownErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn update_known_error(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    JsonBody(req): JsonBody<KnownErrorRequest>,
+) -> Result<Json<KnownErrorBody>, ApiError> {
+    let k = ctx.app.update_known_error(&actor, &number, req.into()).await?;
+    Ok(Json(Match { known_error: k, score: 0.0 }.into()))
+}
+
+/// Active known errors matching an incident, best first
+#[utoipa::path(get, path = "/api/v1/tickets/{number}/known-errors", tag = "problems", params(("number" = String, Path)),
+    responses((status = 200, body = Vec<KnownErrorBody>)), security(("bearer" = [])))]
+pub(crate) async fn matching_known_errors(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Json<Vec<KnownErrorBody>>, ApiError> {
+    Ok(Json(ctx.app.known_errors_for(&actor, &number).await?.into_iter().map(Into::into).collect()))
+}
+
+/// Post the problem's workaround to every open incident it causes
+#[utoipa::path(post, path = "/api/v1/problems/{number}/apply-workaround", tag = "problems", params(("number" = String, Path)),
+    responses((status = 200, body = WorkaroundApplied), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn apply_workaround(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Json<WorkaroundApplied>, ApiError> {
+    Ok(Json(WorkaroundApplied { incidents: ctx.app.apply_workaround(&actor, &number).await? }))
+}
