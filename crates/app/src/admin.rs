@@ -64,7 +64,8 @@ impl App {
         let slug = check_username(slug).map_err(|_| AppError::invalid("slug", "use letters, digits, '.', '_' or '-'"))?;
         let name = check_name("name", name, 200)?;
         let now = self.now();
-        self.db
+        let id = self
+            .db
             .write(move |c| {
                 Box::pin(async move {
                     let id = tenants::insert(c, &slug, &name, now).await?;
@@ -72,7 +73,9 @@ impl App {
                     Ok::<_, AppError>(id)
                 })
             })
-            .await
+            .await?;
+        self.schedule_detection(id).await?;
+        Ok(id)
     }
 
     pub async fn create_user(&self, admin: &Admin, req: CreateUser) -> Result<User> {

@@ -11,6 +11,7 @@ mod error;
 mod major;
 mod merge;
 pub mod problems;
+pub mod recurring;
 pub mod routing;
 pub mod tickets;
 pub mod watchers;
@@ -54,10 +55,12 @@ impl App {
     /// Creates the default tenant on a fresh database. When several instances start on
     /// one database at once, all but one lose the insert race; they find its tenant.
     pub async fn bootstrap(&self) -> Result<TenantId> {
-        match self.bootstrap_once().await {
+        let t = match self.bootstrap_once().await {
             Err(AppError::Conflict(_)) => self.bootstrap_once().await,
             other => other,
-        }
+        }?;
+        self.schedule_detection(t).await?;
+        Ok(t)
     }
 
     async fn bootstrap_once(&self) -> Result<TenantId> {

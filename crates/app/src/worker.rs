@@ -110,6 +110,13 @@ impl App {
                 },
                 Err(e) => Outcome::Failed(format!("bad payload: {e}")),
             },
+            crate::recurring::Detect::KIND => match serde_json::from_str::<crate::recurring::Detect>(&job.payload) {
+                Ok(d) => match self.run_detection_job(job.tenant_id, d).await {
+                    Ok(()) => Outcome::Done,
+                    Err(e) => Outcome::Retry(e.to_string()),
+                },
+                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
+            },
             other => Outcome::Failed(format!("unknown job kind '{other}'")),
         }
     }

@@ -40,10 +40,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         tickets: usize,
     },
+    /// Recurring-incident detection over the configured database (seed it first); the
+    /// seed spreads tickets over 365 days, so 37 days of 1,000,000 hold about 100,000.
+    Recurring {
+        #[arg(long, default_value_t = 37)]
+        window_days: i64,
+        #[arg(long, default_value_t = 3)]
+        min_incidents: usize,
+    },
 }
 
 const WORDS: [&str; 12] =
     ["vpn", "printer", "laptop", "outlook", "password", "wifi", "display", "audio", "invoice", "account", "drive", "update"];
+const CATEGORIES: [&str; 6] = ["Network/VPN", "Hardware/Laptop", "Hardware/Printer", "Software/Email", "AV/Meeting room", "Access/Account"];
 const GROUPS: [&str; 5] = ["Service Desk", "Network", "Applications", "AV Support", "Desktop Support"];
 
 /// Makes sure the bench user, groups and token exist; returns the token.
@@ -109,7 +118,7 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 impact,
                 urgency,
                 priority: matrix.priority(impact, urgency),
-                category: None,
+                category: Some(CATEGORIES[rng.below(CATEGORIES.len())].to_string()),
                 service: None,
                 tags: Vec::new(),
                 requester_id: requester,
@@ -210,9 +219,43 @@ fn routing_bench(rules: usize, tickets: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn recurring_bench(app: &App, window_days: i64, min_incidents: usize) -> anyhow::Result<()> {
+    let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
+    let total = {
+        let mut c = app.db.read().await?;
+        tickets::count(&mut c, &cairn_domain::access::Scope::system(t.id)).await?
+    };
+    // The pure clustering alone, then the whole job: read, cluster, record proposals.
+    let t0 = Instant::now();
+    let docs = {
+        let mut c = app.db.read().await?;
+        tickets::incidents_since(&mut c, t.id, app.now() - window_days * 86_400_000).await?
+    };
+    let read = t0.elapsed();
+    let t1 = Instant::now();
+    let found =
+        cairn_domain::recurring::clusters(&docs, cairn_domain::recurring::Settings { min_size: min_incidents, ..Default::default() });
+    let clustering = t1.elapsed();
+    drop(docs);
+    let report = app.detect_recurring(t.id, cairn_app::recurring::Detect { window_days, min_incidents }).await?;
+    println!("backend: {:?}; tickets in database: {total}", app.backend());
+    println!("window {window_days} days: {} incidents, {} clusters", report.scanned, found.len());
+    println!("read + term extraction: {:.2} s; clustering: {:.2} s", read.as_secs_f64(), clustering.as_secs_f64());
+    println!(
+        "whole detection job (read, cluster, record {} new candidates): {:.2} s",
+        report.new_candidates,
+        report.millis as f64 / 1000.0
+    );
+    println!("process RSS after run: {} MB", rss_mb());
+    Ok(())
+}
+
 pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Routing { rules, tickets } => routing_bench(rules, tickets),
+        BenchCommand::Recurring { window_days, min_incidents } => {
+            recurring_bench(&crate::open(cfg).await?, window_days, min_incidents).await
+        }
         BenchCommand::Create { clients, seconds } => {
             let app = crate::open(cfg).await?;
             let token = bench_token(&app).await?;

@@ -7,6 +7,7 @@ pub mod error;
 pub mod ids;
 pub mod journal;
 pub mod priority;
+pub mod recurring;
 pub mod routing;
 pub mod similarity;
 pub mod status;

@@ -13,7 +13,7 @@ const STOP: &[&str] = &[
 
 /// A light stemmer: enough that "disconnects", "disconnected" and "disconnecting" meet.
 fn stem(w: &str) -> &str {
-    for suffix in ["ing", "ed", "es", "s"] {
+    for suffix in ["ing", "ed", "s"] {
         if let Some(base) = w.strip_suffix(suffix)
             && base.len() >= 3
         {

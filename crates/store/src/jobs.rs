@@ -87,3 +87,12 @@ pub async fn fail(c: &mut Conn, id: JobId, worker: &str, error: &str, retry_at: 
 pub async fn pending(c: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL").fetch_one(c).await?)
 }
+
+/// Unfinished jobs of one kind for a tenant (to keep a recurring job scheduled once).
+pub async fn pending_of_kind(c: &mut Conn, t: TenantId, kind: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND kind = $2 AND done_at IS NULL")
+        .bind(t.0)
+        .bind(kind)
+        .fetch_one(c)
+        .await?)
+}

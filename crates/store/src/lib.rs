@@ -6,6 +6,7 @@
 //! requester restrictions are part of every query by construction.
 
 pub mod auth;
+pub mod candidates;
 mod db;
 mod deferred;
 pub mod dialect;

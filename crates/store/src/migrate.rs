@@ -45,6 +45,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_problems.sql"),
         postgres: include_str!("../migrations/postgres/0005_problems.sql"),
     },
+    Migration {
+        version: 6,
+        name: "recurring",
+        sqlite: include_str!("../migrations/sqlite/0006_recurring.sql"),
+        postgres: include_str!("../migrations/postgres/0006_recurring.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

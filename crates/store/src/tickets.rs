@@ -552,3 +552,28 @@ pub async fn move_comments(c: &mut Conn, b: Backend, s: &Scope, from: TicketId, 
     reindex(c, b, to).await?;
     Ok(moved)
 }
+
+/// Incidents raised since `since` (ms), as recurring-incident detection reads them.
+pub async fn incidents_since(c: &mut Conn, t: cairn_domain::ids::TenantId, since: i64) -> Result<Vec<cairn_domain::recurring::Doc>> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query(
+        "SELECT id, title, description, category, service, created_at FROM tickets \
+         WHERE tenant_id = $1 AND kind = 'incident' AND created_at >= $2",
+    )
+    .bind(t.0)
+    .bind(since)
+    .fetch(c);
+    let mut out = Vec::new();
+    while let Some(r) = rows.try_next().await? {
+        let (category, service): (Option<String>, Option<String>) = (get(&r, "category")?, get(&r, "service")?);
+        out.push(cairn_domain::recurring::Doc::new(
+            get(&r, "id")?,
+            category.as_deref(),
+            service.as_deref(),
+            &get::<String>(&r, "title")?,
+            &get::<String>(&r, "description")?,
+            get(&r, "created_at")?,
+        ));
+    }
+    Ok(out)
+}

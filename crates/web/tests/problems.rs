@@ -146,7 +146,94 @@ async fn known_errors_are_found_from_an_incident_and_workarounds_reach_incidents
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no active known error left");
 }
 
+async fn recurring_incidents_become_problem_candidates_to_accept_or_dismiss(url: String) {
+    let t = TestApp::spawn(url).await;
+    let admin = t.user("default", "root", "admin").await;
+    let agent = t.user("default", "alice", "agent").await;
+    let kim = t.user("default", "kim", "requester").await;
+    for c in ["Network", "Network/VPN", "Printing"] {
+        assert_eq!(t.post(&admin, "/api/v1/categories", json!({"name": c})).await.status(), StatusCode::CREATED);
+    }
+    let raise = |category: &'static str, title: &'static str, description: &'static str| {
+        let (t, kim) = (&t, &kim);
+        async move {
+            number(t.post(kim, "/api/v1/tickets", json!({"title": title, "description": description, "category": category})).await).await
+        }
+    };
+    let mut vpn = Vec::new();
+    for (title, description) in [
+        ("VPN disconnects every few minutes", "The VPN connection drops every few minutes when working from home"),
+        ("VPN disconnects every few minutes again", "VPN connection drops every few minutes, I have to reconnect"),
+        ("VPN connection drops every few minutes", "Working from home, the VPN disconnects every few minutes"),
+        ("VPN disconnects every few minutes at home", "The connection drops every few minutes"),
+    ] {
+        vpn.push(raise("Network/VPN", title, description).await);
+    }
+    // Same category, other issue; same words, other category; a pair too small to propose.
+    raise("Network/VPN", "New VPN licence for contractor", "Please order a licence for our new contractor").await;
+    raise("Printing", "VPN disconnects every few minutes", "The VPN connection drops every few minutes").await;
+    for _ in 0..2 {
+        raise("Printing", "Printer on floor 3 jams on every page", "Paper jam on floor 3 printer on every page").await;
+    }
+    let jam = raise("Printing", "Floor 3 printer jams on every page", "The floor 3 printer jams, paper jam on every page").await;
+
+    assert_eq!(t.post(&kim, "/api/v1/problem-candidates/detect", json!({})).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(t.get(&kim, "/api/v1/problem-candidates").await.status(), StatusCode::FORBIDDEN);
+    let r = t.post(&agent, "/api/v1/problem-candidates/detect", json!({"window_days": 0})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body(r).await["field"], "window_days");
+
+    let report = body(t.post(&agent, "/api/v1/problem-candidates/detect", json!({})).await).await;
+    assert_eq!((report["scanned"].as_u64(), report["new_candidates"].as_u64()), (Some(9), Some(2)), "{report}");
+    let proposed = body(t.get(&agent, "/api/v1/problem-candidates?status=proposed").await).await;
+    let proposed = proposed.as_array().unwrap();
+    assert_eq!(proposed.len(), 2, "{proposed:?}");
+    let of = |scope: &str| proposed.iter().find(|k| k["scope"] == scope).unwrap().clone();
+    let (v, p) = (of("Network/VPN"), of("Printing"));
+    let mut members: Vec<String> = v["incidents"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect();
+    members.sort();
+    assert_eq!(members, vpn, "exactly the four VPN drop incidents: {v}");
+    assert!(v["summary"].as_str().unwrap().starts_with("4 incidents in 1 days: "), "{v}");
+    assert!(p["incidents"].as_array().unwrap().iter().any(|n| n == jam.as_str()));
+
+    // Accept: a problem linked to each incident, journaled on the problem.
+    let accepted = body(t.post(&agent, &format!("/api/v1/problem-candidates/{}/accept", v["id"]), json!({})).await).await;
+    let prb = accepted["problem"].as_str().unwrap().to_string();
+    assert!(prb.starts_with("PRB"), "{accepted}");
+    let problem = body(t.get(&agent, &format!("/api/v1/tickets/{prb}")).await).await;
+    assert_eq!((problem["kind"].as_str(), problem["category"].as_str()), (Some("problem"), Some("Network/VPN")));
+    let mut linked: Vec<String> = body(t.get(&agent, &format!("/api/v1/tickets/{prb}/links")).await)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == "causes")
+        .map(|l| l["number"].as_str().unwrap().to_string())
+        .collect();
+    linked.sort();
+    assert_eq!(linked, vpn);
+    let history = body(t.get(&agent, &format!("/api/v1/tickets/{prb}/history")).await).await;
+    assert!(history.as_array().unwrap().iter().any(|e| e["action"] == "from_candidate" && e["new"] == "4"), "{history}");
+    let r = t.post(&agent, &format!("/api/v1/problem-candidates/{}/accept", v["id"]), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "accepted once only");
+
+    // Dismiss: gone from the proposals, and not proposed again by the next run.
+    let r = t.post(&agent, &format!("/api/v1/problem-candidates/{}/dismiss", p["id"]), json!({})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = t.post(&agent, &format!("/api/v1/problem-candidates/{}/dismiss", p["id"]), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(t.post(&agent, "/api/v1/problem-candidates/999/accept", json!({})).await.status(), StatusCode::NOT_FOUND);
+    let again = body(t.post(&agent, "/api/v1/problem-candidates/detect", json!({})).await).await;
+    assert_eq!(again["new_candidates"], 0, "{again}");
+    assert_eq!(body(t.get(&agent, "/api/v1/problem-candidates?status=proposed").await).await, json!([]));
+    let all = body(t.get(&agent, "/api/v1/problem-candidates").await).await;
+    let statuses: Vec<&str> = all.as_array().unwrap().iter().map(|k| k["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses.len(), 2);
+    assert!(statuses.contains(&"accepted") && statuses.contains(&"dismissed"), "{statuses:?}");
+}
+
 on_both_databases!(
     a_problem_links_incidents_and_follows_its_own_lifecycle,
     known_errors_are_found_from_an_incident_and_workarounds_reach_incidents,
+    recurring_incidents_become_problem_candidates_to_accept_or_dismiss,
 );

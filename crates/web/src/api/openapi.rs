@@ -20,7 +20,7 @@ use crate::error::ErrorBody;
         incidents::merge, incidents::list_watchers, incidents::add_watcher, incidents::remove_watcher, incidents::declare_major,
         incidents::communicate, incidents::get_review, incidents::put_review,
         problems::list_known_errors, problems::create_known_error, problems::update_known_error, problems::matching_known_errors,
-        problems::apply_workaround,
+        problems::apply_workaround, problems::list_candidates, problems::detect, problems::accept_candidate, problems::dismiss_candidate,
     ),
     components(schemas(ErrorBody, dto::TicketBody, dto::TicketPage, dto::CommentBody, dto::EventBody, dto::LinkBody, dto::UserBody)),
     modifiers(&Bearer),

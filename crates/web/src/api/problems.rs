@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use cairn_app::problems::{KnownErrorInput, Match};
+use cairn_app::recurring::Detect;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,6 +22,10 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/known-errors/{number}", patch(update_known_error))
         .route("/api/v1/tickets/{number}/known-errors", get(matching_known_errors))
         .route("/api/v1/problems/{number}/apply-workaround", post(apply_workaround))
+        .route("/api/v1/problem-candidates", get(list_candidates))
+        .route("/api/v1/problem-candidates/detect", post(detect))
+        .route("/api/v1/problem-candidates/{id}/accept", post(accept_candidate))
+        .route("/api/v1/problem-candidates/{id}/dismiss", post(dismiss_candidate))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -148,4 +153,116 @@ pub(crate) async fn apply_workaround(
     Path(number): Path<String>,
 ) -> Result<Json<WorkaroundApplied>, ApiError> {
     Ok(Json(WorkaroundApplied { incidents: ctx.app.apply_workaround(&actor, &number).await? }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct CandidateParams {
+    /// proposed, accepted or dismissed; all when absent.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CandidateBody {
+    pub id: i64,
+    /// e.g. "5 incidents in 3 days: 'VPN disconnects every few minutes' (Network/VPN)".
+    pub summary: String,
+    pub title: String,
+    /// The category (or service) the incidents share.
+    pub scope: String,
+    /// The terms most of them share.
+    pub terms: String,
+    pub incidents: Vec<String>,
+    pub first_at: String,
+    pub last_at: String,
+    pub status: String,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetectRequest {
+    /// Days to look back, default 7.
+    pub window_days: Option<i64>,
+    /// Smallest group worth proposing, default 3.
+    pub min_incidents: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct DetectReport {
+    pub scanned: usize,
+    pub clusters: usize,
+    pub new_candidates: usize,
+    pub millis: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Accepted {
+    /// The problem raised for the candidate.
+    pub problem: String,
+}
+
+/// Problem candidates proposed by recurring-incident detection
+#[utoipa::path(get, path = "/api/v1/problem-candidates", tag = "problems", params(CandidateParams),
+    responses((status = 200, body = Vec<CandidateBody>)), security(("bearer" = [])))]
+pub(crate) async fn list_candidates(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Query(p): Query<CandidateParams>,
+) -> Result<Json<Vec<CandidateBody>>, ApiError> {
+    let list = ctx.app.problem_candidates(&actor, p.status.as_deref()).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|(k, numbers)| {
+                let days = ((k.last_at - k.first_at) / 86_400_000 + 1).max(1);
+                let scope = if k.scope.is_empty() { String::new() } else { format!(" ({})", k.scope) };
+                CandidateBody {
+                    id: k.id,
+                    summary: format!("{} incidents in {days} days: '{}'{scope}", numbers.len(), k.title),
+                    title: k.title,
+                    scope: k.scope,
+                    terms: k.label,
+                    incidents: numbers,
+                    first_at: rfc3339(k.first_at),
+                    last_at: rfc3339(k.last_at),
+                    status: k.status,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Run recurring-incident detection now (it also runs hourly)
+#[utoipa::path(post, path = "/api/v1/problem-candidates/detect", tag = "problems", request_body = DetectRequest,
+    responses((status = 200, body = DetectReport), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn detect(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<DetectRequest>,
+) -> Result<Json<DetectReport>, ApiError> {
+    let d = Detect::default();
+    let d = Detect { window_days: req.window_days.unwrap_or(d.window_days), min_incidents: req.min_incidents.unwrap_or(d.min_incidents) };
+    let r = ctx.app.detect_now(&actor, d).await?;
+    Ok(Json(DetectReport { scanned: r.scanned, clusters: r.clusters, new_candidates: r.new_candidates, millis: r.millis as u64 }))
+}
+
+/// Accept a candidate: a problem is raised and linked to its incidents
+#[utoipa::path(post, path = "/api/v1/problem-candidates/{id}/accept", tag = "problems", params(("id" = i64, Path)),
+    responses((status = 200, body = Accepted), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn accept_candidate(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<Accepted>, ApiError> {
+    Ok(Json(Accepted { problem: ctx.app.accept_candidate(&actor, id).await? }))
+}
+
+/// Dismiss a candidate; the same cluster is not proposed again
+#[utoipa::path(post, path = "/api/v1/problem-candidates/{id}/dismiss", tag = "problems", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn dismiss_candidate(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.dismiss_candidate(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -228,6 +228,7 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
         ("workaround_applied", _) => format!("posted the workaround of {}", v(new)),
         ("reopened", _) => format!("reopened the ticket ({})", v(new)),
         ("auto_closed", _) => format!("closed the ticket ({})", v(new)),
+        ("from_candidate", _) => format!("raised from a problem candidate of {} similar incidents", v(new)),
         ("auto_assigned", _) => format!("assigned {} automatically ({})", v(new), v(old).replace('_', " ")),
         (a, _) => a.replace('_', " "),
     }
