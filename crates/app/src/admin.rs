@@ -171,7 +171,7 @@ impl App {
                     let mut e = Entry::action("group", id.0, "created");
                     e.new = Some(name.clone());
                     journal::append(c, t, by, now, &[e]).await?;
-                    Ok::<_, AppError>(Group { id, name, assignment: Default::default(), last_assignee: None })
+                    Ok::<_, AppError>(Group { id, name, assignment: Default::default(), last_assignee: None, manager: None })
                 })
             })
             .await

@@ -300,11 +300,11 @@ impl App {
             version = app.update_ticket(&triage, &number, version, change).await?.ticket.version;
             let worker = agents.iter().find(|a| a.username == assignee).map(|u| actor(tenant.id, u)).unwrap_or(triage);
             clock.advance(rng.below(7_200_000) as i64);
-            app.add_comment(&worker, &number, REPLIES[0], false).await?;
+            app.add_comment(&worker, &number, REPLIES[0], false, 0).await?;
             if stage >= 2 {
                 clock.advance(rng.below(14_400_000) as i64);
-                app.add_comment(&req_actor, &number, REPLIES[2 + rng.below(2)], false).await?;
-                app.add_comment(&worker, &number, NOTES[rng.below(NOTES.len())], true).await?;
+                app.add_comment(&req_actor, &number, REPLIES[2 + rng.below(2)], false, 0).await?;
+                app.add_comment(&worker, &number, NOTES[rng.below(NOTES.len())], true, 5 * (1 + rng.below(12) as i64)).await?;
             }
             let status = match stage {
                 1 | 2 => None,
@@ -315,7 +315,7 @@ impl App {
             if let Some(s) = status {
                 clock.advance(rng.below(28_800_000) as i64);
                 if s == "resolved" || s == "closed" {
-                    app.add_comment(&worker, &number, REPLIES[1], false).await?;
+                    app.add_comment(&worker, &number, REPLIES[1], false, 0).await?;
                     let code = if rng.below(5) == 0 { "workaround" } else { "solved" };
                     let resolved = TicketChange {
                         status: Some("resolved".into()),

@@ -8,6 +8,7 @@ pub mod auth;
 mod clock;
 pub mod demo;
 mod error;
+pub mod escalation;
 mod major;
 mod merge;
 pub mod problems;
@@ -27,6 +28,11 @@ pub use error::AppError;
 use cairn_domain::ids::TenantId;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The check of every use case only agents (and admins) may run.
+pub(crate) fn agents_only(actor: &cairn_domain::access::Actor) -> Result<()> {
+    if actor.may(cairn_domain::access::Permission::WorkTickets) { Ok(()) } else { Err(AppError::Forbidden("agents only".into())) }
+}
 
 /// The tenant every instance has; more are added with `cairn admin create-tenant`.
 pub const DEFAULT_TENANT: &str = "default";

@@ -2,7 +2,7 @@
 //! manager, communication updates to everyone affected, children resolved with their
 //! parent, and the post-incident review with a timeline drawn from the journal.
 
-use cairn_domain::access::{Actor, Permission};
+use cairn_domain::access::Actor;
 use cairn_domain::priority::Priority;
 use cairn_domain::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketPatch};
@@ -12,7 +12,7 @@ use cairn_store::{Backend, Conn, tickets as store, watchers};
 
 use crate::tickets::{change_entries, load, notify, schedule_auto_close, user_named};
 use crate::watchers::tell_watchers;
-use crate::{App, AppError, Result};
+use crate::{App, AppError, Result, agents_only};
 
 /// Resolves the open children of a parent that was just resolved, with the parent's
 /// resolution, each journaled as following its parent.
@@ -50,9 +50,6 @@ pub struct Review {
     pub timeline: Vec<(String, Recorded)>,
 }
 
-fn staff(actor: &Actor) -> Result<()> {
-    if actor.may(Permission::WorkTickets) { Ok(()) } else { Err(AppError::Forbidden("agents only".into())) }
-}
 
 fn must_be_major(t: &Ticket) -> Result<()> {
     if t.major { Ok(()) } else { Err(AppError::invalid("number", format!("{} is not a major incident", t.number))) }
@@ -61,7 +58,7 @@ fn must_be_major(t: &Ticket) -> Result<()> {
 impl App {
     /// Declares a major incident run by `manager`: priority 1, the manager watches it.
     pub async fn declare_major(&self, actor: &Actor, number: &str, manager: &str) -> Result<()> {
-        staff(actor)?;
+        agents_only(actor)?;
         let (actor, now, b, number, manager) = (actor.clone(), self.now(), self.backend(), number.to_string(), manager.to_string());
         self.db
             .write(move |c| {
@@ -102,7 +99,7 @@ impl App {
     /// Posts a communication update: a public reply on the major incident, sent to its
     /// watchers and to the requesters of its child incidents.
     pub async fn communicate(&self, actor: &Actor, number: &str, message: &str) -> Result<usize> {
-        staff(actor)?;
+        agents_only(actor)?;
         let text = ticket::parse_text("message", message, true)?;
         let (actor, now, b, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
         self.db
@@ -116,7 +113,7 @@ impl App {
                         c,
                         b,
                         &scope,
-                        &store::NewComment { ticket: t.id, author: actor.user_id, body: &body, internal: false, at: now },
+                        &store::NewComment { ticket: t.id, author: actor.user_id, body: &body, internal: false, minutes: 0, at: now },
                     )
                     .await?;
                     store::touch(c, &scope, t.id, now).await?;
@@ -144,7 +141,7 @@ impl App {
 
     /// The review of a major incident, with its timeline.
     pub async fn review(&self, actor: &Actor, number: &str) -> Result<Review> {
-        staff(actor)?;
+        agents_only(actor)?;
         let mut c = self.db.read().await?;
         let scope = actor.scope();
         let t = load(&mut c, &scope, number).await?;
@@ -164,7 +161,7 @@ impl App {
 
     /// Writes the review's summary, root cause and follow-up actions.
     pub async fn save_review(&self, actor: &Actor, number: &str, summary: &str, root_cause: &str, actions: &str) -> Result<()> {
-        staff(actor)?;
+        agents_only(actor)?;
         let fields = [("summary", summary), ("root_cause", root_cause), ("actions", actions)].map(|(f, v)| ticket::parse_text(f, v, false));
         let [summary, root_cause, actions] = fields;
         let (summary, root_cause, actions) = (summary?, root_cause?, actions?);

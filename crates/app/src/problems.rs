@@ -2,7 +2,7 @@
 //! known errors found from an incident, and a problem's workaround posted to every
 //! incident it still causes.
 
-use cairn_domain::access::{Actor, Permission};
+use cairn_domain::access::Actor;
 use cairn_domain::similarity;
 use cairn_domain::ticket::{self, TicketKind};
 use cairn_store::journal::{self, Entry};
@@ -10,7 +10,7 @@ use cairn_store::known_errors::{self, KnownError};
 use cairn_store::{tenants, tickets as store};
 
 use crate::tickets::{load, notify};
-use crate::{App, AppError, Result};
+use crate::{App, AppError, Result, agents_only};
 
 /// A known error as an agent writes it.
 #[derive(Debug, Clone, Default)]
@@ -36,9 +36,6 @@ pub struct Match {
 /// Matches below this score are not worth an agent's attention.
 const MIN_SCORE: f64 = 0.2;
 
-fn staff(actor: &Actor) -> Result<()> {
-    if actor.may(Permission::WorkTickets) { Ok(()) } else { Err(AppError::Forbidden("agents only".into())) }
-}
 
 fn text(field: &'static str, v: Option<String>, required: bool) -> Result<Option<String>> {
     match v {
@@ -70,7 +67,7 @@ pub fn rank(incident_text: &str, candidates: Vec<KnownError>, limit: usize) -> V
 
 impl App {
     pub async fn create_known_error(&self, actor: &Actor, input: KnownErrorInput) -> Result<KnownError> {
-        staff(actor)?;
+        agents_only(actor)?;
         let title = text("title", input.title, true)?.unwrap_or_default();
         let symptom = text("symptom", input.symptom, true)?.unwrap_or_default();
         let root_cause = text("root_cause", input.root_cause, false)?.unwrap_or_default();
@@ -110,7 +107,7 @@ impl App {
     }
 
     pub async fn update_known_error(&self, actor: &Actor, number: &str, input: KnownErrorInput) -> Result<KnownError> {
-        staff(actor)?;
+        agents_only(actor)?;
         let (actor, now, number) = (actor.clone(), self.now(), number.to_string());
         self.db
             .write(move |c| {
@@ -151,7 +148,7 @@ impl App {
 
     /// Known errors, optionally ranked against a search text.
     pub async fn known_errors(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<Match>> {
-        staff(actor)?;
+        agents_only(actor)?;
         let mut c = self.db.read().await?;
         let all = known_errors::all(&mut c, actor.tenant_id).await?;
         Ok(match q.filter(|q| !q.trim().is_empty()) {
@@ -162,7 +159,7 @@ impl App {
 
     /// The active known errors that best match an incident's title and description.
     pub async fn known_errors_for(&self, actor: &Actor, number: &str) -> Result<Vec<Match>> {
-        staff(actor)?;
+        agents_only(actor)?;
         let mut c = self.db.read().await?;
         let t = load(&mut c, &actor.scope(), number).await?;
         let all = known_errors::all(&mut c, actor.tenant_id).await?;
@@ -172,7 +169,7 @@ impl App {
     /// Posts the workaround of a problem's known error to each open incident the
     /// problem causes, as a public reply; returns the incidents reached.
     pub async fn apply_workaround(&self, actor: &Actor, problem: &str) -> Result<Vec<String>> {
-        staff(actor)?;
+        agents_only(actor)?;
         let (actor, now, b, problem) = (actor.clone(), self.now(), self.backend(), problem.to_string());
         self.db
             .write(move |c| {
@@ -187,7 +184,7 @@ impl App {
                     let mut reached = Vec::new();
                     let mut entries = Vec::new();
                     for i in store::linked(c, &scope, p.id, "causes").await?.into_iter().filter(|i| i.status.is_open()) {
-                        let comment = store::NewComment { ticket: i.id, author: actor.user_id, body: &body, internal: false, at: now };
+                        let comment = store::NewComment { ticket: i.id, author: actor.user_id, body: &body, internal: false, minutes: 0, at: now };
                         store::insert_comment(c, b, &scope, &comment).await?;
                         store::touch(c, &scope, i.id, now).await?;
                         let mut e = Entry::action("ticket", i.id.0, "workaround_applied");

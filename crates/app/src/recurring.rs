@@ -2,7 +2,7 @@
 //! days' similar incidents into problem candidates, and the problem manager's accept
 //! (a problem linked to the incidents) or dismiss.
 
-use cairn_domain::access::{Actor, Permission, Scope};
+use cairn_domain::access::{Actor, Scope};
 use cairn_domain::ids::TenantId;
 use cairn_domain::recurring::{self, Settings};
 use cairn_domain::ticket::{Ticket, TicketKind};
@@ -11,7 +11,7 @@ use cairn_store::journal::{self, Entry};
 use cairn_store::{directory, jobs, tenants, tickets as store};
 use serde::{Deserialize, Serialize};
 
-use crate::{App, AppError, Result};
+use crate::{App, AppError, Result, agents_only};
 
 const DAY: i64 = 86_400_000;
 /// How often the detection job runs.
@@ -53,9 +53,6 @@ pub struct Report {
     pub millis: u128,
 }
 
-fn problem_manager(actor: &Actor) -> Result<()> {
-    if actor.may(Permission::WorkTickets) { Ok(()) } else { Err(AppError::Forbidden("agents only".into())) }
-}
 
 impl App {
     /// Runs detection for a tenant now.
@@ -92,7 +89,7 @@ impl App {
 
     /// Runs detection now on a problem manager's request.
     pub async fn detect_now(&self, actor: &Actor, d: Detect) -> Result<Report> {
-        problem_manager(actor)?;
+        agents_only(actor)?;
         self.detect_recurring(actor.tenant_id, d).await
     }
 
@@ -129,7 +126,7 @@ impl App {
     }
 
     pub async fn problem_candidates(&self, actor: &Actor, status: Option<&str>) -> Result<Vec<(Candidate, Vec<String>)>> {
-        problem_manager(actor)?;
+        agents_only(actor)?;
         let mut c = self.db.read().await?;
         let list = candidates::list(&mut c, actor.tenant_id, status.filter(|s| !s.is_empty())).await?;
         let scope = actor.scope();
@@ -148,7 +145,7 @@ impl App {
 
     /// Accepts a candidate: raises a problem and links it to the candidate's incidents.
     pub async fn accept_candidate(&self, actor: &Actor, id: i64) -> Result<String> {
-        problem_manager(actor)?;
+        agents_only(actor)?;
         let (actor, now, b) = (actor.clone(), self.now(), self.backend());
         self.db
             .write(move |c| {
@@ -207,7 +204,7 @@ impl App {
     }
 
     pub async fn dismiss_candidate(&self, actor: &Actor, id: i64) -> Result<()> {
-        problem_manager(actor)?;
+        agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db
             .write(move |c| {

@@ -14,7 +14,7 @@ use cairn_store::directory::{self, Group, User};
 use cairn_store::journal::{self, Entry};
 use cairn_store::{Conn, routing as store, tickets};
 
-use crate::{App, AppError, Result};
+use crate::{App, AppError, Result, agents_only};
 
 /// A rule as an admin writes it.
 #[derive(Debug, Clone, Default)]
@@ -186,9 +186,7 @@ fn admin_only(actor: &Actor) -> Result<()> {
 
 impl App {
     pub async fn routing_rules(&self, actor: &Actor) -> Result<Vec<Rule>> {
-        if !actor.may(Permission::WorkTickets) {
-            return Err(AppError::Forbidden("agents only".into()));
-        }
+        agents_only(actor)?;
         let mut c = self.db.read().await?;
         Ok(store::rules(&mut c, actor.tenant_id).await?)
     }
@@ -252,9 +250,7 @@ impl App {
 
     /// What the rules would do with a sample ticket, changing nothing.
     pub async fn try_routing(&self, actor: &Actor, s: Sample) -> Result<Routed> {
-        if !actor.may(Permission::WorkTickets) {
-            return Err(AppError::Forbidden("agents only".into()));
-        }
+        agents_only(actor)?;
         let t = actor.tenant_id;
         let (impact, urgency) = (level("impact", s.impact)?, level("urgency", s.urgency)?);
         let mut c = self.db.read().await?;
@@ -274,27 +270,57 @@ impl App {
         decide(&mut c, t, &rules, &facts, Current { group: None, has_assignee: false }).await
     }
 
-    pub async fn set_group_assignment(&self, actor: &Actor, group: &str, mode: &str) -> Result<Group> {
+    /// Changes a group's automatic assignment and/or its manager (`Some("")` clears it);
+    /// returns the group and its manager's name.
+    pub async fn update_group(
+        &self,
+        actor: &Actor,
+        group: &str,
+        assignment: Option<&str>,
+        manager: Option<&str>,
+    ) -> Result<(Group, Option<String>)> {
         admin_only(actor)?;
-        let mode = Assignment::parse(mode)?;
+        let mode = assignment.map(Assignment::parse).transpose()?;
         let (t, by, now, group) = (actor.tenant_id, actor.user_id, self.now(), group.to_string());
+        let manager = manager.map(|m| m.trim().to_string());
         self.db
             .write(move |c| {
                 Box::pin(async move {
                     let mut g =
                         directory::group_by_name(c, t, &group).await?.ok_or_else(|| AppError::NotFound(format!("group '{group}'")))?;
-                    directory::set_assignment(c, t, g.id, mode).await?;
-                    let e = Entry {
-                        entity: "group",
-                        entity_id: g.id.0,
-                        action: "updated",
-                        field: Some("assignment".into()),
-                        old: Some(g.assignment.as_str().into()),
-                        new: Some(mode.as_str().into()),
+                    let mut entries = Vec::new();
+                    let mut changed = |field: &str, old: Option<String>, new: Option<String>| {
+                        entries.push(Entry { entity: "group", entity_id: g.id.0, action: "updated", field: Some(field.into()), old, new });
                     };
-                    journal::append(c, t, Some(by), now, &[e]).await?;
-                    g.assignment = mode;
-                    Ok(g)
+                    if let Some(mode) = mode {
+                        directory::set_assignment(c, t, g.id, mode).await?;
+                        changed("assignment", Some(g.assignment.as_str().into()), Some(mode.as_str().into()));
+                        g.assignment = mode;
+                    }
+                    if let Some(name) = manager {
+                        let old = match g.manager {
+                            Some(id) => directory::user_by_id(c, t, id).await?.map(|u| u.username),
+                            None => None,
+                        };
+                        let new = if name.is_empty() {
+                            None
+                        } else {
+                            let u = crate::tickets::user_named(c, t, "manager", &name).await?;
+                            if !u.role.is_staff() {
+                                return Err(AppError::invalid("manager", format!("'{name}' is not an agent")));
+                            }
+                            Some(u)
+                        };
+                        directory::set_manager(c, t, g.id, new.as_ref().map(|u| u.id)).await?;
+                        g.manager = new.as_ref().map(|u| u.id);
+                        changed("manager", old, new.map(|u| u.username));
+                    }
+                    journal::append(c, t, Some(by), now, &entries).await?;
+                    let manager = match g.manager {
+                        Some(id) => directory::user_by_id(c, t, id).await?.map(|u| u.username),
+                        None => None,
+                    };
+                    Ok((g, manager))
                 })
             })
             .await

@@ -343,6 +343,7 @@ impl App {
                         major_manager_id: None,
                         root_cause: None,
                         affected,
+                        time_spent: 0,
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
                     let mut e = Entry::action("ticket", ticket.id.0, "created");
@@ -477,9 +478,15 @@ impl App {
     }
 
     /// Adds a public reply, or an internal note (staff only).
-    pub async fn add_comment(&self, actor: &Actor, number: &str, body: &str, internal: bool) -> Result<Comment> {
+    /// Adds a public reply or an internal note, with the minutes spent on the work it
+    /// records (agents only).
+    pub async fn add_comment(&self, actor: &Actor, number: &str, body: &str, internal: bool, minutes: i64) -> Result<Comment> {
         if internal && !actor.may(Permission::InternalNotes) {
             return Err(AppError::Forbidden("only agents can write internal notes".into()));
+        }
+        let minutes = ticket::parse_minutes(minutes)?;
+        if minutes > 0 && !actor.may(Permission::WorkTickets) {
+            return Err(AppError::Forbidden("only agents log time".into()));
         }
         let body = ticket::parse_text("body", body, true)?;
         let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
@@ -492,7 +499,7 @@ impl App {
                         c,
                         backend,
                         &scope,
-                        &store::NewComment { ticket: ticket.id, author: actor.user_id, body: &body, internal, at: now },
+                        &store::NewComment { ticket: ticket.id, author: actor.user_id, body: &body, internal, minutes, at: now },
                     )
                     .await?;
                     store::touch(c, &scope, ticket.id, now).await?;
@@ -500,6 +507,13 @@ impl App {
                     e.field = Some(if internal { "note" } else { "reply" }.to_string());
                     e.new = Some(body.clone());
                     let mut entries = vec![e];
+                    if minutes > 0 {
+                        let mut logged = Entry::action("ticket", ticket.id.0, "time_logged");
+                        logged.field = Some("minutes".into());
+                        logged.old = Some(ticket.time_spent.to_string());
+                        logged.new = Some((ticket.time_spent + minutes).to_string());
+                        entries.push(logged);
+                    }
                     // A requester answering a resolved ticket says it is not solved: back to work.
                     let reopens = !internal && actor.user_id == ticket.requester_id && ticket.status == Status::Resolved;
                     if reopens {

@@ -135,6 +135,7 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 major_manager_id: None,
                 root_cause: None,
                 affected: Vec::new(),
+                time_spent: 0,
             });
         }
         let tid = t.id;

@@ -85,6 +85,16 @@ pub fn parse_text(field: &'static str, raw: &str, required: bool) -> Result<Stri
     Ok(raw.to_string())
 }
 
+/// Time logged on one note or reply, in minutes: up to twelve hours.
+pub fn parse_minutes(minutes: i64) -> Result<i64, DomainError> {
+    if !(0..=MINUTES_MAX).contains(&minutes) {
+        return Err(DomainError::invalid("time_spent_minutes", format!("must be 0 to {MINUTES_MAX} minutes")));
+    }
+    Ok(minutes)
+}
+
+pub const MINUTES_MAX: i64 = 720;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     pub id: TicketId,
@@ -120,6 +130,8 @@ pub struct Ticket {
     /// Problems: the configuration items and services affected (free references until
     /// the CMDB lands).
     pub affected: Vec<String>,
+    /// Minutes logged on the ticket's notes and replies (kept by the store).
+    pub time_spent: i64,
 }
 
 /// How a ticket can be resolved.
@@ -170,6 +182,7 @@ impl Ticket {
             major_manager_id: None,
             root_cause: None,
             affected: Vec::new(),
+            time_spent: 0,
         }
     }
 
@@ -392,6 +405,7 @@ mod tests {
             major_manager_id: None,
             root_cause: None,
             affected: Vec::new(),
+            time_spent: 0,
         }
     }
 

@@ -126,9 +126,11 @@ pub struct Group {
     pub assignment: Assignment,
     /// Who got the group's last automatically assigned ticket (round robin).
     pub last_assignee: Option<UserId>,
+    /// Who hierarchical escalations go to.
+    pub manager: Option<UserId>,
 }
 
-const GROUP_COLS: &str = "SELECT id, name, assignment, last_assignee_id FROM assignment_groups WHERE tenant_id = $1";
+const GROUP_COLS: &str = "SELECT id, name, assignment, last_assignee_id, manager_id FROM assignment_groups WHERE tenant_id = $1";
 
 fn group(r: &AnyRow) -> Result<Group> {
     Ok(Group {
@@ -136,6 +138,7 @@ fn group(r: &AnyRow) -> Result<Group> {
         name: get(r, "name")?,
         assignment: Assignment::parse(&get::<String>(r, "assignment")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         last_assignee: get::<Option<i64>>(r, "last_assignee_id")?.map(UserId),
+        manager: get::<Option<i64>>(r, "manager_id")?.map(UserId),
     })
 }
 
@@ -170,6 +173,16 @@ pub async fn group_by_id(c: &mut Conn, t: TenantId, id: GroupId) -> Result<Optio
 pub async fn set_assignment(c: &mut Conn, t: TenantId, g: GroupId, a: Assignment) -> Result<()> {
     sqlx::query("UPDATE assignment_groups SET assignment = $1 WHERE tenant_id = $2 AND id = $3")
         .bind(a.as_str())
+        .bind(t.0)
+        .bind(g.0)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_manager(c: &mut Conn, t: TenantId, g: GroupId, u: Option<UserId>) -> Result<()> {
+    sqlx::query("UPDATE assignment_groups SET manager_id = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(u.map(|u| u.0))
         .bind(t.0)
         .bind(g.0)
         .execute(c)

@@ -51,6 +51,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_recurring.sql"),
         postgres: include_str!("../migrations/postgres/0006_recurring.sql"),
     },
+    Migration {
+        version: 7,
+        name: "desk",
+        sqlite: include_str!("../migrations/sqlite/0007_desk.sql"),
+        postgres: include_str!("../migrations/postgres/0007_desk.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

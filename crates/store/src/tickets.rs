@@ -14,7 +14,7 @@ use crate::{Backend, Conn, StoreError, dialect};
 
 const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
      t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at, \
-     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, t.affected";
+     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, t.affected, t.time_spent";
 
 fn ticket(r: &AnyRow) -> Result<Ticket> {
     let kind: String = get(r, "kind")?;
@@ -47,6 +47,7 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
         major_manager_id: get::<Option<i64>>(r, "major_manager_id")?.map(UserId),
         root_cause: get(r, "root_cause")?,
         affected: decode_tags(&get::<String>(r, "affected")?),
+        time_spent: get(r, "time_spent")?,
     })
 }
 
@@ -375,6 +376,8 @@ pub struct Comment {
     pub author_id: Option<UserId>,
     pub body: String,
     pub internal: bool,
+    /// Time spent, in minutes.
+    pub minutes: i64,
     pub created_at: i64,
 }
 
@@ -383,27 +386,37 @@ pub struct NewComment<'a> {
     pub author: UserId,
     pub body: &'a str,
     pub internal: bool,
+    pub minutes: i64,
     pub at: i64,
 }
 
 /// Adds a comment and returns it as lists show it.
 pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<'_>) -> Result<Comment> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO comments (tenant_id, ticket_id, author_id, body, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO comments (tenant_id, ticket_id, author_id, body, internal, minutes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(s.tenant_id().0)
     .bind(n.ticket.0)
     .bind(n.author.0)
     .bind(n.body)
     .bind(i64::from(n.internal))
+    .bind(n.minutes)
     .bind(n.at)
     .fetch_one(&mut *c)
     .await?;
+    if n.minutes != 0 {
+        sqlx::query("UPDATE tickets SET time_spent = time_spent + $1 WHERE id = $2 AND tenant_id = $3")
+            .bind(n.minutes)
+            .bind(n.ticket.0)
+            .bind(s.tenant_id().0)
+            .execute(&mut *c)
+            .await?;
+    }
     reindex(c, b, n.ticket).await?;
     comment_by_id(c, s, id).await
 }
 
-const COMMENT_COLS: &str = "SELECT c.id, c.author_id, u.display_name AS author, c.body, c.internal, c.created_at FROM comments c \
+const COMMENT_COLS: &str = "SELECT c.id, c.author_id, u.display_name AS author, c.body, c.internal, c.minutes, c.created_at FROM comments c \
      LEFT JOIN users u ON u.id = c.author_id WHERE c.tenant_id = $1";
 
 fn comment(r: &AnyRow) -> Result<Comment> {
@@ -413,6 +426,7 @@ fn comment(r: &AnyRow) -> Result<Comment> {
         author_id: get::<Option<i64>>(r, "author_id")?.map(UserId),
         body: get(r, "body")?,
         internal: get::<i64>(r, "internal")? != 0,
+        minutes: get(r, "minutes")?,
         created_at: get(r, "created_at")?,
     })
 }
@@ -548,8 +562,13 @@ pub async fn move_comments(c: &mut Conn, b: Backend, s: &Scope, from: TicketId, 
         .execute(&mut *c)
         .await?
         .rows_affected();
-    reindex(c, b, from).await?;
-    reindex(c, b, to).await?;
+    for t in [from, to] {
+        sqlx::query("UPDATE tickets SET time_spent = (SELECT COALESCE(SUM(minutes), 0) FROM comments WHERE ticket_id = $1) WHERE id = $1")
+            .bind(t.0)
+            .execute(&mut *c)
+            .await?;
+        reindex(c, b, t).await?;
+    }
     Ok(moved)
 }
 

@@ -42,6 +42,8 @@ pub(crate) struct TicketBody {
     /// Problems.
     pub root_cause: Option<String>,
     pub affected: Vec<String>,
+    /// Minutes logged on the ticket's replies and notes.
+    pub time_spent_minutes: i64,
 }
 
 impl From<TicketView> for TicketBody {
@@ -74,6 +76,7 @@ impl From<TicketView> for TicketBody {
             major: t.major,
             root_cause: t.root_cause,
             affected: t.affected,
+            time_spent_minutes: t.time_spent,
         }
     }
 }
@@ -152,6 +155,8 @@ pub(crate) struct CreateCommentRequest {
     pub body: String,
     /// `internal` (agents only) or `public` (default).
     pub visibility: Option<String>,
+    /// Time spent on the work this note records (agents only, 0 to 720).
+    pub time_spent_minutes: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -161,6 +166,7 @@ pub(crate) struct CommentBody {
     pub body: String,
     /// `public` or `internal`
     pub visibility: String,
+    pub time_spent_minutes: i64,
     pub created_at: String,
 }
 

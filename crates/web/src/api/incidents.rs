@@ -21,6 +21,7 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/tickets/{number}/merge", post(merge))
         .route("/api/v1/tickets/{number}/watchers", get(list_watchers).post(add_watcher))
         .route("/api/v1/tickets/{number}/watchers/{username}", delete(remove_watcher))
+        .route("/api/v1/tickets/{number}/escalate", post(escalate))
         .route("/api/v1/tickets/{number}/major", post(declare_major))
         .route("/api/v1/tickets/{number}/updates", post(communicate))
         .route("/api/v1/tickets/{number}/review", get(get_review).put(put_review))
@@ -126,6 +127,43 @@ pub(crate) async fn remove_watcher(
 ) -> Result<StatusCode, ApiError> {
     ctx.app.unwatch(&actor, &number, &username).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EscalateRequest {
+    /// `group` (functional: reassign to `group`) or `manager` (hierarchical: tell the
+    /// manager of the ticket's group).
+    pub to: String,
+    /// The group to hand the ticket to (functional).
+    pub group: Option<String>,
+    /// Why; it goes into the history and the notification.
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Escalated {
+    /// The new assignee (or group, when it assigns by hand), or the manager told.
+    pub to: String,
+}
+
+/// Escalate a ticket to another group or to its group's manager
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/escalate", tag = "incidents", request_body = EscalateRequest, params(("number" = String, Path)),
+    responses((status = 200, body = Escalated), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn escalate(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    JsonBody(req): JsonBody<EscalateRequest>,
+) -> Result<Json<Escalated>, ApiError> {
+    use cairn_app::escalation::Escalation;
+    let to = match (req.to.as_str(), req.group) {
+        ("group", Some(group)) => Escalation::Functional { group },
+        ("group", None) => return Err(cairn_app::AppError::invalid("group", "name the group to escalate to").into()),
+        ("manager", _) => Escalation::Hierarchical,
+        (other, _) => return Err(cairn_app::AppError::invalid("to", format!("'{other}' is not group or manager")).into()),
+    };
+    Ok(Json(Escalated { to: ctx.app.escalate(&actor, &number, to, &req.reason).await? }))
 }
 
 /// Declare a major incident with its manager (priority becomes 1)

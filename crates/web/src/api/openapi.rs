@@ -17,7 +17,7 @@ use crate::error::ErrorBody;
         admin::list_groups, admin::create_group, admin::add_member, admin::list_categories, admin::create_category,
         admin::create_organisation, admin::set_priority_matrix, admin::set_auto_close,
         routing::list_rules, routing::create_rule, routing::replace_rule, routing::delete_rule, routing::test_rules, routing::update_group,
-        incidents::merge, incidents::list_watchers, incidents::add_watcher, incidents::remove_watcher, incidents::declare_major,
+        incidents::merge, incidents::escalate, incidents::list_watchers, incidents::add_watcher, incidents::remove_watcher, incidents::declare_major,
         incidents::communicate, incidents::get_review, incidents::put_review,
         problems::list_known_errors, problems::create_known_error, problems::update_known_error, problems::matching_known_errors,
         problems::apply_workaround, problems::list_candidates, problems::detect, problems::accept_candidate, problems::dismiss_candidate,

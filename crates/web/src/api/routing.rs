@@ -96,13 +96,16 @@ pub(crate) struct RoutingOutcome {
 #[serde(deny_unknown_fields)]
 pub(crate) struct GroupUpdate {
     /// `none`, `round_robin` or `least_loaded`.
-    pub assignment: String,
+    pub assignment: Option<String>,
+    /// The agent hierarchical escalations notify; "" removes the manager.
+    pub manager: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct GroupBody {
     pub name: String,
     pub assignment: String,
+    pub manager: Option<String>,
 }
 
 /// Routing rules in the order they are tried
@@ -171,7 +174,7 @@ pub(crate) async fn test_rules(
     }))
 }
 
-/// Change a group's automatic assignment (admin)
+/// Change a group's automatic assignment or manager (admin)
 #[utoipa::path(patch, path = "/api/v1/groups/{name}", tag = "routing", request_body = GroupUpdate, params(("name" = String, Path)),
     responses((status = 200, body = GroupBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn update_group(
@@ -180,6 +183,6 @@ pub(crate) async fn update_group(
     Path(name): Path<String>,
     JsonBody(req): JsonBody<GroupUpdate>,
 ) -> Result<Json<GroupBody>, ApiError> {
-    let g = ctx.app.set_group_assignment(&actor, &name, &req.assignment).await?;
-    Ok(Json(GroupBody { name: g.name, assignment: g.assignment.as_str().into() }))
+    let (g, manager) = ctx.app.update_group(&actor, &name, req.assignment.as_deref(), req.manager.as_deref()).await?;
+    Ok(Json(GroupBody { name: g.name, assignment: g.assignment.as_str().into(), manager }))
 }

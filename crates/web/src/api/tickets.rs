@@ -138,7 +138,7 @@ pub(crate) async fn create_comment(
             return Err(ApiError::App(cairn_app::AppError::invalid("visibility", format!("'{other}' is not public or internal"))));
         }
     };
-    let comment = ctx.app.add_comment(&actor, &number, &req.body, internal).await?;
+    let comment = ctx.app.add_comment(&actor, &number, &req.body, internal, req.time_spent_minutes.unwrap_or(0)).await?;
     Ok((StatusCode::CREATED, Json(comment_body(comment))))
 }
 
@@ -148,6 +148,7 @@ fn comment_body(c: cairn_store::tickets::Comment) -> CommentBody {
         author: c.author,
         body: c.body,
         visibility: if c.internal { "internal" } else { "public" }.into(),
+        time_spent_minutes: c.minutes,
         created_at: rfc3339(c.created_at),
     }
 }

@@ -393,6 +393,9 @@ pub(crate) struct CommentForm {
     #[serde(default)]
     body: String,
     visibility: Option<String>,
+    /// Minutes spent, blank for none.
+    #[serde(default)]
+    minutes: String,
 }
 
 pub(crate) async fn comment(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<CommentForm>) -> Response {
@@ -400,7 +403,10 @@ pub(crate) async fn comment(State(ctx): State<Ctx>, s: Session, Path(number): Pa
         return csrf_rejected(&s);
     }
     let internal = f.visibility.as_deref() == Some("internal");
-    match ctx.app.add_comment(&s.actor, &number, &f.body, internal).await {
+    let Ok(minutes) = (if f.minutes.trim().is_empty() { Ok(0) } else { f.minutes.trim().parse::<i64>() }) else {
+        return ticket_page(&ctx, &s, &number, None, Some("Time spent must be a whole number of minutes.".into())).await;
+    };
+    match ctx.app.add_comment(&s.actor, &number, &f.body, internal, minutes).await {
         Ok(_) => Redirect::to(&format!("/tickets/{number}#history")).into_response(),
         Err(e @ AppError::Invalid { .. }) => ticket_page(&ctx, &s, &number, None, Some(e.to_string())).await,
         Err(e) => error_page(Some(&s), e),
