@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod canned;
 mod clock;
 pub mod demo;
 mod error;

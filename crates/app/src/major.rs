@@ -50,7 +50,6 @@ pub struct Review {
     pub timeline: Vec<(String, Recorded)>,
 }
 
-
 fn must_be_major(t: &Ticket) -> Result<()> {
     if t.major { Ok(()) } else { Err(AppError::invalid("number", format!("{} is not a major incident", t.number))) }
 }

@@ -36,7 +36,6 @@ pub struct Match {
 /// Matches below this score are not worth an agent's attention.
 const MIN_SCORE: f64 = 0.2;
 
-
 fn text(field: &'static str, v: Option<String>, required: bool) -> Result<Option<String>> {
     match v {
         Some(v) if field == "title" => {
@@ -184,7 +183,8 @@ impl App {
                     let mut reached = Vec::new();
                     let mut entries = Vec::new();
                     for i in store::linked(c, &scope, p.id, "causes").await?.into_iter().filter(|i| i.status.is_open()) {
-                        let comment = store::NewComment { ticket: i.id, author: actor.user_id, body: &body, internal: false, minutes: 0, at: now };
+                        let comment =
+                            store::NewComment { ticket: i.id, author: actor.user_id, body: &body, internal: false, minutes: 0, at: now };
                         store::insert_comment(c, b, &scope, &comment).await?;
                         store::touch(c, &scope, i.id, now).await?;
                         let mut e = Entry::action("ticket", i.id.0, "workaround_applied");

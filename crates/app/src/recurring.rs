@@ -53,7 +53,6 @@ pub struct Report {
     pub millis: u128,
 }
 
-
 impl App {
     /// Runs detection for a tenant now.
     pub async fn detect_recurring(&self, t: TenantId, d: Detect) -> Result<Report> {

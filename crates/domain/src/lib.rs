@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod assignment;
+pub mod canned;
 pub mod error;
 pub mod ids;
 pub mod journal;

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod candidates;
+pub mod canned;
 mod db;
 mod deferred;
 pub mod dialect;

@@ -1,6 +1,7 @@
 //! REST API under `/api/v1`, authenticated with `Authorization: Bearer <token>`.
 
 mod admin;
+mod canned;
 mod dto;
 mod incidents;
 pub(crate) mod openapi;
@@ -44,6 +45,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(routing::router())
         .merge(incidents::router())
         .merge(problems::router())
+        .merge(canned::router())
 }
 
 async fn healthz(State(ctx): State<Ctx>) -> (StatusCode, &'static str) {

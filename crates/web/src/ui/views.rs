@@ -206,6 +206,11 @@ pub(crate) fn status_choices(kind: cairn_domain::ticket::TicketKind, s: Status) 
     std::iter::once(s).chain(s.next(kind).iter().copied()).map(|s| (s.as_str().to_string(), s.label().to_string())).collect()
 }
 
+/// Minutes as "1 h 05 min" or "25 min".
+pub(crate) fn minutes(m: i64) -> String {
+    if m >= 60 { format!("{} h {:02} min", m / 60, m % 60) } else { format!("{m} min") }
+}
+
 pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>, new: Option<&str>) -> String {
     let v = |x: Option<&str>| x.filter(|s| !s.is_empty()).unwrap_or("—").to_string();
     match (action, field) {
@@ -228,6 +233,10 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
         ("workaround_applied", _) => format!("posted the workaround of {}", v(new)),
         ("reopened", _) => format!("reopened the ticket ({})", v(new)),
         ("auto_closed", _) => format!("closed the ticket ({})", v(new)),
+        ("escalated", Some("group")) => format!("escalated from {} to {}", v(old), v(new)),
+        ("escalated", Some("manager")) => format!("escalated to {}, manager of {}", v(new), v(old)),
+        ("escalated", Some("reason")) => format!("escalation reason: {}", v(new)),
+        ("time_logged", _) => format!("logged time, {} in all", minutes(new.and_then(|m| m.parse().ok()).unwrap_or(0))),
         ("from_candidate", _) => format!("raised from a problem candidate of {} similar incidents", v(new)),
         ("auto_assigned", _) => format!("assigned {} automatically ({})", v(new), v(old).replace('_', " ")),
         (a, _) => a.replace('_', " "),
