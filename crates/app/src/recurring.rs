@@ -53,6 +53,13 @@ pub struct Report {
     pub millis: u128,
 }
 
+/// "5 incidents in 3 days: 'VPN disconnects every few minutes' (Network/VPN)".
+pub fn summary(k: &Candidate, incidents: usize) -> String {
+    let days = ((k.last_at - k.first_at) / DAY + 1).max(1);
+    let scope = if k.scope.is_empty() { String::new() } else { format!(" ({})", k.scope) };
+    format!("{incidents} incidents in {days} days: '{}'{scope}", k.title)
+}
+
 impl App {
     /// Runs detection for a tenant now.
     pub async fn detect_recurring(&self, t: TenantId, d: Detect) -> Result<Report> {

@@ -1,6 +1,7 @@
 //! In real Chromium through chromedriver: sign in, create an incident, see it in the
-//! queue, add an internal note, see it in the history. Skipped when chromedriver is
-//! missing, unless CI or CAIRN_REQUIRE_BROWSER is set.
+//! queue, add an internal note, see it in the history; an admin's routing rule firing
+//! and explained; escalation; a recurring cluster detected and accepted as a problem.
+//! Skipped when chromedriver is missing, unless CI or CAIRN_REQUIRE_BROWSER is set.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -84,6 +85,18 @@ impl Driver {
         self.cmd(reqwest::Method::POST, &format!("/element/{e}/value"), json!({"text": text})).await;
     }
 
+    async fn select(&self, css: &str, option: &str) {
+        self.click(&format!("{css} option[value='{option}']")).await;
+    }
+
+    async fn sign_in(&self, base: &str, username: &str, password: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.type_into("#username", username).await;
+        self.type_into("#password", password).await;
+        self.click("button[type=submit].primary").await;
+        self.wait_for("Sign out").await;
+    }
+
     async fn click(&self, css: &str) {
         let e = self.find(css).await;
         self.cmd(reqwest::Method::POST, &format!("/element/{e}/click"), json!({})).await;
@@ -145,5 +158,70 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let page = b.wait_for("added an internal note").await;
     assert!(page.contains("Internal note") && page.contains("input 3 has no sync"), "{page}");
     assert!(page.contains("added an internal note"), "the note is in the history: {page}");
+    b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_routes_escalates_and_accepts_a_recurring_problem() {
+    let (_d, dir) = temp();
+    create_user(&dir, "ada", "admin", "correct-horse");
+    create_user(&dir, "kim", "requester", "battery-staple");
+    let server = Server::start(&dir);
+    let base = &server.base;
+    let api = reqwest::Client::new();
+    let admin = token(&dir, "ada");
+    let kim = token(&dir, "kim");
+    let post = |token: &str, path: &str, body: Value| api.post(format!("{base}{path}")).bearer_auth(token.to_string()).json(&body).send();
+    for g in ["Network", "Desk"] {
+        assert!(post(&admin, "/api/v1/groups", json!({"name": g})).await.unwrap().status().is_success());
+    }
+    for c in ["Network", "Network/VPN"] {
+        assert!(post(&admin, "/api/v1/categories", json!({"name": c})).await.unwrap().status().is_success());
+    }
+    let Some(b) = Driver::start(&dir.join("profile")).await else { return };
+    b.sign_in(base, "ada", "correct-horse").await;
+
+    // A routing rule added on the routing page, tried on a sample, then firing on a real ticket.
+    b.click("a[href='/admin/routing']").await;
+    b.type_into("#r-name", "VPN to Network").await;
+    b.type_into("#r-keywords", "vpn").await;
+    b.select("#r-group", "Network").await;
+    b.click("#new-rule button[type=submit]").await;
+    b.wait_for("Saved.").await;
+    b.type_into("#t-title", "VPN drops at home").await;
+    b.click("#try button[type=submit]").await;
+    let page = b.wait_for("fires.").await;
+    assert!(page.contains("Rule “VPN to Network” fires.") && page.contains("Group: Network"), "{page}");
+
+    let mut incidents = Vec::new();
+    for title in
+        ["VPN disconnects every few minutes", "VPN keeps disconnecting every few minutes", "VPN disconnects every few minutes again"]
+    {
+        let r: Value =
+            post(&kim, "/api/v1/tickets", json!({"title": title, "category": "Network/VPN"})).await.unwrap().json().await.unwrap();
+        incidents.push(r["number"].as_str().unwrap().to_string());
+    }
+    b.goto(&format!("{base}/tickets/{}", incidents[0])).await;
+    let page = b.wait_for("History").await;
+    assert!(page.contains("routing rule “VPN to Network” matched"), "{page}");
+
+    // Functional escalation from the ticket page.
+    b.select("#esc-group", "Desk").await;
+    b.type_into("#esc-reason", "Desk owns home-worker setups").await;
+    b.click("#escalate button[value=group]").await;
+    let page = b.wait_for("Escalated.").await;
+    assert!(page.contains("escalated from Network to Desk") && page.contains("Desk owns home-worker setups"), "{page}");
+
+    // Detection proposes the cluster; accepting raises a linked problem.
+    b.click("a[href='/problem-candidates']").await;
+    b.click("#detect").await;
+    let page = b.wait_for("Detection found").await;
+    assert!(page.contains("3 incidents in 1 days"), "{page}");
+    b.click("li.candidate button.primary").await;
+    let page = b.wait_for("Ticket created.").await;
+    assert!(page.contains("PRB0000001") && page.contains("raised from a problem candidate of 3 similar incidents"), "{page}");
+    for n in &incidents {
+        assert!(page.contains(n.as_str()), "problem linked to {n}: {page}");
+    }
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
 }

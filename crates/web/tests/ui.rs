@@ -5,62 +5,10 @@
 mod common;
 
 use cairn_store::on_both_databases;
-use common::TestApp;
+use common::{Browser, TestApp, hidden};
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::LOCATION;
 use serde_json::json;
-
-/// A browser stand-in: no redirects followed, the session cookie carried by hand.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookie: Option<String>,
-}
-
-impl Browser {
-    fn new(t: &TestApp) -> Browser {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { http, base: t.base.clone(), cookie: None }
-    }
-
-    async fn login(&mut self, username: &str, password: &str) -> reqwest::Response {
-        let r = self
-            .http
-            .post(format!("{}/login", self.base))
-            .form(&[("username", username), ("password", password), ("tenant", "")])
-            .send()
-            .await
-            .unwrap();
-        if let Some(c) = r.headers().get(SET_COOKIE) {
-            self.cookie = c.to_str().unwrap().split(';').next().map(str::to_string);
-        }
-        r
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let mut req = self.http.get(format!("{}{path}", self.base));
-        if let Some(c) = &self.cookie {
-            req = req.header(COOKIE, c);
-        }
-        let r = req.send().await.unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let mut req = self.http.post(format!("{}{path}", self.base)).form(form);
-        if let Some(c) = &self.cookie {
-            req = req.header(COOKIE, c);
-        }
-        req.send().await.unwrap()
-    }
-}
-
-/// The value of the hidden input `name` in a page.
-fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("no hidden {name}")) + marker.len();
-    page[start..].split('"').next().unwrap().to_string()
-}
 
 async fn sign_in_is_throttled_after_repeated_failures(url: String) {
     let t = TestApp::spawn(url).await;

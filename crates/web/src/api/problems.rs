@@ -211,20 +211,16 @@ pub(crate) async fn list_candidates(
     let list = ctx.app.problem_candidates(&actor, p.status.as_deref()).await?;
     Ok(Json(
         list.into_iter()
-            .map(|(k, numbers)| {
-                let days = ((k.last_at - k.first_at) / 86_400_000 + 1).max(1);
-                let scope = if k.scope.is_empty() { String::new() } else { format!(" ({})", k.scope) };
-                CandidateBody {
-                    id: k.id,
-                    summary: format!("{} incidents in {days} days: '{}'{scope}", numbers.len(), k.title),
-                    title: k.title,
-                    scope: k.scope,
-                    terms: k.label,
-                    incidents: numbers,
-                    first_at: rfc3339(k.first_at),
-                    last_at: rfc3339(k.last_at),
-                    status: k.status,
-                }
+            .map(|(k, numbers)| CandidateBody {
+                id: k.id,
+                summary: cairn_app::recurring::summary(&k, numbers.len()),
+                title: k.title,
+                scope: k.scope,
+                terms: k.label,
+                incidents: numbers,
+                first_at: rfc3339(k.first_at),
+                last_at: rfc3339(k.last_at),
+                status: k.status,
             })
             .collect(),
     ))

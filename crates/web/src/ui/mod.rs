@@ -1,7 +1,10 @@
 //! The server-rendered UI. Sessions live in an HttpOnly, SameSite=Lax cookie; every
 //! form post carries the session's CSRF token, checked before anything happens.
 
+mod actions;
 mod pages;
+mod problems;
+mod routing;
 mod views;
 
 use std::net::SocketAddr;
@@ -29,6 +32,32 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/tickets/new", get(pages::new_form))
         .route("/tickets/{number}", get(pages::show).post(pages::update))
         .route("/tickets/{number}/comments", post(pages::comment))
+        .route("/tickets/{number}/escalate", post(actions::escalate))
+        .route("/tickets/{number}/merge", post(actions::merge))
+        .route("/tickets/{number}/major", post(actions::major))
+        .route("/tickets/{number}/updates", post(actions::update))
+        .route("/tickets/{number}/apply-workaround", post(actions::workaround))
+        .route("/known-errors", get(problems::known_errors).post(problems::create_known_error))
+        .route("/known-errors/{number}/retire", post(problems::retire_known_error))
+        .route("/problem-candidates", get(problems::candidates))
+        .route("/problem-candidates/detect", post(problems::detect))
+        .route("/problem-candidates/{id}/accept", post(problems::accept))
+        .route("/problem-candidates/{id}/dismiss", post(problems::dismiss))
+        .route("/admin/routing", get(routing::show))
+        .route("/admin/routing/rules", post(routing::create))
+        .route("/admin/routing/rules/{id}/delete", post(routing::delete))
+        .route("/admin/routing/try", post(routing::try_rules))
+        .route("/admin/groups/{name}", post(routing::update_group))
+}
+
+/// A form field left blank is no value.
+fn filled(v: String) -> Option<String> {
+    Some(v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// A comma-separated form field as a list.
+fn list(v: &str) -> Vec<String> {
+    v.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()
 }
 
 async fn css() -> Response {

@@ -10,11 +10,11 @@ use cairn_domain::ticket::parse_number;
 use serde::Deserialize;
 
 use super::views::*;
-use super::{COOKIE, ClientAddr, Session};
+use super::{COOKIE, ClientAddr, Session, filled, list};
 use crate::Ctx;
 use crate::time::short;
 
-fn render(t: impl Template) -> Response {
+pub(super) fn render(t: impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -24,7 +24,7 @@ fn render(t: impl Template) -> Response {
     }
 }
 
-fn error_page(s: Option<&Session>, e: AppError) -> Response {
+pub(super) fn error_page(s: Option<&Session>, e: AppError) -> Response {
     let (status, title) = match &e {
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "Not allowed"),
@@ -39,7 +39,7 @@ fn error_page(s: Option<&Session>, e: AppError) -> Response {
     (status, render(page)).into_response()
 }
 
-fn csrf_rejected(s: &Session) -> Response {
+pub(super) fn csrf_rejected(s: &Session) -> Response {
     error_page(Some(s), AppError::Forbidden("The form expired. Go back, reload the page and try again.".into()))
 }
 
@@ -87,7 +87,7 @@ pub(crate) async fn login(State(ctx): State<Ctx>, ClientAddr(addr): ClientAddr, 
 #[derive(Deserialize)]
 pub(crate) struct CsrfForm {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 pub(crate) async fn logout(State(ctx): State<Ctx>, s: Session, Form(f): Form<CsrfForm>) -> Response {
@@ -129,7 +129,7 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
         other => vec![other.to_string()],
     };
     let req = ListRequest {
-        kind: None,
+        kind: Some(f.kind.clone()).filter(|x| !x.is_empty()),
         q: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
         statuses,
         group: Some(f.group.clone()).filter(|x| !x.is_empty()),
@@ -146,7 +146,8 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
     };
     let next = next.map(|c| {
         format!(
-            "/tickets?q={}&status={}&group={}&assignee={}&priority={}&sort={}&cursor={}",
+            "/tickets?kind={}&q={}&status={}&group={}&assignee={}&priority={}&sort={}&cursor={}",
+            enc(&f.kind),
             enc(&f.q),
             enc(&f.status),
             enc(&f.group),
@@ -180,7 +181,7 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
 }
 
 /// Group names and agent usernames for the pickers.
-async fn lookups(ctx: &Ctx, s: &Session) -> (Vec<String>, Vec<String>) {
+pub(super) async fn lookups(ctx: &Ctx, s: &Session) -> (Vec<String>, Vec<String>) {
     let groups = ctx.app.groups(&s.actor).await.map(|g| g.into_iter().map(|g| g.name).collect()).unwrap_or_default();
     let agents = ctx
         .app
@@ -236,10 +237,8 @@ pub(crate) struct CreateForm {
     group: String,
     #[serde(default)]
     requester: String,
-}
-
-fn opt(s: String) -> Option<String> {
-    Some(s).filter(|s| !s.trim().is_empty())
+    #[serde(default)]
+    kind: String,
 }
 
 pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<CreateForm>) -> Response {
@@ -249,12 +248,13 @@ pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<Cre
     let new = NewTicket {
         title: f.title.clone(),
         description: f.description.clone(),
-        requester: opt(f.requester),
+        requester: filled(f.requester),
         assignee: None,
-        group: opt(f.group),
-        category: opt(f.category),
+        group: filled(f.group),
+        category: filled(f.category),
         impact: f.impact,
         urgency: f.urgency,
+        kind: filled(f.kind),
         ..NewTicket::default()
     };
     match ctx.app.create_ticket(&s.actor, new, None).await {
@@ -268,9 +268,18 @@ pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<Cre
 pub(crate) struct ShowQuery {
     saved: Option<String>,
     created: Option<String>,
+    /// What an action on the ticket did, for the notice.
+    done: Option<String>,
+    /// A canned response to fill into the reply box.
+    canned: Option<i64>,
 }
 
-async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String>, error: Option<String>) -> Response {
+pub(super) async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String>, error: Option<String>) -> Response {
+    ticket_page_with(ctx, s, number, notice, error, String::new()).await
+}
+
+/// The ticket page, with `reply` pre-filled in the reply box (a canned response).
+async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<String>, error: Option<String>, reply: String) -> Response {
     let a = &s.actor;
     let view = match ctx.app.get_ticket(a, number).await {
         Ok(v) => v,
@@ -285,6 +294,13 @@ async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String
     let staff = a.role.is_staff();
     let (groups, agents) = if staff { lookups(ctx, s).await } else { (vec![], vec![]) };
     let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
+    let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
+    let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
+    let known_errors = if staff && incident && view.ticket.status.is_open() {
+        ctx.app.known_errors_for(a, &number).await.unwrap_or_default()
+    } else {
+        vec![]
+    };
     let levels = [("1", "High"), ("2", "Medium"), ("3", "Low")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
     let page = TicketPage {
         me: Some(Me::new(a, &s.csrf)),
@@ -299,7 +315,13 @@ async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String
         agents,
         comments: comments
             .into_iter()
-            .map(|c| CView { author: c.author.unwrap_or_default(), body: c.body, internal: c.internal, at: short(c.created_at) })
+            .map(|c| CView {
+                author: c.author.unwrap_or_default(),
+                body: c.body,
+                internal: c.internal,
+                at: short(c.created_at),
+                minutes: if c.minutes > 0 { minutes(c.minutes) } else { String::new() },
+            })
             .collect(),
         history: history
             .into_iter()
@@ -320,6 +342,17 @@ async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String
                 (kind, l.number, l.title)
             })
             .collect(),
+        canned: canned.into_iter().map(|r| (r.id, r.title)).collect(),
+        reply,
+        known_errors: known_errors
+            .into_iter()
+            .map(|m| KView {
+                number: m.known_error.number,
+                title: m.known_error.title,
+                workaround: m.known_error.workaround,
+                score: (m.score * 100.0).round() as u32,
+            })
+            .collect(),
         notice,
         error: error.clone(),
     };
@@ -328,8 +361,19 @@ async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String
 }
 
 pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(q): Query<ShowQuery>) -> Response {
-    let notice = if q.created.is_some() { Some("Ticket created.".to_string()) } else { q.saved.map(|_| "Saved.".to_string()) };
-    ticket_page(&ctx, &s, &number, notice, None).await
+    let notice = if q.created.is_some() {
+        Some("Ticket created.".to_string())
+    } else {
+        q.saved.map(|_| "Saved.".to_string()).or(q.done.as_deref().and_then(super::actions::done_notice).map(str::to_string))
+    };
+    let reply = match q.canned {
+        Some(id) => match ctx.app.render_canned_response(&s.actor, id, &number).await {
+            Ok(text) => text,
+            Err(e) => return error_page(Some(&s), e),
+        },
+        None => String::new(),
+    };
+    ticket_page_with(&ctx, &s, &number, notice, None, reply).await
 }
 
 #[derive(Deserialize)]
@@ -349,13 +393,15 @@ pub(crate) struct UpdateForm {
     tags: Option<String>,
     resolution_code: Option<String>,
     resolution_notes: Option<String>,
+    root_cause: Option<String>,
+    affected: Option<String>,
 }
 
 pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<UpdateForm>) -> Response {
     if !s.csrf_ok(&f.csrf) {
         return csrf_rejected(&s);
     }
-    let clearable = |v: Option<String>| v.map(opt);
+    let clearable = |v: Option<String>| v.map(filled);
     // The form always carries the resolution fields; they count only when resolving.
     let resolving = matches!(f.status.as_deref(), Some("resolved" | "closed"));
     let change = TicketChange {
@@ -368,10 +414,11 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
         group: clearable(f.group),
         assignee: clearable(f.assignee),
         service: clearable(f.service),
-        tags: f.tags.map(|t| t.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()),
+        tags: f.tags.as_deref().map(list),
+        root_cause: f.root_cause.filter(|r| !r.trim().is_empty()),
+        affected: f.affected.as_deref().map(list),
         resolution_code: f.resolution_code.filter(|c| resolving && !c.is_empty()),
         resolution_notes: f.resolution_notes.filter(|n| resolving && !n.trim().is_empty()),
-        ..TicketChange::default()
     };
     match ctx.app.update_ticket(&s.actor, &number, f.version, change).await {
         Ok(v) => Redirect::to(&format!("/tickets/{}?saved=1", v.ticket.number)).into_response(),

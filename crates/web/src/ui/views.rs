@@ -40,6 +40,9 @@ pub(crate) struct ErrorPage {
 
 #[derive(Default, serde::Deserialize)]
 pub(crate) struct Filters {
+    /// `incident`, `problem`, or empty for every kind.
+    #[serde(default)]
+    pub kind: String,
     #[serde(default)]
     pub q: String,
     #[serde(default)]
@@ -137,6 +140,14 @@ pub(crate) struct TView {
     pub tags: String,
     pub resolution_code: String,
     pub resolution_notes: String,
+    /// `incident` or `problem`.
+    pub kind: &'static str,
+    pub major: bool,
+    pub root_cause: String,
+    /// Comma-separated.
+    pub affected: String,
+    /// Empty when none was logged.
+    pub time_spent: String,
 }
 
 impl From<&TicketView> for TView {
@@ -163,6 +174,11 @@ impl From<&TicketView> for TView {
             tags: t.tags.join(", "),
             resolution_code: t.resolution_code.clone().unwrap_or_default(),
             resolution_notes: t.resolution_notes.clone().unwrap_or_default(),
+            kind: t.kind.as_str(),
+            major: t.major,
+            root_cause: t.root_cause.clone().unwrap_or_default(),
+            affected: t.affected.join(", "),
+            time_spent: if t.time_spent > 0 { minutes(t.time_spent) } else { String::new() },
         }
     }
 }
@@ -172,6 +188,16 @@ pub(crate) struct CView {
     pub body: String,
     pub internal: bool,
     pub at: String,
+    /// Time logged with it; empty when none.
+    pub minutes: String,
+}
+
+/// A known error suggested on an incident.
+pub(crate) struct KView {
+    pub number: String,
+    pub title: String,
+    pub workaround: String,
+    pub score: u32,
 }
 
 pub(crate) struct HView {
@@ -197,6 +223,10 @@ pub(crate) struct TicketPage {
     pub history: Vec<HView>,
     /// (kind as read from this ticket, number, title)
     pub links: Vec<(String, String, String)>,
+    /// The agent's canned responses (id, title), and the reply text one filled in.
+    pub canned: Vec<(i64, String)>,
+    pub reply: String,
+    pub known_errors: Vec<KView>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }

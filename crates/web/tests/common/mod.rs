@@ -84,3 +84,55 @@ impl TestApp {
 pub async fn body(r: reqwest::Response) -> Value {
     r.json().await.expect("json body")
 }
+
+/// A browser stand-in: no redirects followed, the session cookie carried by hand.
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookie: Option<String>,
+}
+
+impl Browser {
+    pub fn new(t: &TestApp) -> Browser {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { http, base: t.base.clone(), cookie: None }
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> reqwest::Response {
+        let r = self
+            .http
+            .post(format!("{}/login", self.base))
+            .form(&[("username", username), ("password", password), ("tenant", "")])
+            .send()
+            .await
+            .unwrap();
+        if let Some(c) = r.headers().get(reqwest::header::SET_COOKIE) {
+            self.cookie = c.to_str().unwrap().split(';').next().map(str::to_string);
+        }
+        r
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header(reqwest::header::COOKIE, c);
+        }
+        let r = req.send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut req = self.http.post(format!("{}{path}", self.base)).form(form);
+        if let Some(c) = &self.cookie {
+            req = req.header(reqwest::header::COOKIE, c);
+        }
+        req.send().await.unwrap()
+    }
+}
+
+/// The value of the hidden input `name` in a page.
+pub fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no hidden {name}")) + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}

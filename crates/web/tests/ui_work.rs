@@ -1,0 +1,209 @@
+#![allow(clippy::unwrap_used)]
+//! The agent's and the admin's pages over plain HTTP: routing rules (add, try,
+//! refuse), ticket actions (escalate, merge, major incident, time spent, canned
+//! responses), known errors and problem candidates. On SQLite and PostgreSQL.
+
+mod common;
+
+use cairn_store::on_both_databases;
+use common::{Browser, TestApp, body, hidden};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+use serde_json::json;
+
+const PASSWORD: &str = "correct-horse";
+
+/// Signs in a new user of `role` with the test password.
+async fn signed_in(t: &TestApp, username: &str, role: &str) -> (Browser, String) {
+    t.user_with_password("default", username, role, Some(PASSWORD)).await;
+    let mut b = Browser::new(t);
+    assert_eq!(b.login(username, PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get("/tickets").await;
+    let csrf = hidden(&page, "csrf");
+    (b, csrf)
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+/// Groups Network and Desk with member alice; categories Network and Network/VPN.
+async fn setup(t: &TestApp) -> String {
+    let root = t.user("default", "root", "admin").await;
+    for g in ["Network", "Desk"] {
+        assert_eq!(t.post(&root, "/api/v1/groups", json!({"name": g})).await.status(), StatusCode::CREATED);
+    }
+    for c in ["Network", "Network/VPN"] {
+        assert_eq!(t.post(&root, "/api/v1/categories", json!({"name": c})).await.status(), StatusCode::CREATED);
+    }
+    root
+}
+
+async fn admins_add_and_try_routing_rules_from_the_routing_page(url: String) {
+    let t = TestApp::spawn(url).await;
+    setup(&t).await;
+    let (ada, csrf) = signed_in(&t, "ada", "admin").await;
+    let r = ada
+        .post(
+            "/admin/routing/rules",
+            &[
+                ("csrf", &csrf),
+                ("name", "VPN to Network"),
+                ("keywords", "vpn, tunnel"),
+                ("group", "Network"),
+                ("priority", "2"),
+                ("tags", "vpn"),
+            ],
+        )
+        .await;
+    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/admin/routing?saved=1".to_string()));
+    let (_, page) = ada.get("/admin/routing").await;
+    assert!(page.contains("VPN to Network") && page.contains("words vpn / tunnel") && page.contains("group Network"), "{page}");
+
+    let r =
+        ada.post("/admin/routing/try", &[("csrf", &csrf), ("title", "VPN tunnel keeps dropping"), ("impact", "2"), ("urgency", "2")]).await;
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Rule “VPN to Network” fires.") && page.contains("Group: Network") && page.contains("Priority: P2"), "{page}");
+    let r = ada.post("/admin/routing/try", &[("csrf", &csrf), ("title", "Printer jam"), ("impact", "2"), ("urgency", "2")]).await;
+    assert!(r.text().await.unwrap().contains("No rule fires."));
+
+    // A rule on an unknown category is refused with the reason, and nothing is added.
+    let r = ada.post("/admin/routing/rules", &[("csrf", &csrf), ("name", "Bad"), ("category", "Nope"), ("group", "Network")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("no category"));
+    let r = ada.post("/admin/groups/Network", &[("csrf", &csrf), ("assignment", "round_robin"), ("manager", "ada")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = ada.get("/admin/routing").await;
+    assert!(!page.contains(">Bad<"), "the refused rule was not stored");
+    assert!(page.contains(r#"<option value="round_robin" selected>"#), "the group's mode is shown");
+
+    let (alice, _) = signed_in(&t, "alice", "agent").await;
+    assert_eq!(alice.get("/admin/routing").await.0, StatusCode::FORBIDDEN);
+}
+
+async fn agents_escalate_merge_log_time_and_use_canned_responses_from_the_ticket_page(url: String) {
+    let t = TestApp::spawn(url).await;
+    let root = setup(&t).await;
+    let (alice, csrf) = signed_in(&t, "alice", "agent").await;
+    let kim = t.user("default", "kim", "requester").await;
+    let n1 = t.create(&kim, "Tunnel to branch office down").await["number"].as_str().unwrap().to_string();
+    let n2 = t.create(&kim, "Branch office tunnel is down").await["number"].as_str().unwrap().to_string();
+
+    // Time spent with a note, shown per note and in total.
+    let r = alice
+        .post(
+            &format!("/tickets/{n1}/comments"),
+            &[("csrf", &csrf), ("body", "Checked the router"), ("visibility", "internal"), ("minutes", "25")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = alice.post(&format!("/tickets/{n1}/comments"), &[("csrf", &csrf), ("body", "More"), ("minutes", "soon")]).await;
+    assert!(r.text().await.unwrap().contains("whole number of minutes"));
+    let (_, page) = alice.get(&format!("/tickets/{n1}")).await;
+    assert!(page.contains(r#"<dd id="time-spent">25 min</dd>"#), "{page}");
+
+    // Escalate to another group: the history says so, with the reason.
+    let r = alice
+        .post(
+            &format!("/tickets/{n1}/escalate"),
+            &[("csrf", &csrf), ("to", "group"), ("group", "Network"), ("reason", "Needs the network team")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/tickets/{n1}?done=escalated"));
+    let (_, page) = alice.get(&format!("/tickets/{n1}?done=escalated")).await;
+    assert!(
+        page.contains("Escalated.") && page.contains("escalated from — to Network") && page.contains("Needs the network team"),
+        "{page}"
+    );
+    let r = alice.post(&format!("/tickets/{n1}/escalate"), &[("csrf", &csrf), ("to", "manager"), ("reason", "urgent")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("group Network has no manager"));
+
+    // Canned response filled into the reply box.
+    let r = t.post(&root, "/api/v1/canned-responses", json!({"title": "Root's own", "body": "Hi"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = t
+        .post(
+            &t.app.create_token("default", "alice", "t").await.unwrap(),
+            "/api/v1/canned-responses",
+            json!({"title": "On it", "body": "Hello {{requester}}, {{number}} is with us."}),
+        )
+        .await;
+    let id = body(r).await["id"].as_i64().unwrap();
+    let (_, page) = alice.get(&format!("/tickets/{n1}")).await;
+    assert!(page.contains(&format!(r#"<option value="{id}">On it</option>"#)), "{page}");
+    assert!(!page.contains("Root&#39;s own") && !page.contains("Root's own"), "another agent's own response is not offered");
+    let (_, page) = alice.get(&format!("/tickets/{n1}?canned={id}")).await;
+    assert!(page.contains(&format!(">Hello kim, {n1} is with us.</textarea>")), "{page}");
+
+    // Declare a major incident, then merge the duplicate into it.
+    let r = alice.post(&format!("/tickets/{n1}/major"), &[("csrf", &csrf), ("manager", "alice")]).await;
+    assert_eq!(location(&r), format!("/tickets/{n1}?done=major"));
+    let (_, page) = alice.get(&format!("/tickets/{n1}")).await;
+    assert!(page.contains("Communication update") && page.contains("declared a major incident"), "{page}");
+    let r = alice.post(&format!("/tickets/{n2}/merge"), &[("csrf", &csrf), ("into", &n2)]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "not into itself");
+    let r = alice.post(&format!("/tickets/{n2}/merge"), &[("csrf", &csrf), ("into", &n1)]).await;
+    assert_eq!(location(&r), format!("/tickets/{n1}?done=merged"));
+    let (_, page) = alice.get(&format!("/tickets/{n2}")).await;
+    assert!(page.contains(&format!("merged this ticket into {n1}")), "{page}");
+}
+
+async fn problem_managers_accept_candidates_and_keep_known_errors(url: String) {
+    let t = TestApp::spawn(url).await;
+    setup(&t).await;
+    let (alice, csrf) = signed_in(&t, "alice", "agent").await;
+    let kim = t.user("default", "kim", "requester").await;
+    let mut incidents = Vec::new();
+    for title in
+        ["VPN disconnects every few minutes", "VPN keeps disconnecting every few minutes", "VPN disconnects every few minutes again"]
+    {
+        let r = t.post(&kim, "/api/v1/tickets", json!({"title": title, "category": "Network/VPN"})).await;
+        incidents.push(body(r).await["number"].as_str().unwrap().to_string());
+    }
+    let r = alice.post("/problem-candidates/detect", &[("csrf", &csrf)]).await;
+    assert_eq!(location(&r), "/problem-candidates?notice=1");
+    let (_, page) = alice.get("/problem-candidates?notice=1").await;
+    assert!(page.contains("Detection found 1 new candidates.") && page.contains("3 incidents in 1 days"), "{page}");
+    let id = page.split("/accept").next().unwrap().rsplit("/problem-candidates/").next().unwrap().to_string();
+    let r = alice.post(&format!("/problem-candidates/{id}/accept"), &[("csrf", &csrf)]).await;
+    let to = location(&r);
+    assert!(to.starts_with("/tickets/PRB"), "{to} {id} {}", r.text().await.unwrap());
+    let (_, page) = alice.get(&to).await;
+    assert!(page.contains("raised from a problem candidate of 3 similar incidents") && page.contains("Root cause"), "{page}");
+    for n in &incidents {
+        assert!(page.contains(&format!("/tickets/{n}")), "linked to {n}");
+    }
+    let problem = to.trim_start_matches("/tickets/").split('?').next().unwrap().to_string();
+
+    // A known error for the problem, found from an incident and searchable.
+    let r = alice
+        .post(
+            "/known-errors",
+            &[
+                ("csrf", &csrf),
+                ("title", "VPN disconnects every few minutes"),
+                ("symptom", "VPN disconnects every few minutes"),
+                ("workaround", "Use the backup gateway"),
+                ("problem", &problem),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = alice.post("/known-errors", &[("csrf", &csrf), ("title", "x"), ("symptom", " ")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, page) = alice.get("/known-errors?q=disconnects").await;
+    assert!(page.contains("Use the backup gateway") && page.contains(&problem), "{page}");
+    let (_, page) = alice.get(&format!("/tickets/{}", incidents[0])).await;
+    assert!(page.contains("Known errors matching") && page.contains("Workaround: Use the backup gateway"), "{page}");
+    let r = alice.post(&format!("/tickets/{problem}/apply-workaround"), &[("csrf", &csrf)]).await;
+    assert_eq!(location(&r), format!("/tickets/{problem}?done=workaround"));
+    let (_, page) = alice.get(&format!("/tickets/{}", incidents[1])).await;
+    assert!(page.contains("Use the backup gateway"), "the workaround reached the incident: {page}");
+}
+
+on_both_databases!(
+    admins_add_and_try_routing_rules_from_the_routing_page,
+    agents_escalate_merge_log_time_and_use_canned_responses_from_the_ticket_page,
+    problem_managers_accept_candidates_and_keep_known_errors,
+);
