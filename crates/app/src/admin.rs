@@ -246,6 +246,12 @@ impl App {
     }
 
     /// Days after which resolved tickets close by themselves (0 = never; at most 365).
+    /// The tenant's settings, for its administrators.
+    pub async fn settings(&self, admin: &Admin) -> Result<cairn_store::tenants::Tenant> {
+        let mut c = self.db.read().await?;
+        cairn_store::tenants::by_id(&mut c, admin.tenant()).await?.ok_or_else(|| AppError::NotFound("tenant".into()))
+    }
+
     pub async fn set_auto_close_days(&self, admin: &Admin, days: i64) -> Result<()> {
         if !(0..=365).contains(&days) {
             return Err(AppError::invalid("days", "must be 0 (never) to 365"));

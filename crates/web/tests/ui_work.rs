@@ -141,6 +141,22 @@ async fn agents_escalate_merge_log_time_and_use_canned_responses_from_the_ticket
     assert_eq!(location(&r), format!("/tickets/{n1}?done=major"));
     let (_, page) = alice.get(&format!("/tickets/{n1}")).await;
     assert!(page.contains("Communication update") && page.contains("declared a major incident"), "{page}");
+    let r = alice.post(&format!("/tickets/{n1}/updates"), &[("csrf", &csrf), ("message", "Carrier is on site")]).await;
+    assert_eq!(location(&r), format!("/tickets/{n1}?done=update"));
+    let r = alice.post(&format!("/tickets/{n1}/watchers"), &[("csrf", &csrf), ("username", "root")]).await;
+    assert_eq!(location(&r), format!("/tickets/{n1}?done=watching"));
+    let review = [
+        ("csrf", csrf.as_str()),
+        ("summary", "Branch tunnel down 2 h"),
+        ("root_cause", "Carrier fibre cut"),
+        ("actions", "Second carrier"),
+    ];
+    assert_eq!(location(&alice.post(&format!("/tickets/{n1}/review"), &review).await), format!("/tickets/{n1}?done=review"));
+    let (_, page) = alice.get(&format!("/tickets/{n1}")).await;
+    assert!(page.contains("Post-incident review") && page.contains(">Carrier fibre cut</textarea>"), "{page}");
+    let timeline = page.split(r#"class="history timeline""#).nth(1).unwrap().split("</ol>").next().unwrap();
+    assert!(timeline.contains("declared a major incident") && timeline.contains("sent a communication update"), "{timeline}");
+    assert!(page.contains(r#"aria-label="Remove watcher root""#), "root watches it");
     let r = alice.post(&format!("/tickets/{n2}/merge"), &[("csrf", &csrf), ("into", &n2)]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "not into itself");
     let r = alice.post(&format!("/tickets/{n2}/merge"), &[("csrf", &csrf), ("into", &n1)]).await;
@@ -202,7 +218,89 @@ async fn problem_managers_accept_candidates_and_keep_known_errors(url: String) {
     assert!(page.contains("Use the backup gateway"), "the workaround reached the incident: {page}");
 }
 
+async fn admins_edit_the_matrix_auto_close_and_categories_on_the_settings_page(url: String) {
+    let t = TestApp::spawn(url).await;
+    let (ada, csrf) = signed_in(&t, "ada", "admin").await;
+    let kim = t.user("default", "kim", "requester").await;
+    let mut cells: Vec<(String, String)> = Vec::new();
+    for (i, row) in [["2", "2", "3"], ["2", "3", "4"], ["3", "4", "5"]].iter().enumerate() {
+        for (j, p) in row.iter().enumerate() {
+            cells.push((format!("m{}{}", i + 1, j + 1), p.to_string()));
+        }
+    }
+    let mut form: Vec<(&str, &str)> = cells.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    form.push(("csrf", &csrf));
+    assert_eq!(ada.post("/admin/settings", &form).await.status(), StatusCode::SEE_OTHER);
+    let r = t.post(&kim, "/api/v1/tickets", json!({"title": "Everything is down", "impact": 1, "urgency": 1})).await;
+    assert_eq!(body(r).await["priority"], 2, "high × high now gives P2");
+
+    let mut bad = form.clone();
+    bad[0] = ("m11", "9");
+    let r = ada.post("/admin/settings", &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("must be 1..5"));
+    let (_, page) = ada.get("/admin/settings").await;
+    assert!(page.contains(r#"<select id="m11" name="m11"><option value="1">P1</option><option value="2" selected>"#), "unchanged: {page}");
+
+    let r = ada.post("/admin/settings", &[("csrf", &csrf), ("auto_close_days", "soon")]).await;
+    assert!(r.text().await.unwrap().contains("not a number of days"));
+    assert_eq!(ada.post("/admin/settings", &[("csrf", &csrf), ("auto_close_days", "3")]).await.status(), StatusCode::SEE_OTHER);
+    let r = ada.post("/admin/settings", &[("csrf", &csrf), ("category", "Printing/Jams")]).await;
+    assert!(r.text().await.unwrap().contains("parent category"), "a subcategory needs its parent");
+    assert_eq!(ada.post("/admin/settings", &[("csrf", &csrf), ("category", "Printing")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ada.post("/admin/settings", &[("csrf", &csrf), ("category", "Printing/Jams")]).await.status(), StatusCode::SEE_OTHER);
+    let (_, page) = ada.get("/admin/settings").await;
+    assert!(page.contains(r#"name="auto_close_days" value="3""#) && page.contains("<li>Printing/Jams</li>"), "{page}");
+    let (alice, _) = signed_in(&t, "alice", "agent").await;
+    assert_eq!(alice.get("/admin/settings").await.0, StatusCode::FORBIDDEN);
+}
+
+async fn children_resolve_with_their_parent_and_a_requester_reply_reopens(url: String) {
+    let t = TestApp::spawn(url).await;
+    let (alice, csrf) = signed_in(&t, "alice", "agent").await;
+    t.user_with_password("default", "kim", "requester", Some(PASSWORD)).await;
+    let mut kim = Browser::new(&t);
+    kim.login("kim", PASSWORD).await;
+    let kim_token = t.app.create_token("default", "kim", "t").await.unwrap();
+    let parent = t.create(&kim_token, "Email down for everyone").await["number"].as_str().unwrap().to_string();
+    let child = t.create(&kim_token, "Cannot send email").await["number"].as_str().unwrap().to_string();
+    let r = alice.post(&format!("/tickets/{parent}/links"), &[("csrf", &csrf), ("kind", "parent_of"), ("target", &child)]).await;
+    assert_eq!(location(&r), format!("/tickets/{parent}?done=linked"));
+    let r = alice.post(&format!("/tickets/{parent}/links"), &[("csrf", &csrf), ("kind", "parent_of"), ("target", &parent)]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "not to itself");
+
+    let (_, page) = alice.get(&format!("/tickets/{parent}")).await;
+    let version = hidden(&page, "version");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", &version),
+        ("status", "resolved"),
+        ("resolution_code", "solved"),
+        ("resolution_notes", "Mail relay restarted"),
+    ];
+    assert_eq!(alice.post(&format!("/tickets/{parent}"), &form).await.status(), StatusCode::SEE_OTHER);
+    let (_, page) = alice.get(&format!("/tickets/{child}")).await;
+    assert!(
+        page.contains(&format!("resolved with its parent {parent}")) && page.contains(r#"<option value="resolved" selected>"#),
+        "{page}"
+    );
+
+    // The requester says it is not solved: the child goes back to work.
+    let (_, page) = kim.get(&format!("/tickets/{child}")).await;
+    assert!(page.contains("Not solved? Reply below"), "{page}");
+    let kim_csrf = hidden(&page, "csrf");
+    let r = kim.post(&format!("/tickets/{child}/comments"), &[("csrf", &kim_csrf), ("body", "Still cannot send")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = alice.get(&format!("/tickets/{child}")).await;
+    assert!(
+        page.contains("reopened the ticket (the requester replied)") && page.contains(r#"<option value="in_progress" selected>"#),
+        "{page}"
+    );
+}
+
 on_both_databases!(
+    admins_edit_the_matrix_auto_close_and_categories_on_the_settings_page,
+    children_resolve_with_their_parent_and_a_requester_reply_reopens,
     admins_add_and_try_routing_rules_from_the_routing_page,
     agents_escalate_merge_log_time_and_use_canned_responses_from_the_ticket_page,
     problem_managers_accept_candidates_and_keep_known_errors,

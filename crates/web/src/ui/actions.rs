@@ -1,5 +1,6 @@
 //! Actions on a ticket beyond editing its fields: escalate, merge, declare a major
-//! incident, send a communication update, apply a problem's workaround. Each posts a
+//! incident, send a communication update, write its review, apply a problem's
+//! workaround, link, watch. Each posts a
 //! small form, then returns to the ticket with a notice or the error.
 
 use axum::Form;
@@ -21,6 +22,9 @@ pub(super) fn done_notice(done: &str) -> Option<&'static str> {
         "major" => "Declared a major incident.",
         "update" => "Communication update sent.",
         "workaround" => "Workaround posted to the linked open incidents.",
+        "linked" => "Linked.",
+        "watching" => "Watchers updated.",
+        "review" => "Review saved.",
         _ => return None,
     })
 }
@@ -43,6 +47,21 @@ pub(crate) struct ActionForm {
     manager: String,
     #[serde(default)]
     message: String,
+    /// Link: the kind and the other ticket.
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    target: String,
+    /// Watchers.
+    #[serde(default)]
+    username: String,
+    /// Post-incident review.
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    root_cause: String,
+    #[serde(default)]
+    actions: String,
 }
 
 /// Runs an action and goes back to `back` (default: the ticket) with its notice; a
@@ -96,4 +115,41 @@ pub(crate) async fn workaround(State(ctx): State<Ctx>, s: Session, Path(number):
     }
     let r = ctx.app.apply_workaround(&s.actor, &number).await.map(|_| None);
     finish(&ctx, &s, &number, "workaround", r).await
+}
+
+pub(crate) async fn link(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.add_link(&s.actor, &number, f.target.trim(), &f.kind).await.map(|_| None);
+    finish(&ctx, &s, &number, "linked", r).await
+}
+
+pub(crate) async fn watch(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.watch(&s.actor, &number, &f.username).await.map(|_| None);
+    finish(&ctx, &s, &number, "watching", r).await
+}
+
+pub(crate) async fn unwatch(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path((number, username)): Path<(String, String)>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.unwatch(&s.actor, &number, &username).await.map(|_| None);
+    finish(&ctx, &s, &number, "watching", r).await
+}
+
+pub(crate) async fn review(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.save_review(&s.actor, &number, &f.summary, &f.root_cause, &f.actions).await.map(|_| None);
+    finish(&ctx, &s, &number, "review", r).await
 }

@@ -5,6 +5,7 @@ mod actions;
 mod pages;
 mod problems;
 mod routing;
+mod settings;
 mod views;
 
 use std::net::SocketAddr;
@@ -48,6 +49,11 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/admin/routing/rules/{id}/delete", post(routing::delete))
         .route("/admin/routing/try", post(routing::try_rules))
         .route("/admin/groups/{name}", post(routing::update_group))
+        .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/tickets/{number}/links", post(actions::link))
+        .route("/tickets/{number}/watchers", post(actions::watch))
+        .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))
+        .route("/tickets/{number}/review", post(actions::review))
 }
 
 /// A form field left blank is no value.

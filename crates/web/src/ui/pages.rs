@@ -295,6 +295,27 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
     let (groups, agents) = if staff { lookups(ctx, s).await } else { (vec![], vec![]) };
     let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
     let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
+    let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
+    let review = if staff && view.ticket.major {
+        match ctx.app.review(a, &number).await {
+            Ok(r) => Some(ReviewView {
+                summary: r.text.summary,
+                root_cause: r.text.root_cause,
+                actions: r.text.actions,
+                timeline: r
+                    .timeline
+                    .into_iter()
+                    .map(|(n, e)| {
+                        let text = history_text(&e.event.action, e.event.field.as_deref(), e.event.old.as_deref(), e.event.new.as_deref());
+                        (short(e.event.at), n, e.actor_name.unwrap_or_else(|| "system".into()), text)
+                    })
+                    .collect(),
+            }),
+            Err(e) => return error_page(Some(s), e),
+        }
+    } else {
+        None
+    };
     let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
     let known_errors = if staff && incident && view.ticket.status.is_open() {
         ctx.app.known_errors_for(a, &number).await.unwrap_or_default()
@@ -344,6 +365,8 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
             .collect(),
         canned: canned.into_iter().map(|r| (r.id, r.title)).collect(),
         reply,
+        watchers,
+        review,
         known_errors: known_errors
             .into_iter()
             .map(|m| KView {

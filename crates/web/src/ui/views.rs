@@ -192,6 +192,15 @@ pub(crate) struct CView {
     pub minutes: String,
 }
 
+/// A major incident's post-incident review, with its timeline.
+pub(crate) struct ReviewView {
+    pub summary: String,
+    pub root_cause: String,
+    pub actions: String,
+    /// (time, ticket number, who, what)
+    pub timeline: Vec<(String, String, String, String)>,
+}
+
 /// A known error suggested on an incident.
 pub(crate) struct KView {
     pub number: String,
@@ -227,6 +236,9 @@ pub(crate) struct TicketPage {
     pub canned: Vec<(i64, String)>,
     pub reply: String,
     pub known_errors: Vec<KView>,
+    pub watchers: Vec<String>,
+    /// Major incidents: the post-incident review.
+    pub review: Option<ReviewView>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
