@@ -11,6 +11,7 @@ pub mod priority;
 pub mod recurring;
 pub mod routing;
 pub mod similarity;
+pub mod sla;
 pub mod status;
 pub mod ticket;
 

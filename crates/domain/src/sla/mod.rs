@@ -1,0 +1,16 @@
+//! Service levels: business calendars, SLA/OLA/underpinning-contract definitions with
+//! their conditions and targets, and the clock — a pure function of a ticket's history
+//! and a definition, so that changing a definition and replaying gives exactly the
+//! recomputed result.
+
+pub mod calendar;
+pub mod clock;
+pub mod condition;
+pub mod definition;
+
+pub use calendar::{Calendar, CalendarSpec, Schedule};
+pub use clock::{Clock, Mark, State, Step, measure};
+pub use condition::{Condition, Facts};
+pub use definition::{Definition, Target};
+#[cfg(test)]
+mod tests;
