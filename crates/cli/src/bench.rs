@@ -265,7 +265,13 @@ fn sla_bench(tickets: usize) -> anyhow::Result<()> {
     let compile = t0.elapsed();
     // Open tickets raised over the last 60 days; a third waited on the customer once,
     // a third got a first reply. Histories are built in chunks outside the timing.
-    let facts = |status: &str, replies: u32| Facts { kind: "incident".into(), status: status.into(), priority: 3, agent_replies: replies, ..Facts::default() };
+    let facts = |status: &str, replies: u32| Facts {
+        kind: "incident".into(),
+        status: status.into(),
+        priority: 3,
+        agent_replies: replies,
+        ..Facts::default()
+    };
     let mut rng = Rng(17);
     let (mut timed, mut breached, mut done) = (Duration::ZERO, 0usize, 0usize);
     while done < tickets {
