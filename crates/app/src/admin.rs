@@ -19,13 +19,13 @@ pub enum Admin {
 }
 
 impl Admin {
-    fn tenant(&self) -> TenantId {
+    pub(crate) fn tenant(&self) -> TenantId {
         match self {
             Admin::Actor(a) => a.tenant_id,
             Admin::Operator(t) => *t,
         }
     }
-    fn user(&self) -> Option<UserId> {
+    pub(crate) fn user(&self) -> Option<UserId> {
         match self {
             Admin::Actor(a) => Some(a.user_id),
             Admin::Operator(_) => None,
@@ -46,7 +46,7 @@ pub struct CreateUser {
     pub organisation: Option<String>,
 }
 
-fn check_name(field: &str, v: &str, max: usize) -> Result<String> {
+pub(crate) fn check_name(field: &str, v: &str, max: usize) -> Result<String> {
     let v = v.trim();
     if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
         return Err(AppError::invalid(field, format!("must be 1 to {max} printable characters")));

@@ -31,7 +31,7 @@ impl App {
     pub async fn escalate(&self, actor: &Actor, number: &str, to: Escalation, reason: &str) -> Result<String> {
         agents_only(actor)?;
         let reason = ticket::parse_text("reason", reason, true)?;
-        let (actor, now, b, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
+        let (actor, now, b, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -75,6 +75,7 @@ impl App {
                             entries.extend(change_entries(tk.id, &changes));
                             entries.extend(routed.entries(tk.id));
                             journal::append(c, t, Some(actor.user_id), now, &entries).await?;
+                            crate::sla::after_change(c, &sla, t, tk.id, now).await?;
                             let message = format!("{} was escalated to {}: {reason}", tk.number, g.name);
                             for to in [routed.assignee.as_ref().map(|u| u.id), g.manager].into_iter().flatten() {
                                 if to != actor.user_id {

@@ -15,6 +15,7 @@ mod merge;
 pub mod problems;
 pub mod recurring;
 pub mod routing;
+pub mod sla;
 pub mod tickets;
 pub mod watchers;
 pub mod worker;
@@ -44,11 +45,18 @@ pub struct App {
     clock: Arc<dyn Clock>,
     throttle: Arc<auth::Throttle>,
     session_ttl_ms: i64,
+    sla: Arc<sla::SlaCache>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> App {
-        App { db, clock, throttle: Arc::new(auth::Throttle::default()), session_ttl_ms: 12 * 3_600_000 }
+        App {
+            db,
+            clock,
+            throttle: Arc::new(auth::Throttle::default()),
+            session_ttl_ms: 12 * 3_600_000,
+            sla: Arc::new(sla::SlaCache::default()),
+        }
     }
 
     pub fn now(&self) -> i64 {

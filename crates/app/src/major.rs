@@ -16,7 +16,15 @@ use crate::{App, AppError, Result, agents_only};
 
 /// Resolves the open children of a parent that was just resolved, with the parent's
 /// resolution, each journaled as following its parent.
-pub(crate) async fn resolve_children(c: &mut Conn, by: &Actor, parent: &Ticket, auto_close_days: i64, b: Backend, now: i64) -> Result<()> {
+pub(crate) async fn resolve_children(
+    c: &mut Conn,
+    by: &Actor,
+    parent: &Ticket,
+    auto_close_days: i64,
+    b: Backend,
+    sla: &crate::sla::SlaCache,
+    now: i64,
+) -> Result<()> {
     for mut child in store::linked(c, &by.scope(), parent.id, "parent_of").await? {
         if !child.status.is_open() {
             continue;
@@ -34,6 +42,7 @@ pub(crate) async fn resolve_children(c: &mut Conn, by: &Actor, parent: &Ticket, 
         why.field = Some("parent".into());
         why.new = Some(parent.number.clone());
         journal::append(c, by.tenant_id, Some(by.user_id), now, &[vec![why], change_entries(child.id, &changes)].concat()).await?;
+        crate::sla::after_change(c, sla, by.tenant_id, child.id, now).await?;
         schedule_auto_close(c, &child, auto_close_days).await?;
         if child.requester_id != by.user_id {
             notify(c, &child, child.requester_id, format!("{} is resolved (with {})", child.number, parent.number), now).await?;
@@ -59,6 +68,7 @@ impl App {
     pub async fn declare_major(&self, actor: &Actor, number: &str, manager: &str) -> Result<()> {
         agents_only(actor)?;
         let (actor, now, b, number, manager) = (actor.clone(), self.now(), self.backend(), number.to_string(), manager.to_string());
+        let sla = self.sla.clone();
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -86,6 +96,7 @@ impl App {
                     p.old = Some(old_priority.get().to_string());
                     p.new = Some("1".into());
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e, p]).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, t.id, now).await?;
                     if m.id != actor.user_id {
                         notify(c, &t, m.id, format!("You manage major incident {}", t.number), now).await?;
                     }
@@ -100,7 +111,7 @@ impl App {
     pub async fn communicate(&self, actor: &Actor, number: &str, message: &str) -> Result<usize> {
         agents_only(actor)?;
         let text = ticket::parse_text("message", message, true)?;
-        let (actor, now, b, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
+        let (actor, now, b, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -112,7 +123,7 @@ impl App {
                         c,
                         b,
                         &scope,
-                        &store::NewComment { ticket: t.id, author: actor.user_id, body: &body, internal: false, minutes: 0, at: now },
+                        &store::NewComment { ticket: t.id, author: Some(actor.user_id), body: &body, internal: false, minutes: 0, at: now },
                     )
                     .await?;
                     store::touch(c, &scope, t.id, now).await?;
@@ -120,6 +131,7 @@ impl App {
                     e.field = Some("update".into());
                     e.new = Some(text.clone());
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, t.id, now).await?;
                     let message = format!("{} update: {}", t.number, text.chars().take(140).collect::<String>());
                     let mut told = std::collections::BTreeSet::new();
                     for child in store::linked(c, &scope, t.id, "parent_of").await? {

@@ -17,6 +17,7 @@ impl App {
         }
         let who = actor.clone();
         let (actor, now, backend, number, into) = (actor.clone(), self.now(), self.backend(), number.to_string(), into.to_string());
+        let sla = self.sla.clone();
         let survivor = self
             .db
             .write(move |c| {
@@ -36,6 +37,7 @@ impl App {
                     let changes = dup.close_as_duplicate(&keep.number, now)?;
                     dup.version += 1;
                     store::update(c, backend, &dup, false).await?;
+                    let replies = store::agent_replies(c, &scope, dup.id).await?;
                     let moved = store::move_comments(c, backend, &scope, dup.id, keep.id).await?;
                     watchers::move_all(c, dup.id, keep.id).await?;
                     // The duplicate's requester keeps hearing about the problem they reported.
@@ -53,8 +55,13 @@ impl App {
                     let mut from_entry = Entry::action("ticket", keep.id.0, "merged");
                     from_entry.field = Some("from".into());
                     from_entry.new = Some(format!("{} ({moved} comments)", dup.number));
-                    let entries = [vec![into_entry], change_entries(dup.id, &changes), vec![from_entry]].concat();
+                    // Agents' replies moved with the conversation count for the survivor's clocks.
+                    let mut replies_entry = Entry::action("ticket", keep.id.0, "replies_moved");
+                    replies_entry.new = Some(replies.to_string());
+                    let entries = [vec![into_entry], change_entries(dup.id, &changes), vec![from_entry, replies_entry]].concat();
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, dup.id, now).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, keep.id, now).await?;
                     if dup.requester_id != actor.user_id {
                         notify(c, &dup, dup.requester_id, format!("{} was merged into {}", dup.number, keep.number), now).await?;
                     }

@@ -169,7 +169,7 @@ impl App {
     /// problem causes, as a public reply; returns the incidents reached.
     pub async fn apply_workaround(&self, actor: &Actor, problem: &str) -> Result<Vec<String>> {
         agents_only(actor)?;
-        let (actor, now, b, problem) = (actor.clone(), self.now(), self.backend(), problem.to_string());
+        let (actor, now, b, problem, sla) = (actor.clone(), self.now(), self.backend(), problem.to_string(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -183,8 +183,14 @@ impl App {
                     let mut reached = Vec::new();
                     let mut entries = Vec::new();
                     for i in store::linked(c, &scope, p.id, "causes").await?.into_iter().filter(|i| i.status.is_open()) {
-                        let comment =
-                            store::NewComment { ticket: i.id, author: actor.user_id, body: &body, internal: false, minutes: 0, at: now };
+                        let comment = store::NewComment {
+                            ticket: i.id,
+                            author: Some(actor.user_id),
+                            body: &body,
+                            internal: false,
+                            minutes: 0,
+                            at: now,
+                        };
                         store::insert_comment(c, b, &scope, &comment).await?;
                         store::touch(c, &scope, i.id, now).await?;
                         let mut e = Entry::action("ticket", i.id.0, "workaround_applied");
@@ -194,9 +200,13 @@ impl App {
                         if i.requester_id != actor.user_id {
                             notify(c, &i, i.requester_id, format!("{}: a workaround is available", i.number), now).await?;
                         }
-                        reached.push(i.number);
+                        reached.push((i.id, i.number));
                     }
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
+                    for (id, _) in &reached {
+                        crate::sla::after_change(c, &sla, actor.tenant_id, *id, now).await?;
+                    }
+                    let reached: Vec<String> = reached.into_iter().map(|(_, n)| n).collect();
                     Ok(reached)
                 })
             })

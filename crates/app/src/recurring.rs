@@ -152,7 +152,7 @@ impl App {
     /// Accepts a candidate: raises a problem and links it to the candidate's incidents.
     pub async fn accept_candidate(&self, actor: &Actor, id: i64) -> Result<String> {
         agents_only(actor)?;
-        let (actor, now, b) = (actor.clone(), self.now(), self.backend());
+        let (actor, now, b, sla) = (actor.clone(), self.now(), self.backend(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -202,7 +202,9 @@ impl App {
                         entries.push(l);
                     }
                     candidates::settle(c, t, id, "accepted", Some(p.id), now).await?;
+                    entries.splice(1..1, crate::sla::opened_entries(&p, None, None));
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
+                    crate::sla::after_change(c, &sla, t, p.id, now).await?;
                     Ok(p.number)
                 })
             })

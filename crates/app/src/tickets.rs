@@ -87,6 +87,8 @@ pub struct ListRequest {
     pub assignee: Option<String>,
     pub priority: Option<i64>,
     pub sort: Option<String>,
+    /// Only tickets with a breached service-level clock.
+    pub breached: bool,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -260,7 +262,7 @@ impl App {
         let request_hash = hex::encode(Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()));
         // Rules are configuration, read as the request arrives and off the write path.
         let rules = routing_store::rules(&mut *self.db.read().await?, actor.tenant_id).await?;
-        let (actor, now, backend) = (actor.clone(), self.now(), self.backend());
+        let (actor, now, backend, sla) = (actor.clone(), self.now(), self.backend(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -344,13 +346,21 @@ impl App {
                         root_cause: None,
                         affected,
                         time_spent: 0,
+                        sla_due_at: None,
+                        sla_breached: false,
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
                     let mut e = Entry::action("ticket", ticket.id.0, "created");
                     e.new = Some(ticket.number.clone());
-                    let entries = [vec![e], routed.entries(ticket.id)].concat();
+                    let opened = crate::sla::opened_entries(
+                        &ticket,
+                        group.as_ref().map(|g| g.name.as_str()),
+                        assignee.as_ref().map(|u| u.username.as_str()),
+                    );
+                    let entries = [vec![e], opened, routed.entries(ticket.id)].concat();
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
                     routed.remember_turn(c).await?;
+                    crate::sla::after_change(c, &sla, t, ticket.id, now).await?;
                     if let Some(a) = ticket.assignee_id.filter(|a| *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
                     }
@@ -383,7 +393,7 @@ impl App {
         let status = ch.status.as_deref().map(Status::parse).transpose()?;
         let impact = level("impact", ch.impact)?;
         let urgency = level("urgency", ch.urgency)?;
-        let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
+        let (actor, now, backend, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -469,8 +479,9 @@ impl App {
                         tell_watchers(c, &ticket, actor.user_id, false, &msg, now).await?;
                     }
                     if ticket.status == Status::Resolved && current.ticket.status != Status::Resolved {
-                        resolve_children(c, &actor, &ticket, tenant.auto_close_days, backend, now).await?;
+                        resolve_children(c, &actor, &ticket, tenant.auto_close_days, backend, &sla, now).await?;
                     }
+                    crate::sla::after_change(c, &sla, t, ticket.id, now).await?;
                     cache.view(c, ticket).await
                 })
             })
@@ -489,7 +500,7 @@ impl App {
             return Err(AppError::Forbidden("only agents log time".into()));
         }
         let body = ticket::parse_text("body", body, true)?;
-        let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
+        let (actor, now, backend, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -499,7 +510,7 @@ impl App {
                         c,
                         backend,
                         &scope,
-                        &store::NewComment { ticket: ticket.id, author: actor.user_id, body: &body, internal, minutes, at: now },
+                        &store::NewComment { ticket: ticket.id, author: Some(actor.user_id), body: &body, internal, minutes, at: now },
                     )
                     .await?;
                     store::touch(c, &scope, ticket.id, now).await?;
@@ -545,6 +556,7 @@ impl App {
                     }
                     tell_watchers(c, &ticket, actor.user_id, internal, &message, now).await?;
                     tell_mentioned(c, &ticket, &actor, &body, now).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, ticket.id, now).await?;
                     Ok::<_, AppError>(comment)
                 })
             })
@@ -553,7 +565,7 @@ impl App {
 
     /// The auto-close job: closes the ticket if it is still resolved since `job.resolved_at`.
     pub(crate) async fn auto_close(&self, t: TenantId, job: AutoClose) -> Result<()> {
-        let (now, backend) = (self.now(), self.backend());
+        let (now, backend, sla) = (self.now(), self.backend(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -570,6 +582,7 @@ impl App {
                     why.new = Some("resolved and not reopened within the waiting period".into());
                     let entries = [vec![why], change_entries(ticket.id, &changes)].concat();
                     journal::append(c, t, None, now, &entries).await?;
+                    crate::sla::after_change(c, &sla, t, ticket.id, now).await?;
                     Ok(())
                 })
             })
@@ -666,7 +679,8 @@ impl App {
             .map(|s| Cursor::decode(s).ok_or_else(|| AppError::invalid("cursor", "not a cursor from a previous page")))
             .transpose()?;
         let kind = req.kind.as_deref().filter(|k| !k.is_empty()).map(TicketKind::parse).transpose()?;
-        let q = TicketQuery { kind, statuses, group, assignee, priority, text: req.q.filter(|q| !q.trim().is_empty()), sort, limit, after };
+        let text = req.q.filter(|q| !q.trim().is_empty());
+        let q = TicketQuery { kind, statuses, group, assignee, priority, text, breached: req.breached, sort, limit, after };
         let Page { tickets, next } = store::list(&mut c, self.backend(), &actor.scope(), &q).await?;
         let mut items = Vec::with_capacity(tickets.len());
         let mut names = NameCache::default();

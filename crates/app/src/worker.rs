@@ -117,6 +117,13 @@ impl App {
                 },
                 Err(e) => Outcome::Failed(format!("bad payload: {e}")),
             },
+            crate::sla::Alarm::KIND => match serde_json::from_str::<crate::sla::Alarm>(&job.payload) {
+                Ok(a) => match self.run_alarm(job.tenant_id, a).await {
+                    Ok(()) => Outcome::Done,
+                    Err(e) => Outcome::Retry(e.to_string()),
+                },
+                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
+            },
             other => Outcome::Failed(format!("unknown job kind '{other}'")),
         }
     }

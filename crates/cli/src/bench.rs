@@ -46,6 +46,9 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         tickets: usize,
     },
+    /// Replay of every ticket's clocks from the journal after a definition change, on
+    /// the configured database (seed it first).
+    SlaReplay,
     /// Recurring-incident detection over the configured database (seed it first); the
     /// seed spreads tickets over 365 days, so 37 days of 1,000,000 hold about 100,000.
     Recurring {
@@ -142,6 +145,8 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 root_cause: None,
                 affected: Vec::new(),
                 time_spent: 0,
+                sla_due_at: None,
+                sla_breached: false,
             });
         }
         let tid = t.id;
@@ -311,6 +316,52 @@ fn sla_bench(tickets: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn sla_replay_bench(app: &App) -> anyhow::Result<()> {
+    let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
+    let op = Admin::Operator(t.id);
+    let mut spec = cairn_domain::sla::CalendarSpec { time_zone: "Europe/Berlin".into(), ..Default::default() };
+    for d in ["mon", "tue", "wed", "thu", "fri"] {
+        spec.hours.insert(d.into(), vec!["08:00-17:00".into()]);
+    }
+    app.save_calendar(&op, "Bench office", spec).await?;
+    let definitions = || async { anyhow::Ok(cairn_store::sla::definitions(&mut *app.db.read().await?, t.id).await?) };
+    let existing = definitions().await?;
+    let mut def: cairn_domain::sla::Definition = serde_json::from_value(serde_json::json!({
+        "name": "Bench standard", "kind": "sla", "calendar": "Bench office",
+        "targets": {"first_response_minutes": 60, "resolution_minutes": 960},
+        "pause_when": [{"field": "status", "values": ["on_hold"]}]
+    }))?;
+    def.id = existing.iter().find(|d| d.name == def.name).map_or(0, |d| d.id);
+    app.save_sla_definition(&op, def.clone()).await?;
+    let r = app.replay_slas(t.id, false).await?;
+    println!("backend: {:?}", app.backend());
+    println!(
+        "replay (report only): {} tickets, {} clocks, {} change outcome: {:.2} s",
+        r.tickets,
+        r.clocks,
+        r.changed.len(),
+        r.millis as f64 / 1000.0
+    );
+    let r = app.replay_slas(t.id, true).await?;
+    println!(
+        "replay (stored):      {} tickets, {} clocks, {} change outcome: {:.2} s",
+        r.tickets,
+        r.clocks,
+        r.changed.len(),
+        r.millis as f64 / 1000.0
+    );
+    def.targets.resolution_minutes = Some(480);
+    def.id = definitions().await?.iter().find(|d| d.name == def.name).map_or(0, |d| d.id);
+    app.save_sla_definition(&op, def).await?;
+    let r = app.replay_slas(t.id, true).await?;
+    println!(
+        "after the resolution target changes from 16 h to 8 h: {} clocks change outcome; replay took {:.2} s",
+        r.changed.len(),
+        r.millis as f64 / 1000.0
+    );
+    Ok(())
+}
+
 async fn recurring_bench(app: &App, window_days: i64, min_incidents: usize) -> anyhow::Result<()> {
     let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
     let total = {
@@ -346,6 +397,7 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Routing { rules, tickets } => routing_bench(rules, tickets),
         BenchCommand::Sla { tickets } => sla_bench(tickets),
+        BenchCommand::SlaReplay => sla_replay_bench(&crate::open(cfg).await?).await,
         BenchCommand::Recurring { window_days, min_incidents } => {
             recurring_bench(&crate::open(cfg).await?, window_days, min_incidents).await
         }

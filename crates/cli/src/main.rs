@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Service levels.
+    Sla {
+        #[command(subcommand)]
+        command: SlaCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Bulk-load synthetic tickets (for benchmarks).
@@ -105,6 +110,18 @@ enum AdminCommand {
         slug: String,
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SlaCommand {
+    /// Recompute every ticket's clocks from the journal under the current definitions
+    /// and list the clocks whose outcome changes; `--apply` stores the result.
+    Replay {
+        #[arg(long, default_value = "default")]
+        tenant: String,
+        #[arg(long)]
+        apply: bool,
     },
 }
 
@@ -166,6 +183,23 @@ async fn run(cmd: Command, mut cfg: Config) -> anyhow::Result<()> {
             if failed {
                 std::process::exit(1);
             }
+            Ok(())
+        }
+        Command::Sla { command: SlaCommand::Replay { tenant, apply } } => {
+            let app = open(&cfg).await?;
+            let t = app.tenant_by_slug(&tenant).await?;
+            let r = app.replay_slas(t.id, apply).await?;
+            for (ticket, definition, target, before, after) in &r.changed {
+                println!("{ticket}  {definition} / {target}: {before} -> {after}");
+            }
+            let verb = if apply { "stored" } else { "not stored (use --apply)" };
+            println!(
+                "replayed {} tickets, {} clocks in {:.2} s; {} change outcome, {verb}",
+                r.tickets,
+                r.clocks,
+                r.millis as f64 / 1000.0,
+                r.changed.len()
+            );
             Ok(())
         }
         Command::Openapi => {

@@ -132,6 +132,10 @@ pub struct Ticket {
     pub affected: Vec<String>,
     /// Minutes logged on the ticket's notes and replies (kept by the store).
     pub time_spent: i64,
+    /// The soonest due instant of its running service-level clocks, and whether one is
+    /// breached (kept by the store, for the queue).
+    pub sla_due_at: Option<i64>,
+    pub sla_breached: bool,
 }
 
 /// How a ticket can be resolved.
@@ -183,6 +187,8 @@ impl Ticket {
             root_cause: None,
             affected: Vec::new(),
             time_spent: 0,
+            sla_due_at: None,
+            sla_breached: false,
         }
     }
 
@@ -406,6 +412,8 @@ mod tests {
             root_cause: None,
             affected: Vec::new(),
             time_spent: 0,
+            sla_due_at: None,
+            sla_breached: false,
         }
     }
 

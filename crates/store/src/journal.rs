@@ -170,6 +170,44 @@ pub async fn for_entity(c: &mut Conn, t: TenantId, entity: &str, id: i64) -> Res
     rows.iter().map(recorded).collect()
 }
 
+/// One event as a replay reads it: no hashes, no names.
+#[derive(Debug, Clone)]
+pub struct Lean {
+    pub entity_id: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub field: Option<String>,
+    pub new: Option<String>,
+}
+
+/// The histories of the entities with ids from `first` to `last`, by entity then
+/// sequence (replays read many tickets at once).
+pub async fn for_entities(c: &mut Conn, t: TenantId, entity: &str, first: i64, last: i64) -> Result<Vec<Lean>> {
+    let rows = sqlx::query(
+        "SELECT entity_id, at, actor_id, action, field, new_value FROM journal \
+         WHERE tenant_id = $1 AND entity = $2 AND entity_id BETWEEN $3 AND $4 ORDER BY entity_id, seq",
+    )
+    .bind(t.0)
+    .bind(entity)
+    .bind(first)
+    .bind(last)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Lean {
+                entity_id: get(r, "entity_id")?,
+                at: get(r, "at")?,
+                actor_id: get(r, "actor_id")?,
+                action: get(r, "action")?,
+                field: get(r, "field")?,
+                new: get(r, "new_value")?,
+            })
+        })
+        .collect()
+}
+
 /// A page of a tenant's chain in sequence order, for verification.
 pub async fn page(c: &mut Conn, t: TenantId, after_seq: i64, limit: i64) -> Result<Vec<Recorded>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{COLS} WHERE j.tenant_id = $1 AND j.seq > $2 ORDER BY j.seq LIMIT $3")))

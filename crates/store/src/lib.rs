@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod reviews;
 pub mod routing;
 mod row;
+pub mod sla;
 pub mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;

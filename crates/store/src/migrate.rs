@@ -57,6 +57,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_desk.sql"),
         postgres: include_str!("../migrations/postgres/0007_desk.sql"),
     },
+    Migration {
+        version: 8,
+        name: "sla",
+        sqlite: include_str!("../migrations/sqlite/0008_sla.sql"),
+        postgres: include_str!("../migrations/postgres/0008_sla.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

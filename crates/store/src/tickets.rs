@@ -14,7 +14,7 @@ use crate::{Backend, Conn, StoreError, dialect};
 
 const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
      t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at, \
-     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, t.affected, t.time_spent";
+     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, t.affected, t.time_spent, t.sla_due_at, t.sla_breached";
 
 fn ticket(r: &AnyRow) -> Result<Ticket> {
     let kind: String = get(r, "kind")?;
@@ -48,6 +48,8 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
         root_cause: get(r, "root_cause")?,
         affected: decode_tags(&get::<String>(r, "affected")?),
         time_spent: get(r, "time_spent")?,
+        sla_due_at: get(r, "sla_due_at")?,
+        sla_breached: get::<i64>(r, "sla_breached")? != 0,
     })
 }
 
@@ -200,6 +202,8 @@ pub enum Sort {
     CreatedDesc,
     UpdatedAsc,
     UpdatedDesc,
+    /// The soonest service-level due instant first; tickets without one last.
+    Due,
 }
 
 impl Sort {
@@ -210,6 +214,7 @@ impl Sort {
             "-created" => Sort::CreatedDesc,
             "updated" => Sort::UpdatedAsc,
             "-updated" => Sort::UpdatedDesc,
+            "due" => Sort::Due,
             _ => return None,
         })
     }
@@ -220,6 +225,7 @@ impl Sort {
             Sort::CreatedDesc => "-created",
             Sort::UpdatedAsc => "updated",
             Sort::UpdatedDesc => "-updated",
+            Sort::Due => "due",
         }
     }
     /// The leading key column (besides id) and the direction.
@@ -230,6 +236,7 @@ impl Sort {
             Sort::CreatedDesc => (None, false),
             Sort::UpdatedAsc => (Some("t.updated_at"), true),
             Sort::UpdatedDesc => (Some("t.updated_at"), false),
+            Sort::Due => (Some("COALESCE(t.sla_due_at, 9000000000000000)"), true),
         }
     }
     fn key_of(self, t: &Ticket) -> i64 {
@@ -237,6 +244,7 @@ impl Sort {
             Sort::Priority => i64::from(t.priority.get()),
             Sort::UpdatedAsc | Sort::UpdatedDesc => t.updated_at,
             Sort::CreatedAsc | Sort::CreatedDesc => t.id.0,
+            Sort::Due => t.sla_due_at.unwrap_or(9_000_000_000_000_000),
         }
     }
 }
@@ -272,6 +280,8 @@ pub struct TicketQuery {
     pub assignee: Option<AssigneeFilter>,
     pub priority: Option<Priority>,
     pub text: Option<String>,
+    /// Only tickets with a breached service-level clock.
+    pub breached: bool,
     pub sort: Sort,
     pub limit: i64,
     pub after: Option<Cursor>,
@@ -322,6 +332,9 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
     if let Some(pr) = q.priority {
         let p = push(&mut args, Arg::I(i64::from(pr.get())));
         wh.push(format!("t.priority = {p}"));
+    }
+    if q.breached {
+        wh.push("t.sla_breached = 1".into());
     }
     let mut from = "FROM tickets t";
     let mut id = "t.id";
@@ -383,7 +396,7 @@ pub struct Comment {
 
 pub struct NewComment<'a> {
     pub ticket: TicketId,
-    pub author: UserId,
+    pub author: Option<UserId>,
     pub body: &'a str,
     pub internal: bool,
     pub minutes: i64,
@@ -397,7 +410,7 @@ pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<
     )
     .bind(s.tenant_id().0)
     .bind(n.ticket.0)
-    .bind(n.author.0)
+    .bind(n.author.map(|u| u.0))
     .bind(n.body)
     .bind(i64::from(n.internal))
     .bind(n.minutes)
@@ -570,6 +583,54 @@ pub async fn move_comments(c: &mut Conn, b: Backend, s: &Scope, from: TicketId, 
         reindex(c, b, t).await?;
     }
     Ok(moved)
+}
+
+/// What a replay needs of a ticket.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub id: TicketId,
+    pub number: String,
+    pub kind: TicketKind,
+    pub requester: UserId,
+}
+
+/// The tickets with ids from `first` to `last`, ascending (replays).
+pub async fn heads_between(c: &mut Conn, t: cairn_domain::ids::TenantId, first: TicketId, last: TicketId) -> Result<Vec<Head>> {
+    let rows = sqlx::query("SELECT id, number, kind, requester_id FROM tickets WHERE tenant_id = $1 AND id BETWEEN $2 AND $3 ORDER BY id")
+        .bind(t.0)
+        .bind(first.0)
+        .bind(last.0)
+        .fetch_all(c)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Head {
+                id: TicketId(get(r, "id")?),
+                number: get(r, "number")?,
+                kind: TicketKind::parse(&get::<String>(r, "kind")?)?,
+                requester: UserId(get(r, "requester_id")?),
+            })
+        })
+        .collect()
+}
+
+/// Every ticket id of a tenant, ascending (replays).
+pub async fn ids(c: &mut Conn, t: cairn_domain::ids::TenantId) -> Result<Vec<TicketId>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets WHERE tenant_id = $1 ORDER BY id").bind(t.0).fetch_all(c).await?;
+    Ok(ids.into_iter().map(TicketId).collect())
+}
+
+/// Public replies to a ticket by agents (first response, next update).
+pub async fn agent_replies(c: &mut Conn, s: &Scope, ticket: TicketId) -> Result<u32> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM comments c JOIN users u ON u.id = c.author_id \
+         WHERE c.tenant_id = $1 AND c.ticket_id = $2 AND c.internal = 0 AND u.role IN ('agent', 'admin')",
+    )
+    .bind(s.tenant_id().0)
+    .bind(ticket.0)
+    .fetch_one(c)
+    .await?;
+    Ok(n as u32)
 }
 
 /// Incidents raised since `since` (ms), as recurring-incident detection reads them.

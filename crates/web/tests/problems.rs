@@ -62,8 +62,13 @@ async fn a_problem_links_incidents_and_follows_its_own_lifecycle(url: String) {
     let list = body(t.get(&agent, "/api/v1/tickets?kind=problem&status=resolved").await).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     let history = body(t.get(&agent, &format!("/api/v1/tickets/{prb}/history")).await).await;
-    let statuses: Vec<&str> =
-        history.as_array().unwrap().iter().filter(|e| e["field"] == "status").map(|e| e["new"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "updated" && e["field"] == "status")
+        .map(|e| e["new"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["assessed", "root_cause_known", "fix_in_progress", "resolved"], "every transition journaled");
 }
 

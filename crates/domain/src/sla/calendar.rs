@@ -49,6 +49,7 @@ impl std::fmt::Display for Hours {
 /// A holiday as an administrator writes it: no hours closes the whole day; hours make
 /// it a partial day (e.g. Christmas Eve 09:00-12:00).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct HolidaySpec {
     /// "2026-12-24".
     pub date: String,
@@ -60,6 +61,7 @@ pub struct HolidaySpec {
 
 /// A calendar as an administrator writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct CalendarSpec {
     /// An IANA time zone, e.g. "Europe/Berlin"; taken from the parent when empty.
     #[serde(default)]

@@ -32,6 +32,10 @@ impl State {
             State::Cancelled => "cancelled",
         }
     }
+
+    pub fn parse(s: &str) -> Option<State> {
+        [State::NotStarted, State::Running, State::Paused, State::Stopped, State::Cancelled].into_iter().find(|x| x.as_str() == s)
+    }
 }
 
 /// A change in the clock's life, for its timeline.
@@ -76,6 +80,8 @@ pub struct Clock {
     /// while paused, stopped or cancelled.
     pub due_at: Option<i64>,
     pub stopped_at: Option<i64>,
+    /// Resets so far; warnings and the breach happen once per round.
+    pub round: u32,
     pub timeline: Vec<(i64, Mark)>,
 }
 
@@ -124,15 +130,17 @@ impl Clock {
         self.timeline.push((at, m));
     }
 
-    fn advance(&mut self, schedule: &Schedule, from: i64, to: i64) {
-        if to <= from {
+    /// Counts the time from `from` to `to`. A clock stopped exactly at its due instant
+    /// met its target; one still running with no time left (`at_end`) has breached.
+    fn advance(&mut self, schedule: &Schedule, from: i64, to: i64, at_end: bool) {
+        if to < from || (to == from && !at_end) {
             return;
         }
         match self.state {
             State::Running => {
                 let d = schedule.open_ms(from, to);
-                // Reaching the target exactly is still on time; passing it is the breach.
-                if self.breached_at.is_none() && self.elapsed_ms + d > self.goal_ms {
+                let over = if at_end { self.elapsed_ms + d >= self.goal_ms } else { self.elapsed_ms + d > self.goal_ms };
+                if self.breached_at.is_none() && over {
                     let at = schedule.add(from, self.goal_ms - self.elapsed_ms).unwrap_or(to);
                     self.breached_at = Some(at);
                     self.mark(at, Mark::Breached);
@@ -145,69 +153,98 @@ impl Clock {
     }
 
     fn restart(&mut self, at: i64) {
+        self.round += 1;
         self.elapsed_ms = 0;
         self.breached_at = None;
         self.mark(at, Mark::Reset);
     }
 }
 
-/// The clock of `target` (goal in business milliseconds) under `def`, over the steps of
-/// a ticket's history up to `now`. Steps must be in time order.
-pub fn measure(def: &Definition, target: Target, goal_ms: i64, schedule: &Schedule, steps: &[Step], now: i64) -> Clock {
-    let mut c = Clock {
-        target,
-        goal_ms,
-        state: State::NotStarted,
-        elapsed_ms: 0,
-        paused_ms: 0,
-        breached_at: None,
-        due_at: None,
-        stopped_at: None,
-        timeline: Vec::new(),
-    };
-    let Some(first) = steps.first() else { return c };
-    let (mut last, mut replies, mut resetting) = (first.at, first.facts.agent_replies, false);
-    for step in steps.iter().take_while(|s| s.at <= now) {
-        c.advance(schedule, last, step.at);
-        last = step.at;
-        let f = &step.facts;
-        let at = step.at;
+/// A clock being fed a ticket's history one step at a time; what the running system
+/// keeps per ticket between changes. Feeding the whole history and asking at `now`
+/// is [`measure`], so the live clock and a replay cannot disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meter {
+    pub clock: Clock,
+    /// The time of the last step fed (none before the first).
+    pub last_at: Option<i64>,
+    /// Agent replies seen at the last step.
+    pub replies: u32,
+    /// Whether the reset conditions held at the last step (a reset needs them to
+    /// become true).
+    pub resetting: bool,
+}
+
+impl Meter {
+    pub fn new(target: Target, goal_ms: i64) -> Meter {
+        Meter {
+            clock: Clock {
+                target,
+                goal_ms,
+                state: State::NotStarted,
+                elapsed_ms: 0,
+                paused_ms: 0,
+                breached_at: None,
+                due_at: None,
+                stopped_at: None,
+                round: 0,
+                timeline: Vec::new(),
+            },
+            last_at: None,
+            replies: 0,
+            resetting: false,
+        }
+    }
+
+    /// Takes in the ticket's facts from `step.at` on (steps in time order).
+    pub fn feed(&mut self, def: &Definition, schedule: &Schedule, step: &Step) {
+        let c = &mut self.clock;
+        let target = c.target;
+        let (f, at) = (&step.facts, step.at);
+        let first = self.last_at.is_none();
+        if let Some(last) = self.last_at {
+            c.advance(schedule, last, at, false);
+        }
+        self.last_at = Some(at.max(self.last_at.unwrap_or(at)));
+        if first {
+            self.replies = f.agent_replies;
+        }
         if c.state == State::Cancelled {
-            continue;
+            return;
         }
         if def.cancelled(f) {
             if c.state != State::Stopped {
                 c.state = State::Cancelled;
+                c.due_at = None;
                 c.mark(at, Mark::Cancelled);
             }
-            continue;
+            return;
         }
         let live = matches!(c.state, State::Running | State::Paused);
-        if target == Target::NextUpdate && f.agent_replies > replies && live {
+        if target == Target::NextUpdate && f.agent_replies > self.replies && live {
             c.restart(at);
         }
-        replies = f.agent_replies;
+        self.replies = f.agent_replies;
         let reset_now = def.reset(f);
-        if reset_now && !resetting && live && target != Target::FirstResponse {
+        if reset_now && !self.resetting && live && target != Target::FirstResponse {
             c.restart(at);
         }
-        resetting = reset_now;
+        self.resetting = reset_now;
         let stopped = def.stopped(target, f);
         match c.state {
             State::Running | State::Paused if stopped => {
                 c.state = State::Stopped;
                 c.stopped_at = Some(at);
                 c.mark(at, Mark::Stopped);
-                continue;
+                return;
             }
             State::Stopped if !stopped && target != Target::FirstResponse => {
                 c.state = State::Running;
                 c.stopped_at = None;
-                if target == Target::NextUpdate {
-                    c.elapsed_ms = 0;
-                    c.breached_at = None;
-                }
                 c.mark(at, Mark::Reopened);
+                if target == Target::NextUpdate {
+                    c.restart(at);
+                }
             }
             State::NotStarted if !stopped && def.started(f) => {
                 c.state = State::Running;
@@ -224,12 +261,38 @@ pub fn measure(def: &Definition, target: Target, goal_ms: i64, schedule: &Schedu
             c.mark(at, Mark::Resumed);
         }
     }
-    c.advance(schedule, last, now.max(last));
-    if c.state == State::Running {
-        c.due_at = match c.breached_at {
-            Some(b) => Some(b),
-            None => schedule.add(now.max(last), c.goal_ms - c.elapsed_ms),
-        };
+
+    /// Cancels the clock at `at` because its definition no longer applies.
+    pub fn detach(&mut self, schedule: &Schedule, at: i64) {
+        if let Some(last) = self.last_at {
+            self.clock.advance(schedule, last, at, false);
+        }
+        self.last_at = Some(at.max(self.last_at.unwrap_or(at)));
+        self.clock.state = State::Cancelled;
+        self.clock.mark(at, Mark::Cancelled);
     }
-    c
+
+    /// The clock as it stands at `now` (not before the last step).
+    pub fn at(&self, schedule: &Schedule, now: i64) -> Clock {
+        let mut c = self.clock.clone();
+        let Some(last) = self.last_at else { return c };
+        let now = now.max(last);
+        c.advance(schedule, last, now, true);
+        c.due_at = match (c.state, c.breached_at) {
+            (State::Running, Some(b)) => Some(b),
+            (State::Running, None) => schedule.add(now, c.goal_ms - c.elapsed_ms),
+            _ => None,
+        };
+        c
+    }
+}
+
+/// The clock of `target` (goal in business milliseconds) under `def`, over the steps of
+/// a ticket's history up to `now`. Steps must be in time order.
+pub fn measure(def: &Definition, target: Target, goal_ms: i64, schedule: &Schedule, steps: &[Step], now: i64) -> Clock {
+    let mut m = Meter::new(target, goal_ms);
+    for step in steps.iter().take_while(|s| s.at <= now) {
+        m.feed(def, schedule, step);
+    }
+    m.at(schedule, now)
 }

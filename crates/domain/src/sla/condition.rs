@@ -28,6 +28,7 @@ pub const FIELDS: [&str; 9] = ["kind", "status", "priority", "category", "servic
 /// `field` is (or is not) one of `values`. A category value also matches its
 /// subcategories ("Network" matches "Network/VPN"); an absent field matches "".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Condition {
     pub field: String,
     #[serde(default)]

@@ -39,6 +39,7 @@ impl Target {
 
 /// Targets in business minutes of the definition's calendar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Targets {
     pub first_response_minutes: Option<i64>,
     pub resolution_minutes: Option<i64>,
@@ -76,6 +77,7 @@ pub const NOTIFY: [&str; 3] = ["assignee", "group", "manager"];
 
 /// Everything a definition says, as stored and as the API takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Definition {
     #[serde(default)]
     pub id: i64,

@@ -3,14 +3,19 @@
 //! and a definition, so that changing a definition and replaying gives exactly the
 //! recomputed result.
 
+pub mod attach;
 pub mod calendar;
 pub mod clock;
 pub mod condition;
 pub mod definition;
+pub mod replay;
 
 pub use calendar::{Calendar, CalendarSpec, Schedule};
-pub use clock::{Clock, Mark, State, Step, measure};
+pub use clock::{Clock, Mark, Meter, State, Step, measure};
 pub use condition::{Condition, Facts};
 pub use definition::{Definition, Target};
+
+/// Compiled schedules by calendar name.
+pub type Schedules = std::collections::HashMap<String, std::sync::Arc<Schedule>>;
 #[cfg(test)]
 mod tests;

@@ -224,8 +224,10 @@ pub(crate) struct ListParams {
     /// Username, `me`, or `none`.
     pub assignee: Option<String>,
     pub priority: Option<i64>,
-    /// priority, created, -created (default), updated, -updated
+    /// priority, created, -created (default), updated, -updated, due (soonest service-level due first)
     pub sort: Option<String>,
+    /// true: only tickets with a breached service-level clock.
+    pub breached: Option<bool>,
     /// 1..200, default 50
     pub limit: Option<i64>,
     pub cursor: Option<String>,

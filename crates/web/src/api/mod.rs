@@ -7,6 +7,7 @@ mod incidents;
 pub(crate) mod openapi;
 mod problems;
 mod routing;
+mod sla;
 mod tickets;
 
 use axum::extract::{FromRequestParts, State};
@@ -46,6 +47,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(incidents::router())
         .merge(problems::router())
         .merge(canned::router())
+        .merge(sla::router())
 }
 
 async fn healthz(State(ctx): State<Ctx>) -> (StatusCode, &'static str) {

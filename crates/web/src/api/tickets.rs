@@ -221,6 +221,7 @@ pub(crate) fn list_request(p: ListParams) -> ListRequest {
         assignee: p.assignee.filter(|a| !a.is_empty()),
         priority: p.priority,
         sort: p.sort.filter(|s| !s.is_empty()),
+        breached: p.breached.unwrap_or(false),
         limit: p.limit,
         cursor: p.cursor.filter(|c| !c.is_empty()),
     }

@@ -136,6 +136,7 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
         assignee: Some(f.assignee.clone()).filter(|x| !x.is_empty()),
         priority: f.priority.parse().ok(),
         sort: Some(f.sort.clone()),
+        breached: f.breached == "1",
         limit: Some(50),
         cursor: Some(f.cursor.clone()).filter(|x| !x.is_empty()),
     };
@@ -146,8 +147,9 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
     };
     let next = next.map(|c| {
         format!(
-            "/tickets?kind={}&q={}&status={}&group={}&assignee={}&priority={}&sort={}&cursor={}",
+            "/tickets?kind={}&breached={}&q={}&status={}&group={}&assignee={}&priority={}&sort={}&cursor={}",
             enc(&f.kind),
+            enc(&f.breached),
             enc(&f.q),
             enc(&f.status),
             enc(&f.group),
@@ -160,11 +162,16 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
     let (groups, agents) = if staff { lookups(&ctx, &s).await } else { (vec![], vec![]) };
     let mut status_options = vec![("open".to_string(), "Open".to_string()), ("all".to_string(), "All".to_string())];
     status_options.extend(Status::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())));
-    let sort_options =
-        [("priority", "Priority, oldest first"), ("-created", "Newest"), ("created", "Oldest"), ("-updated", "Recently updated")]
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
+    let sort_options = [
+        ("priority", "Priority, oldest first"),
+        ("-created", "Newest"),
+        ("created", "Oldest"),
+        ("-updated", "Recently updated"),
+        ("due", "Service level due soonest"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
     render(QueuePage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         staff,
@@ -346,6 +353,8 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
             .collect(),
         history: history
             .into_iter()
+            // The facts a ticket was opened with are for replays; the page shows its fields.
+            .filter(|r| !matches!(r.event.action.as_str(), "opened" | "replies_moved"))
             .map(|r| HView {
                 at: short(r.event.at),
                 actor: r.actor_name.unwrap_or_else(|| "system".into()),

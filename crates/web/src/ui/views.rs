@@ -55,6 +55,9 @@ pub(crate) struct Filters {
     pub priority: String,
     #[serde(default)]
     pub sort: String,
+    /// "1": only tickets with a breached service level.
+    #[serde(default)]
+    pub breached: String,
     #[serde(default)]
     pub cursor: String,
 }
@@ -279,6 +282,10 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
         ("escalated", Some("manager")) => format!("escalated to {}, manager of {}", v(new), v(old)),
         ("escalated", Some("reason")) => format!("escalation reason: {}", v(new)),
         ("time_logged", _) => format!("logged time, {} in all", minutes(new.and_then(|m| m.parse().ok()).unwrap_or(0))),
+        ("sla_attached", _) => format!("service level {} applies", v(new)),
+        ("sla_detached", _) => format!("service level {} no longer applies", v(new)),
+        ("sla_warning", Some(t)) => format!("{} has used {} % of its {} target", v(old), v(new), t.replace('_', " ")),
+        ("sla_breached", Some(t)) => format!("{} breached its {} target", v(new), t.replace('_', " ")),
         ("from_candidate", _) => format!("raised from a problem candidate of {} similar incidents", v(new)),
         ("auto_assigned", _) => format!("assigned {} automatically ({})", v(new), v(old).replace('_', " ")),
         (a, _) => a.replace('_', " "),
