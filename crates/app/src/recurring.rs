@@ -187,9 +187,7 @@ impl App {
                     (p.created_at, p.updated_at) = (now, now);
                     p.id = store::insert(c, b, &p).await?;
                     let mut entries = Vec::new();
-                    let mut e = Entry::action("ticket", p.id.0, "created");
-                    e.new = Some(p.number.clone());
-                    entries.push(e);
+                    entries.push(crate::sla::created_entry(&p, None, None));
                     let mut from = Entry::action("ticket", p.id.0, "from_candidate");
                     from.field = Some("incidents".into());
                     from.new = Some(incidents.len().to_string());
@@ -202,7 +200,6 @@ impl App {
                         entries.push(l);
                     }
                     candidates::settle(c, t, id, "accepted", Some(p.id), now).await?;
-                    entries.splice(1..1, crate::sla::opened_entries(&p, None, None));
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
                     crate::sla::after_change(c, &sla, t, p.id, now).await?;
                     Ok(p.number)

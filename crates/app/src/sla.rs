@@ -136,9 +136,10 @@ async fn facts_of(c: &mut Conn, tk: &Ticket) -> Result<Facts> {
     })
 }
 
-/// The journal entries that record the facts a ticket was opened with, so that its
-/// clocks can be replayed from the journal alone.
-pub(crate) fn opened_entries(tk: &Ticket, group: Option<&str>, assignee: Option<&str>) -> Vec<Entry> {
+/// The "created" journal entry of a ticket. It records the facts the ticket was opened
+/// with (field "facts", a JSON object), so that its clocks can be replayed from the
+/// journal alone.
+pub(crate) fn created_entry(tk: &Ticket, group: Option<&str>, assignee: Option<&str>) -> Entry {
     let value = |f: &str| -> Option<String> {
         match f {
             "status" => Some(tk.status.as_str().into()),
@@ -151,19 +152,16 @@ pub(crate) fn opened_entries(tk: &Ticket, group: Option<&str>, assignee: Option<
             _ => None,
         }
     };
-    OPENED_FIELDS
-        .iter()
-        .filter_map(|f| {
-            value(f).map(|v| Entry {
-                entity: "ticket",
-                entity_id: tk.id.0,
-                action: "opened",
-                field: Some(f.to_string()),
-                old: None,
-                new: Some(v),
-            })
-        })
-        .collect()
+    let facts: serde_json::Map<String, serde_json::Value> =
+        OPENED_FIELDS.iter().filter_map(|f| value(f).map(|v| (f.to_string(), serde_json::Value::String(v)))).collect();
+    Entry {
+        entity: "ticket",
+        entity_id: tk.id.0,
+        action: "created",
+        field: Some("facts".into()),
+        old: None,
+        new: Some(serde_json::Value::Object(facts).to_string()),
+    }
 }
 
 /// The job that acts on a clock's next warning or breach.
@@ -214,7 +212,15 @@ async fn save_clocks(c: &mut Conn, t: TenantId, ticket: TicketId, setup: &Setup,
 
 /// Brings a ticket's clocks up to date after a change (same transaction).
 pub(crate) async fn after_change(c: &mut Conn, cache: &SlaCache, t: TenantId, id: TicketId, now: i64) -> Result<()> {
-    let Some(setup) = setup(c, cache, t, now).await? else { return Ok(()) };
+    match setup(c, cache, t, now).await? {
+        Some(setup) => after_change_with(c, &setup, t, id, now).await,
+        None => Ok(()),
+    }
+}
+
+/// [`after_change`] with the tenant's setup read beforehand (the create path reads it
+/// on a reader connection, keeping the single writer's work short).
+pub(crate) async fn after_change_with(c: &mut Conn, setup: &Setup, t: TenantId, id: TicketId, now: i64) -> Result<()> {
     let Some(tk) = tickets::by_id(c, &Scope::system(t), id).await? else { return Ok(()) };
     let step = Step { at: now, facts: facts_of(c, &tk).await? };
     let stored = store::clocks(c, t, id).await?;
@@ -241,7 +247,7 @@ pub(crate) async fn after_change(c: &mut Conn, cache: &SlaCache, t: TenantId, id
             None => (0, None, k),
         })
         .collect();
-    save_clocks(c, t, tk.id, &setup, rows, now).await
+    save_clocks(c, t, tk.id, setup, rows, now).await
 }
 
 /// A clock as the ticket view shows it.
@@ -369,16 +375,20 @@ impl App {
         Ok(store::definitions(&mut c, actor.tenant_id).await?)
     }
 
-    /// The ticket's clocks now, each with its timeline replayed from the journal.
-    pub async fn ticket_slas(&self, actor: &Actor, number: &str) -> Result<Vec<ClockView>> {
+    /// The ticket's clocks now; `timeline` replays each one's timeline from the journal.
+    pub async fn ticket_slas(&self, actor: &Actor, number: &str, timeline: bool) -> Result<Vec<ClockView>> {
         let now = self.now();
         let mut c = self.db.read().await?;
         let tk = load(&mut c, &actor.scope(), number).await?;
         let Some(setup) = setup(&mut c, &self.sla, actor.tenant_id, now).await? else { return Ok(vec![]) };
-        let people = people(&mut c, actor.tenant_id).await?;
-        let recorded = journal::for_entities(&mut c, actor.tenant_id, "ticket", tk.id.0, tk.id.0).await?;
-        let steps = steps_of(tk.kind.as_str(), tk.requester_id.0, &recorded.iter().collect::<Vec<_>>(), &people);
-        let replayed = replay(&setup.definitions, &setup.schedules, &steps);
+        let replayed = if timeline {
+            let people = people(&mut c, actor.tenant_id).await?;
+            let recorded = journal::for_entities(&mut c, actor.tenant_id, "ticket", tk.id.0, tk.id.0).await?;
+            let steps = steps_of(tk.kind.as_str(), tk.requester_id.0, &recorded.iter().collect::<Vec<_>>(), &people);
+            replay(&setup.definitions, &setup.schedules, &steps)
+        } else {
+            Vec::new()
+        };
         let stored = store::clocks(&mut c, actor.tenant_id, tk.id).await?;
         let mut out = Vec::new();
         for k in stored {

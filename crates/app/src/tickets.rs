@@ -261,8 +261,12 @@ impl App {
         }
         let request_hash = hex::encode(Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()));
         // Rules are configuration, read as the request arrives and off the write path.
-        let rules = routing_store::rules(&mut *self.db.read().await?, actor.tenant_id).await?;
-        let (actor, now, backend, sla) = (actor.clone(), self.now(), self.backend(), self.sla.clone());
+        // Read before the write, on a reader: the routing rules and the service levels.
+        let (rules, sla_setup) = {
+            let mut c = self.db.read().await?;
+            (routing_store::rules(&mut c, actor.tenant_id).await?, crate::sla::setup(&mut c, &self.sla, actor.tenant_id, self.now()).await?)
+        };
+        let (actor, now, backend) = (actor.clone(), self.now(), self.backend());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -350,17 +354,17 @@ impl App {
                         sla_breached: false,
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
-                    let mut e = Entry::action("ticket", ticket.id.0, "created");
-                    e.new = Some(ticket.number.clone());
-                    let opened = crate::sla::opened_entries(
+                    let created = crate::sla::created_entry(
                         &ticket,
                         group.as_ref().map(|g| g.name.as_str()),
                         assignee.as_ref().map(|u| u.username.as_str()),
                     );
-                    let entries = [vec![e], opened, routed.entries(ticket.id)].concat();
+                    let entries = [vec![created], routed.entries(ticket.id)].concat();
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
                     routed.remember_turn(c).await?;
-                    crate::sla::after_change(c, &sla, t, ticket.id, now).await?;
+                    if let Some(setup) = &sla_setup {
+                        crate::sla::after_change_with(c, setup, t, ticket.id, now).await?;
+                    }
                     if let Some(a) = ticket.assignee_id.filter(|a| *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
                     }

@@ -207,6 +207,14 @@ async fn clocks_run_pause_warn_breach_and_replay(url: String) {
     assert_eq!((res["breached"].as_bool(), res["due_at"].as_str()), (Some(false), Some("2026-06-09T09:00:00Z")), "{res}");
     let again = body(t.post(&admin, "/api/v1/sla/replay", json!({})).await).await;
     assert_eq!(again["changed"], json!([]), "replay is deterministic: {again}");
+
+    // The ticket page shows the clocks to agents.
+    t.user_with_password("default", "olga", "agent", Some("correct-horse")).await;
+    let mut b = common::Browser::new(&t);
+    b.login("olga", "correct-horse").await;
+    let (_, page) = b.get(&format!("/tickets/{n}")).await;
+    assert!(page.contains("Standard · resolution</strong> <span class=\"tag pub\">running</span> 4 h 00 min left"), "{page}");
+    assert!(page.contains("Standard · first response</strong> <span class=\"tag pub\">met</span>"), "{page}");
 }
 
 on_both_databases!(clocks_run_pause_warn_breach_and_replay);

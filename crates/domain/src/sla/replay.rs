@@ -16,7 +16,7 @@ pub struct Event<'a> {
     pub by_agent: bool,
 }
 
-/// The fields the journal records when a ticket is opened ("opened" events).
+/// The fields the "created" journal event records (its value is a JSON object of them).
 pub const OPENED_FIELDS: [&str; 7] = ["status", "priority", "category", "service", "group", "assignee", "tags"];
 
 fn set(f: &mut Facts, field: &str, new: Option<&str>, add_tags: bool) {
@@ -56,7 +56,14 @@ pub fn steps(kind: &str, organisation: Option<&str>, events: &[Event<'_>]) -> Ve
         while i < events.len() && events[i].at == at {
             let e = events[i];
             match (e.action, e.field) {
-                ("opened" | "updated", Some(field)) => set(&mut f, field, e.new, false),
+                ("created", Some("facts")) => {
+                    let facts: std::collections::BTreeMap<String, String> =
+                        e.new.and_then(|n| serde_json::from_str(n).ok()).unwrap_or_default();
+                    for (field, value) in &facts {
+                        set(&mut f, field, Some(value), false);
+                    }
+                }
+                ("updated", Some(field)) => set(&mut f, field, e.new, false),
                 ("routed", Some(field)) => set(&mut f, field, e.new, true),
                 ("commented", Some("reply")) | ("workaround_applied" | "communicated", _) if e.by_agent => f.agent_replies += 1,
                 ("replies_moved", _) => f.agent_replies += e.new.and_then(|n| n.parse::<u32>().ok()).unwrap_or(0),
@@ -82,9 +89,7 @@ mod tests {
     #[test]
     fn the_journal_gives_the_facts_at_each_moment() {
         let events = [
-            Event { at: 1, action: "created", field: None, new: Some("INC0000001"), by_agent: false },
-            e(1, "opened", "status", "new"),
-            e(1, "opened", "priority", "3"),
+            e(1, "created", "facts", r#"{"status": "new", "priority": "3"}"#),
             e(1, "routed", "group", "Network"),
             e(1, "routed", "tags", "vpn"),
             e(5, "updated", "status", "on_hold"),

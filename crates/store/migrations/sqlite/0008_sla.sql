@@ -48,7 +48,7 @@ CREATE TABLE sla_events (
     at INTEGER NOT NULL,
     PRIMARY KEY (ticket_sla_id, event, round)
 );
--- The queue sorts by the soonest due clock and filters breached tickets.
+-- The queue sorts by the soonest due clock and filters breached tickets (no index:
+-- both narrow queues already filtered by status and group).
 ALTER TABLE tickets ADD COLUMN sla_due_at INTEGER;
 ALTER TABLE tickets ADD COLUMN sla_breached INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX tickets_sla_due ON tickets (tenant_id, sla_due_at);

@@ -124,7 +124,7 @@ pub(crate) async fn ticket_slas(
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
 ) -> Result<Json<Vec<ClockBody>>, ApiError> {
-    let list = ctx.app.ticket_slas(&actor, &number).await?;
+    let list = ctx.app.ticket_slas(&actor, &number, true).await?;
     let min = |ms: i64| ms.div_euclid(60_000);
     Ok(Json(
         list.into_iter()

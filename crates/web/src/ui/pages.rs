@@ -303,6 +303,7 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
     let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
     let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
     let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
+    let slas = if staff { ctx.app.ticket_slas(a, &number, false).await.unwrap_or_default() } else { vec![] };
     let review = if staff && view.ticket.major {
         match ctx.app.review(a, &number).await {
             Ok(r) => Some(ReviewView {
@@ -353,8 +354,8 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
             .collect(),
         history: history
             .into_iter()
-            // The facts a ticket was opened with are for replays; the page shows its fields.
-            .filter(|r| !matches!(r.event.action.as_str(), "opened" | "replies_moved"))
+            // Moved replies are counted for replays; the merge itself is shown.
+            .filter(|r| r.event.action != "replies_moved")
             .map(|r| HView {
                 at: short(r.event.at),
                 actor: r.actor_name.unwrap_or_else(|| "system".into()),
@@ -375,6 +376,31 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
         canned: canned.into_iter().map(|r| (r.id, r.title)).collect(),
         reply,
         watchers,
+        slas: slas
+            .into_iter()
+            .map(|v| {
+                let c = v.clock;
+                let state = match (c.met(), c.breached()) {
+                    (Some(true), _) => "met".to_string(),
+                    (Some(false), _) => "missed".to_string(),
+                    (None, true) if c.state != cairn_domain::sla::State::Cancelled => "breached".to_string(),
+                    _ => c.state.as_str().replace('_', " "),
+                };
+                let left = c.remaining_ms() / 60_000;
+                let remaining = match c.state {
+                    cairn_domain::sla::State::Running | cairn_domain::sla::State::Paused if left >= 0 => format!("{} left", minutes(left)),
+                    cairn_domain::sla::State::Running | cairn_domain::sla::State::Paused => format!("{} over", minutes(-left)),
+                    _ => String::new(),
+                };
+                SlaView {
+                    name: format!("{} · {}", v.definition, c.target.as_str().replace('_', " ")),
+                    state,
+                    remaining,
+                    due: c.due_at.map(short).unwrap_or_default(),
+                    breached: c.breached(),
+                }
+            })
+            .collect(),
         review,
         known_errors: known_errors
             .into_iter()

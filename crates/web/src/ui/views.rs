@@ -195,6 +195,18 @@ pub(crate) struct CView {
     pub minutes: String,
 }
 
+/// A service-level clock on the ticket page.
+pub(crate) struct SlaView {
+    /// "Gold incidents · resolution"
+    pub name: String,
+    /// running, paused, met, missed, breached, cancelled
+    pub state: String,
+    /// "2 h 05 min left", "35 min over", or empty.
+    pub remaining: String,
+    pub due: String,
+    pub breached: bool,
+}
+
 /// A major incident's post-incident review, with its timeline.
 pub(crate) struct ReviewView {
     pub summary: String,
@@ -240,6 +252,7 @@ pub(crate) struct TicketPage {
     pub reply: String,
     pub known_errors: Vec<KView>,
     pub watchers: Vec<String>,
+    pub slas: Vec<SlaView>,
     /// Major incidents: the post-incident review.
     pub review: Option<ReviewView>,
     pub notice: Option<String>,
