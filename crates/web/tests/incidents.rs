@@ -135,6 +135,14 @@ async fn merging_moves_the_conversation_and_closes_the_duplicate(url: String) {
     assert_eq!((r.status(), body(r).await["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("into")));
     let r = t.post(&agent, &format!("/api/v1/tickets/{dup}/merge"), json!({"into": "INC0009999"})).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Another tenant's ticket is not there to merge into: acme's INC0000003 has no twin here.
+    t.app.create_tenant("acme", "Acme").await.unwrap();
+    let bob = t.user("acme", "bob", "agent").await;
+    for title in ["a", "b", "c"] {
+        t.create(&bob, title).await;
+    }
+    let r = t.post(&agent, &format!("/api/v1/tickets/{dup}/merge"), json!({"into": "INC0000003"})).await;
+    assert_eq!((r.status(), body(r).await["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("into")));
     let r = t.post(&lee, &format!("/api/v1/tickets/{dup}/merge"), json!({"into": keep})).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(ticket(&t, &agent, &dup).await["status"], "new");
