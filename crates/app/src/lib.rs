@@ -16,6 +16,7 @@ pub mod problems;
 pub mod recurring;
 pub mod routing;
 pub mod sla;
+pub mod sla_report;
 pub mod tickets;
 pub mod watchers;
 pub mod worker;

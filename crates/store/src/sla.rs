@@ -210,3 +210,54 @@ pub async fn set_ticket_summary(c: &mut Conn, t: TenantId, ticket: TicketId, due
         .await?;
     Ok(())
 }
+
+/// One clock with what reports group it by.
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    pub number: String,
+    pub definition: i64,
+    pub target: String,
+    pub state: String,
+    pub goal_ms: i64,
+    pub elapsed_ms: i64,
+    pub breached_at: Option<i64>,
+    pub stopped_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub group_id: Option<i64>,
+    pub service: Option<String>,
+    pub priority: i64,
+    pub created_at: i64,
+}
+
+/// The clocks of the tickets raised from `from` to `to` (ms, end excluded).
+pub async fn report_rows(c: &mut Conn, t: TenantId, from: i64, to: i64) -> Result<Vec<ReportRow>> {
+    let rows = sqlx::query(
+        "SELECT t.number, k.definition_id, k.target, k.state, k.goal_ms, k.elapsed_ms, k.breached_at, k.stopped_at, k.due_at, \
+         t.group_id, t.service, t.priority, t.created_at FROM ticket_slas k JOIN tickets t ON t.id = k.ticket_id \
+         WHERE k.tenant_id = $1 AND t.tenant_id = $1 AND t.created_at >= $2 AND t.created_at < $3 ORDER BY t.id, k.id",
+    )
+    .bind(t.0)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ReportRow {
+                number: get(r, "number")?,
+                definition: get(r, "definition_id")?,
+                target: get(r, "target")?,
+                state: get(r, "state")?,
+                goal_ms: get(r, "goal_ms")?,
+                elapsed_ms: get(r, "elapsed_ms")?,
+                breached_at: get(r, "breached_at")?,
+                stopped_at: get(r, "stopped_at")?,
+                due_at: get(r, "due_at")?,
+                group_id: get(r, "group_id")?,
+                service: get(r, "service")?,
+                priority: get(r, "priority")?,
+                created_at: get(r, "created_at")?,
+            })
+        })
+        .collect()
+}

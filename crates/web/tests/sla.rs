@@ -187,6 +187,39 @@ async fn clocks_run_pause_warn_breach_and_replay(url: String) {
     let numbers: Vec<&str> = by_due["items"].as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap()).collect();
     assert_eq!(numbers, [n.as_str(), fresh.as_str()], "the breached one is due first");
 
+    // Reports: compliance per definition and target, the breaches, CSV; bad input named.
+    let report = body(t.get(&admin, "/api/v1/reports/sla?from=2026-06-01&to=2026-07-01").await).await;
+    let line = |target: &str| report.as_array().unwrap().iter().find(|l| l["target"] == target).unwrap().clone();
+    let (first, res) = (line("first_response"), line("resolution"));
+    assert_eq!(
+        (first["key"].as_str(), first["met"].as_u64(), first["in_progress"].as_u64(), first["compliance"].as_f64()),
+        (Some("Standard"), Some(1), Some(1), Some(100.0))
+    );
+    assert_eq!((res["breached"].as_u64(), res["in_progress"].as_u64(), res["compliance"].as_f64()), (Some(1), Some(1), Some(0.0)));
+    assert_eq!(first["mean_business_minutes"], 30.0, "the reply came after 30 business minutes");
+    let by_priority = body(t.get(&admin, "/api/v1/reports/sla?by=priority&from=2026-06-01&to=2026-07-01").await).await;
+    assert!(by_priority.as_array().unwrap().iter().any(|l| l["key"] == "P2"), "{by_priority}");
+    let r = t.get(&admin, "/api/v1/reports/sla?from=2026-06-01&to=2026-07-01&format=csv").await;
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = r.text().await.unwrap();
+    assert!(
+        text.starts_with("key,target,met,missed,breached,in_progress,compliance_percent,")
+            && text.contains("Standard,resolution,0,0,1,1,0,"),
+        "{text}"
+    );
+    let list = body(t.get(&admin, "/api/v1/reports/sla/breaches?from=2026-06-01&to=2026-07-01").await).await;
+    assert_eq!(
+        (list[0]["ticket"].as_str(), list[0]["outcome"].as_str(), list[0]["target"].as_str()),
+        (Some(n.as_str()), Some("breached"), Some("resolution"))
+    );
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    for (q, field) in [("by=colour", "by"), ("from=yesterday", "from"), ("format=xml", "format"), ("from=2026-07-01&to=2026-06-01", "to")] {
+        let r = t.get(&admin, &format!("/api/v1/reports/sla?{q}")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert_eq!(body(r).await["field"], field, "{q}");
+    }
+    assert_eq!(t.get(&kim, "/api/v1/reports/sla").await.status(), StatusCode::FORBIDDEN);
+
     // Replay after a definition change: 8 hours to resolve, the breach is undone; the
     // 4 hours left run 15:00-17:00 Monday and 09:00-11:00 Tuesday (Berlin).
     let mut longer = standard();

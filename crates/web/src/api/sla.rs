@@ -1,7 +1,8 @@
 //! Service levels: business calendars, SLA definitions, a ticket's clocks, replay.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use cairn_app::admin::Admin;
@@ -23,6 +24,8 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/sla-definitions/{id}", put(replace_definition))
         .route("/api/v1/tickets/{number}/slas", get(ticket_slas))
         .route("/api/v1/sla/replay", post(replay))
+        .route("/api/v1/reports/sla", get(compliance))
+        .route("/api/v1/reports/sla/breaches", get(breaches))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -194,4 +197,186 @@ pub(crate) async fn replay(
             .collect(),
         millis: r.millis as u64,
     }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct ReportParams {
+    /// definition (default), group, service or priority.
+    pub by: Option<String>,
+    /// Tickets raised from this day (2026-06-01, UTC) or instant (RFC 3339); default 30 days ago.
+    pub from: Option<String>,
+    /// Up to this day or instant, excluded; default now.
+    pub to: Option<String>,
+    /// json (default) or csv.
+    pub format: Option<String>,
+}
+
+fn instant(field: &'static str, raw: Option<&str>, default: i64) -> Result<i64, ApiError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(default) };
+    if let Ok(t) = raw.parse::<jiff::Timestamp>() {
+        return Ok(t.as_millisecond());
+    }
+    raw.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp().as_millisecond())
+        .ok_or_else(|| cairn_app::AppError::invalid(field, format!("'{raw}' is not a date (2026-06-01) or an instant (RFC 3339)")).into())
+}
+
+fn period(ctx: &Ctx, p: &ReportParams) -> Result<(i64, i64), ApiError> {
+    let now = ctx.app.now();
+    Ok((instant("from", p.from.as_deref(), now - 30 * 86_400_000)?, instant("to", p.to.as_deref(), now + 1)?))
+}
+
+/// One CSV line: fields quoted when they hold a comma, a quote or a line break.
+fn csv_line(fields: &[String]) -> String {
+    let quote = |f: &String| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.clone() };
+    fields.iter().map(quote).collect::<Vec<_>>().join(",") + "\r\n"
+}
+
+fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
+    let mut body = csv_line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    for r in rows {
+        body.push_str(&csv_line(&r));
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn csv_wanted(format: Option<&str>) -> Result<bool, ApiError> {
+    match format.unwrap_or("json") {
+        "json" => Ok(false),
+        "csv" => Ok(true),
+        other => Err(cairn_app::AppError::invalid("format", format!("'{other}' is not json or csv")).into()),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ComplianceLine {
+    pub key: String,
+    pub target: String,
+    pub met: usize,
+    pub missed: usize,
+    /// Open and past due.
+    pub breached: usize,
+    pub in_progress: usize,
+    /// Percent of the decided clocks that met their target.
+    pub compliance: Option<f64>,
+    pub mean_business_minutes: Option<f64>,
+    pub mean_calendar_minutes: Option<f64>,
+}
+
+fn round(v: Option<f64>) -> Option<f64> {
+    v.map(|x| (x * 10.0).round() / 10.0)
+}
+
+/// Service-level compliance per definition, group, service or priority (JSON or CSV)
+#[utoipa::path(get, path = "/api/v1/reports/sla", tag = "service levels", params(ReportParams),
+    responses((status = 200, body = Vec<ComplianceLine>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn compliance(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Query(p): Query<ReportParams>,
+) -> Result<Response, ApiError> {
+    let as_csv = csv_wanted(p.format.as_deref())?;
+    let (from, to) = period(&ctx, &p)?;
+    let lines = ctx.app.sla_compliance(&actor, p.by.as_deref().unwrap_or("definition"), from, to).await?;
+    let lines: Vec<ComplianceLine> = lines
+        .into_iter()
+        .map(|l| ComplianceLine {
+            key: l.key,
+            target: l.target,
+            met: l.met,
+            missed: l.missed,
+            breached: l.breached,
+            in_progress: l.in_progress,
+            compliance: round(l.compliance),
+            mean_business_minutes: round(l.mean_business_minutes),
+            mean_calendar_minutes: round(l.mean_calendar_minutes),
+        })
+        .collect();
+    if !as_csv {
+        return Ok(Json(lines).into_response());
+    }
+    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            vec![
+                l.key,
+                l.target,
+                l.met.to_string(),
+                l.missed.to_string(),
+                l.breached.to_string(),
+                l.in_progress.to_string(),
+                opt(l.compliance),
+                opt(l.mean_business_minutes),
+                opt(l.mean_calendar_minutes),
+            ]
+        })
+        .collect();
+    let header = [
+        "key",
+        "target",
+        "met",
+        "missed",
+        "breached",
+        "in_progress",
+        "compliance_percent",
+        "mean_business_minutes",
+        "mean_calendar_minutes",
+    ];
+    Ok(csv("sla-compliance", &header, rows))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct BreachBody {
+    pub ticket: String,
+    pub definition: String,
+    pub target: String,
+    /// missed (stopped late) or breached (open, past due)
+    pub outcome: String,
+    pub breached_at: Option<String>,
+    /// Business minutes past the target when the clock last changed.
+    pub over_minutes: i64,
+}
+
+/// The clocks past their target, most overdue first (JSON or CSV)
+#[utoipa::path(get, path = "/api/v1/reports/sla/breaches", tag = "service levels", params(ReportParams),
+    responses((status = 200, body = Vec<BreachBody>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn breaches(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Query(p): Query<ReportParams>,
+) -> Result<Response, ApiError> {
+    let as_csv = csv_wanted(p.format.as_deref())?;
+    let (from, to) = period(&ctx, &p)?;
+    let list: Vec<BreachBody> = ctx
+        .app
+        .sla_breaches(&actor, from, to)
+        .await?
+        .into_iter()
+        .map(|b| BreachBody {
+            ticket: b.ticket,
+            definition: b.definition,
+            target: b.target,
+            outcome: b.outcome.into(),
+            breached_at: b.breached_at.map(rfc3339),
+            over_minutes: b.over_minutes,
+        })
+        .collect();
+    if !as_csv {
+        return Ok(Json(list).into_response());
+    }
+    let rows = list
+        .into_iter()
+        .map(|b| vec![b.ticket, b.definition, b.target, b.outcome, b.breached_at.unwrap_or_default(), b.over_minutes.to_string()])
+        .collect();
+    Ok(csv("sla-breaches", &["ticket", "definition", "target", "outcome", "breached_at", "over_minutes"], rows))
 }
