@@ -10,6 +10,7 @@ use cairn_domain::access::Actor;
 use crate::admin::{Admin, CreateUser};
 use crate::tickets::{NewTicket, TicketChange};
 use crate::{App, ManualClock, Result};
+use cairn_domain::sla::{CalendarSpec, Definition};
 
 pub const DEMO_PASSWORD: &str = "cairn-demo";
 
@@ -242,7 +243,7 @@ impl App {
         for c in parents.into_iter().chain(CATEGORIES) {
             app.create_category(&op, c).await?;
         }
-        app.create_user(&op, user("admin", "Ada Admin", "admin", None)).await?;
+        let admin = actor(tenant.id, &app.create_user(&op, user("admin", "Ada Admin", "admin", None)).await?);
         let mut agents = Vec::new();
         for (u, n) in AGENTS {
             agents.push(app.create_user(&op, user(u, n, "agent", None)).await?);
@@ -256,7 +257,25 @@ impl App {
             for m in members {
                 app.add_group_member(&op, g, m).await?;
             }
+            // The first member leads the group: hierarchical escalations and breaches go there.
+            app.update_group(&admin, g, None, Some(members[0])).await?;
         }
+        // Office hours in Berlin and a standard service level for incidents.
+        let mut office = CalendarSpec { time_zone: "Europe/Berlin".into(), ..CalendarSpec::default() };
+        for d in ["mon", "tue", "wed", "thu", "fri"] {
+            office.hours.insert(d.into(), vec!["08:00-18:00".into()]);
+        }
+        app.save_calendar(&op, "Office", office).await?;
+        let standard: Definition = serde_json::from_value(serde_json::json!({
+            "name": "Standard incident", "kind": "sla", "calendar": "Office",
+            "applies_when": [{"field": "kind", "values": ["incident"]}],
+            "targets": {"first_response_minutes": 120, "resolution_minutes": 1200},
+            "pause_when": [{"field": "status", "values": ["on_hold"]}],
+            "warnings": [75],
+            "breach_actions": [{"action": "notify", "to": "manager"}]
+        }))
+        .map_err(|e| crate::AppError::Internal(e.to_string()))?;
+        app.save_sla_definition(&op, standard).await?;
         let mut rng = Rng(0x5eed_ca1e_u64);
         let step = (42 * 86_400_000) / incidents.max(1) as i64;
         for i in 0..incidents {
@@ -332,6 +351,8 @@ impl App {
             }
         }
         app.drain_jobs("demo").await?;
+        // Propose the week's recurring issues at once rather than in an hour.
+        self.detect_recurring(tenant.id, crate::recurring::Detect::default()).await?;
         Ok(true)
     }
 }
