@@ -17,6 +17,7 @@ pub mod recurring;
 pub mod routing;
 pub mod sla;
 pub mod sla_report;
+pub mod surveys;
 pub mod tickets;
 pub mod watchers;
 pub mod worker;

@@ -471,6 +471,9 @@ impl App {
                     }
                     if ticket.status == Status::Resolved && current.ticket.status != Status::Resolved {
                         schedule_auto_close(c, &ticket, tenant.auto_close_days).await?;
+                        if ticket.kind == TicketKind::Incident && ticket.requester_id != actor.user_id {
+                            crate::surveys::send(c, &ticket, now).await?;
+                        }
                     }
                     if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;

@@ -22,6 +22,7 @@ pub mod reviews;
 pub mod routing;
 mod row;
 pub mod sla;
+pub mod surveys;
 pub mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -63,6 +63,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_sla.sql"),
         postgres: include_str!("../migrations/postgres/0008_sla.sql"),
     },
+    Migration {
+        version: 9,
+        name: "surveys",
+        sqlite: include_str!("../migrations/sqlite/0009_surveys.sql"),
+        postgres: include_str!("../migrations/postgres/0009_surveys.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

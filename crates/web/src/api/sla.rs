@@ -26,6 +26,7 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/sla/replay", post(replay))
         .route("/api/v1/reports/sla", get(compliance))
         .route("/api/v1/reports/sla/breaches", get(breaches))
+        .route("/api/v1/reports/csat", get(csat))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -379,4 +380,53 @@ pub(crate) async fn breaches(
         .map(|b| vec![b.ticket, b.definition, b.target, b.outcome, b.breached_at.unwrap_or_default(), b.over_minutes.to_string()])
         .collect();
     Ok(csv("sla-breaches", &["ticket", "definition", "target", "outcome", "breached_at", "over_minutes"], rows))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CsatBody {
+    pub key: String,
+    pub responses: usize,
+    /// 1 to 5.
+    pub mean_rating: f64,
+    /// Share of ratings 4 and 5, in percent.
+    pub csat: f64,
+    /// 1 (very hard) to 5 (very easy).
+    pub mean_effort: Option<f64>,
+}
+
+/// Satisfaction (CSAT and effort) per group, service or agent, from survey answers
+#[utoipa::path(get, path = "/api/v1/reports/csat", tag = "service levels", params(ReportParams),
+    responses((status = 200, body = Vec<CsatBody>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn csat(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Query(p): Query<ReportParams>) -> Result<Response, ApiError> {
+    let as_csv = csv_wanted(p.format.as_deref())?;
+    let (from, to) = period(&ctx, &p)?;
+    let lines: Vec<CsatBody> = ctx
+        .app
+        .csat_report(&actor, p.by.as_deref().unwrap_or("group"), from, to)
+        .await?
+        .into_iter()
+        .map(|l| CsatBody {
+            key: l.key,
+            responses: l.responses,
+            mean_rating: (l.mean_rating * 100.0).round() / 100.0,
+            csat: (l.csat * 10.0).round() / 10.0,
+            mean_effort: l.mean_effort.map(|e| (e * 100.0).round() / 100.0),
+        })
+        .collect();
+    if !as_csv {
+        return Ok(Json(lines).into_response());
+    }
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            vec![
+                l.key,
+                l.responses.to_string(),
+                l.mean_rating.to_string(),
+                l.csat.to_string(),
+                l.mean_effort.map(|e| e.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(csv("csat", &["key", "responses", "mean_rating", "csat_percent", "mean_effort"], rows))
 }

@@ -6,6 +6,7 @@ mod pages;
 mod problems;
 mod routing;
 mod settings;
+mod survey;
 mod views;
 
 use std::net::SocketAddr;
@@ -50,6 +51,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/admin/routing/try", post(routing::try_rules))
         .route("/admin/groups/{name}", post(routing::update_group))
         .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/survey/{token}", get(survey::show).post(survey::submit))
         .route("/tickets/{number}/links", post(actions::link))
         .route("/tickets/{number}/watchers", post(actions::watch))
         .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))

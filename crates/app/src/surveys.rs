@@ -1,0 +1,121 @@
+//! Satisfaction after resolution: when a ticket is first resolved its requester gets a
+//! survey link (one-click rating 1 to 5, then effort and a comment), answerable once
+//! within 14 days. CSAT and effort scores per group, service or agent.
+
+use std::collections::BTreeMap;
+
+use cairn_domain::access::Actor;
+use cairn_domain::ticket::Ticket;
+use cairn_store::journal::{self, Entry};
+use cairn_store::{Conn, directory, surveys as store};
+
+use crate::auth::{hash_secret, random_secret};
+use crate::tickets::notify;
+use crate::{App, AppError, Result, agents_only};
+
+/// How long a survey link can be answered.
+pub const VALID_MS: i64 = 14 * 86_400_000;
+
+/// Opens the ticket's survey (first resolution only) and sends the requester the link.
+pub(crate) async fn send(c: &mut Conn, tk: &Ticket, now: i64) -> Result<()> {
+    let token = random_secret()?;
+    if store::open(c, tk.tenant_id, tk.id, &hash_secret(&token), now, now + VALID_MS).await? {
+        let message = format!("{} is resolved. How did we do? Rate it at /survey/{token}", tk.number);
+        notify(c, tk, tk.requester_id, message, now).await?;
+    }
+    Ok(())
+}
+
+fn score(field: &'static str, v: Option<i64>) -> Result<Option<i64>> {
+    match v {
+        Some(x) if !(1..=5).contains(&x) => Err(AppError::invalid(field, format!("{x} is not from 1 to 5"))),
+        other => Ok(other),
+    }
+}
+
+/// A line of the satisfaction report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsatLine {
+    pub key: String,
+    pub responses: usize,
+    pub mean_rating: f64,
+    /// Share of 4 and 5 ratings, in percent.
+    pub csat: f64,
+    pub mean_effort: Option<f64>,
+}
+
+pub const GROUPINGS: [&str; 3] = ["group", "service", "agent"];
+
+impl App {
+    /// Answers a survey through its link: a rating, optionally effort and a comment.
+    /// Returns the ticket number.
+    pub async fn answer_survey(&self, token: &str, rating: Option<i64>, effort: Option<i64>, comment: Option<String>) -> Result<String> {
+        let rating = score("rating", rating)?.ok_or_else(|| AppError::invalid("rating", "choose a rating from 1 to 5"))?;
+        let effort = score("effort", effort)?;
+        let comment = comment.map(|c| c.trim().chars().take(2000).collect::<String>()).filter(|c| !c.is_empty());
+        let (hash, now) = (hash_secret(token), self.now());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let s = store::by_token(c, &hash).await?.ok_or_else(|| AppError::NotFound("survey".into()))?;
+                    if s.answered_at.is_some() {
+                        return Err(AppError::Conflict("this survey was already answered; thank you".into()));
+                    }
+                    if now > s.expires_at {
+                        return Err(AppError::Conflict("this survey has expired".into()));
+                    }
+                    store::answer(c, s.id, rating, effort, comment.as_deref(), now).await?;
+                    let number = cairn_store::tickets::by_id(c, &cairn_domain::access::Scope::system(s.tenant_id), s.ticket)
+                        .await?
+                        .map(|t| t.number)
+                        .unwrap_or_default();
+                    let mut e = Entry::action("ticket", s.ticket.0, "survey_answered");
+                    e.field = Some("rating".into());
+                    e.new = Some(rating.to_string());
+                    journal::append(c, s.tenant_id, None, now, &[e]).await?;
+                    Ok(number)
+                })
+            })
+            .await
+    }
+
+    /// CSAT (share of 4 and 5), mean rating and mean effort per group, service or agent,
+    /// over the answers given in the period.
+    pub async fn csat_report(&self, actor: &Actor, by: &str, from: i64, to: i64) -> Result<Vec<CsatLine>> {
+        agents_only(actor)?;
+        if !GROUPINGS.contains(&by) {
+            return Err(AppError::invalid("by", format!("'{by}' is not one of {}", GROUPINGS.join(", "))));
+        }
+        if to <= from {
+            return Err(AppError::invalid("to", "the period ends before it starts"));
+        }
+        let t = actor.tenant_id;
+        let mut c = self.db.read().await?;
+        let answers = store::answers(&mut c, t, from, to).await?;
+        let groups: BTreeMap<i64, String> = directory::groups(&mut c, t).await?.into_iter().map(|g| (g.id.0, g.name)).collect();
+        let users: BTreeMap<i64, String> = directory::users(&mut c, t).await?.into_iter().map(|u| (u.id.0, u.username)).collect();
+        let mut acc: BTreeMap<String, Vec<&store::Answer>> = BTreeMap::new();
+        for a in &answers {
+            let key = match by {
+                "group" => a.group_id.and_then(|g| groups.get(&g).cloned()).unwrap_or_else(|| "(no group)".into()),
+                "service" => a.service.clone().unwrap_or_else(|| "(no service)".into()),
+                _ => a.assignee_id.and_then(|u| users.get(&u).cloned()).unwrap_or_else(|| "(unassigned)".into()),
+            };
+            acc.entry(key).or_default().push(a);
+        }
+        Ok(acc
+            .into_iter()
+            .map(|(key, list)| {
+                let n = list.len() as f64;
+                let efforts: Vec<i64> = list.iter().filter_map(|a| a.effort).collect();
+                CsatLine {
+                    key,
+                    responses: list.len(),
+                    mean_rating: list.iter().map(|a| a.rating as f64).sum::<f64>() / n,
+                    csat: list.iter().filter(|a| a.rating >= 4).count() as f64 * 100.0 / n,
+                    mean_effort: (!efforts.is_empty()).then(|| efforts.iter().sum::<i64>() as f64 / efforts.len() as f64),
+                }
+            })
+            .collect())
+    }
+}
