@@ -1,10 +1,12 @@
 //! Satisfaction after resolution: when a ticket is first resolved its requester gets a
 //! survey link (one-click rating 1 to 5, then effort and a comment), answerable once
-//! within 14 days. CSAT and effort scores per group, service or agent.
+//! within 14 days. CSAT and effort scores per group, service or agent, and XLAs: targets
+//! on those scores over a sliding window.
 
 use std::collections::BTreeMap;
 
 use cairn_domain::access::Actor;
+use cairn_domain::sla::xla::{Xla, status, trend};
 use cairn_domain::ticket::Ticket;
 use cairn_store::journal::{self, Entry};
 use cairn_store::{Conn, directory, surveys as store};
@@ -117,5 +119,78 @@ impl App {
                 }
             })
             .collect())
+    }
+}
+
+/// An XLA with where it stands now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XlaStatus {
+    pub xla: Xla,
+    pub responses: usize,
+    pub current: Option<f64>,
+    pub previous: Option<f64>,
+    /// met, missed or no_data.
+    pub status: &'static str,
+    /// up, down, flat or new.
+    pub trend: &'static str,
+}
+
+impl App {
+    /// Adds an experience-level agreement (admin).
+    pub async fn save_xla(&self, admin: &crate::admin::Admin, mut x: Xla) -> Result<Xla> {
+        x.check()?;
+        x.name = x.name.trim().to_string();
+        let (t, by, now) = (admin.tenant(), admin.user(), self.now());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    if let Some(g) = &x.group
+                        && directory::group_by_name(c, t, g).await?.is_none()
+                    {
+                        return Err(AppError::invalid("group", format!("no group '{g}'")));
+                    }
+                    x.id = cairn_store::sla::insert_xla(c, t, &x, now).await?;
+                    let mut e = Entry::action("xla", x.id, "created");
+                    e.new = Some(x.name.clone());
+                    journal::append(c, t, by, now, &[e]).await?;
+                    Ok(x)
+                })
+            })
+            .await
+    }
+
+    /// Every XLA with its value over its window, the window before, status and trend.
+    pub async fn xla_statuses(&self, actor: &Actor) -> Result<Vec<XlaStatus>> {
+        agents_only(actor)?;
+        let (t, now) = (actor.tenant_id, self.now());
+        let mut c = self.db.read().await?;
+        let groups: BTreeMap<i64, String> = directory::groups(&mut c, t).await?.into_iter().map(|g| (g.id.0, g.name)).collect();
+        let mut out = Vec::new();
+        for x in cairn_store::sla::xlas(&mut c, t).await? {
+            let w = x.window_days * 86_400_000;
+            let mut mean_over = async |from: i64, to: i64| -> Result<(usize, Option<f64>)> {
+                let values: Vec<f64> = store::answers(&mut c, t, from, to)
+                    .await?
+                    .into_iter()
+                    .filter(|a| x.service.as_ref().is_none_or(|s| a.service.as_deref() == Some(s.as_str())))
+                    .filter(|a| x.group.as_ref().is_none_or(|g| a.group_id.and_then(|id| groups.get(&id)) == Some(g)))
+                    .filter_map(|a| if x.measure == "effort" { a.effort } else { Some(a.rating) })
+                    .map(|v| v as f64)
+                    .collect();
+                let n = values.len();
+                Ok((n, (n > 0).then(|| values.iter().sum::<f64>() / n as f64)))
+            };
+            let (responses, current) = mean_over(now - w, now + 1).await?;
+            let (_, previous) = mean_over(now - 2 * w, now - w).await?;
+            out.push(XlaStatus {
+                status: status(current, x.target),
+                trend: trend(current, previous),
+                xla: x,
+                responses,
+                current,
+                previous,
+            });
+        }
+        Ok(out)
     }
 }

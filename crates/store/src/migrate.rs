@@ -69,6 +69,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_surveys.sql"),
         postgres: include_str!("../migrations/postgres/0009_surveys.sql"),
     },
+    Migration {
+        version: 10,
+        name: "xla",
+        sqlite: include_str!("../migrations/sqlite/0010_xla.sql"),
+        postgres: include_str!("../migrations/postgres/0010_xla.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

@@ -261,3 +261,29 @@ pub async fn report_rows(c: &mut Conn, t: TenantId, from: i64, to: i64) -> Resul
         })
         .collect()
 }
+
+/// Adds an XLA; returns its id.
+pub async fn insert_xla(c: &mut Conn, t: TenantId, x: &cairn_domain::sla::xla::Xla, now: i64) -> Result<i64> {
+    sqlx::query_scalar("INSERT INTO xla_definitions (tenant_id, name, spec, updated_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(t.0)
+        .bind(&x.name)
+        .bind(to_json(x)?)
+        .bind(now)
+        .fetch_one(c)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("an XLA named '{}' exists", x.name)),
+            other => other,
+        })
+}
+
+pub async fn xlas(c: &mut Conn, t: TenantId) -> Result<Vec<cairn_domain::sla::xla::Xla>> {
+    let rows = sqlx::query("SELECT id, spec FROM xla_definitions WHERE tenant_id = $1 ORDER BY name").bind(t.0).fetch_all(c).await?;
+    rows.iter()
+        .map(|r| {
+            let mut x: cairn_domain::sla::xla::Xla = json(&get::<String>(r, "spec")?)?;
+            x.id = get(r, "id")?;
+            Ok(x)
+        })
+        .collect()
+}

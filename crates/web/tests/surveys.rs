@@ -80,6 +80,24 @@ async fn a_resolved_incident_is_rated_once_and_scores_add_up(url: String) {
     assert_eq!(t.get(&kim, "/api/v1/reports/csat").await.status(), StatusCode::FORBIDDEN);
     let r = t.get(&alice, "/api/v1/reports/csat?by=colour").await;
     assert_eq!(body(r).await["field"], "by");
+
+    // An XLA on the desk's satisfaction: 5.0 over the last 30 days beats 4.3.
+    let r = t.post(&admin, "/api/v1/xlas", json!({"name": "Desk happiness", "measure": "nps", "target": 4.3})).await;
+    assert_eq!(body(r).await["field"], "measure");
+    let r = t.post(&admin, "/api/v1/xlas", json!({"name": "Desk happiness", "measure": "csat", "group": "Nope", "target": 4.3})).await;
+    assert_eq!(body(r).await["field"], "group");
+    let r = t.post(&admin, "/api/v1/xlas", json!({"name": "Desk happiness", "measure": "csat", "group": "Desk", "target": 4.3})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let x = body(t.get(&alice, "/api/v1/xlas").await).await;
+    assert_eq!(
+        (x[0]["status"].as_str(), x[0]["trend"].as_str(), x[0]["current"].as_f64(), x[0]["responses"].as_u64()),
+        (Some("met"), Some("new"), Some(5.0), Some(1)),
+        "{x}"
+    );
+    // Forty days on, the answer has left the window: no data now, and it was met before.
+    clock.set(1_780_000_000_000 + 40 * DAY);
+    let x = body(t.get(&alice, "/api/v1/xlas").await).await;
+    assert_eq!((x[0]["status"].as_str(), x[0]["previous"].as_f64()), (Some("no_data"), Some(5.0)), "{x}");
 }
 
 on_both_databases!(a_resolved_incident_is_rated_once_and_scores_add_up);

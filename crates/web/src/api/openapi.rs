@@ -19,7 +19,7 @@ use crate::error::ErrorBody;
         routing::list_rules, routing::create_rule, routing::replace_rule, routing::delete_rule, routing::test_rules, routing::update_group,
         incidents::merge, incidents::escalate, incidents::list_watchers, incidents::add_watcher, incidents::remove_watcher, incidents::declare_major,
         incidents::communicate, incidents::get_review, incidents::put_review,
-        sla::list_calendars, sla::put_calendar, sla::list_definitions, sla::create_definition, sla::replace_definition, sla::ticket_slas, sla::replay, sla::compliance, sla::breaches, sla::csat,
+        sla::list_calendars, sla::put_calendar, sla::list_definitions, sla::create_definition, sla::replace_definition, sla::ticket_slas, sla::replay, sla::compliance, sla::breaches, sla::csat, sla::list_xlas, sla::create_xla,
         canned::list_canned, canned::create_canned, canned::replace_canned, canned::delete_canned, canned::render_canned,
         problems::list_known_errors, problems::create_known_error, problems::update_known_error, problems::matching_known_errors,
         problems::apply_workaround, problems::list_candidates, problems::detect, problems::accept_candidate, problems::dismiss_candidate,

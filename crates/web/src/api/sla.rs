@@ -27,6 +27,7 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/reports/sla", get(compliance))
         .route("/api/v1/reports/sla/breaches", get(breaches))
         .route("/api/v1/reports/csat", get(csat))
+        .route("/api/v1/xlas", get(list_xlas).post(create_xla))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -429,4 +430,64 @@ pub(crate) async fn csat(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Quer
         })
         .collect();
     Ok(csv("csat", &["key", "responses", "mean_rating", "csat_percent", "mean_effort"], rows))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct XlaBody {
+    pub id: i64,
+    pub name: String,
+    /// csat or effort
+    pub measure: String,
+    pub service: Option<String>,
+    pub group: Option<String>,
+    pub target: f64,
+    pub window_days: i64,
+    /// Answers in the current window.
+    pub responses: usize,
+    pub current: Option<f64>,
+    /// The window before.
+    pub previous: Option<f64>,
+    /// met, missed or no_data
+    pub status: String,
+    /// up, down, flat or new
+    pub trend: String,
+}
+
+/// Experience-level agreements with their status and trend
+#[utoipa::path(get, path = "/api/v1/xlas", tag = "service levels", responses((status = 200, body = Vec<XlaBody>)), security(("bearer" = [])))]
+pub(crate) async fn list_xlas(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> Result<Json<Vec<XlaBody>>, ApiError> {
+    let r2 = |v: Option<f64>| v.map(|x| (x * 100.0).round() / 100.0);
+    Ok(Json(
+        ctx.app
+            .xla_statuses(&actor)
+            .await?
+            .into_iter()
+            .map(|s| XlaBody {
+                id: s.xla.id,
+                name: s.xla.name,
+                measure: s.xla.measure,
+                service: s.xla.service,
+                group: s.xla.group,
+                target: s.xla.target,
+                window_days: s.xla.window_days,
+                responses: s.responses,
+                current: r2(s.current),
+                previous: r2(s.previous),
+                status: s.status.into(),
+                trend: s.trend.into(),
+            })
+            .collect(),
+    ))
+}
+
+/// Add an experience-level agreement (admin)
+#[utoipa::path(post, path = "/api/v1/xlas", tag = "service levels",
+    request_body(content = Object, description = "name, measure (csat|effort), service, group, target (mean 1..5), window_days (default 30)"),
+    responses((status = 201, body = Object), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn create_xla(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(x): JsonBody<cairn_domain::sla::xla::Xla>,
+) -> Result<(StatusCode, Json<cairn_domain::sla::xla::Xla>), ApiError> {
+    Ok((StatusCode::CREATED, Json(ctx.app.save_xla(&Admin::from_actor(&actor)?, x).await?)))
 }

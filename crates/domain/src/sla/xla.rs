@@ -1,0 +1,89 @@
+//! Experience-level agreements: a target over what people say of the service (mean
+//! satisfaction rating or effort from surveys) over a sliding window, with its status
+//! and its trend against the window before.
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+/// The measures an XLA can be set on.
+pub const MEASURES: [&str; 2] = ["csat", "effort"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Xla {
+    #[serde(default)]
+    pub id: i64,
+    pub name: String,
+    /// `csat`: mean rating 1 to 5; `effort`: mean ease 1 (very hard) to 5 (very easy).
+    pub measure: String,
+    /// Only tickets of this service (none: all).
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Only tickets of this group (none: all).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// The mean to reach or beat, e.g. 4.3.
+    pub target: f64,
+    #[serde(default = "thirty")]
+    pub window_days: i64,
+}
+
+fn thirty() -> i64 {
+    30
+}
+
+impl Xla {
+    pub fn check(&self) -> Result<(), DomainError> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DomainError::invalid("name", "must be 1 to 100 characters"));
+        }
+        if !MEASURES.contains(&self.measure.as_str()) {
+            return Err(DomainError::invalid("measure", format!("'{}' is not one of {}", self.measure, MEASURES.join(", "))));
+        }
+        if !(1.0..=5.0).contains(&self.target) {
+            return Err(DomainError::invalid("target", format!("{} is not a mean from 1 to 5", self.target)));
+        }
+        if !(1..=365).contains(&self.window_days) {
+            return Err(DomainError::invalid("window_days", "must be 1 to 365"));
+        }
+        Ok(())
+    }
+}
+
+/// Where an XLA stands: met, missed, or no data in the window.
+pub fn status(current: Option<f64>, target: f64) -> &'static str {
+    match current {
+        None => "no_data",
+        Some(v) if v >= target => "met",
+        Some(_) => "missed",
+    }
+}
+
+/// Up, down or flat against the previous window (a change under 0.05 is flat).
+pub fn trend(current: Option<f64>, previous: Option<f64>) -> &'static str {
+    match (current, previous) {
+        (Some(c), Some(p)) if c - p >= 0.05 => "up",
+        (Some(c), Some(p)) if p - c >= 0.05 => "down",
+        (Some(_), Some(_)) => "flat",
+        _ => "new",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_and_trend() {
+        assert_eq!(status(Some(4.3), 4.3), "met");
+        assert_eq!(status(Some(4.0), 4.3), "missed");
+        assert_eq!(status(None, 4.3), "no_data");
+        assert_eq!(trend(Some(4.4), Some(4.0)), "up");
+        assert_eq!(trend(Some(4.0), Some(4.02)), "flat");
+        assert_eq!(trend(Some(3.0), None), "new");
+        let x = Xla { id: 0, name: "Email".into(), measure: "nps".into(), service: None, group: None, target: 4.3, window_days: 30 };
+        assert!(x.check().unwrap_err().to_string().starts_with("measure"));
+    }
+}
