@@ -248,6 +248,11 @@ async fn clocks_run_pause_warn_breach_and_replay(url: String) {
     let (_, page) = b.get(&format!("/tickets/{n}")).await;
     assert!(page.contains("Standard · resolution</strong> <span class=\"tag pub\">running</span> 4 h 00 min left"), "{page}");
     assert!(page.contains("Standard · first response</strong> <span class=\"tag pub\">met</span>"), "{page}");
+    // The dashboard: after the replay the breach is gone; first responses are 100 % met.
+    let (status, page) = b.get("/service-levels").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<td>Standard</td><td>first response</td><td>1</td><td>0</td><td>0</td><td>1</td><td>100.0 %</td>"), "{page}");
+    assert!(page.contains("No breaches.") && page.contains("No XLAs yet."), "{page}");
 }
 
 on_both_databases!(clocks_run_pause_warn_breach_and_replay);

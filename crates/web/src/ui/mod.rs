@@ -2,6 +2,7 @@
 //! form post carries the session's CSRF token, checked before anything happens.
 
 mod actions;
+mod levels;
 mod pages;
 mod problems;
 mod routing;
@@ -52,6 +53,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/admin/groups/{name}", post(routing::update_group))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/survey/{token}", get(survey::show).post(survey::submit))
+        .route("/service-levels", get(levels::show))
         .route("/tickets/{number}/links", post(actions::link))
         .route("/tickets/{number}/watchers", post(actions::watch))
         .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))
