@@ -144,7 +144,7 @@ pub(crate) async fn ticket_slas(
                     elapsed_minutes: min(c.elapsed_ms),
                     remaining_minutes: min(c.remaining_ms()),
                     paused_minutes: min(c.paused_ms),
-                    percent: (c.percent() * 10.0).round() / 10.0,
+                    percent: rounded(c.percent(), 1),
                     breached: c.breached(),
                     met: c.met(),
                     due_at: c.due_at.map(rfc3339),
@@ -274,8 +274,14 @@ pub(crate) struct ComplianceLine {
     pub mean_calendar_minutes: Option<f64>,
 }
 
+/// `x` rounded to `places` decimals, as reports show figures.
+fn rounded(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
 fn round(v: Option<f64>) -> Option<f64> {
-    v.map(|x| (x * 10.0).round() / 10.0)
+    v.map(|x| rounded(x, 1))
 }
 
 /// Service-level compliance per definition, group, service or priority (JSON or CSV)
@@ -409,9 +415,9 @@ pub(crate) async fn csat(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Quer
         .map(|l| CsatBody {
             key: l.key,
             responses: l.responses,
-            mean_rating: (l.mean_rating * 100.0).round() / 100.0,
-            csat: (l.csat * 10.0).round() / 10.0,
-            mean_effort: l.mean_effort.map(|e| (e * 100.0).round() / 100.0),
+            mean_rating: rounded(l.mean_rating, 2),
+            csat: rounded(l.csat, 1),
+            mean_effort: l.mean_effort.map(|e| rounded(e, 2)),
         })
         .collect();
     if !as_csv {
@@ -456,7 +462,7 @@ pub(crate) struct XlaBody {
 /// Experience-level agreements with their status and trend
 #[utoipa::path(get, path = "/api/v1/xlas", tag = "service levels", responses((status = 200, body = Vec<XlaBody>)), security(("bearer" = [])))]
 pub(crate) async fn list_xlas(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> Result<Json<Vec<XlaBody>>, ApiError> {
-    let r2 = |v: Option<f64>| v.map(|x| (x * 100.0).round() / 100.0);
+    let r2 = |v: Option<f64>| v.map(|x| rounded(x, 2));
     Ok(Json(
         ctx.app
             .xla_statuses(&actor)
