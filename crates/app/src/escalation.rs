@@ -5,12 +5,12 @@
 
 use cairn_domain::access::Actor;
 use cairn_domain::routing::Facts;
-use cairn_domain::ticket::{self, CurrentNames, TicketPatch};
+use cairn_domain::ticket::{self, TicketPatch};
 use cairn_store::journal::{self, Entry};
 use cairn_store::{directory, tickets as store, watchers};
 
 use crate::routing::{Current, decide};
-use crate::tickets::{change_entries, load, notify};
+use crate::tickets::{change_entries, current_names, load, notify};
 use crate::{App, AppError, Result, agents_only};
 
 /// Where an escalation goes.
@@ -55,13 +55,7 @@ impl App {
                             }
                             let facts = Facts::new(&tk.title, "", None, None, None, tk.priority);
                             let routed = decide(c, t, &[], &facts, Current { group: Some(&g), has_assignee: false }).await?;
-                            let names = CurrentNames {
-                                assignee: match tk.assignee_id {
-                                    Some(u) => directory::user_by_id(c, t, u).await?.map(|u| u.username),
-                                    None => None,
-                                },
-                                group: current.as_ref().map(|g| g.name.clone()),
-                            };
+                            let names = current_names(c, &tk).await?;
                             let patch = TicketPatch {
                                 group: Some(Some((g.id, g.name.clone()))),
                                 assignee: Some(routed.assignee.as_ref().map(|u| (u.id, u.username.clone()))),

@@ -22,7 +22,7 @@ use cairn_store::{Backend, Conn, directory, jobs, tickets};
 use serde::{Deserialize, Serialize};
 
 use crate::admin::Admin;
-use crate::tickets::{change_entries, load, notify};
+use crate::tickets::{change_entries, current_names, load, notify};
 use crate::{App, AppError, Result, agents_only};
 
 const YEAR: i64 = 365 * 86_400_000;
@@ -113,14 +113,7 @@ pub(crate) async fn setup(c: &mut Conn, cache: &SlaCache, t: TenantId, now: i64)
 /// The ticket's facts now, as the conditions see them.
 async fn facts_of(c: &mut Conn, tk: &Ticket) -> Result<Facts> {
     let t = tk.tenant_id;
-    let group = match tk.group_id {
-        Some(g) => directory::group_by_id(c, t, g).await?.map(|g| g.name),
-        None => None,
-    };
-    let assignee = match tk.assignee_id {
-        Some(u) => directory::user_by_id(c, t, u).await?.map(|u| u.username),
-        None => None,
-    };
+    let CurrentNames { group, assignee } = current_names(c, tk).await?;
     let organisation = directory::user_by_id(c, t, tk.requester_id).await?.and_then(|u| u.organisation);
     Ok(Facts {
         kind: tk.kind.as_str().into(),
@@ -620,16 +613,7 @@ async fn breach_action(
             TicketPatch { group: Some(Some((g.id, g.name))), assignee: Some(None), ..TicketPatch::default() }
         }
     };
-    let current = CurrentNames {
-        assignee: match tk.assignee_id {
-            Some(u) => directory::user_by_id(c, t, u).await?.map(|u| u.username),
-            None => None,
-        },
-        group: match tk.group_id {
-            Some(g) => directory::group_by_id(c, t, g).await?.map(|g| g.name),
-            None => None,
-        },
-    };
+    let current = current_names(c, tk).await?;
     let changes = tk.apply(patch, &current, &Default::default(), now)?;
     if changes.is_empty() {
         return Ok(false);

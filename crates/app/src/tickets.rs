@@ -111,6 +111,21 @@ pub(crate) async fn user_named(c: &mut Conn, t: TenantId, field: &str, name: &st
         .ok_or_else(|| AppError::invalid(field, format!("no active user '{name}'")))
 }
 
+/// The names of a ticket's assignee and group, as the journal records changes to them.
+pub(crate) async fn current_names(c: &mut Conn, tk: &Ticket) -> Result<CurrentNames> {
+    let t = tk.tenant_id;
+    Ok(CurrentNames {
+        assignee: match tk.assignee_id {
+            Some(u) => directory::user_by_id(c, t, u).await?.map(|u| u.username),
+            None => None,
+        },
+        group: match tk.group_id {
+            Some(g) => directory::group_by_id(c, t, g).await?.map(|g| g.name),
+            None => None,
+        },
+    })
+}
+
 async fn group_named(c: &mut Conn, t: TenantId, name: &str) -> Result<directory::Group> {
     directory::group_by_name(c, t, name).await?.ok_or_else(|| AppError::invalid("group", format!("no group '{name}'")))
 }
@@ -322,13 +337,10 @@ impl App {
                     let assignee = assignee.or(routed.assignee.clone());
                     let tags = ticket::parse_tags(&[tags, routed.tags.clone()].concat())?;
                     let mut ticket = Ticket {
-                        id: TicketId(0),
                         tenant_id: t,
-                        kind,
                         number: kind.number(numbered.seq),
                         title,
                         description,
-                        status: Status::initial(kind),
                         impact,
                         urgency,
                         priority: routed.priority.unwrap_or(priority),
@@ -341,17 +353,8 @@ impl App {
                         version: 1,
                         created_at: now,
                         updated_at: now,
-                        resolved_at: None,
-                        closed_at: None,
-                        resolution_code: None,
-                        resolution_notes: None,
-                        major: false,
-                        major_manager_id: None,
-                        root_cause: None,
                         affected,
-                        time_spent: 0,
-                        sla_due_at: None,
-                        sla_breached: false,
+                        ..Ticket::blank(kind)
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
                     let created = crate::sla::created_entry(

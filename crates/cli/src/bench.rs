@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use cairn_app::admin::{Admin, CreateUser};
 use cairn_app::demo::Rng;
 use cairn_app::{App, AppError};
-use cairn_domain::ids::TicketId;
 use cairn_domain::priority::{Level, PriorityMatrix};
 use cairn_domain::status::Status;
 use cairn_domain::ticket::{Ticket, TicketKind};
@@ -117,10 +116,7 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 _ => Status::Closed,
             };
             rows.push(Ticket {
-                id: TicketId(0),
                 tenant_id: t.id,
-                kind: TicketKind::Incident,
-                number: String::new(),
                 title: format!("{w1} problem on {w2} #{k}"),
                 description: format!("User reports the {w1} stopped working after the {w2} change. Ticket {k}."),
                 status,
@@ -128,25 +124,13 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 urgency,
                 priority: matrix.priority(impact, urgency),
                 category: Some(CATEGORIES[rng.below(CATEGORIES.len())].to_string()),
-                service: None,
-                tags: Vec::new(),
                 requester_id: requester,
-                assignee_id: None,
                 group_id: Some(groups[rng.below(groups.len())].id),
                 version: 1,
                 created_at: at,
                 updated_at: at,
-                resolved_at: None,
-                closed_at: None,
                 resolution_code: matches!(status, Status::Resolved | Status::Closed).then(|| "solved".to_string()),
-                resolution_notes: None,
-                major: false,
-                major_manager_id: None,
-                root_cause: None,
-                affected: Vec::new(),
-                time_spent: 0,
-                sla_due_at: None,
-                sla_breached: false,
+                ..Ticket::blank(TicketKind::Incident)
             });
         }
         let tid = t.id;
