@@ -135,18 +135,21 @@ impl App {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
         let list = candidates::list(&mut c, actor.tenant_id, status.filter(|s| !s.is_empty())).await?;
-        let scope = actor.scope();
-        let mut out = Vec::with_capacity(list.len());
-        for k in list {
-            let mut numbers = Vec::with_capacity(k.incidents.len());
-            for id in &k.incidents {
-                if let Some(t) = store::by_id(&mut c, &scope, *id).await? {
-                    numbers.push(t.number);
-                }
-            }
-            out.push((k, numbers));
+        // One query names every incident of every candidate.
+        let mut ids: Vec<_> = list.iter().flat_map(|k| k.incidents.iter().copied()).collect();
+        ids.sort_unstable_by_key(|i| i.0);
+        ids.dedup();
+        let mut names = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            names.extend(store::numbers(&mut c, actor.tenant_id, chunk).await?);
         }
-        Ok(out)
+        Ok(list
+            .into_iter()
+            .map(|k| {
+                let numbers = k.incidents.iter().filter_map(|i| names.get(i).cloned()).collect();
+                (k, numbers)
+            })
+            .collect())
     }
 
     /// Accepts a candidate: raises a problem and links it to the candidate's incidents.

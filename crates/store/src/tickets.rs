@@ -585,6 +585,25 @@ pub async fn move_comments(c: &mut Conn, b: Backend, s: &Scope, from: TicketId, 
     Ok(moved)
 }
 
+/// The numbers of tickets of tenant `t`, by id (lists that name many tickets).
+pub async fn numbers(
+    c: &mut Conn,
+    t: cairn_domain::ids::TenantId,
+    ids: &[TicketId],
+) -> Result<std::collections::HashMap<TicketId, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!("SELECT id, number FROM tickets WHERE tenant_id = $1 AND id IN ({})", marks.join(", "));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0);
+    for id in ids {
+        q = q.bind(id.0);
+    }
+    let rows = q.fetch_all(c).await?;
+    rows.iter().map(|r| Ok((TicketId(get(r, "id")?), get(r, "number")?))).collect()
+}
+
 /// What a replay needs of a ticket.
 #[derive(Debug, Clone)]
 pub struct Head {
