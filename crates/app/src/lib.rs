@@ -12,6 +12,7 @@ mod error;
 pub mod escalation;
 mod major;
 mod merge;
+pub mod outages;
 pub mod problems;
 pub mod recurring;
 pub mod routing;

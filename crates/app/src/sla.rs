@@ -98,6 +98,11 @@ pub(crate) async fn setup(c: &mut Conn, cache: &SlaCache, t: TenantId, now: i64)
     if definitions.is_empty() {
         return Ok(None);
     }
+    Ok(Some(Setup { definitions, schedules: schedules(c, cache, t, now).await? }))
+}
+
+/// The tenant's calendars, compiled (from the cache while their specs are unchanged).
+pub(crate) async fn schedules(c: &mut Conn, cache: &SlaCache, t: TenantId, now: i64) -> Result<Schedules> {
     let specs = store::calendars(c, t).await?;
     let calendars = resolve(&specs)?;
     let mut schedules = HashMap::new();
@@ -107,7 +112,7 @@ pub(crate) async fn setup(c: &mut Conn, cache: &SlaCache, t: TenantId, now: i64)
             schedules.insert(name.clone(), cache.schedule(t, name, &key, cal, now));
         }
     }
-    Ok(Some(Setup { definitions, schedules }))
+    Ok(schedules)
 }
 
 /// The ticket's facts now, as the conditions see them.
@@ -505,7 +510,7 @@ impl App {
                                 new: Some(p.to_string()),
                             });
                             let message = format!("{} has used {p} % of its {} target ({})", tk.number, target.replace('_', " "), d.name);
-                            tell(c, &tk, "assignee", &message, now).await?;
+                            tell(c, &tk, &d.warn_to, &message, now).await?;
                         }
                     }
                     let mut changed = false;
@@ -553,22 +558,28 @@ impl App {
     }
 }
 
-/// Notifies the assignee, the group's members or the group's manager (falling back to
-/// the group's manager when nobody is assigned).
-async fn tell(c: &mut Conn, tk: &Ticket, to: &str, message: &str, now: i64) -> Result<()> {
+/// Notifies the assignee, the group's members and/or the group's manager (the manager
+/// stands in when nobody is assigned), each person once.
+async fn tell(c: &mut Conn, tk: &Ticket, to: &[String], message: &str, now: i64) -> Result<()> {
     let t = tk.tenant_id;
     let group = match tk.group_id {
         Some(g) => directory::group_by_id(c, t, g).await?,
         None => None,
     };
-    let people = match (to, tk.assignee_id) {
-        ("assignee", Some(a)) => vec![a],
-        ("group", _) => match &group {
-            Some(g) => directory::members(c, t, g.id).await?.into_iter().map(|u| u.id).collect(),
-            None => vec![],
-        },
-        _ => group.and_then(|g| g.manager).into_iter().collect(),
-    };
+    let mut people = std::collections::BTreeSet::new();
+    for to in to {
+        match (to.as_str(), tk.assignee_id) {
+            ("assignee", Some(a)) => {
+                people.insert(a);
+            }
+            ("group", _) => {
+                if let Some(g) = &group {
+                    people.extend(directory::members(c, t, g.id).await?.into_iter().map(|u| u.id));
+                }
+            }
+            _ => people.extend(group.as_ref().and_then(|g| g.manager)),
+        }
+    }
     for u in people {
         notify(c, tk, u, message.to_string(), now).await?;
     }
@@ -588,7 +599,7 @@ async fn breach_action(
     let t = tk.tenant_id;
     let patch = match a {
         BreachAction::Notify { to } => {
-            tell(c, tk, to, message, now).await?;
+            tell(c, tk, std::slice::from_ref(to), message, now).await?;
             return Ok(false);
         }
         BreachAction::Note { text } => {

@@ -245,6 +245,7 @@ fn sla_bench(tickets: usize) -> anyhow::Result<()> {
         reset_when: vec![],
         cancel_when: vec![],
         warnings: vec![50, 75, 90],
+        warn_to: vec!["assignee".into()],
         breach_actions: vec![],
     };
     let now = jiff::Timestamp::now().as_millisecond();

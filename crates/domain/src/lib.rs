@@ -13,6 +13,7 @@ pub mod routing;
 pub mod similarity;
 pub mod sla;
 pub mod status;
+pub mod survey;
 pub mod ticket;
 
 pub use error::DomainError;

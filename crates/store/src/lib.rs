@@ -18,6 +18,7 @@ pub mod journal;
 pub mod known_errors;
 mod migrate;
 pub mod notifications;
+pub mod outages;
 pub mod reviews;
 pub mod routing;
 mod row;

@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_xla.sql"),
         postgres: include_str!("../migrations/postgres/0010_xla.sql"),
     },
+    Migration {
+        version: 11,
+        name: "experience",
+        sqlite: include_str!("../migrations/sqlite/0011_experience.sql"),
+        postgres: include_str!("../migrations/postgres/0011_experience.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

@@ -32,6 +32,7 @@ fn standard() -> Value {
         "targets": {"first_response_minutes": 60, "resolution_minutes": 240},
         "pause_when": [{"field": "status", "values": ["on_hold"]}],
         "warnings": [50, 75],
+        "warn_to": ["assignee", "manager"],
         "breach_actions": [{"action": "notify", "to": "manager"}, {"action": "raise_priority"}]
     })
 }
@@ -140,6 +141,9 @@ async fn clocks_run_pause_warn_breach_and_replay(url: String) {
     clock.set(mon(13, 0));
     t.app.drain_jobs("w").await.unwrap();
     assert!(notifications(&t, &alice).await.iter().any(|m| m.contains(&format!("{n} has used 50 % of its resolution target"))));
+    let warned =
+        notifications(&t, &mia).await.into_iter().filter(|m| m.contains(&format!("{n} has used 50 % of its resolution target"))).count();
+    assert_eq!(warned, 1, "warnings go to the group's manager too, once");
 
     // The breach at 15:00, acted on exactly once by two workers with duplicate jobs.
     clock.set(mon(15, 0));

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! Satisfaction surveys: a link to the requester on resolution, a one-click rating
-//! answered once, expiry, and CSAT per group. On SQLite and PostgreSQL.
+//! answered once, expiry, CSAT per group, the tenant's own questions, and the answers
+//! with their comments for managers. On SQLite and PostgreSQL.
 
 mod common;
 
@@ -60,7 +61,9 @@ async fn a_resolved_incident_is_rated_once_and_scores_add_up(url: String) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "ratings are 1 to 5");
     let r = get(format!("{url1}?rating=5")).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.text().await.unwrap().contains("Your rating of 5 is recorded."));
+    let page = r.text().await.unwrap();
+    assert!(page.contains("your rating is recorded") && page.contains("Your rating: 5 of 5."), "{page}");
+    assert!(page.contains("Tell us more"), "a one-click rating offers the rest of the questions");
     let r = get(format!("{url1}?rating=1")).await.unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT, "one answer per ticket");
     assert_eq!(get("/survey/not-a-token?rating=3".into()).await.unwrap().status(), StatusCode::NOT_FOUND);
@@ -100,4 +103,72 @@ async fn a_resolved_incident_is_rated_once_and_scores_add_up(url: String) {
     assert_eq!((x[0]["status"].as_str(), x[0]["previous"].as_f64()), (Some("no_data"), Some(5.0)), "{x}");
 }
 
-on_both_databases!(a_resolved_incident_is_rated_once_and_scores_add_up);
+async fn own_questions_are_asked_checked_and_shown_to_managers(url: String) {
+    let t = TestApp::spawn(url).await;
+    let admin = t.user("default", "ada", "admin").await;
+    let alice = t.user("default", "alice", "agent").await;
+    let mo = t.user("default", "mo", "agent").await;
+    let kim = t.user("default", "kim", "requester").await;
+    t.post(&admin, "/api/v1/groups", json!({"name": "Desk"})).await;
+    let r = t.http.patch(t.url("/api/v1/groups/Desk")).bearer_auth(&admin).json(&json!({"manager": "mo"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let put = |token: &str, q: serde_json::Value| {
+        let (http, url, token) = (reqwest::Client::new(), t.url("/api/v1/survey-questions"), token.to_string());
+        async move { http.put(url).bearer_auth(token).json(&q).send().await.unwrap() }
+    };
+
+    // Bad questions are refused and nothing changes.
+    let r = put(&admin, json!({"extra": [{"label": "Which?", "kind": "choice", "options": ["Only"]}]})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(r).await["message"].as_str().unwrap().contains("2 to 20 options"));
+    assert_eq!(put(&alice, json!({})).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(body(t.get(&alice, "/api/v1/survey-questions").await).await["extra"], json!([]));
+    let q = json!({"rating": "How did we do?", "effort": null, "extra": [
+        {"label": "How did you reach us?", "kind": "choice", "options": ["Email", "Phone"], "required": true},
+        {"label": "How clear were our updates?", "kind": "scale"}
+    ]});
+    assert_eq!(put(&admin, q).await.status(), StatusCode::OK);
+
+    let n = t.create(&kim, "Monitor flickers").await["number"].as_str().unwrap().to_string();
+    resolve(&t, &alice, &n).await;
+    let url = link(&t, &kim, &n).await;
+    let http = reqwest::Client::new();
+    let page = http.get(t.url(&url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("How did you reach us?") && page.contains("How did we do?") && !page.contains("name=\"effort\""), "{page}");
+    // The required question unanswered, or a choice not on the list: refused, nothing kept.
+    let r = http.post(t.url(&url)).form(&[("rating", "4"), ("q2", "5")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("&#39;How did you reach us?&#39; needs an answer"));
+    let r = http.post(t.url(&url)).form(&[("rating", "4"), ("q1", "Fax")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(t.get(&admin, "/api/v1/reports/csat/responses").await).await.as_array().unwrap().is_empty());
+    let r =
+        http.post(t.url(&url)).form(&[("rating", "4"), ("q1", "Phone"), ("q2", "5"), ("comment", "Quick, thanks")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = http.post(t.url(&url)).form(&[("comment", "and again")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "answered once, details included");
+
+    // The comments: administrators and the group's manager see them; other agents not.
+    let list = body(t.get(&mo, "/api/v1/reports/csat/responses").await).await;
+    assert_eq!(list[0]["ticket"], n.as_str());
+    assert_eq!(list[0]["comment"], "Quick, thanks");
+    assert_eq!(list[0]["answers"], json!([["How did you reach us?", "Phone"], ["How clear were our updates?", "5"]]));
+    assert_eq!(t.get(&alice, "/api/v1/reports/csat/responses").await.status(), StatusCode::FORBIDDEN);
+    let csv = t.get(&admin, "/api/v1/reports/csat/responses?format=csv").await.text().await.unwrap();
+    assert!(csv.contains("How did you reach us?: Phone; How clear were our updates?: 5"), "{csv}");
+
+    // A one-click rating takes its details once afterwards.
+    let n2 = t.create(&kim, "Dock dead").await["number"].as_str().unwrap().to_string();
+    resolve(&t, &alice, &n2).await;
+    let url2 = link(&t, &kim, &n2).await;
+    assert_eq!(http.get(t.url(&format!("{url2}?rating=2"))).send().await.unwrap().status(), StatusCode::OK);
+    let r = http.post(t.url(&url2)).form(&[("q1", "Email"), ("comment", "Took long")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = http.post(t.url(&url2)).form(&[("q1", "Email"), ("comment", "Still long")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let list = body(t.get(&admin, "/api/v1/reports/csat/responses").await).await;
+    let r2 = list.as_array().unwrap().iter().find(|r| r["ticket"] == n2.as_str()).unwrap();
+    assert_eq!((r2["rating"].as_i64(), r2["comment"].as_str()), (Some(2), Some("Took long")));
+}
+
+on_both_databases!(a_resolved_incident_is_rated_once_and_scores_add_up, own_questions_are_asked_checked_and_shown_to_managers);

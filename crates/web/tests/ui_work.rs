@@ -6,26 +6,9 @@
 mod common;
 
 use cairn_store::on_both_databases;
-use common::{Browser, TestApp, body, hidden};
+use common::{Browser, PASSWORD, TestApp, body, hidden, location, signed_in};
 use reqwest::StatusCode;
-use reqwest::header::LOCATION;
 use serde_json::json;
-
-const PASSWORD: &str = "correct-horse";
-
-/// Signs in a new user of `role` with the test password.
-async fn signed_in(t: &TestApp, username: &str, role: &str) -> (Browser, String) {
-    t.user_with_password("default", username, role, Some(PASSWORD)).await;
-    let mut b = Browser::new(t);
-    assert_eq!(b.login(username, PASSWORD).await.status(), StatusCode::SEE_OTHER);
-    let (_, page) = b.get("/tickets").await;
-    let csrf = hidden(&page, "csrf");
-    (b, csrf)
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string()).unwrap_or_default()
-}
 
 /// Groups Network and Desk with member alice; categories Network and Network/VPN.
 async fn setup(t: &TestApp) -> String {

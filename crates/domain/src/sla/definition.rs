@@ -113,6 +113,9 @@ pub struct Definition {
     /// Percentages of a target at which to warn (default 50, 75, 90).
     #[serde(default = "default_warnings")]
     pub warnings: Vec<u8>,
+    /// Who hears of a warning: the assignee, the group's members or the group's manager.
+    #[serde(default = "default_warn_to")]
+    pub warn_to: Vec<String>,
     #[serde(default)]
     pub breach_actions: Vec<BreachAction>,
 }
@@ -123,6 +126,10 @@ fn yes() -> bool {
 
 fn default_warnings() -> Vec<u8> {
     vec![50, 75, 90]
+}
+
+fn default_warn_to() -> Vec<String> {
+    vec!["assignee".into()]
 }
 
 impl Definition {
@@ -170,6 +177,9 @@ impl Definition {
         w.dedup();
         if w.len() != self.warnings.len() || w.iter().any(|p| !(1..=99).contains(p)) {
             return Err(DomainError::invalid("warnings", "percentages from 1 to 99, each once"));
+        }
+        if let Some(to) = self.warn_to.iter().find(|to| !NOTIFY.contains(&to.as_str())) {
+            return Err(DomainError::invalid("warn_to", format!("'{to}': use assignee, group or manager")));
         }
         for a in &self.breach_actions {
             match a {

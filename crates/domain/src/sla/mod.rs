@@ -9,6 +9,7 @@ pub mod clock;
 pub mod condition;
 pub mod definition;
 pub mod replay;
+pub mod text;
 pub mod xla;
 
 pub use calendar::{Calendar, CalendarSpec, Schedule};

@@ -42,6 +42,7 @@ fn definition() -> Definition {
         reset_when: vec![],
         cancel_when: vec![],
         warnings: vec![50, 75, 90],
+        warn_to: vec!["assignee".into()],
         breach_actions: vec![],
     }
 }
@@ -267,4 +268,37 @@ proptest! {
         let c2 = measure(&d, Target::Resolution, 20 * H, &s, &steps, T0 + a.max(b));
         prop_assert_eq!(c1.due_at, c2.due_at);
     }
+
+    #[test]
+    fn availability_counts_outages_in_hours_once(cal in any_calendar(), outages in proptest::collection::vec((0i64..(30 * 24 * H), 0i64..(3 * 24 * H)), 0..6), extra in (0i64..(30 * 24 * H), 0i64..(3 * 24 * H))) {
+        let s = cal.schedule(T0, T0 + 100 * 24 * H);
+        let (from, to) = (T0, T0 + 30 * 24 * H);
+        let windows: Vec<(i64, Option<i64>)> = outages.iter().map(|&(a, len)| (T0 + a, Some(T0 + a + len))).collect();
+        let Some(before) = xla::availability(&s, &windows, from, to) else { return Ok(()) };
+        prop_assert!((0.0..=100.0).contains(&before));
+        let mut doubled = windows.clone();
+        doubled.extend(windows.iter().copied());
+        prop_assert_eq!(xla::availability(&s, &doubled, from, to), Some(before), "an outage recorded twice counts once");
+        let mut more = windows.clone();
+        more.push((T0 + extra.0, Some(T0 + extra.0 + extra.1)));
+        let after = xla::availability(&s, &more, from, to).unwrap_or(100.0);
+        prop_assert!(after <= before, "another outage never raises availability");
+    }
+}
+
+#[test]
+fn availability_counts_only_the_calendars_hours() {
+    let cal = office(vec![]);
+    let s = year(&cal);
+    // Mon 2026-03-02 to Mon 2026-03-09: five days of eight hours.
+    let (from, to) = (berlin(2026, 3, 2, 0, 0), berlin(2026, 3, 9, 0, 0));
+    // Down Friday 16:00 to Monday 10:00: one hour on Friday counts, the weekend does not.
+    let out = [(berlin(2026, 3, 6, 16, 0), Some(berlin(2026, 3, 9, 10, 0)))];
+    let a = xla::availability(&s, &out, from, to).unwrap();
+    assert!((a - 100.0 * 39.0 / 40.0).abs() < 1e-9, "{a}");
+    // An outage still going counts up to the end of the window.
+    let ongoing = [(berlin(2026, 3, 5, 9, 0), None)];
+    assert!((xla::availability(&s, &ongoing, from, to).unwrap() - 100.0 * 24.0 / 40.0).abs() < 1e-9);
+    // A weekend alone has no hours to be available in.
+    assert_eq!(xla::availability(&s, &[], berlin(2026, 3, 7, 0, 0), berlin(2026, 3, 9, 0, 0)), None);
 }

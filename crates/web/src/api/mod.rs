@@ -3,6 +3,7 @@
 mod admin;
 mod canned;
 mod dto;
+mod experience;
 mod incidents;
 pub(crate) mod openapi;
 mod problems;
@@ -48,6 +49,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(problems::router())
         .merge(canned::router())
         .merge(sla::router())
+        .merge(experience::router())
 }
 
 async fn healthz(State(ctx): State<Ctx>) -> (StatusCode, &'static str) {

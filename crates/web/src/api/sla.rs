@@ -213,7 +213,7 @@ pub(crate) struct ReportParams {
     pub format: Option<String>,
 }
 
-fn instant(field: &'static str, raw: Option<&str>, default: i64) -> Result<i64, ApiError> {
+pub(super) fn instant(field: &'static str, raw: Option<&str>, default: i64) -> Result<i64, ApiError> {
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(default) };
     if let Ok(t) = raw.parse::<jiff::Timestamp>() {
         return Ok(t.as_millisecond());
@@ -225,7 +225,7 @@ fn instant(field: &'static str, raw: Option<&str>, default: i64) -> Result<i64, 
         .ok_or_else(|| cairn_app::AppError::invalid(field, format!("'{raw}' is not a date (2026-06-01) or an instant (RFC 3339)")).into())
 }
 
-fn period(ctx: &Ctx, p: &ReportParams) -> Result<(i64, i64), ApiError> {
+pub(super) fn period(ctx: &Ctx, p: &ReportParams) -> Result<(i64, i64), ApiError> {
     let now = ctx.app.now();
     Ok((instant("from", p.from.as_deref(), now - 30 * 86_400_000)?, instant("to", p.to.as_deref(), now + 1)?))
 }
@@ -236,7 +236,7 @@ fn csv_line(fields: &[String]) -> String {
     fields.iter().map(quote).collect::<Vec<_>>().join(",") + "\r\n"
 }
 
-fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
+pub(super) fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
     let mut body = csv_line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
     for r in rows {
         body.push_str(&csv_line(&r));
@@ -251,7 +251,7 @@ fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
         .into_response()
 }
 
-fn csv_wanted(format: Option<&str>) -> Result<bool, ApiError> {
+pub(super) fn csv_wanted(format: Option<&str>) -> Result<bool, ApiError> {
     match format.unwrap_or("json") {
         "json" => Ok(false),
         "csv" => Ok(true),
@@ -442,13 +442,15 @@ pub(crate) async fn csat(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Quer
 pub(crate) struct XlaBody {
     pub id: i64,
     pub name: String,
-    /// csat or effort
+    /// csat, effort or availability
     pub measure: String,
     pub service: Option<String>,
     pub group: Option<String>,
+    /// availability: the calendar whose hours count.
+    pub calendar: Option<String>,
     pub target: f64,
     pub window_days: i64,
-    /// Answers in the current window.
+    /// Answers (availability: outages) in the current window.
     pub responses: usize,
     pub current: Option<f64>,
     /// The window before.
@@ -474,6 +476,7 @@ pub(crate) async fn list_xlas(State(ctx): State<Ctx>, ApiActor(actor): ApiActor)
                 measure: s.xla.measure,
                 service: s.xla.service,
                 group: s.xla.group,
+                calendar: s.xla.calendar,
                 target: s.xla.target,
                 window_days: s.xla.window_days,
                 responses: s.responses,
@@ -488,7 +491,7 @@ pub(crate) async fn list_xlas(State(ctx): State<Ctx>, ApiActor(actor): ApiActor)
 
 /// Add an experience-level agreement (admin)
 #[utoipa::path(post, path = "/api/v1/xlas", tag = "service levels",
-    request_body(content = Object, description = "name, measure (csat|effort), service, group, target (mean 1..5), window_days (default 30)"),
+    request_body(content = Object, description = "name, measure (csat|effort|availability), service, group, calendar (availability), target (mean 1..5; availability: percent), window_days (default 30)"),
     responses((status = 201, body = Object), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn create_xla(
     State(ctx): State<Ctx>,

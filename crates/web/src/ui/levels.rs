@@ -31,6 +31,9 @@ pub(crate) struct XlaRow {
     pub trend: &'static str,
 }
 
+/// (ticket, rating, effort, what they said, answered)
+pub(crate) type Said = (String, i64, String, String, String);
+
 #[derive(Template)]
 #[template(path = "levels.html")]
 pub(crate) struct LevelsPage {
@@ -39,6 +42,9 @@ pub(crate) struct LevelsPage {
     /// (ticket, definition · target, outcome, breached at)
     pub breaches: Vec<(String, String, &'static str, String)>,
     pub xlas: Vec<XlaRow>,
+    /// Survey answers with a comment or own answers (administrators and group
+    /// managers): (ticket, rating, effort, what they said, answered).
+    pub comments: Option<Vec<Said>>,
 }
 
 pub(crate) async fn show(State(ctx): State<Ctx>, s: Session) -> Response {
@@ -52,6 +58,20 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session) -> Response {
     );
     let (lines, breaches, xlas) = match loaded {
         Ok(x) => x,
+        Err(e) => return error_page(Some(&s), e),
+    };
+    let comments = match ctx.app.survey_responses(a, from, now + 1).await {
+        Ok(list) => Some(
+            list.into_iter()
+                .filter(|r| r.comment.is_some() || !r.answers.is_empty())
+                .take(50)
+                .map(|r| {
+                    let said = r.answers.iter().map(|(q, a)| format!("{q} {a}")).chain(r.comment.clone()).collect::<Vec<_>>().join(" · ");
+                    (r.number, r.rating, r.effort.map(|e| e.to_string()).unwrap_or_default(), said, short(r.answered_at))
+                })
+                .collect(),
+        ),
+        Err(cairn_app::AppError::Forbidden(_)) => None,
         Err(e) => return error_page(Some(&s), e),
     };
     let one = |v: Option<f64>| v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into());
@@ -85,13 +105,18 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session) -> Response {
             .into_iter()
             .map(|x| XlaRow {
                 name: x.xla.name,
-                measure: x.xla.measure,
-                target: format!("{:.1}", x.xla.target),
-                current: one(x.current),
+                measure: x.xla.measure.clone(),
+                target: if x.xla.measure == "availability" { format!("{:.2} %", x.xla.target) } else { format!("{:.1}", x.xla.target) },
+                current: if x.xla.measure == "availability" {
+                    x.current.map(|c| format!("{c:.2} %")).unwrap_or_else(|| "—".into())
+                } else {
+                    one(x.current)
+                },
                 responses: x.responses,
                 status: x.status,
                 trend: x.trend,
             })
             .collect(),
+        comments,
     })
 }

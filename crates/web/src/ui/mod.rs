@@ -7,6 +7,7 @@ mod pages;
 mod problems;
 mod routing;
 mod settings;
+mod sla_admin;
 mod survey;
 mod views;
 
@@ -54,10 +55,19 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/survey/{token}", get(survey::show).post(survey::submit))
         .route("/service-levels", get(levels::show))
+        .route("/admin/service-levels", get(sla_admin::show))
+        .route("/admin/service-levels/calendars", post(sla_admin::save_calendar))
+        .route("/admin/service-levels/definitions", post(sla_admin::save_definition))
+        .route("/admin/service-levels/xlas", post(sla_admin::save_xla))
+        .route("/admin/service-levels/survey", post(sla_admin::save_survey))
+        .route("/admin/service-levels/replay", post(sla_admin::replay))
         .route("/tickets/{number}/links", post(actions::link))
         .route("/tickets/{number}/watchers", post(actions::watch))
         .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))
         .route("/tickets/{number}/review", post(actions::review))
+        .route("/tickets/{number}/outages", post(actions::record_outage))
+        .route("/tickets/{number}/outages/{id}/end", post(actions::end_outage))
+        .route("/tickets/{number}/outages/{id}/remove", post(actions::remove_outage))
 }
 
 /// A form field left blank is no value.

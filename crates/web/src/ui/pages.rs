@@ -304,6 +304,8 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
     let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
     let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
     let slas = if staff { ctx.app.ticket_slas(a, &number, false).await.unwrap_or_default() } else { vec![] };
+    let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
+    let outages = if staff && incident { ctx.app.outages(a, &number).await.unwrap_or_default() } else { vec![] };
     let review = if staff && view.ticket.major {
         match ctx.app.review(a, &number).await {
             Ok(r) => Some(ReviewView {
@@ -376,6 +378,7 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
         canned: canned.into_iter().map(|r| (r.id, r.title)).collect(),
         reply,
         watchers,
+        outages: outages.into_iter().map(|o| (o.id, o.service, short(o.started_at), o.ended_at.map(short).unwrap_or_default())).collect(),
         slas: slas
             .into_iter()
             .map(|v| {

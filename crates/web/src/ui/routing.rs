@@ -155,7 +155,7 @@ pub(crate) struct RuleForm {
     tags: String,
 }
 
-fn number(field: &'static str, v: &str) -> Result<Option<i64>, AppError> {
+pub(super) fn number(field: &'static str, v: &str) -> Result<Option<i64>, AppError> {
     match v.trim() {
         "" => Ok(None),
         n => n.parse().map(Some).map_err(|_| AppError::invalid(field, format!("'{n}' is not a number"))),

@@ -253,6 +253,8 @@ pub(crate) struct TicketPage {
     pub known_errors: Vec<KView>,
     pub watchers: Vec<String>,
     pub slas: Vec<SlaView>,
+    /// (id, service, started, ended or blank while it lasts)
+    pub outages: Vec<(i64, String, String, String)>,
     /// Major incidents: the post-incident review.
     pub review: Option<ReviewView>,
     pub notice: Option<String>,

@@ -130,6 +130,23 @@ impl Browser {
     }
 }
 
+pub const PASSWORD: &str = "correct-horse";
+
+/// Signs in a new user of `role` with [`PASSWORD`]; returns the browser and its CSRF token.
+pub async fn signed_in(t: &TestApp, username: &str, role: &str) -> (Browser, String) {
+    t.user_with_password("default", username, role, Some(PASSWORD)).await;
+    let mut b = Browser::new(t);
+    assert_eq!(b.login(username, PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get("/tickets").await;
+    let csrf = hidden(&page, "csrf");
+    (b, csrf)
+}
+
+/// Where a redirect points.
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers().get(reqwest::header::LOCATION).map(|l| l.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
 /// The value of the hidden input `name` in a page.
 pub fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
