@@ -69,7 +69,7 @@ impl App {
                             entries.extend(change_entries(tk.id, &changes));
                             entries.extend(routed.entries(tk.id));
                             journal::append(c, t, Some(actor.user_id), now, &entries).await?;
-                            crate::sla::after_change(c, &sla, t, tk.id, now).await?;
+                            crate::sla::after_change(c, &sla, t, &[tk.id], now).await?;
                             let message = format!("{} was escalated to {}: {reason}", tk.number, g.name);
                             for to in [routed.assignee.as_ref().map(|u| u.id), g.manager].into_iter().flatten() {
                                 if to != actor.user_id {

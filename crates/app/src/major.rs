@@ -25,6 +25,7 @@ pub(crate) async fn resolve_children(
     sla: &crate::sla::SlaCache,
     now: i64,
 ) -> Result<()> {
+    let mut resolved = Vec::new();
     for mut child in store::linked(c, &by.scope(), parent.id, "parent_of").await? {
         if !child.status.is_open() {
             continue;
@@ -42,13 +43,13 @@ pub(crate) async fn resolve_children(
         why.field = Some("parent".into());
         why.new = Some(parent.number.clone());
         journal::append(c, by.tenant_id, Some(by.user_id), now, &[vec![why], change_entries(child.id, &changes)].concat()).await?;
-        crate::sla::after_change(c, sla, by.tenant_id, child.id, now).await?;
+        resolved.push(child.id);
         schedule_auto_close(c, &child, auto_close_days).await?;
         if child.requester_id != by.user_id {
             notify(c, &child, child.requester_id, format!("{} is resolved (with {})", child.number, parent.number), now).await?;
         }
     }
-    Ok(())
+    crate::sla::after_change(c, sla, by.tenant_id, &resolved, now).await
 }
 
 /// The post-incident review of a major incident.
@@ -96,7 +97,7 @@ impl App {
                     p.old = Some(old_priority.get().to_string());
                     p.new = Some("1".into());
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e, p]).await?;
-                    crate::sla::after_change(c, &sla, actor.tenant_id, t.id, now).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, &[t.id], now).await?;
                     if m.id != actor.user_id {
                         notify(c, &t, m.id, format!("You manage major incident {}", t.number), now).await?;
                     }
@@ -131,7 +132,7 @@ impl App {
                     e.field = Some("update".into());
                     e.new = Some(text.clone());
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    crate::sla::after_change(c, &sla, actor.tenant_id, t.id, now).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, &[t.id], now).await?;
                     let message = format!("{} update: {}", t.number, text.chars().take(140).collect::<String>());
                     let mut told = std::collections::BTreeSet::new();
                     for child in store::linked(c, &scope, t.id, "parent_of").await? {

@@ -60,8 +60,7 @@ impl App {
                     replies_entry.new = Some(replies.to_string());
                     let entries = [vec![into_entry], change_entries(dup.id, &changes), vec![from_entry, replies_entry]].concat();
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
-                    crate::sla::after_change(c, &sla, actor.tenant_id, dup.id, now).await?;
-                    crate::sla::after_change(c, &sla, actor.tenant_id, keep.id, now).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, &[dup.id, keep.id], now).await?;
                     if dup.requester_id != actor.user_id {
                         notify(c, &dup, dup.requester_id, format!("{} was merged into {}", dup.number, keep.number), now).await?;
                     }

@@ -203,9 +203,8 @@ impl App {
                         reached.push((i.id, i.number));
                     }
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
-                    for (id, _) in &reached {
-                        crate::sla::after_change(c, &sla, actor.tenant_id, *id, now).await?;
-                    }
+                    let ids: Vec<_> = reached.iter().map(|(id, _)| *id).collect();
+                    crate::sla::after_change(c, &sla, actor.tenant_id, &ids, now).await?;
                     let reached: Vec<String> = reached.into_iter().map(|(_, n)| n).collect();
                     Ok(reached)
                 })

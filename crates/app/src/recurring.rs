@@ -204,7 +204,7 @@ impl App {
                     }
                     candidates::settle(c, t, id, "accepted", Some(p.id), now).await?;
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
-                    crate::sla::after_change(c, &sla, t, p.id, now).await?;
+                    crate::sla::after_change(c, &sla, t, &[p.id], now).await?;
                     Ok(p.number)
                 })
             })

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cairn_domain::access::{Actor, Scope};
-use cairn_domain::ids::{TenantId, TicketId};
+use cairn_domain::ids::{TenantId, TicketId, UserId};
 use cairn_domain::priority::Priority;
 use cairn_domain::sla::attach::{Attached, Change, apply_step, replay};
 use cairn_domain::sla::definition::BreachAction;
@@ -208,12 +208,15 @@ async fn save_clocks(c: &mut Conn, t: TenantId, ticket: TicketId, setup: &Setup,
     Ok(())
 }
 
-/// Brings a ticket's clocks up to date after a change (same transaction).
-pub(crate) async fn after_change(c: &mut Conn, cache: &SlaCache, t: TenantId, id: TicketId, now: i64) -> Result<()> {
-    match setup(c, cache, t, now).await? {
-        Some(setup) => after_change_with(c, &setup, t, id, now).await,
-        None => Ok(()),
+/// Brings the tickets' clocks up to date after a change (same transaction), reading the
+/// tenant's setup once.
+pub(crate) async fn after_change(c: &mut Conn, cache: &SlaCache, t: TenantId, ids: &[TicketId], now: i64) -> Result<()> {
+    if let Some(setup) = setup(c, cache, t, now).await? {
+        for id in ids {
+            after_change_with(c, &setup, t, *id, now).await?;
+        }
     }
+    Ok(())
 }
 
 /// [`after_change`] with the tenant's setup read beforehand (the create path reads it
@@ -290,12 +293,30 @@ struct People {
     organisations: HashMap<i64, String>,
 }
 
+impl People {
+    fn of(users: Vec<directory::User>) -> People {
+        People {
+            agents: users.iter().filter(|u| u.role.is_staff()).map(|u| u.id.0).collect(),
+            organisations: users.into_iter().filter_map(|u| u.organisation.map(|o| (u.id.0, o))).collect(),
+        }
+    }
+}
+
+/// Everyone in the tenant (replaying all of its tickets).
 async fn people(c: &mut Conn, t: TenantId) -> Result<People> {
-    let users = directory::users(c, t).await?;
-    Ok(People {
-        agents: users.iter().filter(|u| u.role.is_staff()).map(|u| u.id.0).collect(),
-        organisations: users.into_iter().filter_map(|u| u.organisation.map(|o| (u.id.0, o))).collect(),
-    })
+    Ok(People::of(directory::users(c, t).await?))
+}
+
+/// Only the users one ticket's history names: its requester and who acted on it.
+async fn people_of(c: &mut Conn, t: TenantId, requester: UserId, recorded: &[journal::Lean]) -> Result<People> {
+    let mut ids: Vec<i64> = recorded.iter().filter_map(|r| r.actor_id).chain([requester.0]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut users = Vec::with_capacity(ids.len());
+    for id in ids {
+        users.extend(directory::user_by_id(c, t, UserId(id)).await?);
+    }
+    Ok(People::of(users))
 }
 
 /// A ticket's steps from its journal events.
@@ -380,8 +401,8 @@ impl App {
         let tk = load(&mut c, &actor.scope(), number).await?;
         let Some(setup) = setup(&mut c, &self.sla, actor.tenant_id, now).await? else { return Ok(vec![]) };
         let replayed = if timeline {
-            let people = people(&mut c, actor.tenant_id).await?;
             let recorded = journal::for_entities(&mut c, actor.tenant_id, "ticket", tk.id.0, tk.id.0).await?;
+            let people = people_of(&mut c, actor.tenant_id, tk.requester_id, &recorded).await?;
             let steps = steps_of(tk.kind.as_str(), tk.requester_id.0, &recorded.iter().collect::<Vec<_>>(), &people);
             replay(&setup.definitions, &setup.schedules, &steps)
         } else {
@@ -533,7 +554,7 @@ impl App {
                     }
                     journal::append(c, t, None, now, &entries).await?;
                     if changed {
-                        after_change(c, &cache, t, tk.id, now).await?;
+                        after_change(c, &cache, t, &[tk.id], now).await?;
                     }
                     // The next alarm of this clock (the breach after the warnings).
                     let fresh = store::clock_by_id(c, t, k.id).await?.unwrap_or(k);

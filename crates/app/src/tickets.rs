@@ -491,7 +491,7 @@ impl App {
                     if ticket.status == Status::Resolved && current.ticket.status != Status::Resolved {
                         resolve_children(c, &actor, &ticket, tenant.auto_close_days, backend, &sla, now).await?;
                     }
-                    crate::sla::after_change(c, &sla, t, ticket.id, now).await?;
+                    crate::sla::after_change(c, &sla, t, &[ticket.id], now).await?;
                     cache.view(c, ticket).await
                 })
             })
@@ -566,7 +566,7 @@ impl App {
                     }
                     tell_watchers(c, &ticket, actor.user_id, internal, &message, now).await?;
                     tell_mentioned(c, &ticket, &actor, &body, now).await?;
-                    crate::sla::after_change(c, &sla, actor.tenant_id, ticket.id, now).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, &[ticket.id], now).await?;
                     Ok::<_, AppError>(comment)
                 })
             })
@@ -592,7 +592,7 @@ impl App {
                     why.new = Some("resolved and not reopened within the waiting period".into());
                     let entries = [vec![why], change_entries(ticket.id, &changes)].concat();
                     journal::append(c, t, None, now, &entries).await?;
-                    crate::sla::after_change(c, &sla, t, ticket.id, now).await?;
+                    crate::sla::after_change(c, &sla, t, &[ticket.id], now).await?;
                     Ok(())
                 })
             })
