@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod canned;
 mod clock;
+pub mod dashboard;
 pub mod demo;
 mod error;
 pub mod escalation;

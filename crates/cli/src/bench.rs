@@ -56,6 +56,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         min_incidents: usize,
     },
+    /// The operational dashboard (`GET /api/v1/reports/dashboard`, last 30 days) on the
+    /// configured database (seed it first): whole tenant, and narrowed to one group.
+    Dashboard {
+        #[arg(long, default_value_t = 50)]
+        requests: usize,
+    },
 }
 
 const WORDS: [&str; 12] =
@@ -81,6 +87,9 @@ async fn bench_token(app: &App) -> anyhow::Result<String> {
     }
     Ok(app.create_token(cairn_app::DEFAULT_TENANT, "bench", "bench").await?)
 }
+
+/// Seeded resolved and closed tickets were resolved this long after being raised.
+const RESOLVED_AFTER: i64 = 20 * 3_600_000;
 
 pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
     bench_token(app).await?;
@@ -129,15 +138,19 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                 version: 1,
                 created_at: at,
                 updated_at: at,
+                resolved_at: matches!(status, Status::Resolved | Status::Closed).then_some(at + RESOLVED_AFTER),
                 resolution_code: matches!(status, Status::Resolved | Status::Closed).then(|| "solved".to_string()),
                 ..Ticket::blank(TicketKind::Incident)
             });
         }
         let tid = t.id;
+        // The batch's resolutions are journaled at one instant: its last ticket's.
+        let resolved_at = rows.last().map_or(0, |r| r.created_at + RESOLVED_AFTER);
         app.db
             .write(move |c| {
                 Box::pin(async move {
                     let mut entries = Vec::with_capacity(rows.len());
+                    let mut resolutions = Vec::new();
                     for mut row in rows {
                         let seq = tenants::next_number(c, tid, "INC").await?.seq;
                         row.number = TicketKind::Incident.number(seq);
@@ -145,8 +158,16 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
                         let mut e = Entry::action("ticket", id.0, "created");
                         e.new = Some(row.number);
                         entries.push(e);
+                        if row.resolved_at.is_some() {
+                            let mut r = Entry::action("ticket", id.0, "updated");
+                            r.field = Some("status".into());
+                            r.old = Some("in_progress".into());
+                            r.new = Some("resolved".into());
+                            resolutions.push(r);
+                        }
                     }
                     journal::append(c, tid, None, jiff::Timestamp::now().as_millisecond(), &entries).await?;
+                    journal::append(c, tid, None, resolved_at, &resolutions).await?;
                     Ok::<_, AppError>(())
                 })
             })
@@ -395,6 +416,25 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
                 let rate = create_load(&base, &token, n, Duration::from_secs(seconds)).await?;
                 println!("creates with {n:>2} clients: {rate:>8.0} tickets/s");
             }
+            let _ = stop.send(());
+            Ok(())
+        }
+        BenchCommand::Dashboard { requests } => {
+            let app = crate::open(cfg).await?;
+            let token = bench_token(&app).await?;
+            let (base, stop) = start_server(&app).await?;
+            let client = reqwest::Client::new();
+            println!("backend: {:?}", app.backend());
+            let whole = measure(requests, |_| client.get(format!("{base}/api/v1/reports/dashboard")).bearer_auth(&token).send()).await?;
+            let mut rng = Rng(3);
+            let group = measure(requests, |_| {
+                let url = format!("{base}/api/v1/reports/dashboard?group={}", GROUPS[rng.below(5)].replace(' ', "%20"));
+                client.get(url).bearer_auth(&token).send()
+            })
+            .await?;
+            println!("dashboard, whole tenant, 30 days: {whole}");
+            println!("dashboard, one group, 30 days:    {group}");
+            println!("process RSS after run: {} MB", rss_mb());
             let _ = stop.send(());
             Ok(())
         }

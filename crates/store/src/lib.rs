@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod candidates;
 pub mod canned;
+pub mod dashboard;
 mod db;
 mod deferred;
 pub mod dialect;

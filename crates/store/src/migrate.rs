@@ -81,6 +81,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_experience.sql"),
         postgres: include_str!("../migrations/postgres/0011_experience.sql"),
     },
+    Migration {
+        version: 12,
+        name: "dashboard",
+        sqlite: include_str!("../migrations/sqlite/0012_dashboard.sql"),
+        postgres: include_str!("../migrations/postgres/0012_dashboard.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

@@ -2,6 +2,7 @@
 
 mod admin;
 mod canned;
+mod dashboard;
 mod dto;
 mod experience;
 mod incidents;
@@ -50,6 +51,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(canned::router())
         .merge(sla::router())
         .merge(experience::router())
+        .merge(dashboard::router())
 }
 
 async fn healthz(State(ctx): State<Ctx>) -> (StatusCode, &'static str) {

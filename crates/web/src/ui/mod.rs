@@ -2,6 +2,8 @@
 //! form post carries the session's CSRF token, checked before anything happens.
 
 mod actions;
+mod charts;
+mod dashboard;
 mod levels;
 mod pages;
 mod problems;
@@ -55,6 +57,8 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/survey/{token}", get(survey::show).post(survey::submit))
         .route("/service-levels", get(levels::show))
+        .route("/dashboard", get(dashboard::show))
+        .route("/dashboard.csv", get(dashboard::csv))
         .route("/admin/service-levels", get(sla_admin::show))
         .route("/admin/service-levels/calendars", post(sla_admin::save_calendar))
         .route("/admin/service-levels/definitions", post(sla_admin::save_definition))
