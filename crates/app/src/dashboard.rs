@@ -103,13 +103,13 @@ impl App {
                 }
             }
             let mut resolved = Resolved::default();
-            for (d, took, moved) in resolutions {
+            for (d, n, took, moved) in resolutions {
                 if let Some(day) = days.get_mut(d as usize) {
-                    day.2 += 1;
+                    day.2 = n;
                 }
-                resolved.count += 1;
+                resolved.count += n;
                 resolved.total_ms += took;
-                resolved.kept += i64::from(!moved);
+                resolved.kept += n - moved;
             }
             (by_group, by_priority.into_iter().collect(), days, resolved, reopened)
         };

@@ -167,6 +167,15 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let page = b.wait_for("added an internal note").await;
     assert!(page.contains("Internal note") && page.contains("input 3 has no sync"), "{page}");
     assert!(page.contains("added an internal note"), "the note is in the history: {page}");
+
+    // The dashboard draws its charts (server-made SVG, allowed by the strict CSP).
+    b.goto(&format!("{base}/dashboard")).await;
+    let page = b.wait_for("Open incidents by priority").await;
+    assert!(page.contains("Incidents raised and resolved per day"), "{page}");
+    let chart = b.find("svg#chart-priority").await;
+    let rect = b.cmd(reqwest::Method::GET, &format!("/element/{chart}/rect"), json!(null)).await;
+    assert!(rect["height"].as_f64().unwrap_or_default() > 50.0, "the chart is drawn: {rect}");
+    b.find("svg#chart-trend polyline.raised").await;
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
 }
 

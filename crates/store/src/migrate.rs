@@ -87,6 +87,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_dashboard.sql"),
         postgres: include_str!("../migrations/postgres/0012_dashboard.sql"),
     },
+    Migration {
+        version: 13,
+        name: "ticket_counts",
+        sqlite: include_str!("../migrations/sqlite/0013_ticket_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0013_ticket_counts.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;
