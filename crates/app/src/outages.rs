@@ -38,6 +38,15 @@ fn window(o: &Outage) -> String {
     format!("{} {}–{end} UTC", o.service, at(o.started_at))
 }
 
+/// The ticket's outage `id`.
+async fn one(c: &mut cairn_store::Conn, tk: &cairn_domain::ticket::Ticket, id: i64) -> Result<Outage> {
+    store::for_ticket(c, tk.tenant_id, tk.id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("outage {id} of {}", tk.number)))
+}
+
 impl App {
     /// Records an outage window on an incident (agents).
     pub async fn record_outage(&self, actor: &Actor, number: &str, input: OutageInput) -> Result<Outage> {
@@ -82,11 +91,7 @@ impl App {
                 Box::pin(async move {
                     let t = actor.tenant_id;
                     let tk = load(c, &actor.scope(), &number).await?;
-                    let mut o = store::for_ticket(c, t, tk.id)
-                        .await?
-                        .into_iter()
-                        .find(|o| o.id == id)
-                        .ok_or_else(|| AppError::NotFound(format!("outage {id} of {}", tk.number)))?;
+                    let mut o = one(c, &tk, id).await?;
                     check_times(o.started_at, ended_at, now)?;
                     let mut e = Entry::action("ticket", tk.id.0, "outage_changed");
                     e.field = Some("outage".into());
@@ -111,9 +116,7 @@ impl App {
                 Box::pin(async move {
                     let t = actor.tenant_id;
                     let tk = load(c, &actor.scope(), &number).await?;
-                    let Some(o) = store::for_ticket(c, t, tk.id).await?.into_iter().find(|o| o.id == id) else {
-                        return Err(AppError::NotFound(format!("outage {id} of {}", tk.number)));
-                    };
+                    let o = one(c, &tk, id).await?;
                     store::delete(c, t, tk.id, id).await?;
                     let mut e = Entry::action("ticket", tk.id.0, "outage_removed");
                     e.field = Some("outage".into());

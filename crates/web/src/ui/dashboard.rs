@@ -81,8 +81,8 @@ pub(crate) struct DashboardPage {
     pub f: Filters,
     pub groups: Vec<String>,
     pub d: Option<Dashboard>,
-    pub priority: Option<Bars>,
-    pub by_group: Option<Bars>,
+    /// The bar charts with their CSV links.
+    pub bars: Vec<(Bars, String)>,
     pub trend: Option<Lines>,
     /// (day, raised, resolved) for the table under the trend.
     pub days: Vec<(String, i64, i64)>,
@@ -125,15 +125,17 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(mut f): Query
         f.from = d.days.first().map(|x| date(x.0)).unwrap_or_default();
         f.to = d.days.last().map(|x| date(x.0)).unwrap_or_default();
     }
-    let priority = d.as_ref().map(|d| {
-        Bars::new(
-            "chart-priority",
-            "Open incidents by priority",
-            &d.by_priority.iter().map(|(p, n)| (format!("P{p}"), *n)).collect::<Vec<_>>(),
-        )
-    });
-    let by_group =
-        d.as_ref().map(|d| Bars::new("chart-group", "Open incidents by group", &d.by_group.iter().take(12).cloned().collect::<Vec<_>>()));
+    let bars = match &d {
+        Some(d) => {
+            let priority: Vec<(String, i64)> = d.by_priority.iter().map(|(p, n)| (format!("P{p}"), *n)).collect();
+            let groups: Vec<(String, i64)> = d.by_group.iter().take(12).cloned().collect();
+            vec![
+                (Bars::new("chart-priority", "Open incidents by priority", &priority), f.link("priority")),
+                (Bars::new("chart-group", "Open incidents by group", &groups), f.link("group")),
+            ]
+        }
+        None => vec![],
+    };
     let trend = d.as_ref().map(|d| {
         let labels: Vec<String> = d.days.iter().map(|x| date(x.0)[5..].to_string()).collect();
         Lines::new(
@@ -153,8 +155,7 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(mut f): Query
         figures: d.as_ref().map(figures).unwrap_or_default(),
         days: d.as_ref().map(|d| d.days.iter().map(|x| (date(x.0), x.1, x.2)).collect()).unwrap_or_default(),
         d,
-        priority,
-        by_group,
+        bars,
         trend,
         f,
         bar_x: BAR_X,
