@@ -281,7 +281,31 @@ async fn children_resolve_with_their_parent_and_a_requester_reply_reopens(url: S
     );
 }
 
+async fn agents_switch_between_ready_made_queue_views(url: String) {
+    let t = TestApp::spawn(url).await;
+    let kim = t.user("default", "kim", "requester").await;
+    let (ada, _) = signed_in(&t, "ada", "agent").await;
+    let ada_api = t.user("default", "ada2", "agent").await;
+    let mine = t.create(&kim, "Docking station dead").await["number"].as_str().unwrap().to_string();
+    let other = t.create(&kim, "Badge reader offline").await["number"].as_str().unwrap().to_string();
+    let cur = body(t.get(&ada_api, &format!("/api/v1/tickets/{mine}")).await).await;
+    let r = t.patch(&ada_api, &format!("/api/v1/tickets/{mine}"), cur["etag"].as_str(), json!({"assignee": "ada"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let (_, page) = ada.get("/tickets?assignee=me").await;
+    assert!(page.contains("<a href=\"/tickets?assignee=me\" aria-current=\"page\">My work</a>"), "{page}");
+    assert!(page.contains(&mine) && !page.contains(&other), "my work is mine only");
+    let (_, page) = ada.get("/tickets?assignee=none").await;
+    assert!(page.contains("aria-current=\"page\">Unassigned</a>") && page.contains(&other) && !page.contains(&mine), "{page}");
+    let (_, page) = ada.get("/tickets").await;
+    assert!(page.contains("aria-current=\"page\">All open</a>") && page.contains(&mine) && page.contains(&other));
+    // Requesters see no agent views.
+    let (kb, _) = signed_in(&t, "kai", "requester").await;
+    assert!(!kb.get("/tickets").await.1.contains("aria-label=\"Views\""));
+}
+
 on_both_databases!(
+    agents_switch_between_ready_made_queue_views,
     admins_edit_the_matrix_auto_close_and_categories_on_the_settings_page,
     children_resolve_with_their_parent_and_a_requester_reply_reopens,
     admins_add_and_try_routing_rules_from_the_routing_page,

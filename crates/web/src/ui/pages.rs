@@ -172,9 +172,21 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
+    let plain = f.q.is_empty() && f.group.is_empty() && f.priority.is_empty() && f.kind.is_empty() && f.status == "open";
+    let views = [
+        ("All open", "/tickets", plain && f.assignee.is_empty() && f.breached.is_empty() && f.sort == "priority"),
+        ("My work", "/tickets?assignee=me", plain && f.assignee == "me" && f.breached.is_empty()),
+        ("Unassigned", "/tickets?assignee=none", plain && f.assignee == "none" && f.breached.is_empty()),
+        ("Due soonest", "/tickets?sort=due", plain && f.assignee.is_empty() && f.breached.is_empty() && f.sort == "due"),
+        ("Breached", "/tickets?breached=1&sort=due", plain && f.assignee.is_empty() && f.breached == "1"),
+    ]
+    .into_iter()
+    .filter(|_| staff)
+    .collect();
     render(QueuePage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         staff,
+        views,
         f,
         status_options,
         sort_options,

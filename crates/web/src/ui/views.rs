@@ -96,6 +96,8 @@ impl From<TicketView> for Row {
 pub(crate) struct QueuePage {
     pub me: Option<Me>,
     pub staff: bool,
+    /// Ready-made views for agents: (label, link, shown now).
+    pub views: Vec<(&'static str, &'static str, bool)>,
     pub f: Filters,
     pub status_options: Vec<(String, String)>,
     pub sort_options: Vec<(String, String)>,
