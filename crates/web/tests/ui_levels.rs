@@ -107,6 +107,8 @@ async fn admins_set_up_service_levels_from_their_page(url: String) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = ada.get(&format!("/tickets/{n}")).await;
     assert!(page.contains("2020-01-06 10:00") && page.contains("ongoing"), "{page}");
+    // Its service-level clocks, each with the timeline of its changes.
+    assert!(page.contains("<strong>Standard · first response</strong>") && page.contains("<small class=\"timeline\">started "), "{page}");
     let r = ada.post(&format!("/tickets/{n}/outages"), &[("csrf", &csrf), ("service", "Email"), ("started_at", "soon")]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "the ticket page shows a refused action with its reason");
     assert!(r.text().await.unwrap().contains("started_at: &#39;soon&#39; is not a date and time"));

@@ -315,7 +315,7 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
     let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
     let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
     let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
-    let slas = if staff { ctx.app.ticket_slas(a, &number, false).await.unwrap_or_default() } else { vec![] };
+    let slas = if staff { ctx.app.ticket_slas(a, &number, true).await.unwrap_or_default() } else { vec![] };
     let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
     let outages = if staff && incident { ctx.app.outages(a, &number).await.unwrap_or_default() } else { vec![] };
     let review = if staff && view.ticket.major {
@@ -413,6 +413,7 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
                     remaining,
                     due: c.due_at.map(short).unwrap_or_default(),
                     breached: c.breached(),
+                    timeline: c.timeline.iter().map(|(at, m)| (short(*at), m.as_str())).collect(),
                 }
             })
             .collect(),

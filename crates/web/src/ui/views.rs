@@ -207,6 +207,8 @@ pub(crate) struct SlaView {
     pub remaining: String,
     pub due: String,
     pub breached: bool,
+    /// The clock's changes: (when, what), oldest first.
+    pub timeline: Vec<(String, &'static str)>,
 }
 
 /// A major incident's post-incident review, with its timeline.
