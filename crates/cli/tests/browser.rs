@@ -105,6 +105,20 @@ impl Driver {
         self.wait_for("Sign out").await;
     }
 
+    /// Presses each character as a key, on whatever has focus.
+    async fn keys(&self, text: &str) {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|c| [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})])
+            .collect();
+        self.cmd(reqwest::Method::POST, "/actions", json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})).await;
+    }
+
+    /// The value of a script run in the page.
+    async fn eval(&self, script: &str) -> Value {
+        self.cmd(reqwest::Method::POST, "/execute/sync", json!({"script": script, "args": []})).await
+    }
+
     async fn click(&self, css: &str) {
         let e = self.find(css).await;
         self.cmd(reqwest::Method::POST, &format!("/element/{e}/click"), json!({})).await;
@@ -167,6 +181,21 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let page = b.wait_for("added an internal note").await;
     assert!(page.contains("Internal note") && page.contains("input 3 has no sync"), "{page}");
     assert!(page.contains("added an internal note"), "the note is in the history: {page}");
+
+    // Keyboard: "?" lists the shortcuts, "n" starts an internal note, "a" assigns to me.
+    b.keys("?").await;
+    assert_eq!(b.eval("return document.querySelector('#shortcuts').open").await, json!(true));
+    b.keys("\u{E00C}").await; // Escape
+    assert_eq!(b.eval("return document.querySelector('#shortcuts').open").await, json!(false));
+    b.keys("n").await;
+    assert_eq!(
+        b.eval("return document.activeElement.id + ':' + document.querySelector('input[value=internal]').checked").await,
+        json!("body:true")
+    );
+    b.eval("document.activeElement.blur(); return true").await;
+    b.keys("a").await;
+    let page = b.wait_for("changed assignee").await;
+    assert!(page.contains("alice"), "{page}");
 
     // The dashboard draws its charts (server-made SVG, allowed by the strict CSP).
     b.goto(&format!("{base}/dashboard")).await;

@@ -32,6 +32,7 @@ pub(crate) fn router() -> Router<Ctx> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/tickets") }))
         .route("/static/app.css", get(css))
+        .route("/static/keys.js", get(keys))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/tickets", get(pages::queue).post(pages::create))
@@ -87,6 +88,13 @@ fn list(v: &str) -> Vec<String> {
 async fn css() -> Response {
     let mut res = include_str!("../../static/app.css").into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}
+
+async fn keys() -> Response {
+    let mut res = include_str!("../../static/keys.js").into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     res
 }
