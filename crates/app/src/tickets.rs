@@ -160,6 +160,30 @@ pub(crate) async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket
     store::by_number(c, s, &n).await?.ok_or_else(|| AppError::NotFound(format!("ticket {n}")))
 }
 
+/// Closes a resolved ticket, journaling why (same transaction).
+#[allow(clippy::too_many_arguments)]
+async fn close_resolved(
+    c: &mut Conn,
+    backend: cairn_store::Backend,
+    sla: &crate::sla::SlaCache,
+    ticket: &mut Ticket,
+    by: Option<UserId>,
+    action: &'static str,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
+    let close = TicketPatch { status: Some(Status::Closed), ..TicketPatch::default() };
+    let changes = ticket.apply(close, &CurrentNames::default(), &Default::default(), now)?;
+    ticket.version += 1;
+    store::update(c, backend, ticket, false).await?;
+    let mut why = Entry::action("ticket", ticket.id.0, action);
+    why.field = Some("reason".into());
+    why.new = Some(reason.into());
+    let entries = [vec![why], change_entries(ticket.id, &changes)].concat();
+    journal::append(c, ticket.tenant_id, by, now, &entries).await?;
+    crate::sla::after_change(c, sla, ticket.tenant_id, &[ticket.id], now).await
+}
+
 /// Routing after a change: rules run again when the ticket's facts changed and the
 /// caller did not choose the assignment themselves; a ticket moved to a group without an
 /// assignee gets the group's automatic assignment. Returns the decision when it changed
@@ -583,16 +607,32 @@ impl App {
                     if ticket.status != Status::Resolved || ticket.resolved_at != Some(job.resolved_at) {
                         return Ok(());
                     }
-                    let close = TicketPatch { status: Some(Status::Closed), ..TicketPatch::default() };
-                    let changes = ticket.apply(close, &CurrentNames::default(), &Default::default(), now)?;
-                    ticket.version += 1;
-                    store::update(c, backend, &ticket, false).await?;
-                    let mut why = Entry::action("ticket", ticket.id.0, "auto_closed");
-                    why.field = Some("reason".into());
-                    why.new = Some("resolved and not reopened within the waiting period".into());
-                    let entries = [vec![why], change_entries(ticket.id, &changes)].concat();
-                    journal::append(c, t, None, now, &entries).await?;
-                    crate::sla::after_change(c, &sla, t, &[ticket.id], now).await?;
+                    let why = "resolved and not reopened within the waiting period";
+                    close_resolved(c, backend, &sla, &mut ticket, None, "auto_closed", why, now).await
+                })
+            })
+            .await
+    }
+
+    /// The requester confirms the resolution: the ticket closes now (a reply instead
+    /// says it is not solved and reopens it).
+    pub async fn confirm_resolution(&self, actor: &Actor, number: &str) -> Result<()> {
+        let (actor, now, backend, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut ticket = load(c, &actor.scope(), &number).await?;
+                    if ticket.requester_id != actor.user_id {
+                        return Err(AppError::Forbidden("only the requester confirms a resolution".into()));
+                    }
+                    if ticket.status != Status::Resolved {
+                        return Err(AppError::Conflict(format!("{} is {}, not resolved", ticket.number, ticket.status.as_str())));
+                    }
+                    let by = Some(actor.user_id);
+                    close_resolved(c, backend, &sla, &mut ticket, by, "confirmed", "the requester confirmed the resolution", now).await?;
+                    if let Some(a) = ticket.assignee_id {
+                        notify(c, &ticket, a, format!("{}: the requester confirmed the resolution", ticket.number), now).await?;
+                    }
                     Ok(())
                 })
             })

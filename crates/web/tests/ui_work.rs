@@ -279,6 +279,16 @@ async fn children_resolve_with_their_parent_and_a_requester_reply_reopens(url: S
         page.contains("reopened the ticket (the requester replied)") && page.contains(r#"<option value="in_progress" selected>"#),
         "{page}"
     );
+
+    // The parent's requester confirms its resolution: closed now, once.
+    let r = kim.post(&format!("/tickets/{parent}/confirm"), &[("csrf", &kim_csrf)]).await;
+    assert_eq!(location(&r), format!("/tickets/{parent}?done=confirmed"));
+    let (_, page) = alice.get(&format!("/tickets/{parent}")).await;
+    assert!(page.contains("confirmed the resolution and closed the ticket"), "{page}");
+    let r = kim.post(&format!("/tickets/{parent}/confirm"), &[("csrf", &kim_csrf)]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "a closed ticket is not confirmed again");
+    let r = alice.post(&format!("/tickets/{child}/confirm"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "only the requester confirms");
 }
 
 async fn agents_switch_between_ready_made_queue_views(url: String) {

@@ -27,6 +27,7 @@ pub(super) fn done_notice(done: &str) -> Option<&'static str> {
         "watching" => "Watchers updated.",
         "review" => "Review saved.",
         "outage" => "Outages updated.",
+        "confirmed" => "Thank you: the ticket is closed.",
         _ => return None,
     })
 }
@@ -87,6 +88,15 @@ fn when(field: &'static str, raw: &str) -> Result<Option<i64>, AppError> {
         .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
         .map(|z| Some(z.timestamp().as_millisecond()))
         .ok_or_else(|| AppError::invalid(field, format!("'{raw}' is not a date and time like 2026-11-20T09:30")))
+}
+
+/// The requester confirms the resolution.
+pub(crate) async fn confirm(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.confirm_resolution(&s.actor, &number).await.map(|_| None);
+    finish(&ctx, &s, &number, "confirmed", r).await
 }
 
 pub(crate) async fn record_outage(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
