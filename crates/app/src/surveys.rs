@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use cairn_domain::access::{Actor, Scope};
+use cairn_domain::ids::UserId;
 use cairn_domain::sla::xla::{Xla, availability, status, trend};
 use cairn_domain::survey::{ANSWER_MAX, Questions};
 use cairn_domain::ticket::Ticket;
@@ -72,6 +73,50 @@ pub struct Response {
     pub answers: Vec<(String, String)>,
 }
 
+/// Records an answer to a survey: the rating with any details, once; a survey rated in
+/// one click takes its details once more. Returns the ticket number.
+async fn record(c: &mut Conn, s: store::Survey, rating: Option<i64>, answer: SurveyAnswer, by: Option<UserId>, now: i64) -> Result<String> {
+    let rating = score("rating", rating)?;
+    let effort = score("effort", answer.effort)?;
+    let comment = answer.comment.map(|c| c.trim().chars().take(ANSWER_MAX).collect::<String>()).filter(|c| !c.is_empty());
+    if now > s.expires_at {
+        return Err(AppError::Conflict("this survey has expired".into()));
+    }
+    if s.answered_at.is_some() && (rating.is_some() || s.details) {
+        return Err(AppError::Conflict("this survey was already answered; thank you".into()));
+    }
+    let questions = store::questions(c, s.tenant_id).await?;
+    // A rating alone (one click) is always taken; the rest, required questions
+    // included, can follow once.
+    let rating_alone = effort.is_none() && comment.is_none() && answer.answers.iter().all(Option::is_none);
+    let own = if rating_alone { Vec::new() } else { questions.answers(&answer.answers)? };
+    let d = Details {
+        effort: effort.filter(|_| questions.effort.is_some()),
+        comment,
+        answers: (!own.is_empty()).then(|| serde_json::to_string(&own)).transpose().map_err(|e| AppError::Internal(e.to_string()))?,
+    };
+    let mut e = Entry::action("ticket", s.ticket.0, "survey_answered");
+    match (rating, s.answered_at) {
+        (Some(r), None) => {
+            store::answer(c, s.id, r, &d, now).await?;
+            e.field = Some("rating".into());
+            e.new = Some(r.to_string());
+        }
+        (None, None) => return Err(AppError::invalid("rating", "choose a rating from 1 to 5")),
+        (_, Some(_)) if d == Details::default() => return Err(AppError::invalid("comment", "nothing to add")),
+        (_, Some(_)) => {
+            // Rated in one click: the details, once.
+            if !store::add_details(c, s.id, &d).await? {
+                return Err(AppError::Conflict("this survey was already answered; thank you".into()));
+            }
+            e.field = Some("details".into());
+            e.new = d.effort.map(|x| format!("effort {x}"));
+        }
+    }
+    journal::append(c, s.tenant_id, by, now, &[e]).await?;
+    Ok(cairn_store::tickets::by_id(c, &Scope::system(s.tenant_id), s.ticket).await?.map(|t| t.number).unwrap_or_default())
+}
+
 /// A line of the satisfaction report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CsatLine {
@@ -108,58 +153,47 @@ impl App {
     /// rated in one click takes its details (effort, comment, own questions) once more,
     /// without a rating. Returns the ticket number.
     pub async fn answer_survey(&self, token: &str, rating: Option<i64>, answer: SurveyAnswer) -> Result<String> {
-        let rating = score("rating", rating)?;
-        let effort = score("effort", answer.effort)?;
-        let comment = answer.comment.map(|c| c.trim().chars().take(ANSWER_MAX).collect::<String>()).filter(|c| !c.is_empty());
         let (hash, now) = (hash_secret(token), self.now());
         self.db
             .write(move |c| {
                 Box::pin(async move {
                     let s = store::by_token(c, &hash).await?.ok_or_else(|| AppError::NotFound("survey".into()))?;
-                    if now > s.expires_at {
-                        return Err(AppError::Conflict("this survey has expired".into()));
-                    }
-                    if s.answered_at.is_some() && (rating.is_some() || s.details) {
-                        return Err(AppError::Conflict("this survey was already answered; thank you".into()));
-                    }
-                    let questions = store::questions(c, s.tenant_id).await?;
-                    // A rating alone (one click) is always taken; the rest, required
-                    // questions included, can follow once.
-                    let rating_alone = effort.is_none() && comment.is_none() && answer.answers.iter().all(Option::is_none);
-                    let own = if rating_alone { Vec::new() } else { questions.answers(&answer.answers)? };
-                    let d = Details {
-                        effort: effort.filter(|_| questions.effort.is_some()),
-                        comment,
-                        answers: (!own.is_empty())
-                            .then(|| serde_json::to_string(&own))
-                            .transpose()
-                            .map_err(|e| AppError::Internal(e.to_string()))?,
-                    };
-                    let mut e = Entry::action("ticket", s.ticket.0, "survey_answered");
-                    match (rating, s.answered_at) {
-                        (Some(r), None) => {
-                            store::answer(c, s.id, r, &d, now).await?;
-                            e.field = Some("rating".into());
-                            e.new = Some(r.to_string());
-                        }
-                        (None, None) => return Err(AppError::invalid("rating", "choose a rating from 1 to 5")),
-                        (_, Some(_)) if d == Details::default() => return Err(AppError::invalid("comment", "nothing to add")),
-                        (_, Some(_)) => {
-                            // Rated in one click: the details, once.
-                            if !store::add_details(c, s.id, &d).await? {
-                                return Err(AppError::Conflict("this survey was already answered; thank you".into()));
-                            }
-                            e.field = Some("details".into());
-                            e.new = d.effort.map(|x| format!("effort {x}"));
-                        }
-                    }
-                    journal::append(c, s.tenant_id, None, now, &[e]).await?;
-                    let number =
-                        cairn_store::tickets::by_id(c, &Scope::system(s.tenant_id), s.ticket).await?.map(|t| t.number).unwrap_or_default();
-                    Ok(number)
+                    record(c, s, rating, answer, None, now).await
                 })
             })
             .await
+    }
+
+    /// Rates a resolved ticket from the portal: its requester answers the ticket's
+    /// survey (the same one the link leads to, answered once).
+    pub async fn rate_ticket(&self, actor: &Actor, number: &str, rating: Option<i64>, answer: SurveyAnswer) -> Result<String> {
+        let (actor, number, now) = (actor.clone(), number.to_string(), self.now());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let tk = crate::tickets::load(c, &actor.scope(), &number).await?;
+                    if tk.requester_id != actor.user_id {
+                        return Err(AppError::Forbidden("only the requester rates a ticket".into()));
+                    }
+                    let s = store::by_ticket(c, tk.tenant_id, tk.id)
+                        .await?
+                        .ok_or_else(|| AppError::Conflict(format!("{} has no survey: it was never resolved", tk.number)))?;
+                    record(c, s, rating, answer, Some(actor.user_id), now).await
+                })
+            })
+            .await
+    }
+
+    /// Whether the ticket's survey can still be answered: Some(rating given) or None
+    /// when there is no open survey.
+    pub async fn survey_state(&self, actor: &Actor, number: &str) -> Result<Option<Option<i64>>> {
+        let mut c = self.db.read().await?;
+        let tk = crate::tickets::load(&mut c, &actor.scope(), number).await?;
+        if tk.requester_id != actor.user_id {
+            return Ok(None);
+        }
+        let now = self.now();
+        Ok(store::by_ticket(&mut c, tk.tenant_id, tk.id).await?.filter(|s| now <= s.expires_at || s.rating.is_some()).map(|s| s.rating))
     }
 
     pub async fn survey_questions(&self, actor: &Actor) -> Result<Questions> {

@@ -36,28 +36,36 @@ pub async fn open(c: &mut Conn, t: TenantId, ticket: TicketId, token_hash: &str,
     Ok(r.rows_affected() == 1)
 }
 
+const SURVEY: &str = "SELECT id, tenant_id, ticket_id, expires_at, rating, answered_at, effort, comment, answers FROM surveys";
+
+fn survey(r: &sqlx::any::AnyRow) -> Result<Survey> {
+    Ok(Survey {
+        id: get(r, "id")?,
+        tenant_id: TenantId(get(r, "tenant_id")?),
+        ticket: TicketId(get(r, "ticket_id")?),
+        expires_at: get(r, "expires_at")?,
+        rating: get(r, "rating")?,
+        answered_at: get(r, "answered_at")?,
+        details: get::<Option<i64>>(r, "effort")?.is_some()
+            || get::<Option<String>>(r, "comment")?.is_some()
+            || get::<Option<String>>(r, "answers")?.is_some(),
+    })
+}
+
 /// The survey a link leads to (any tenant: the secret is the key).
 pub async fn by_token(c: &mut Conn, token_hash: &str) -> Result<Option<Survey>> {
-    let row = sqlx::query(
-        "SELECT id, tenant_id, ticket_id, expires_at, rating, answered_at, effort, comment, answers FROM surveys WHERE token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(c)
-    .await?;
-    row.map(|r| {
-        Ok(Survey {
-            id: get(&r, "id")?,
-            tenant_id: TenantId(get(&r, "tenant_id")?),
-            ticket: TicketId(get(&r, "ticket_id")?),
-            expires_at: get(&r, "expires_at")?,
-            rating: get(&r, "rating")?,
-            answered_at: get(&r, "answered_at")?,
-            details: get::<Option<i64>>(&r, "effort")?.is_some()
-                || get::<Option<String>>(&r, "comment")?.is_some()
-                || get::<Option<String>>(&r, "answers")?.is_some(),
-        })
-    })
-    .transpose()
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SURVEY} WHERE token_hash = $1"))).bind(token_hash).fetch_optional(c).await?;
+    row.as_ref().map(survey).transpose()
+}
+
+/// The ticket's survey, if it was sent.
+pub async fn by_ticket(c: &mut Conn, t: TenantId, ticket: TicketId) -> Result<Option<Survey>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SURVEY} WHERE tenant_id = $1 AND ticket_id = $2")))
+        .bind(t.0)
+        .bind(ticket.0)
+        .fetch_optional(c)
+        .await?;
+    row.as_ref().map(survey).transpose()
 }
 
 /// What a requester said besides the rating.

@@ -280,6 +280,20 @@ async fn children_resolve_with_their_parent_and_a_requester_reply_reopens(url: S
         "{page}"
     );
 
+    // The requester rates the resolved parent from the portal, once.
+    let (_, page) = kim.get(&format!("/tickets/{parent}")).await;
+    assert!(page.contains("How did we do?"), "{page}");
+    let r = kim.post(&format!("/tickets/{parent}/rate"), &[("csrf", &kim_csrf), ("rating", "9")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "the ticket page shows the refusal");
+    let r = kim.post(&format!("/tickets/{parent}/rate"), &[("csrf", &kim_csrf), ("rating", "4"), ("comment", "Fast")]).await;
+    assert_eq!(location(&r), format!("/tickets/{parent}?done=rated"));
+    let (_, page) = kim.get(&format!("/tickets/{parent}")).await;
+    assert!(page.contains("You rated this 4 of 5."), "{page}");
+    let r = kim.post(&format!("/tickets/{parent}/rate"), &[("csrf", &kim_csrf), ("rating", "5")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "rated once");
+    let r = alice.post(&format!("/tickets/{parent}/rate"), &[("csrf", &csrf), ("rating", "5")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "only the requester rates");
+
     // The parent's requester confirms its resolution: closed now, once.
     let r = kim.post(&format!("/tickets/{parent}/confirm"), &[("csrf", &kim_csrf)]).await;
     assert_eq!(location(&r), format!("/tickets/{parent}?done=confirmed"));

@@ -28,6 +28,7 @@ pub(super) fn done_notice(done: &str) -> Option<&'static str> {
         "review" => "Review saved.",
         "outage" => "Outages updated.",
         "confirmed" => "Thank you: the ticket is closed.",
+        "rated" => "Thank you for your rating.",
         _ => return None,
     })
 }
@@ -88,6 +89,31 @@ fn when(field: &'static str, raw: &str) -> Result<Option<i64>, AppError> {
         .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
         .map(|z| Some(z.timestamp().as_millisecond()))
         .ok_or_else(|| AppError::invalid(field, format!("'{raw}' is not a date and time like 2026-11-20T09:30")))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// The requester rates a resolved ticket from the portal.
+pub(crate) async fn rate(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<RateForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = async {
+        let rating = f.rating.trim().parse::<i64>().map_err(|_| AppError::invalid("rating", "choose a rating from 1 to 5"))?;
+        let answer =
+            cairn_app::surveys::SurveyAnswer { comment: Some(f.comment.clone()).filter(|c| !c.trim().is_empty()), ..Default::default() };
+        ctx.app.rate_ticket(&s.actor, &number, Some(rating), answer).await.map(|_| None)
+    }
+    .await;
+    finish(&ctx, &s, &number, "rated", r).await
 }
 
 /// The requester confirms the resolution.

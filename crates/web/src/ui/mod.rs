@@ -71,6 +71,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))
         .route("/tickets/{number}/review", post(actions::review))
         .route("/tickets/{number}/confirm", post(actions::confirm))
+        .route("/tickets/{number}/rate", post(actions::rate))
         .route("/tickets/{number}/outages", post(actions::record_outage))
         .route("/tickets/{number}/outages/{id}/end", post(actions::end_outage))
         .route("/tickets/{number}/outages/{id}/remove", post(actions::remove_outage))

@@ -317,6 +317,7 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
     let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
     let slas = if staff { ctx.app.ticket_slas(a, &number, true).await.unwrap_or_default() } else { vec![] };
     let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
+    let survey = if staff { None } else { ctx.app.survey_state(a, &number).await.unwrap_or_default() };
     let outages = if staff && incident { ctx.app.outages(a, &number).await.unwrap_or_default() } else { vec![] };
     let review = if staff && view.ticket.major {
         match ctx.app.review(a, &number).await {
@@ -338,7 +339,6 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
     } else {
         None
     };
-    let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
     let known_errors = if staff && incident && view.ticket.status.is_open() {
         ctx.app.known_errors_for(a, &number).await.unwrap_or_default()
     } else {
@@ -390,6 +390,7 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
         canned: canned.into_iter().map(|r| (r.id, r.title)).collect(),
         reply,
         watchers,
+        survey,
         outages: outages.into_iter().map(|o| (o.id, o.service, short(o.started_at), o.ended_at.map(short).unwrap_or_default())).collect(),
         slas: slas
             .into_iter()

@@ -257,6 +257,8 @@ pub(crate) struct TicketPage {
     pub known_errors: Vec<KView>,
     pub watchers: Vec<String>,
     pub slas: Vec<SlaView>,
+    /// Requesters: the ticket's survey can be answered (None inside) or was rated.
+    pub survey: Option<Option<i64>>,
     /// (id, service, started, ended or blank while it lasts)
     pub outages: Vec<(i64, String, String, String)>,
     /// Major incidents: the post-incident review.
