@@ -182,6 +182,24 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     assert!(page.contains("Internal note") && page.contains("input 3 has no sync"), "{page}");
     assert!(page.contains("added an internal note"), "the note is in the history: {page}");
 
+    // Someone else changes the ticket: the open page says so, without a reload.
+    let api = token(&dir, "alice");
+    let http = reqwest::Client::new();
+    let url = format!("{base}/api/v1/tickets/INC0000001");
+    let cur: Value = http.get(&url).bearer_auth(&api).send().await.unwrap().json().await.unwrap();
+    let r = http
+        .patch(&url)
+        .bearer_auth(&api)
+        .header("If-Match", cur["etag"].as_str().unwrap())
+        .json(&json!({"title": "Projector in Atlas: no signal on HDMI 3"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    b.wait_for("This ticket was changed by someone else.").await;
+    b.goto(&format!("{base}/tickets/INC0000001")).await;
+    b.wait_for("no signal on HDMI 3").await;
+
     // Keyboard: "?" lists the shortcuts, "n" starts an internal note, "a" assigns to me.
     b.keys("?").await;
     assert_eq!(b.eval("return document.querySelector('#shortcuts').open").await, json!(true));

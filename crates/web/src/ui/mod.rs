@@ -70,6 +70,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/tickets/{number}/watchers", post(actions::watch))
         .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))
         .route("/tickets/{number}/review", post(actions::review))
+        .route("/tickets/{number}/version", get(pages::version))
         .route("/tickets/{number}/confirm", post(actions::confirm))
         .route("/tickets/{number}/rate", post(actions::rate))
         .route("/tickets/{number}/outages", post(actions::record_outage))

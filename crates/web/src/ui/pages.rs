@@ -435,6 +435,14 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
     (status, render(page)).into_response()
 }
 
+/// The ticket's current version, for the page's live "changed by someone else" notice.
+pub(crate) async fn version(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>) -> Response {
+    match ctx.app.get_ticket(&s.actor, &number).await {
+        Ok(v) => axum::Json(serde_json::json!({"version": v.ticket.version})).into_response(),
+        Err(e) => error_page(Some(&s), e),
+    }
+}
+
 pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(q): Query<ShowQuery>) -> Response {
     let notice = if q.created.is_some() {
         Some("Ticket created.".to_string())
