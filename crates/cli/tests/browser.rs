@@ -105,6 +105,17 @@ impl Driver {
         self.wait_for("Sign out").await;
     }
 
+    /// Saves the page as `<name>.png` (1366×768) into `$CAIRN_SCREENSHOTS` when it is set:
+    /// `CAIRN_SCREENSHOTS=$PWD/docs/screenshots cargo test -p cairn --test browser`.
+    async fn screenshot(&self, name: &str) {
+        use base64::Engine;
+        let Some(dir) = std::env::var_os("CAIRN_SCREENSHOTS") else { return };
+        let png = self.cmd(reqwest::Method::GET, "/screenshot", json!(null)).await;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap()).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), bytes).unwrap();
+    }
+
     /// Presses each character as a key, on whatever has focus.
     async fn keys(&self, text: &str) {
         let actions: Vec<Value> = text
@@ -173,6 +184,7 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
 
     b.goto(&format!("{base}/tickets")).await;
     b.wait_for("Projector in Atlas shows no signal").await;
+    b.screenshot("queue").await;
     b.click("a[href='/tickets/INC0000001']").await;
 
     b.type_into("#body", "Checked the switcher: input 3 has no sync").await;
@@ -181,6 +193,7 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let page = b.wait_for("added an internal note").await;
     assert!(page.contains("Internal note") && page.contains("input 3 has no sync"), "{page}");
     assert!(page.contains("added an internal note"), "the note is in the history: {page}");
+    b.screenshot("ticket").await;
 
     // Someone else changes the ticket: the open page says so, without a reload.
     let api = token(&dir, "alice");
@@ -223,6 +236,39 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let rect = b.cmd(reqwest::Method::GET, &format!("/element/{chart}/rect"), json!(null)).await;
     assert!(rect["height"].as_f64().unwrap_or_default() > 50.0, "the chart is drawn: {rect}");
     b.find("svg#chart-trend polyline.raised").await;
+    b.screenshot("dashboard").await;
+
+    // A requester reports a problem in the portal and sees it with the agent's reply.
+    create_user(&dir, "kim", "requester", "correct-horse");
+    b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
+    b.sign_in(base, "kim", "correct-horse").await;
+    b.goto(&format!("{base}/tickets/new")).await;
+    b.type_into("#title", "Meeting room screen stays black").await;
+    b.type_into("#description", "Room Orion, since 9:00").await;
+    b.click("button[type=submit].primary").await;
+    b.wait_for("Ticket created.").await;
+    let r = http
+        .post(format!("{base}/api/v1/tickets/INC0000002/comments"))
+        .bearer_auth(&api)
+        .json(&json!({"body": "On my way with a spare HDMI cable."}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let r = http
+        .post(format!("{base}/api/v1/tickets/INC0000002/comments"))
+        .bearer_auth(&api)
+        .json(&json!({"body": "Suspect the EDID of the switcher", "visibility": "internal"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    b.goto(&format!("{base}/tickets/INC0000002")).await;
+    let page = b.wait_for("On my way with a spare HDMI cable.").await;
+    assert!(!page.contains("EDID"), "no internal notes for requesters: {page}");
+    b.screenshot("portal").await;
+    b.goto(&format!("{base}/dashboard")).await;
+    b.wait_for("Not allowed").await;
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
 }
 
