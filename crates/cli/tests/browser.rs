@@ -336,3 +336,61 @@ async fn admin_routes_escalates_and_accepts_a_recurring_problem() {
     }
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
 }
+
+/// Stored XSS attempts in titles, descriptions, replies, notes, group names and service
+/// names are shown as text on the queue, the ticket page, the dashboard and the service
+/// level pages, and never run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_xss_payloads_stay_inert() {
+    const PAYLOADS: [&str; 8] = [
+        "<script>window.__xss=1</script>",
+        "<img src=x onerror=\"window.__xss=1\">",
+        "\"><svg onload=window.__xss=1>",
+        "'><iframe srcdoc=\"<script>parent.__xss=1</script>\">",
+        "javascript:window.__xss=1",
+        "<a href=\"javascript:window.__xss=1\">click</a>",
+        "</textarea><script>window.__xss=1</script>",
+        "{{7*7}} ${7*7} <style>body{display:none}</style>",
+    ];
+    let (_d, dir) = temp();
+    create_user(&dir, "ada", "admin", "correct-horse");
+    let server = Server::start(&dir);
+    let base = &server.base;
+    let api = reqwest::Client::new();
+    let admin = token(&dir, "ada");
+    let post = |path: String, body: Value| api.post(format!("{base}{path}")).bearer_auth(admin.clone()).json(&body).send();
+    assert!(post("/api/v1/groups".into(), json!({"name": "<b onmouseover=window.__xss=1>Desk</b>"})).await.unwrap().status().is_success());
+    for (i, p) in PAYLOADS.iter().enumerate() {
+        let r = post("/api/v1/tickets".into(), json!({"title": format!("T{i} {p}"), "description": p, "service": format!("S{i} {p}")}))
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        let n = format!("INC{:07}", i + 1);
+        for visibility in ["public", "internal"] {
+            let r = post(format!("/api/v1/tickets/{n}/comments"), json!({"body": p, "visibility": visibility})).await.unwrap();
+            assert!(r.status().is_success());
+        }
+    }
+    let Some(b) = Driver::start(&dir.join("profile")).await else { return };
+    b.sign_in(base, "ada", "correct-horse").await;
+    let mut pages = vec![
+        "/tickets".to_string(),
+        "/dashboard".into(),
+        "/service-levels".into(),
+        "/admin/service-levels".into(),
+        "/admin/routing".into(),
+    ];
+    pages.extend((1..=PAYLOADS.len()).map(|i| format!("/tickets/INC{i:07}")));
+    for path in pages {
+        b.goto(&format!("{base}{path}")).await;
+        let text = b.wait_for("Cairn").await;
+        let ran = b.eval("return window.__xss === undefined && window.parent.__xss === undefined").await;
+        assert_eq!(ran, json!(true), "a payload ran on {path}");
+        let shown = b.eval("return getComputedStyle(document.body).display").await;
+        assert_ne!(shown, json!("none"), "injected style applied on {path}");
+        if let Some(i) = path.strip_prefix("/tickets/INC").and_then(|n| n.parse::<usize>().ok()) {
+            assert!(text.contains(PAYLOADS[i - 1]), "payload shown as text on {path}: {text}");
+        }
+    }
+    b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
+}
