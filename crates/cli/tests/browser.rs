@@ -392,5 +392,17 @@ async fn stored_xss_payloads_stay_inert() {
             assert!(text.contains(PAYLOADS[i - 1]), "payload shown as text on {path}: {text}");
         }
     }
+
+    // The same pages on a phone-size screen: nothing wider than the screen.
+    b.cmd(reqwest::Method::POST, "/window/rect", json!({"width": 390, "height": 844})).await;
+    for path in ["/tickets", "/tickets/INC0000001", "/dashboard", "/service-levels"] {
+        b.goto(&format!("{base}{path}")).await;
+        b.wait_for("Cairn").await;
+        let fits = b.eval("return document.documentElement.scrollWidth <= window.innerWidth + 1").await;
+        let widths = b
+            .eval("return [document.documentElement.scrollWidth, window.innerWidth, Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id)]")
+            .await;
+        assert_eq!(fits, json!(true), "{path} is wider than a phone screen: {widths}");
+    }
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
 }
