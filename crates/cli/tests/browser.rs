@@ -116,6 +116,19 @@ impl Driver {
         std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), bytes).unwrap();
     }
 
+    /// Runs axe-core on the page; the serious and critical violations, as "rule: target".
+    async fn accessibility(&self, axe: &str) -> Vec<String> {
+        let script = format!(
+            "{axe}\nconst done = arguments[arguments.length - 1];\n\
+             axe.run(document, {{runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}}})\n\
+             .then(r => done(r.passes.length === 0 ? ['axe checked nothing'] : r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\n\
+               .flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ')))))\n\
+             .catch(e => done(['axe failed: ' + e]));"
+        );
+        let v = self.cmd(reqwest::Method::POST, "/execute/async", json!({"script": script, "args": []})).await;
+        v.as_array().unwrap().iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect()
+    }
+
     /// Presses each character as a key, on whatever has focus.
     async fn keys(&self, text: &str) {
         let actions: Vec<Value> = text
@@ -405,4 +418,76 @@ async fn stored_xss_payloads_stay_inert() {
         assert_eq!(fits, json!(true), "{path} is wider than a phone screen: {widths}");
     }
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
+}
+
+/// axe-core (from the npm registry: `npm install --prefix tests/a11y`, which
+/// `scripts/test` runs) finds no serious or critical WCAG 2.1 AA violation on the main
+/// pages of agents and requesters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn main_pages_pass_the_accessibility_check() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/a11y/node_modules/axe-core/axe.min.js");
+    let Ok(axe) = std::fs::read_to_string(path) else {
+        if std::env::var_os("CI").is_some() || std::env::var_os("CAIRN_REQUIRE_BROWSER").is_some() {
+            panic!("axe-core is missing: run npm install --prefix tests/a11y");
+        }
+        eprintln!("skipping the accessibility check: axe-core not installed");
+        return;
+    };
+    let (_d, dir) = temp();
+    create_user(&dir, "ada", "admin", "correct-horse");
+    create_user(&dir, "kim", "requester", "battery-staple");
+    let server = Server::start(&dir);
+    let base = &server.base;
+    let api = reqwest::Client::new();
+    let (admin, kim) = (token(&dir, "ada"), token(&dir, "kim"));
+    assert!(
+        api.post(format!("{base}/api/v1/groups"))
+            .bearer_auth(&admin)
+            .json(&json!({"name": "Desk"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+    );
+    let r = api
+        .post(format!("{base}/api/v1/tickets"))
+        .bearer_auth(&kim)
+        .json(&json!({"title": "Projector shows no signal", "description": "Room Atlas"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let Some(b) = Driver::start(&dir.join("profile")).await else { return };
+    let mut found = Vec::new();
+    b.goto(&format!("{base}/login")).await;
+    b.wait_for("Sign in").await;
+    found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("/login {v}")));
+    b.sign_in(base, "ada", "correct-horse").await;
+    let agent_pages = [
+        "/tickets",
+        "/tickets/INC0000001",
+        "/tickets/new",
+        "/dashboard",
+        "/service-levels",
+        "/admin/service-levels",
+        "/admin/routing",
+        "/admin/settings",
+        "/known-errors",
+        "/problem-candidates",
+    ];
+    for path in agent_pages {
+        b.goto(&format!("{base}{path}")).await;
+        b.wait_for("Cairn").await;
+        found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("{path} {v}")));
+    }
+    b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
+    b.sign_in(base, "kim", "battery-staple").await;
+    for path in ["/tickets", "/tickets/INC0000001", "/tickets/new"] {
+        b.goto(&format!("{base}{path}")).await;
+        b.wait_for("Cairn").await;
+        found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester {path} {v}")));
+    }
+    b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
+    assert!(found.is_empty(), "serious accessibility violations:\n{}", found.join("\n"));
 }
