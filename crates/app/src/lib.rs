@@ -17,6 +17,7 @@ pub mod outages;
 pub mod problems;
 pub mod recurring;
 pub mod routing;
+pub mod saved_views;
 pub mod sla;
 pub mod sla_report;
 pub mod surveys;

@@ -23,6 +23,7 @@ pub mod outages;
 pub mod reviews;
 pub mod routing;
 mod row;
+pub mod saved_views;
 pub mod sla;
 pub mod surveys;
 pub mod tenants;

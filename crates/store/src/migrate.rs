@@ -93,6 +93,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_ticket_counts.sql"),
         postgres: include_str!("../migrations/postgres/0013_ticket_counts.sql"),
     },
+    Migration {
+        version: 14,
+        name: "saved_views",
+        sqlite: include_str!("../migrations/sqlite/0014_saved_views.sql"),
+        postgres: include_str!("../migrations/postgres/0014_saved_views.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

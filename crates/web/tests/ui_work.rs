@@ -323,6 +323,30 @@ async fn agents_switch_between_ready_made_queue_views(url: String) {
     assert!(page.contains("aria-current=\"page\">Unassigned</a>") && page.contains(&other) && !page.contains(&mine), "{page}");
     let (_, page) = ada.get("/tickets").await;
     assert!(page.contains("aria-current=\"page\">All open</a>") && page.contains(&mine) && page.contains(&other));
+    // A saved view: the filters under a name, shared, with its count.
+    let csrf = hidden(&page, "csrf");
+    let r = ada
+        .post("/views", &[("csrf", &csrf), ("name", "Mine, newest"), ("query", "status=open&assignee=me&sort=-created"), ("shared", "1")])
+        .await;
+    assert_eq!(location(&r), "/tickets?status=open&assignee=me&sort=-created");
+    let (_, page) = ada.get("/tickets?status=open&assignee=me&sort=-created").await;
+    assert!(page.contains("aria-current=\"page\">Mine, newest <span class=\"count\">1</span> <small>shared</small>"), "{page}");
+    let r = ada.post("/views", &[("csrf", &csrf), ("name", "Mine, newest"), ("query", "assignee=me")]).await;
+    assert!(r.text().await.unwrap().contains("you already have a view named"), "names are unique per owner");
+    let r = ada.post("/views", &[("csrf", &csrf), ("name", "Odd"), ("query", "assignee=me&cursor=x")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Another agent sees the shared view, counted for them, and cannot delete it.
+    let (bo, bo_csrf) = signed_in(&t, "bo", "agent").await;
+    let (_, page) = bo.get("/tickets").await;
+    assert!(page.contains("Mine, newest <span class=\"count\">0</span>"), "{page}");
+    let id = page.split("action=\"/views/").nth(1).map(|r| r.split('/').next().unwrap().to_string());
+    assert!(id.is_none(), "no delete button on someone else's view");
+    let (_, own) = ada.get("/tickets").await;
+    let id = own.split("action=\"/views/").nth(1).unwrap().split('/').next().unwrap().to_string();
+    assert_eq!(bo.post(&format!("/views/{id}/delete"), &[("csrf", &bo_csrf)]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(location(&ada.post(&format!("/views/{id}/delete"), &[("csrf", &csrf)]).await), "/tickets");
+    assert!(!ada.get("/tickets").await.1.contains("Mine, newest"));
+
     // Requesters see no agent views.
     let (kb, _) = signed_in(&t, "kai", "requester").await;
     assert!(!kb.get("/tickets").await.1.contains("aria-label=\"Views\""));

@@ -116,6 +116,39 @@ pub(crate) async fn rate(State(ctx): State<Ctx>, s: Session, Path(number): Path<
     finish(&ctx, &s, &number, "rated", r).await
 }
 
+#[derive(Deserialize)]
+pub(crate) struct ViewForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    query: String,
+    #[serde(default)]
+    shared: Option<String>,
+}
+
+/// Saves the queue's filters as a view, then shows it.
+pub(crate) async fn save_view(State(ctx): State<Ctx>, s: Session, Form(f): Form<ViewForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    match ctx.app.save_view(&s.actor, &f.name, &f.query, f.shared.is_some()).await {
+        Ok(v) => Redirect::to(&format!("/tickets?{}", v.query)).into_response(),
+        Err(e) => error_page(Some(&s), e),
+    }
+}
+
+pub(crate) async fn delete_view(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, Form(f): Form<ViewForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    match ctx.app.delete_view(&s.actor, id).await {
+        Ok(()) => Redirect::to("/tickets").into_response(),
+        Err(e) => error_page(Some(&s), e),
+    }
+}
+
 /// The requester confirms the resolution.
 pub(crate) async fn confirm(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
     if !s.csrf_ok(&f.csrf) {

@@ -71,6 +71,8 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))
         .route("/tickets/{number}/review", post(actions::review))
         .route("/tickets/{number}/version", get(pages::version))
+        .route("/views", post(actions::save_view))
+        .route("/views/{id}/delete", post(actions::delete_view))
         .route("/tickets/{number}/confirm", post(actions::confirm))
         .route("/tickets/{number}/rate", post(actions::rate))
         .route("/tickets/{number}/outages", post(actions::record_outage))

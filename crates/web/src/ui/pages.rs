@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::tickets::{ListRequest, NewTicket, TicketChange};
+use cairn_app::tickets::{NewTicket, TicketChange};
 use cairn_domain::status::Status;
 use cairn_domain::ticket::parse_number;
 use serde::Deserialize;
@@ -102,8 +102,35 @@ pub(crate) async fn logout(State(ctx): State<Ctx>, s: Session, Form(f): Form<Csr
     res
 }
 
+/// The agent's saved views with how many tickets each holds now (counted up to a page
+/// of 200, then "200+"), and whether it is the one shown.
+async fn saved_views(ctx: &Ctx, s: &Session, shown: &Filters) -> Vec<SavedRow> {
+    let Ok(views) = ctx.app.saved_views(&s.actor).await else { return vec![] };
+    let mut out = Vec::with_capacity(views.len());
+    for v in views {
+        let Ok(uri) = format!("/tickets?{}", v.query).parse::<axum::http::Uri>() else { continue };
+        let Ok(Query(mut f)) = Query::<Filters>::try_from_uri(&uri) else { continue };
+        f.defaults(true);
+        let count = match ctx.app.list_tickets(&s.actor, f.request(200)).await {
+            Ok(p) if p.next_cursor.is_some() => format!("{}+", p.items.len()),
+            Ok(p) => p.items.len().to_string(),
+            Err(_) => "?".into(),
+        };
+        out.push(SavedRow {
+            id: v.id,
+            link: format!("/tickets?{}", f.query()),
+            current: f.query() == shown.query(),
+            mine: v.owner == s.actor.user_id,
+            shared: v.shared,
+            name: v.name,
+            count,
+        });
+    }
+    out
+}
+
 /// Minimal percent-encoding for query values we put in links.
-fn enc(s: &str) -> String {
+pub(super) fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
@@ -117,48 +144,14 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
         return Redirect::to(&format!("/tickets/{n}")).into_response();
     }
     let staff = s.actor.role.is_staff();
-    if f.status.is_empty() {
-        f.status = if staff { "open" } else { "all" }.into();
-    }
-    if f.sort.is_empty() {
-        f.sort = if staff { "priority" } else { "-created" }.into();
-    }
-    let statuses = match f.status.as_str() {
-        "open" => Status::OPEN.iter().map(|s| s.as_str().to_string()).collect(),
-        "all" => vec![],
-        other => vec![other.to_string()],
-    };
-    let req = ListRequest {
-        kind: Some(f.kind.clone()).filter(|x| !x.is_empty()),
-        q: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
-        statuses,
-        group: Some(f.group.clone()).filter(|x| !x.is_empty()),
-        assignee: Some(f.assignee.clone()).filter(|x| !x.is_empty()),
-        priority: f.priority.parse().ok(),
-        sort: Some(f.sort.clone()),
-        breached: f.breached == "1",
-        limit: Some(50),
-        cursor: Some(f.cursor.clone()).filter(|x| !x.is_empty()),
-    };
-    let (rows, next, error) = match ctx.app.list_tickets(&s.actor, req).await {
+    f.defaults(staff);
+    let (rows, next, error) = match ctx.app.list_tickets(&s.actor, f.request(50)).await {
         Ok(p) => (p.items.into_iter().map(Row::from).collect(), p.next_cursor, None),
         Err(e @ (AppError::Invalid { .. } | AppError::NotFound(_))) => (vec![], None, Some(e.to_string())),
         Err(e) => return error_page(Some(&s), e),
     };
-    let next = next.map(|c| {
-        format!(
-            "/tickets?kind={}&breached={}&q={}&status={}&group={}&assignee={}&priority={}&sort={}&cursor={}",
-            enc(&f.kind),
-            enc(&f.breached),
-            enc(&f.q),
-            enc(&f.status),
-            enc(&f.group),
-            enc(&f.assignee),
-            enc(&f.priority),
-            enc(&f.sort),
-            enc(&c)
-        )
-    });
+    let next = next.map(|c| format!("/tickets?{}&cursor={}", f.query(), enc(&c)));
+    let saved = if staff { saved_views(&ctx, &s, &f).await } else { vec![] };
     let (groups, agents) = if staff { lookups(&ctx, &s).await } else { (vec![], vec![]) };
     let mut status_options = vec![("open".to_string(), "Open".to_string()), ("all".to_string(), "All".to_string())];
     status_options.extend(Status::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())));
@@ -187,6 +180,8 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
         me: Some(Me::new(&s.actor, &s.csrf)),
         staff,
         views,
+        saved,
+        csrf: s.csrf.clone(),
         f,
         status_options,
         sort_options,

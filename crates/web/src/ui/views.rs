@@ -1,7 +1,7 @@
 //! Template structs: what each page shows, already formatted for display.
 
 use askama::Template;
-use cairn_app::tickets::TicketView;
+use cairn_app::tickets::{ListRequest, TicketView};
 use cairn_domain::access::Actor;
 use cairn_domain::status::Status;
 
@@ -62,6 +62,70 @@ pub(crate) struct Filters {
     pub cursor: String,
 }
 
+impl Filters {
+    /// The queue's defaults: open tickets by priority for agents, all by newest for
+    /// requesters.
+    pub fn defaults(&mut self, staff: bool) {
+        if self.status.is_empty() {
+            self.status = if staff { "open" } else { "all" }.into();
+        }
+        if self.sort.is_empty() {
+            self.sort = if staff { "priority" } else { "-created" }.into();
+        }
+    }
+
+    pub fn request(&self, limit: i64) -> ListRequest {
+        let some = |v: &str| Some(v.to_string()).filter(|x| !x.trim().is_empty());
+        ListRequest {
+            kind: some(&self.kind),
+            q: some(&self.q),
+            statuses: match self.status.as_str() {
+                "open" => Status::OPEN.iter().map(|s| s.as_str().to_string()).collect(),
+                "all" => vec![],
+                other => vec![other.to_string()],
+            },
+            group: some(&self.group),
+            assignee: some(&self.assignee),
+            priority: self.priority.parse().ok(),
+            sort: some(&self.sort),
+            breached: self.breached == "1",
+            limit: Some(limit),
+            cursor: some(&self.cursor),
+        }
+    }
+
+    /// The filters as a query string (no cursor), the same for the same filters.
+    pub fn query(&self) -> String {
+        [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("kind", &self.kind),
+            ("group", &self.group),
+            ("assignee", &self.assignee),
+            ("priority", &self.priority),
+            ("sort", &self.sort),
+            ("breached", &self.breached),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::pages::enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+/// A saved view in the queue's view bar.
+pub(crate) struct SavedRow {
+    pub id: i64,
+    pub name: String,
+    pub link: String,
+    /// "12", or "200+" beyond a page.
+    pub count: String,
+    pub current: bool,
+    pub mine: bool,
+    pub shared: bool,
+}
+
 pub(crate) struct Row {
     pub number: String,
     pub title: String,
@@ -98,6 +162,8 @@ pub(crate) struct QueuePage {
     pub staff: bool,
     /// Ready-made views for agents: (label, link, shown now).
     pub views: Vec<(&'static str, &'static str, bool)>,
+    pub saved: Vec<SavedRow>,
+    pub csrf: String,
     pub f: Filters,
     pub status_options: Vec<(String, String)>,
     pub sort_options: Vec<(String, String)>,
