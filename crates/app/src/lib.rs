@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 mod error;
 pub mod escalation;
+pub mod live;
 mod major;
 mod merge;
 pub mod outages;
@@ -51,6 +52,7 @@ pub struct App {
     throttle: Arc<auth::Throttle>,
     session_ttl_ms: i64,
     sla: Arc<sla::SlaCache>,
+    live: Arc<live::Live>,
 }
 
 impl App {
@@ -61,11 +63,17 @@ impl App {
             throttle: Arc::new(auth::Throttle::default()),
             session_ttl_ms: 12 * 3_600_000,
             sla: Arc::new(sla::SlaCache::default()),
+            live: Arc::new(live::Live::new(std::time::Duration::from_secs(1))),
         }
     }
 
     pub fn now(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// Ends the live updates of open pages (on shutdown).
+    pub fn close_live(&self) {
+        self.live.close();
     }
 
     pub fn backend(&self) -> Backend {

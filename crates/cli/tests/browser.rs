@@ -223,6 +223,21 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
         .unwrap();
     assert!(r.status().is_success());
     b.wait_for("This ticket was changed by someone else.").await;
+
+    // The queue, too, says when its tickets change (server-sent events).
+    b.goto(&format!("{base}/tickets")).await;
+    b.wait_for("no signal on HDMI 3").await;
+    let cur: Value = http.get(&url).bearer_auth(&api).send().await.unwrap().json().await.unwrap();
+    let r = http
+        .patch(&url)
+        .bearer_auth(&api)
+        .header("If-Match", cur["etag"].as_str().unwrap())
+        .json(&json!({"urgency": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    b.wait_for("1 ticket changed since this list was loaded.").await;
     b.goto(&format!("{base}/tickets/INC0000001")).await;
     b.wait_for("no signal on HDMI 3").await;
 

@@ -17,6 +17,7 @@ mod error;
 pub mod jobs;
 pub mod journal;
 pub mod known_errors;
+pub mod live;
 mod migrate;
 pub mod notifications;
 pub mod outages;

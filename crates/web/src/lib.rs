@@ -44,13 +44,20 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .with_state(ctx)
 }
 
-/// Serves until `shutdown` completes, then finishes in-flight requests.
+/// Serves until `shutdown` completes, then ends the pages' live updates and finishes
+/// in-flight requests.
 pub async fn serve(
     listener: TcpListener,
     app: App,
     config: WebConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let live = app.clone();
     let router = router(app, config).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            live.close_live();
+        })
+        .await
 }

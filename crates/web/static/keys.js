@@ -1,5 +1,4 @@
-// Keyboard shortcuts for agents ("?" lists them) and the live "ticket changed"
-// notice. The pages work without this script.
+// Keyboard shortcuts for agents ("?" lists them). The pages work without this script.
 (function () {
   "use strict";
   var QUEUE_KEY = "cairn.queue";
@@ -63,22 +62,6 @@
     "a": assignToMe,
     "e": resolve
   };
-
-  // Live notice: the page checks the ticket's version and says when someone else
-  // changed it, instead of letting a save overwrite their change.
-  var version = $("#fields input[name=version]");
-  var notice = $("#changed");
-  if (version && notice && window.fetch) {
-    var poll = function () {
-      fetch(location.pathname + "/version", { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (v) {
-          if (v && String(v.version) !== version.value) { notice.hidden = false; } else { setTimeout(poll, 3000); }
-        })
-        .catch(function () { setTimeout(poll, 10000); });
-    };
-    setTimeout(poll, 3000);
-  }
 
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;

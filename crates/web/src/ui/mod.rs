@@ -5,6 +5,7 @@ mod actions;
 mod charts;
 mod dashboard;
 mod levels;
+mod live;
 mod pages;
 mod problems;
 mod routing;
@@ -32,7 +33,8 @@ pub(crate) fn router() -> Router<Ctx> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/tickets") }))
         .route("/static/app.css", get(css))
-        .route("/static/keys.js", get(keys))
+        .route("/static/keys.js", get(|| script(include_str!("../../static/keys.js"))))
+        .route("/static/live.js", get(|| script(include_str!("../../static/live.js"))))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/tickets", get(pages::queue).post(pages::create))
@@ -70,7 +72,8 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/tickets/{number}/watchers", post(actions::watch))
         .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))
         .route("/tickets/{number}/review", post(actions::review))
-        .route("/tickets/{number}/version", get(pages::version))
+        .route("/tickets/{number}/events", get(live::ticket))
+        .route("/queue/events", get(live::queue))
         .route("/views", post(actions::save_view))
         .route("/views/{id}/delete", post(actions::delete_view))
         .route("/tickets/{number}/confirm", post(actions::confirm))
@@ -97,8 +100,8 @@ async fn css() -> Response {
     res
 }
 
-async fn keys() -> Response {
-    let mut res = include_str!("../../static/keys.js").into_response();
+async fn script(text: &'static str) -> Response {
+    let mut res = text.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     res

@@ -145,6 +145,7 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
     }
     let staff = s.actor.role.is_staff();
     f.defaults(staff);
+    let drawn = ctx.app.now();
     let (rows, next, error) = match ctx.app.list_tickets(&s.actor, f.request(50)).await {
         Ok(p) => (p.items.into_iter().map(Row::from).collect(), p.next_cursor, None),
         Err(e @ (AppError::Invalid { .. } | AppError::NotFound(_))) => (vec![], None, Some(e.to_string())),
@@ -190,6 +191,7 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
         agents,
         rows,
         next,
+        drawn,
         error,
     })
 }
@@ -428,14 +430,6 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
     };
     let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     (status, render(page)).into_response()
-}
-
-/// The ticket's current version, for the page's live "changed by someone else" notice.
-pub(crate) async fn version(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>) -> Response {
-    match ctx.app.get_ticket(&s.actor, &number).await {
-        Ok(v) => axum::Json(serde_json::json!({"version": v.ticket.version})).into_response(),
-        Err(e) => error_page(Some(&s), e),
-    }
 }
 
 pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(q): Query<ShowQuery>) -> Response {

@@ -172,6 +172,8 @@ pub(crate) struct QueuePage {
     pub agents: Vec<String>,
     pub rows: Vec<Row>,
     pub next: Option<String>,
+    /// When the list was read (ms): the live notice counts changes since.
+    pub drawn: i64,
     pub error: Option<String>,
 }
 
@@ -205,6 +207,8 @@ pub(crate) struct TView {
     pub requester: String,
     pub created: String,
     pub updated: String,
+    /// Last change, in ms, as the live notice compares it.
+    pub updated_ms: i64,
     pub version: i64,
     pub service: String,
     /// Comma-separated, as the form edits them.
@@ -240,6 +244,7 @@ impl From<&TicketView> for TView {
             requester: v.requester.clone(),
             created: short(t.created_at),
             updated: short(t.updated_at),
+            updated_ms: t.updated_at,
             version: t.version,
             service: t.service.clone().unwrap_or_default(),
             tags: t.tags.join(", "),

@@ -113,12 +113,17 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self.open(path).await;
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// A GET whose body the caller reads (a stream of events, say).
+    pub async fn open(&self, path: &str) -> reqwest::Response {
         let mut req = self.http.get(format!("{}{path}", self.base));
         if let Some(c) = &self.cookie {
             req = req.header(reqwest::header::COOKIE, c);
         }
-        let r = req.send().await.unwrap();
-        (r.status(), r.text().await.unwrap())
+        req.send().await.unwrap()
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {

@@ -1,0 +1,44 @@
+// Live notices from the server's events: a ticket page says when its ticket changed,
+// the queue says how many of its tickets changed since it was drawn. A hidden tab
+// lets go of its connection and catches up when shown again, so background tabs do
+// not use up the browser's connections. The pages work without this script.
+(function () {
+  "use strict";
+  if (!window.EventSource) return;
+
+  // Listens on the element's data-events while the tab is visible.
+  function follow(el, onChange) {
+    var source = null;
+    var open = function () {
+      if (source || document.hidden) return;
+      source = new EventSource(el.getAttribute("data-events"));
+      source.addEventListener("changed", function (ev) {
+        var data = {};
+        try { data = JSON.parse(ev.data); } catch (e) { /* an empty event */ }
+        if (onChange(data) === false) stop();
+      });
+    };
+    var stop = function () { if (source) { source.close(); source = null; } };
+    document.addEventListener("visibilitychange", function () { if (document.hidden) stop(); else open(); });
+    open();
+    return stop;
+  }
+
+  var ticket = document.getElementById("changed");
+  if (ticket && ticket.getAttribute("data-events")) {
+    follow(ticket, function () { ticket.hidden = false; return false; });
+  }
+
+  var queue = document.getElementById("queue-changed");
+  if (queue && queue.getAttribute("data-events")) {
+    var seen = {};
+    var count = 0;
+    follow(queue, function (data) {
+      (data.numbers || ["?"]).forEach(function (n) { if (!seen[n]) { seen[n] = true; count += 1; } });
+      queue.querySelector(".what").textContent = count === 1
+        ? "1 ticket changed since this list was loaded."
+        : count + " tickets changed since this list was loaded.";
+      queue.hidden = false;
+    });
+  }
+})();
