@@ -7,8 +7,8 @@ use cairn_store::saved_views::{self as store, SavedView};
 
 use crate::{App, AppError, Result, agents_only};
 
-/// The queue filters a view may keep.
-const KEYS: [&str; 8] = ["q", "status", "kind", "group", "assignee", "priority", "sort", "breached"];
+/// The queue filters a view may keep; `col` (a column shown) may repeat.
+const KEYS: [&str; 9] = ["q", "status", "kind", "group", "assignee", "priority", "sort", "breached", "col"];
 
 /// Checks a view's query string: only queue filters, each once, of sane length.
 fn check_query(query: &str) -> Result<String> {
@@ -22,7 +22,7 @@ fn check_query(query: &str) -> Result<String> {
         if !KEYS.contains(&key) {
             return Err(AppError::invalid("query", format!("'{key}' is not a queue filter ({})", KEYS.join(", "))));
         }
-        if seen.contains(&key) {
+        if key != "col" && seen.contains(&key) {
             return Err(AppError::invalid("query", format!("'{key}' is given twice")));
         }
         seen.push(key);
@@ -93,5 +93,6 @@ mod tests {
         assert_eq!(check_query("?group=Desk&sort=due").unwrap(), "group=Desk&sort=due");
         assert!(check_query("group=Desk&cursor=abc").unwrap_err().to_string().contains("'cursor' is not a queue filter"));
         assert!(check_query("group=A&group=B").unwrap_err().to_string().contains("twice"));
+        assert_eq!(check_query("col=due&col=group").unwrap(), "col=due&col=group");
     }
 }

@@ -7,7 +7,7 @@ use cairn_domain::routing::Facts;
 use cairn_domain::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketKind, TicketPatch};
 use cairn_store::journal::{Entry, Recorded};
-use cairn_store::tickets::{self as store, AssigneeFilter, Comment, Cursor, Link, Page, Sort, TicketQuery};
+use cairn_store::tickets::{self as store, AssigneeFilter, Comment, Cursor, GroupFilter, Link, Page, Sort, TicketQuery};
 use cairn_store::{Conn, directory, jobs, journal, routing as routing_store, tenants};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -82,6 +82,7 @@ pub struct ListRequest {
     pub kind: Option<String>,
     pub q: Option<String>,
     pub statuses: Vec<String>,
+    /// A group's name, or `mine` for the caller's groups.
     pub group: Option<String>,
     /// A username, `me`, or `none` for unassigned.
     pub assignee: Option<String>,
@@ -699,18 +700,19 @@ impl App {
         Ok(events)
     }
 
-    pub async fn list_tickets(&self, actor: &Actor, req: ListRequest) -> Result<ListPage> {
-        let mut c = self.db.read().await?;
+    /// A list request as the store's query, with its names looked up and checked.
+    async fn ticket_query(c: &mut Conn, actor: &Actor, req: ListRequest) -> Result<TicketQuery> {
         let t = actor.tenant_id;
         let statuses = req.statuses.iter().map(|s| Status::parse(s)).collect::<Result<Vec<_>, _>>()?;
         let group = match req.group.as_deref() {
-            Some(g) => Some(group_named(&mut c, t, g).await?.id),
+            Some("mine") => Some(GroupFilter::MemberOf(actor.user_id)),
+            Some(g) => Some(GroupFilter::One(group_named(c, t, g).await?.id)),
             None => None,
         };
         let assignee = match req.assignee.as_deref() {
             Some("none") => Some(AssigneeFilter::Unassigned),
             Some("me") => Some(AssigneeFilter::User(actor.user_id)),
-            Some(name) => Some(AssigneeFilter::User(user_named(&mut c, t, "assignee", name).await?.id)),
+            Some(name) => Some(AssigneeFilter::User(user_named(c, t, "assignee", name).await?.id)),
             None => None,
         };
         let priority = req.priority.map(cairn_domain::priority::Priority::parse).transpose()?;
@@ -730,7 +732,19 @@ impl App {
             .transpose()?;
         let kind = req.kind.as_deref().filter(|k| !k.is_empty()).map(TicketKind::parse).transpose()?;
         let text = req.q.filter(|q| !q.trim().is_empty());
-        let q = TicketQuery { kind, statuses, group, assignee, priority, text, breached: req.breached, sort, limit, after };
+        Ok(TicketQuery { kind, statuses, group, assignee, priority, text, breached: req.breached, sort, limit, after })
+    }
+
+    /// How many tickets match a list request's filters, counted no further than `cap`.
+    pub async fn count_tickets(&self, actor: &Actor, req: ListRequest, cap: i64) -> Result<i64> {
+        let mut c = self.db.read().await?;
+        let q = Self::ticket_query(&mut c, actor, req).await?;
+        Ok(store::count_matching(&mut c, self.backend(), &actor.scope(), &q, cap).await?)
+    }
+
+    pub async fn list_tickets(&self, actor: &Actor, req: ListRequest) -> Result<ListPage> {
+        let mut c = self.db.read().await?;
+        let q = Self::ticket_query(&mut c, actor, req).await?;
         let Page { tickets, next } = store::list(&mut c, self.backend(), &actor.scope(), &q).await?;
         let mut items = Vec::with_capacity(tickets.len());
         let mut names = NameCache::default();

@@ -241,6 +241,23 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     b.goto(&format!("{base}/tickets/INC0000001")).await;
     b.wait_for("no signal on HDMI 3").await;
 
+    // Fields save one at a time as they change; the page's own save is no news to it.
+    b.select("#f-impact", "3").await;
+    b.wait_for("Saved.").await;
+    let prio = b.eval("return document.querySelector('#priority').textContent").await;
+    assert!(prio.as_str().unwrap_or_default().starts_with('P'), "{prio}");
+    let title = b.find("#f-title").await;
+    b.cmd(reqwest::Method::POST, &format!("/element/{title}/clear"), json!({})).await;
+    b.type_into("#f-title", "\u{E007}").await; // Enter saves the one field
+    b.wait_for("must not be empty").await;
+    assert_eq!(b.eval("return document.querySelector('#f-title').getAttribute('aria-invalid')").await, json!("true"));
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(b.eval("return document.querySelector('#changed').hidden").await, json!(true), "no notice for the page's own save");
+    let now: Value = http.get(&url).bearer_auth(&api).send().await.unwrap().json().await.unwrap();
+    assert_eq!((now["impact"].as_i64(), now["title"].as_str()), (Some(3), Some("Projector in Atlas: no signal on HDMI 3")));
+    b.goto(&format!("{base}/tickets/INC0000001")).await;
+    b.wait_for("no signal on HDMI 3").await;
+
     // Keyboard: "?" lists the shortcuts, "n" starts an internal note, "a" assigns to me.
     b.keys("?").await;
     assert_eq!(b.eval("return document.querySelector('#shortcuts').open").await, json!(true));

@@ -272,11 +272,18 @@ pub enum AssigneeFilter {
     User(UserId),
 }
 
+/// Tickets of one group, or of any group a user belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupFilter {
+    One(GroupId),
+    MemberOf(UserId),
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct TicketQuery {
     pub kind: Option<TicketKind>,
     pub statuses: Vec<Status>,
-    pub group: Option<GroupId>,
+    pub group: Option<GroupFilter>,
     pub assignee: Option<AssigneeFilter>,
     pub priority: Option<Priority>,
     pub text: Option<String>,
@@ -297,14 +304,23 @@ enum Arg {
     S(String),
 }
 
-/// Lists tickets visible in `s` matching `q`, one page at a time.
-pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Result<Page> {
+/// A query's FROM and WHERE: the tickets visible in a scope that match its filters.
+struct Matching {
+    args: Vec<Arg>,
+    wh: Vec<String>,
+    from: &'static str,
+    /// The ticket id column under that FROM.
+    id: &'static str,
+}
+
+fn push(args: &mut Vec<Arg>, a: Arg) -> String {
+    args.push(a);
+    format!("${}", args.len())
+}
+
+fn matching(b: Backend, s: &Scope, q: &TicketQuery) -> Matching {
     let mut args = vec![Arg::I(s.tenant_id().0)];
     let mut wh = vec!["t.tenant_id = $1".to_string()];
-    let push = |args: &mut Vec<Arg>, a: Arg| {
-        args.push(a);
-        format!("${}", args.len())
-    };
     if let Some(u) = s.requester_only() {
         let p = push(&mut args, Arg::I(u.0));
         wh.push(format!("t.requester_id = {p}"));
@@ -313,9 +329,16 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
         let ps: Vec<String> = q.statuses.iter().map(|st| push(&mut args, Arg::S(st.as_str().into()))).collect();
         wh.push(format!("t.status IN ({})", ps.join(", ")));
     }
-    if let Some(g) = q.group {
-        let p = push(&mut args, Arg::I(g.0));
-        wh.push(format!("t.group_id = {p}"));
+    match q.group {
+        Some(GroupFilter::One(g)) => {
+            let p = push(&mut args, Arg::I(g.0));
+            wh.push(format!("t.group_id = {p}"));
+        }
+        Some(GroupFilter::MemberOf(u)) => {
+            let p = push(&mut args, Arg::I(u.0));
+            wh.push(format!("t.group_id IN (SELECT group_id FROM group_members WHERE user_id = {p})"));
+        }
+        None => {}
     }
     match q.assignee {
         Some(AssigneeFilter::Unassigned) => wh.push("t.assignee_id IS NULL".into()),
@@ -345,6 +368,32 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
         from = ts.from;
         id = ts.id;
     }
+    Matching { args, wh, from, id }
+}
+
+fn bind_all<'q>(sql: String, args: Vec<Arg>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for a in args {
+        query = match a {
+            Arg::I(v) => query.bind(v),
+            Arg::S(v) => query.bind(v),
+        };
+    }
+    query
+}
+
+/// How many tickets visible in `s` match `q`'s filters, counting no further than `cap`.
+pub async fn count_matching(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery, cap: i64) -> Result<i64> {
+    let Matching { mut args, wh, from, .. } = matching(b, s, q);
+    let pl = push(&mut args, Arg::I(cap));
+    let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} WHERE {} LIMIT {pl}) capped", wh.join(" AND "));
+    let row = bind_all(sql, args).fetch_one(c).await?;
+    get(&row, "n")
+}
+
+/// Lists tickets visible in `s` matching `q`, one page at a time.
+pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Result<Page> {
+    let Matching { mut args, mut wh, from, id } = matching(b, s, q);
     let (key, asc) = q.sort.key();
     let (cmp, dir) = if asc { (">", "ASC") } else { ("<", "DESC") };
     if let Some(cur) = q.after {
@@ -364,14 +413,7 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
     let limit = q.limit.clamp(1, 200);
     let pl = push(&mut args, Arg::I(limit + 1));
     let sql = format!("SELECT {COLS} {from} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for a in args {
-        query = match a {
-            Arg::I(v) => query.bind(v),
-            Arg::S(v) => query.bind(v),
-        };
-    }
-    let rows = query.fetch_all(c).await?;
+    let rows = bind_all(sql, args).fetch_all(c).await?;
     let mut tickets = rows.iter().map(ticket).collect::<Result<Vec<_>>>()?;
     let next = if tickets.len() as i64 > limit {
         tickets.truncate(limit as usize);

@@ -24,9 +24,34 @@
     return stop;
   }
 
+  // The ticket page: news is a change this page did not save itself (fields.js saves
+  // fields one by one and says so with "cairn:saving" and "cairn:saved").
   var ticket = document.getElementById("changed");
   if (ticket && ticket.getAttribute("data-events")) {
-    follow(ticket, function () { ticket.hidden = false; return false; });
+    var mine = { version: 0, at: 0 };
+    var saving = 0;
+    var waiting = [];
+    var news = function (d) {
+      return d.version === undefined || d.version > mine.version || d.updated_at > mine.at;
+    };
+    var check = function (d) {
+      if (!news(d)) return true;
+      ticket.hidden = false;
+      return false;
+    };
+    document.addEventListener("cairn:saving", function () { saving += 1; });
+    document.addEventListener("cairn:saved", function (ev) {
+      saving = Math.max(0, saving - 1);
+      if (ev.detail) {
+        mine.version = Math.max(mine.version, ev.detail.version);
+        mine.at = Math.max(mine.at, ev.detail.updated_at);
+      }
+      if (!saving) waiting.splice(0).forEach(check);
+    });
+    follow(ticket, function (d) {
+      if (saving) { waiting.push(d); return true; }
+      return check(d);
+    });
   }
 
   var queue = document.getElementById("queue-changed");

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! The server-rendered UI over plain HTTP (no browser): sign-in throttling, CSRF
-//! protection of form posts, and the stale-edit notice. On SQLite and PostgreSQL.
+//! protection of form posts, the stale-edit notice, and refused fields shown as typed
+//! with their message. On SQLite and PostgreSQL.
 
 mod common;
 
@@ -8,7 +9,7 @@ use cairn_store::on_both_databases;
 use common::{Browser, TestApp, hidden};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
-use serde_json::json;
+use serde_json::{Value, json};
 
 async fn sign_in_is_throttled_after_repeated_failures(url: String) {
     let t = TestApp::spawn(url).await;
@@ -71,7 +72,69 @@ async fn a_stale_edit_shows_a_notice_and_changes_nothing(url: String) {
     assert_eq!(now["title"], "Projector in room 4 flickers", "Bob's change was not overwritten");
 }
 
+async fn a_refused_field_is_marked_and_what_was_typed_is_kept(url: String) {
+    let t = TestApp::spawn(url).await;
+    t.user_with_password("default", "alice", "agent", Some("correct-horse")).await;
+    t.user("default", "kim", "requester").await;
+    let bob = t.user("default", "bob", "agent").await;
+    t.create(&bob, "Projector flickers").await;
+    let mut b = Browser::new(&t);
+    b.login("alice", "correct-horse").await;
+    let (_, page) = b.get("/tickets/INC0000001").await;
+    let (csrf, version) = (hidden(&page, "csrf"), hidden(&page, "version"));
+
+    // The whole form: a requester as assignee is refused, the typed title is kept.
+    let form = [("csrf", csrf.as_str()), ("version", version.as_str()), ("title", "Typed title"), ("assignee", "kim")];
+    let r = b.post("/tickets/INC0000001", &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"value="Typed title""#), "typed title kept: {html}");
+    assert!(html.contains(r#"name="assignee" aria-describedby="f-assignee-msg" data-inline aria-invalid="true" autofocus"#), "{html}");
+    assert!(html.contains(r#"id="f-assignee-msg" aria-live="polite">&#39;kim&#39; is not an agent</small>"#), "{html}");
+    assert!(html.contains(r#"id="f-title-msg" aria-live="polite"></small>"#), "only the field at fault has a message");
+    let now = common::body(t.get(&bob, "/api/v1/tickets/INC0000001").await).await;
+    assert_eq!((now["title"].as_str(), now["version"].as_i64()), (Some("Projector flickers"), Some(1)), "nothing saved");
+
+    // One field at a time, as the page's script saves: JSON back, the fields as stored.
+    let json_post = |form: Vec<(&'static str, String)>| {
+        let req = b.http.post(format!("{}/tickets/INC0000001", b.base)).header("Accept", "application/json");
+        req.header("Cookie", b.cookie.clone().unwrap()).form(&form).send()
+    };
+    let r = json_post(vec![("csrf", csrf.clone()), ("version", version.clone()), ("impact", "1".into())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        (v["version"].as_i64(), v["fields"]["impact"].as_str(), v["fields"]["title"].as_str()),
+        (Some(2), Some("1"), Some("Projector flickers"))
+    );
+    assert!(v["priority"].as_str().unwrap().starts_with('P'), "{v}");
+    let r = json_post(vec![("csrf", csrf.clone()), ("version", "2".into()), ("title", "  ".into())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["field"], "title", "{v}");
+    let r = json_post(vec![("csrf", csrf.clone()), ("version", "1".into()), ("urgency", "1".into())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "an old copy is refused");
+    assert!(r.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("changed while you were editing"));
+    let now = common::body(t.get(&bob, "/api/v1/tickets/INC0000001").await).await;
+    assert_eq!(
+        (now["urgency"].as_i64(), now["version"].as_i64()),
+        (Some(2), Some(2)),
+        "the urgency stayed at its default: only the impact was saved"
+    );
+
+    // A refused reply keeps its text.
+    let (_, page) = b.get("/tickets/INC0000001").await;
+    let r = b
+        .post(
+            "/tickets/INC0000001/comments",
+            &[("csrf", &csrf), ("body", "Half-written answer"), ("visibility", "public"), ("minutes", "ten")],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains(">Half-written answer</textarea>"), "{page}");
+}
+
 on_both_databases!(
+    a_refused_field_is_marked_and_what_was_typed_is_kept,
     sign_in_is_throttled_after_repeated_failures,
     form_posts_need_the_session_csrf_token,
     a_stale_edit_shows_a_notice_and_changes_nothing,

@@ -347,6 +347,32 @@ async fn agents_switch_between_ready_made_queue_views(url: String) {
     assert_eq!(location(&ada.post(&format!("/views/{id}/delete"), &[("csrf", &csrf)]).await), "/tickets");
     assert!(!ada.get("/tickets").await.1.contains("Mine, newest"));
 
+    // "My groups": tickets of the groups the agent belongs to.
+    let root = t.user("default", "root", "admin").await;
+    assert_eq!(t.post(&root, "/api/v1/groups", json!({"name": "Desk"})).await.status(), StatusCode::CREATED);
+    assert_eq!(t.post(&root, "/api/v1/groups/Desk/members", json!({"username": "ada"})).await.status(), StatusCode::NO_CONTENT);
+    let cur = body(t.get(&ada_api, &format!("/api/v1/tickets/{other}")).await).await;
+    let r = t.patch(&ada_api, &format!("/api/v1/tickets/{other}"), cur["etag"].as_str(), json!({"group": "Desk"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, page) = ada.get("/tickets?group=mine").await;
+    assert!(page.contains("aria-current=\"page\">My groups</a>") && page.contains(&other) && !page.contains(&mine), "{page}");
+    assert!(!bo.get("/tickets?group=mine").await.1.contains(&other), "bo is in no group");
+
+    // Columns: chosen per queue address, kept by a saved view, unknown ones refused.
+    let (_, page) = ada.get("/tickets?col=due&col=category").await;
+    let head = page.split("<thead>").nth(1).unwrap().split("</thead>").next().unwrap();
+    assert!(head.contains(">Due</th><th scope=\"col\">Category</th>") && !head.contains("Requester"), "{head}");
+    assert!(page.contains("name=\"col\" value=\"due\" checked"), "the boxes show the choice");
+    let (_, page) = ada.get("/tickets").await;
+    assert!(page.contains(">Requester</th>"), "default columns");
+    let r = ada.post("/views", &[("csrf", &csrf), ("name", "Due first"), ("query", "sort=due&col=due&col=group")]).await;
+    assert_eq!(location(&r), "/tickets?sort=due&col=due&col=group");
+    let r = ada.post("/views", &[("csrf", &csrf), ("name", "Odd"), ("query", "col=colour")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, page) = ada.get("/tickets?col=colour").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("no column"), "{page}");
+
     // Requesters see no agent views.
     let (kb, _) = signed_in(&t, "kai", "requester").await;
     assert!(!kb.get("/tickets").await.1.contains("aria-label=\"Views\""));

@@ -219,7 +219,7 @@ pub(crate) struct ListParams {
     pub q: Option<String>,
     /// Comma-separated statuses.
     pub status: Option<String>,
-    /// Group name.
+    /// Group name, or `mine` for the caller's groups.
     pub group: Option<String>,
     /// Username, `me`, or `none`.
     pub assignee: Option<String>,

@@ -133,6 +133,9 @@ pub(crate) async fn save_view(State(ctx): State<Ctx>, s: Session, Form(f): Form<
     if !s.csrf_ok(&f.csrf) {
         return csrf_rejected(&s);
     }
+    if let Err(e) = super::views::Filters::parse(&f.query) {
+        return error_page(Some(&s), cairn_app::AppError::invalid("query", e));
+    }
     match ctx.app.save_view(&s.actor, &f.name, &f.query, f.shared.is_some()).await {
         Ok(v) => Redirect::to(&format!("/tickets?{}", v.query)).into_response(),
         Err(e) => error_page(Some(&s), e),

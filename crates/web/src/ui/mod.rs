@@ -4,6 +4,7 @@
 mod actions;
 mod charts;
 mod dashboard;
+mod fields;
 mod levels;
 mod live;
 mod pages;
@@ -35,11 +36,12 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/static/app.css", get(css))
         .route("/static/keys.js", get(|| script(include_str!("../../static/keys.js"))))
         .route("/static/live.js", get(|| script(include_str!("../../static/live.js"))))
+        .route("/static/fields.js", get(|| script(include_str!("../../static/fields.js"))))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/tickets", get(pages::queue).post(pages::create))
         .route("/tickets/new", get(pages::new_form))
-        .route("/tickets/{number}", get(pages::show).post(pages::update))
+        .route("/tickets/{number}", get(pages::show).post(fields::update))
         .route("/tickets/{number}/comments", post(pages::comment))
         .route("/tickets/{number}/escalate", post(actions::escalate))
         .route("/tickets/{number}/merge", post(actions::merge))

@@ -1,16 +1,16 @@
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::tickets::{NewTicket, TicketChange};
+use cairn_app::tickets::NewTicket;
 use cairn_domain::status::Status;
 use cairn_domain::ticket::parse_number;
 use serde::Deserialize;
 
 use super::views::*;
-use super::{COOKIE, ClientAddr, Session, filled, list};
+use super::{COOKIE, ClientAddr, Session, filled};
 use crate::Ctx;
 use crate::time::short;
 
@@ -102,18 +102,20 @@ pub(crate) async fn logout(State(ctx): State<Ctx>, s: Session, Form(f): Form<Csr
     res
 }
 
-/// The agent's saved views with how many tickets each holds now (counted up to a page
-/// of 200, then "200+"), and whether it is the one shown.
+/// Saved views count their tickets up to this, then show "1000+".
+const COUNT_CAP: i64 = 1000;
+
+/// The agent's saved views with how many tickets each holds now, and whether it is the
+/// one shown.
 async fn saved_views(ctx: &Ctx, s: &Session, shown: &Filters) -> Vec<SavedRow> {
     let Ok(views) = ctx.app.saved_views(&s.actor).await else { return vec![] };
     let mut out = Vec::with_capacity(views.len());
     for v in views {
-        let Ok(uri) = format!("/tickets?{}", v.query).parse::<axum::http::Uri>() else { continue };
-        let Ok(Query(mut f)) = Query::<Filters>::try_from_uri(&uri) else { continue };
+        let Ok(mut f) = Filters::parse(&v.query) else { continue };
         f.defaults(true);
-        let count = match ctx.app.list_tickets(&s.actor, f.request(200)).await {
-            Ok(p) if p.next_cursor.is_some() => format!("{}+", p.items.len()),
-            Ok(p) => p.items.len().to_string(),
+        let count = match ctx.app.count_tickets(&s.actor, f.request(1), COUNT_CAP + 1).await {
+            Ok(n) if n > COUNT_CAP => format!("{COUNT_CAP}+"),
+            Ok(n) => n.to_string(),
             Err(_) => "?".into(),
         };
         out.push(SavedRow {
@@ -139,7 +141,11 @@ pub(super) fn enc(s: &str) -> String {
         .collect()
 }
 
-pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Query<Filters>) -> Response {
+pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, RawQuery(query): RawQuery) -> Response {
+    let mut f = match Filters::parse(query.as_deref().unwrap_or_default()) {
+        Ok(f) => f,
+        Err(e) => return error_page(Some(&s), AppError::invalid("query", e)),
+    };
     if let Some(n) = parse_number(&f.q) {
         return Redirect::to(&format!("/tickets/{n}")).into_response();
     }
@@ -170,6 +176,7 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
     let views = [
         ("All open", "/tickets", plain && f.assignee.is_empty() && f.breached.is_empty() && f.sort == "priority"),
         ("My work", "/tickets?assignee=me", plain && f.assignee == "me" && f.breached.is_empty()),
+        ("My groups", "/tickets?group=mine", f.group == "mine" && f.q.is_empty() && f.assignee.is_empty() && f.breached.is_empty()),
         ("Unassigned", "/tickets?assignee=none", plain && f.assignee == "none" && f.breached.is_empty()),
         ("Due soonest", "/tickets?sort=due", plain && f.assignee.is_empty() && f.breached.is_empty() && f.sort == "due"),
         ("Breached", "/tickets?breached=1&sort=due", plain && f.assignee.is_empty() && f.breached == "1"),
@@ -187,6 +194,7 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(mut f): Quer
         status_options,
         sort_options,
         priority_options: (1..=5).map(|p: u8| p.to_string()).collect(),
+        columns: Column::ALL,
         groups,
         agents,
         rows,
@@ -291,11 +299,28 @@ pub(crate) struct ShowQuery {
 }
 
 pub(super) async fn ticket_page(ctx: &Ctx, s: &Session, number: &str, notice: Option<String>, error: Option<String>) -> Response {
-    ticket_page_with(ctx, s, number, notice, error, String::new()).await
+    ticket_page_with(ctx, s, number, notice, error, Typed::default()).await
 }
 
-/// The ticket page, with `reply` pre-filled in the reply box (a canned response).
-async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<String>, error: Option<String>, reply: String) -> Response {
+/// What the user typed, shown again on the ticket page: a reply (a canned response, or a
+/// refused reply), or a refused fields form with the field at fault.
+#[derive(Default)]
+pub(super) struct Typed {
+    pub reply: String,
+    pub fields: Option<super::fields::UpdateForm>,
+    /// The field the refusal names, and why.
+    pub invalid: Option<(String, String)>,
+}
+
+/// The ticket page, with what the user typed (see [`Typed`]).
+pub(super) async fn ticket_page_with(
+    ctx: &Ctx,
+    s: &Session,
+    number: &str,
+    notice: Option<String>,
+    error: Option<String>,
+    typed: Typed,
+) -> Response {
     let a = &s.actor;
     let view = match ctx.app.get_ticket(a, number).await {
         Ok(v) => v,
@@ -348,7 +373,11 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
         resolution_codes: &cairn_domain::ticket::RESOLUTION_CODES,
         csrf: s.csrf.clone(),
         status_next: status_choices(view.ticket.kind, view.ticket.status),
-        t: TView::from(&view),
+        t: match &typed.fields {
+            Some(f) => f.over(TView::from(&view)),
+            None => TView::from(&view),
+        },
+        invalid: typed.invalid.clone().unwrap_or_default(),
         levels,
         categories,
         groups,
@@ -385,7 +414,7 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
             })
             .collect(),
         canned: canned.into_iter().map(|r| (r.id, r.title)).collect(),
-        reply,
+        reply: typed.reply,
         watchers,
         survey,
         outages: outages.into_iter().map(|o| (o.id, o.service, short(o.started_at), o.ended_at.map(short).unwrap_or_default())).collect(),
@@ -428,7 +457,11 @@ async fn ticket_page_with(ctx: &Ctx, s: &Session, number: &str, notice: Option<S
         notice,
         error: error.clone(),
     };
-    let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+    let status = match (&typed.invalid, &error) {
+        (Some(_), _) => StatusCode::UNPROCESSABLE_ENTITY,
+        (None, Some(_)) => StatusCode::CONFLICT,
+        (None, None) => StatusCode::OK,
+    };
     (status, render(page)).into_response()
 }
 
@@ -445,64 +478,7 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<
         },
         None => String::new(),
     };
-    ticket_page_with(&ctx, &s, &number, notice, None, reply).await
-}
-
-#[derive(Deserialize)]
-pub(crate) struct UpdateForm {
-    #[serde(default)]
-    csrf: String,
-    version: i64,
-    title: Option<String>,
-    description: Option<String>,
-    status: Option<String>,
-    impact: Option<i64>,
-    urgency: Option<i64>,
-    category: Option<String>,
-    group: Option<String>,
-    assignee: Option<String>,
-    service: Option<String>,
-    tags: Option<String>,
-    resolution_code: Option<String>,
-    resolution_notes: Option<String>,
-    root_cause: Option<String>,
-    affected: Option<String>,
-}
-
-pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<UpdateForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
-    let clearable = |v: Option<String>| v.map(filled);
-    // The form always carries the resolution fields; they count only when resolving.
-    let resolving = matches!(f.status.as_deref(), Some("resolved" | "closed"));
-    let change = TicketChange {
-        title: f.title,
-        description: f.description,
-        status: f.status,
-        impact: f.impact,
-        urgency: f.urgency,
-        category: clearable(f.category),
-        group: clearable(f.group),
-        assignee: clearable(f.assignee),
-        service: clearable(f.service),
-        tags: f.tags.as_deref().map(list),
-        root_cause: f.root_cause.filter(|r| !r.trim().is_empty()),
-        affected: f.affected.as_deref().map(list),
-        resolution_code: f.resolution_code.filter(|c| resolving && !c.is_empty()),
-        resolution_notes: f.resolution_notes.filter(|n| resolving && !n.trim().is_empty()),
-    };
-    match ctx.app.update_ticket(&s.actor, &number, f.version, change).await {
-        Ok(v) => Redirect::to(&format!("/tickets/{}?saved=1", v.ticket.number)).into_response(),
-        Err(AppError::Stale) => {
-            let msg = "This ticket changed while you were editing it. Review the current values below and make your change again.";
-            ticket_page(&ctx, &s, &number, None, Some(msg.into())).await
-        }
-        Err(e @ (AppError::Invalid { .. } | AppError::InvalidTransition(_))) => {
-            ticket_page(&ctx, &s, &number, None, Some(e.to_string())).await
-        }
-        Err(e) => error_page(Some(&s), e),
-    }
+    ticket_page_with(&ctx, &s, &number, notice, None, Typed { reply, ..Typed::default() }).await
 }
 
 #[derive(Deserialize)]
@@ -522,12 +498,14 @@ pub(crate) async fn comment(State(ctx): State<Ctx>, s: Session, Path(number): Pa
         return csrf_rejected(&s);
     }
     let internal = f.visibility.as_deref() == Some("internal");
+    let typed = || Typed { reply: f.body.clone(), ..Typed::default() };
     let Ok(minutes) = (if f.minutes.trim().is_empty() { Ok(0) } else { f.minutes.trim().parse::<i64>() }) else {
-        return ticket_page(&ctx, &s, &number, None, Some("Time spent must be a whole number of minutes.".into())).await;
+        let error = "Time spent must be a whole number of minutes.".to_string();
+        return ticket_page_with(&ctx, &s, &number, None, Some(error), typed()).await;
     };
     match ctx.app.add_comment(&s.actor, &number, &f.body, internal, minutes).await {
         Ok(_) => Redirect::to(&format!("/tickets/{number}#history")).into_response(),
-        Err(e @ AppError::Invalid { .. }) => ticket_page(&ctx, &s, &number, None, Some(e.to_string())).await,
+        Err(e @ AppError::Invalid { .. }) => ticket_page_with(&ctx, &s, &number, None, Some(e.to_string()), typed()).await,
         Err(e) => error_page(Some(&s), e),
     }
 }

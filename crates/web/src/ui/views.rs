@@ -60,9 +60,25 @@ pub(crate) struct Filters {
     pub breached: String,
     #[serde(default)]
     pub cursor: String,
+    /// The optional columns shown, in order (`col=group&col=due`); the defaults when none.
+    #[serde(skip)]
+    pub cols: Vec<Column>,
 }
 
 impl Filters {
+    /// The filters of a queue address's query string; `col` may repeat.
+    pub fn parse(query: &str) -> Result<Filters, String> {
+        let mut f: Filters = from_query(query)?;
+        let pairs: Vec<(String, String)> = from_query(query)?;
+        for (k, v) in pairs.iter().filter(|(k, _)| k == "col") {
+            let c = Column::parse(v).ok_or_else(|| format!("{k}: no column '{v}'"))?;
+            if !f.cols.contains(&c) {
+                f.cols.push(c);
+            }
+        }
+        Ok(f)
+    }
+
     /// The queue's defaults: open tickets by priority for agents, all by newest for
     /// requesters.
     pub fn defaults(&mut self, staff: bool) {
@@ -71,6 +87,9 @@ impl Filters {
         }
         if self.sort.is_empty() {
             self.sort = if staff { "priority" } else { "-created" }.into();
+        }
+        if self.cols.is_empty() && staff {
+            self.cols = Column::DEFAULT.to_vec();
         }
     }
 
@@ -109,8 +128,72 @@ impl Filters {
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={}", super::pages::enc(v)))
+        .chain(self.cols.iter().filter(|_| self.cols != Column::DEFAULT).map(|c| format!("col={}", c.key())))
         .collect::<Vec<_>>()
         .join("&")
+    }
+}
+
+/// The queue's query string as `T` (a struct of filters, or its pairs).
+fn from_query<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, String> {
+    let uri = format!("/tickets?{query}").parse::<axum::http::Uri>().map_err(|e| e.to_string())?;
+    axum::extract::Query::<T>::try_from_uri(&uri).map(|q| q.0).map_err(|e| e.body_text())
+}
+
+/// The queue's optional columns (number, title, status and priority always show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Column {
+    Group,
+    Assignee,
+    Requester,
+    Category,
+    Service,
+    Created,
+    Updated,
+    Due,
+}
+
+impl Column {
+    pub const ALL: [Column; 8] = [
+        Column::Group,
+        Column::Assignee,
+        Column::Requester,
+        Column::Category,
+        Column::Service,
+        Column::Created,
+        Column::Updated,
+        Column::Due,
+    ];
+    pub const DEFAULT: [Column; 4] = [Column::Group, Column::Assignee, Column::Requester, Column::Updated];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::Group => "group",
+            Column::Assignee => "assignee",
+            Column::Requester => "requester",
+            Column::Category => "category",
+            Column::Service => "service",
+            Column::Created => "created",
+            Column::Updated => "updated",
+            Column::Due => "due",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Group => "Group",
+            Column::Assignee => "Assignee",
+            Column::Requester => "Requester",
+            Column::Category => "Category",
+            Column::Service => "Service",
+            Column::Created => "Created",
+            Column::Updated => "Updated",
+            Column::Due => "Due",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.key() == key)
     }
 }
 
@@ -135,7 +218,28 @@ pub(crate) struct Row {
     pub group: String,
     pub assignee: String,
     pub requester: String,
+    pub category: String,
+    pub service: String,
+    pub created: String,
     pub updated: String,
+    /// The soonest service-level due time; blank without one.
+    pub due: String,
+    pub breached: bool,
+}
+
+impl Row {
+    pub fn cell(&self, c: &Column) -> &str {
+        match c {
+            Column::Group => &self.group,
+            Column::Assignee => &self.assignee,
+            Column::Requester => &self.requester,
+            Column::Category => &self.category,
+            Column::Service => &self.service,
+            Column::Created => &self.created,
+            Column::Updated => &self.updated,
+            Column::Due => &self.due,
+        }
+    }
 }
 
 impl From<TicketView> for Row {
@@ -150,7 +254,12 @@ impl From<TicketView> for Row {
             group: v.group.unwrap_or_default(),
             assignee: v.assignee.unwrap_or_default(),
             requester: v.requester,
+            category: t.category.unwrap_or_default(),
+            service: t.service.unwrap_or_default(),
+            created: short(t.created_at),
             updated: short(t.updated_at),
+            due: t.sla_due_at.map(short).unwrap_or_default(),
+            breached: t.sla_breached,
         }
     }
 }
@@ -168,6 +277,7 @@ pub(crate) struct QueuePage {
     pub status_options: Vec<(String, String)>,
     pub sort_options: Vec<(String, String)>,
     pub priority_options: Vec<String>,
+    pub columns: [Column; 8],
     pub groups: Vec<String>,
     pub agents: Vec<String>,
     pub rows: Vec<Row>,
@@ -313,6 +423,8 @@ pub(crate) struct TicketPage {
     pub resolution_codes: &'static [&'static str],
     pub csrf: String,
     pub t: TView,
+    /// A refused save: the field at fault and why (empty when none).
+    pub invalid: (String, String),
     pub status_next: Vec<(String, String)>,
     pub levels: Vec<(String, String)>,
     pub categories: Vec<String>,
@@ -336,6 +448,18 @@ pub(crate) struct TicketPage {
     pub review: Option<ReviewView>,
     pub notice: Option<String>,
     pub error: Option<String>,
+}
+
+impl TicketPage {
+    /// Whether a refused save named `field`.
+    pub fn bad(&self, field: &str) -> bool {
+        self.invalid.0 == field
+    }
+
+    /// The refusal's message for `field`, if it named it.
+    pub fn msg(&self, field: &str) -> &str {
+        if self.bad(field) { &self.invalid.1 } else { "" }
+    }
 }
 
 /// The current status and the ones it may move to.
