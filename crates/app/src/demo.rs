@@ -9,7 +9,7 @@ use cairn_domain::access::Actor;
 
 use crate::admin::{Admin, CreateUser};
 use crate::tickets::{NewTicket, TicketChange};
-use crate::{App, ManualClock, Result};
+use crate::{App, Clock, ManualClock, Result};
 use cairn_domain::sla::{CalendarSpec, Definition};
 
 pub const DEMO_PASSWORD: &str = "cairn-demo";
@@ -278,6 +278,9 @@ impl App {
         app.save_sla_definition(&op, standard).await?;
         let mut rng = Rng(0x5eed_ca1e_u64);
         let step = (42 * 86_400_000) / incidents.max(1) as i64;
+        // Work on the newest tickets stops short of the present: nothing happens later than now.
+        let end = self.now() - 60_000;
+        let advance = |ms: i64| clock.set((clock.now_ms() + ms).min(end));
         for i in 0..incidents {
             clock.set(start + step * i as i64 + rng.below(3_600_000) as i64);
             let (titles, category, group, description) = *rng.pick(&PROBLEMS);
@@ -307,7 +310,7 @@ impl App {
             let members = GROUPS.iter().find(|(g, _)| *g == group).map(|(_, m)| *m).unwrap_or(&[]);
             let triage = actor(tenant.id, &agents[rng.below(3)]);
             let assignee = rng.pick(members).to_string();
-            clock.advance(600_000 + rng.below(3_600_000) as i64);
+            advance(600_000 + rng.below(3_600_000) as i64);
             let mut version = created.view.ticket.version;
             let change = TicketChange {
                 category: Some(Some(category.into())),
@@ -318,10 +321,10 @@ impl App {
             };
             version = app.update_ticket(&triage, &number, version, change).await?.ticket.version;
             let worker = agents.iter().find(|a| a.username == assignee).map(|u| actor(tenant.id, u)).unwrap_or(triage);
-            clock.advance(rng.below(7_200_000) as i64);
+            advance(rng.below(7_200_000) as i64);
             app.add_comment(&worker, &number, REPLIES[0], false, 0).await?;
             if stage >= 2 {
-                clock.advance(rng.below(14_400_000) as i64);
+                advance(rng.below(14_400_000) as i64);
                 app.add_comment(&req_actor, &number, REPLIES[2 + rng.below(2)], false, 0).await?;
                 app.add_comment(&worker, &number, NOTES[rng.below(NOTES.len())], true, 5 * (1 + rng.below(12) as i64)).await?;
             }
@@ -332,7 +335,7 @@ impl App {
                 _ => Some(if rng.below(6) == 0 { "cancelled" } else { "closed" }),
             };
             if let Some(s) = status {
-                clock.advance(rng.below(28_800_000) as i64);
+                advance(rng.below(28_800_000) as i64);
                 if s == "resolved" || s == "closed" {
                     app.add_comment(&worker, &number, REPLIES[1], false, 0).await?;
                     let code = if rng.below(5) == 0 { "workaround" } else { "solved" };
@@ -345,7 +348,7 @@ impl App {
                     version = app.update_ticket(&worker, &number, version, resolved).await?.ticket.version;
                 }
                 if s != "resolved" {
-                    clock.advance(rng.below(86_400_000 * 3) as i64);
+                    advance(rng.below(86_400_000 * 3) as i64);
                     app.update_ticket(&worker, &number, version, TicketChange { status: Some(s.into()), ..Default::default() }).await?;
                 }
             }

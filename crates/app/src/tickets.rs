@@ -163,17 +163,16 @@ pub(crate) async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket
 
 /// Closes a resolved ticket, journaling why (same transaction).
 #[allow(clippy::too_many_arguments)]
-async fn close_resolved(
+async fn end_ticket(
     c: &mut Conn,
     backend: cairn_store::Backend,
     sla: &crate::sla::SlaCache,
     ticket: &mut Ticket,
-    by: Option<UserId>,
-    action: &'static str,
-    reason: &str,
+    to: Status,
+    (by, action, reason): (Option<UserId>, &'static str, &str),
     now: i64,
 ) -> Result<()> {
-    let close = TicketPatch { status: Some(Status::Closed), ..TicketPatch::default() };
+    let close = TicketPatch { status: Some(to), ..TicketPatch::default() };
     let changes = ticket.apply(close, &CurrentNames::default(), &Default::default(), now)?;
     ticket.version += 1;
     store::update(c, backend, ticket, false).await?;
@@ -609,7 +608,7 @@ impl App {
                         return Ok(());
                     }
                     let why = "resolved and not reopened within the waiting period";
-                    close_resolved(c, backend, &sla, &mut ticket, None, "auto_closed", why, now).await
+                    end_ticket(c, backend, &sla, &mut ticket, Status::Closed, (None, "auto_closed", why), now).await
                 })
             })
             .await
@@ -630,9 +629,42 @@ impl App {
                         return Err(AppError::Conflict(format!("{} is {}, not resolved", ticket.number, ticket.status.as_str())));
                     }
                     let by = Some(actor.user_id);
-                    close_resolved(c, backend, &sla, &mut ticket, by, "confirmed", "the requester confirmed the resolution", now).await?;
+                    let why = (by, "confirmed", "the requester confirmed the resolution");
+                    end_ticket(c, backend, &sla, &mut ticket, Status::Closed, why, now).await?;
                     if let Some(a) = ticket.assignee_id {
                         notify(c, &ticket, a, format!("{}: the requester confirmed the resolution", ticket.number), now).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    /// The requester withdraws a request still being worked on: it is cancelled with
+    /// their reason, and the assignee is told.
+    pub async fn withdraw(&self, actor: &Actor, number: &str, reason: &str) -> Result<()> {
+        let reason = reason.trim().to_string();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::invalid("reason", "say in 1 to 500 characters why you no longer need it"));
+        }
+        let (actor, now, backend, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut ticket = load(c, &actor.scope(), &number).await?;
+                    if ticket.requester_id != actor.user_id {
+                        return Err(AppError::Forbidden("only the requester withdraws a request".into()));
+                    }
+                    if !ticket.status.is_open() {
+                        return Err(AppError::Conflict(format!(
+                            "{} is {}, no longer open",
+                            ticket.number,
+                            ticket.status.label().to_lowercase()
+                        )));
+                    }
+                    end_ticket(c, backend, &sla, &mut ticket, Status::Cancelled, (Some(actor.user_id), "withdrawn", &reason), now).await?;
+                    if let Some(a) = ticket.assignee_id {
+                        notify(c, &ticket, a, format!("{}: the requester withdrew it ({reason})", ticket.number), now).await?;
                     }
                     Ok(())
                 })

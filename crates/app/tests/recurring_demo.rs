@@ -56,6 +56,9 @@ async fn detection_on_the_demo_data_is_precise() {
     let app = App::new(Db::open(&db.url(), 0).await.unwrap(), Arc::new(SystemClock));
     app.bootstrap().await.unwrap();
     assert!(app.load_demo(300).await.unwrap());
+    let t = app.tenant_by_slug("default").await.unwrap();
+    let latest = cairn_store::live::latest(&mut app.db.read().await.unwrap(), t.id).await.unwrap();
+    assert!(latest <= app.now(), "nothing in the demo happens after now ({} ms ahead)", latest - app.now());
     let (week, candidates, _) = measure(&app, 7).await;
     assert!(candidates > 0, "the demo's last week has recurring issues");
     assert!(week >= 0.9, "precision over 7 days {week:.3}");

@@ -173,6 +173,44 @@ impl Drop for Driver {
     }
 }
 
+/// The demo as a newcomer sees it, agent then requester. The README's screenshots come
+/// from here: `CAIRN_SCREENSHOTS=$PWD/docs/screenshots cargo test -p cairn --test browser`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_desk_and_portal_are_ready_to_use() {
+    let (_d, dir) = temp();
+    let server = Server::start_with(&dir, &["--demo"]);
+    let Some(b) = Driver::start(&dir.join("profile")).await else { return };
+    let base = &server.base;
+    let password = cairn_app::demo::DEMO_PASSWORD;
+
+    b.sign_in(base, "alice", password).await;
+    // The worker settles the freshly loaded demo (timers, assignment) first.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    b.goto(&format!("{base}/tickets")).await;
+    b.wait_for("Ticket queue").await;
+    let rows = b.eval("return document.querySelectorAll('table.queue tbody tr').length").await;
+    assert!(rows.as_u64().unwrap_or_default() >= 20, "a full queue page: {rows}");
+    b.screenshot("queue").await;
+    b.click("table.queue tbody tr:first-child td:first-child a").await;
+    b.wait_for("Conversation").await;
+    b.find("#slas").await;
+    b.screenshot("ticket").await;
+    b.goto(&format!("{base}/dashboard")).await;
+    b.wait_for("Open incidents by priority").await;
+    b.screenshot("dashboard").await;
+
+    b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
+    b.sign_in(base, "kim", password).await;
+    let page = b.wait_for("How can we help, kim?").await;
+    assert!(page.contains("Your open requests"), "{page}");
+    b.screenshot("portal").await;
+    b.click(".requests li a").await;
+    b.wait_for("Conversation").await;
+    b.find("#progress").await;
+    b.screenshot("portal-request").await;
+    b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let (_d, dir) = temp();
@@ -197,7 +235,6 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
 
     b.goto(&format!("{base}/tickets")).await;
     b.wait_for("Projector in Atlas shows no signal").await;
-    b.screenshot("queue").await;
     b.click("a[href='/tickets/INC0000001']").await;
 
     b.type_into("#body", "Checked the switcher: input 3 has no sync").await;
@@ -206,7 +243,6 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let page = b.wait_for("added an internal note").await;
     assert!(page.contains("Internal note") && page.contains("input 3 has no sync"), "{page}");
     assert!(page.contains("added an internal note"), "the note is in the history: {page}");
-    b.screenshot("ticket").await;
 
     // Someone else changes the ticket: the open page says so, without a reload.
     let api = token(&dir, "alice");
@@ -281,13 +317,13 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let rect = b.cmd(reqwest::Method::GET, &format!("/element/{chart}/rect"), json!(null)).await;
     assert!(rect["height"].as_f64().unwrap_or_default() > 50.0, "the chart is drawn: {rect}");
     b.find("svg#chart-trend polyline.raised").await;
-    b.screenshot("dashboard").await;
 
     // A requester reports a problem in the portal and sees it with the agent's reply.
     create_user(&dir, "kim", "requester", "correct-horse");
     b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
     b.sign_in(base, "kim", "correct-horse").await;
-    b.goto(&format!("{base}/tickets/new")).await;
+    b.wait_for("How can we help, kim?").await;
+    b.click("#report").await;
     b.type_into("#title", "Meeting room screen stays black").await;
     b.type_into("#description", "Room Orion, since 9:00").await;
     b.click("button[type=submit].primary").await;
@@ -311,7 +347,9 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     b.goto(&format!("{base}/tickets/INC0000002")).await;
     let page = b.wait_for("On my way with a spare HDMI cable.").await;
     assert!(!page.contains("EDID"), "no internal notes for requesters: {page}");
-    b.screenshot("portal").await;
+    b.click("a[href='/portal']").await;
+    let page = b.wait_for("Your open requests").await;
+    assert!(page.contains("Meeting room screen stays black") && page.contains("1 open request,"), "{page}");
     b.goto(&format!("{base}/dashboard")).await;
     b.wait_for("Not allowed").await;
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
@@ -515,7 +553,7 @@ async fn main_pages_pass_the_accessibility_check() {
     }
     b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
     b.sign_in(base, "kim", "battery-staple").await;
-    for path in ["/tickets", "/tickets/INC0000001", "/tickets/new"] {
+    for path in ["/portal", "/tickets", "/tickets/INC0000001", "/tickets/new"] {
         b.goto(&format!("{base}{path}")).await;
         b.wait_for("Cairn").await;
         found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester {path} {v}")));

@@ -270,7 +270,10 @@ async fn children_resolve_with_their_parent_and_a_requester_reply_reopens(url: S
 
     // The requester says it is not solved: the child goes back to work.
     let (_, page) = kim.get(&format!("/tickets/{child}")).await;
-    assert!(page.contains("Not solved? Reply below"), "{page}");
+    assert!(
+        page.contains("Not solved? Tell us what is still wrong") && page.contains(r#"<li aria-current="step">Resolved</li>"#),
+        "{page}"
+    );
     let kim_csrf = hidden(&page, "csrf");
     let r = kim.post(&format!("/tickets/{child}/comments"), &[("csrf", &kim_csrf), ("body", "Still cannot send")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -378,7 +381,61 @@ async fn agents_switch_between_ready_made_queue_views(url: String) {
     assert!(!kb.get("/tickets").await.1.contains("aria-label=\"Views\""));
 }
 
+async fn requesters_start_at_the_portal_and_withdraw_what_they_no_longer_need(url: String) {
+    let t = TestApp::spawn(url).await;
+    let (kim, csrf) = signed_in(&t, "kim", "requester").await;
+    let (ada, _) = signed_in(&t, "ada", "agent").await;
+    let kim_api = t.app.create_token("default", "kim", "test").await.unwrap();
+    let ada_api = t.user("default", "ada2", "agent").await;
+    let mut lee = common::Browser::new(&t);
+    t.user_with_password("default", "lee", "requester", Some(PASSWORD)).await;
+    assert_eq!(location(&lee.login("lee", PASSWORD).await), "/", "signing in leads home");
+    let r = kim.open("/").await;
+    assert_eq!(location(&r), "/portal");
+    assert_eq!(location(&ada.open("/").await), "/tickets", "agents start at the queue");
+
+    let (_, home) = kim.get("/portal").await;
+    assert!(home.contains("How can we help, kim?") && home.contains("0 open requests") && home.contains("class=\"portal\""), "{home}");
+    assert!(!home.contains("href=\"/dashboard\""), "no agent menu");
+    for title in ["Laptop will not charge", "Need a second screen"] {
+        let r = kim.post("/tickets", &[("csrf", &csrf), ("title", title), ("description", "Since Monday")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let (_, home) = kim.get("/portal").await;
+    assert!(home.contains("2 open requests") && home.contains("Laptop will not charge") && !home.contains("Waiting for you"), "{home}");
+
+    // A resolved request waits for the requester's word on the home page.
+    let cur = body(t.get(&ada_api, "/api/v1/tickets/INC0000001").await).await;
+    let patch = json!({"status": "resolved", "resolution_code": "solved", "resolution_notes": "New charger"});
+    assert_eq!(t.patch(&ada_api, "/api/v1/tickets/INC0000001", cur["etag"].as_str(), patch).await.status(), StatusCode::OK);
+    let (_, home) = kim.get("/portal").await;
+    let waiting = home.split("id=\"waiting\"").nth(1).expect("waiting list");
+    assert!(waiting.contains("Laptop will not charge") && home.contains("1 open request,"), "{home}");
+
+    // Withdrawing: a reason is needed; the request is cancelled and the history says why.
+    let (_, page) = kim.get("/tickets/INC0000002").await;
+    assert!(page.contains(r#"<li aria-current="step">Submitted</li>"#) && page.contains("I no longer need this"), "{page}");
+    let r = kim.post("/tickets/INC0000002/withdraw", &[("csrf", &csrf), ("reason", " ")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "refused on the ticket page");
+    assert_eq!(body(t.get(&kim_api, "/api/v1/tickets/INC0000002").await).await["status"], "new", "nothing changed");
+    let r = t.post(&ada_api, "/api/v1/tickets/INC0000002/withdraw", json!({"reason": "dup"})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "only the requester withdraws");
+    let r = kim.post("/tickets/INC0000002/withdraw", &[("csrf", &csrf), ("reason", "Borrowed one from a colleague")]).await;
+    assert_eq!(location(&r), "/tickets/INC0000002?done=withdrawn");
+    let (_, page) = kim.get("/tickets/INC0000002").await;
+    assert!(page.contains("This request was withdrawn or cancelled.") && page.contains("withdrew the request: Borrowed one"), "{page}");
+    let r = t.post(&kim_api, "/api/v1/tickets/INC0000002/withdraw", json!({"reason": "again"})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "no longer open");
+    let r = t.post(&kim_api, "/api/v1/tickets/INC0000002/withdraw", json!({"why": "typo"})).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(t.post(&kim_api, "/api/v1/tickets/INC0000001/confirm", json!({})).await.status(), StatusCode::NO_CONTENT);
+    let (_, home) = kim.get("/portal").await;
+    assert!(home.contains("0 open requests") && !home.contains("Waiting for you"), "{home}");
+    assert_eq!(lee.open("/tickets/INC0000001").await.status(), StatusCode::NOT_FOUND, "another requester's ticket");
+}
+
 on_both_databases!(
+    requesters_start_at_the_portal_and_withdraw_what_they_no_longer_need,
     agents_switch_between_ready_made_queue_views,
     admins_edit_the_matrix_auto_close_and_categories_on_the_settings_page,
     children_resolve_with_their_parent_and_a_requester_reply_reopens,

@@ -51,10 +51,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(dir: &Path) -> Server {
+        Server::start_with(dir, &[])
+    }
+
+    /// `cairn serve` with more arguments (`--demo`, say).
+    pub fn start_with(dir: &Path, args: &[&str]) -> Server {
         let port = free_port();
-        let child = cairn(dir).args(["serve", "--listen", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
+        let listen = format!("127.0.0.1:{port}");
+        let child = cairn(dir).args(["serve", "--listen", &listen]).args(args).stdout(Stdio::null()).spawn().unwrap();
         let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + Duration::from_secs(120);
         let mut child = child;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Some(status) = child.try_wait().unwrap() {

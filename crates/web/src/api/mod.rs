@@ -8,6 +8,7 @@ mod experience;
 mod incidents;
 pub(crate) mod openapi;
 mod problems;
+mod requesters;
 mod routing;
 mod sla;
 mod tickets;
@@ -47,6 +48,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(admin::router())
         .merge(routing::router())
         .merge(incidents::router())
+        .merge(requesters::router())
         .merge(problems::router())
         .merge(canned::router())
         .merge(sla::router())

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, canned, dashboard, dto, experience, incidents, problems, routing, sla, tickets};
+use super::{admin, canned, dashboard, dto, experience, incidents, problems, requesters, routing, sla, tickets};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -18,7 +18,7 @@ use crate::error::ErrorBody;
         admin::create_organisation, admin::set_priority_matrix, admin::set_auto_close,
         routing::list_rules, routing::create_rule, routing::replace_rule, routing::delete_rule, routing::test_rules, routing::update_group,
         incidents::merge, incidents::escalate, incidents::list_watchers, incidents::add_watcher, incidents::remove_watcher, incidents::declare_major,
-        incidents::communicate, incidents::get_review, incidents::put_review,
+        incidents::communicate, incidents::get_review, incidents::put_review, requesters::confirm, requesters::withdraw,
         sla::list_calendars, sla::put_calendar, sla::list_definitions, sla::create_definition, sla::replace_definition, sla::ticket_slas, sla::replay, sla::compliance, sla::breaches, sla::csat, sla::list_xlas, sla::create_xla,
         experience::list_outages, experience::record_outage, experience::end_outage, experience::remove_outage, experience::questions, experience::set_questions, experience::responses, dashboard::dashboard,
         canned::list_canned, canned::create_canned, canned::replace_canned, canned::delete_canned, canned::render_canned,

@@ -28,6 +28,7 @@ pub(super) fn done_notice(done: &str) -> Option<&'static str> {
         "review" => "Review saved.",
         "outage" => "Outages updated.",
         "confirmed" => "Thank you: the ticket is closed.",
+        "withdrawn" => "Withdrawn: the request is cancelled.",
         "rated" => "Thank you for your rating.",
         _ => return None,
     })
@@ -159,6 +160,15 @@ pub(crate) async fn confirm(State(ctx): State<Ctx>, s: Session, Path(number): Pa
     }
     let r = ctx.app.confirm_resolution(&s.actor, &number).await.map(|_| None);
     finish(&ctx, &s, &number, "confirmed", r).await
+}
+
+/// The requester withdraws an open request.
+pub(crate) async fn withdraw(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.withdraw(&s.actor, &number, &f.reason).await.map(|_| None);
+    finish(&ctx, &s, &number, "withdrawn", r).await
 }
 
 pub(crate) async fn record_outage(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {

@@ -8,6 +8,7 @@ mod fields;
 mod levels;
 mod live;
 mod pages;
+mod portal;
 mod problems;
 mod routing;
 mod settings;
@@ -32,7 +33,8 @@ pub(crate) const COOKIE: &str = "cairn_session";
 
 pub(crate) fn router() -> Router<Ctx> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/tickets") }))
+        .route("/", get(portal::root))
+        .route("/portal", get(portal::home))
         .route("/static/app.css", get(css))
         .route("/static/keys.js", get(|| script(include_str!("../../static/keys.js"))))
         .route("/static/live.js", get(|| script(include_str!("../../static/live.js"))))
@@ -79,6 +81,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/views", post(actions::save_view))
         .route("/views/{id}/delete", post(actions::delete_view))
         .route("/tickets/{number}/confirm", post(actions::confirm))
+        .route("/tickets/{number}/withdraw", post(actions::withdraw))
         .route("/tickets/{number}/rate", post(actions::rate))
         .route("/tickets/{number}/outages", post(actions::record_outage))
         .route("/tickets/{number}/outages/{id}/end", post(actions::end_outage))

@@ -68,7 +68,7 @@ pub(crate) async fn login(State(ctx): State<Ctx>, ClientAddr(addr): ClientAddr, 
     let tenant = if f.tenant.trim().is_empty() { cairn_app::DEFAULT_TENANT.to_string() } else { f.tenant.trim().to_string() };
     match ctx.app.login(&tenant, f.username.trim(), &f.password, &addr).await {
         Ok(s) => {
-            let mut res = Redirect::to("/tickets").into_response();
+            let mut res = Redirect::to("/").into_response();
             res.headers_mut().insert(header::SET_COOKIE, session_cookie(&ctx, &s.token, 12 * 3600));
             res
         }

@@ -9,6 +9,8 @@ use crate::time::short;
 
 pub(crate) struct Me {
     pub username: String,
+    /// Requesters see the portal's look and menu.
+    pub portal: bool,
     pub role: &'static str,
     pub staff: bool,
     pub csrf: String,
@@ -16,7 +18,8 @@ pub(crate) struct Me {
 
 impl Me {
     pub fn new(a: &Actor, csrf: &str) -> Me {
-        Me { username: a.username.clone(), role: a.role.as_str(), staff: a.role.is_staff(), csrf: csrf.to_string() }
+        let staff = a.role.is_staff();
+        Me { username: a.username.clone(), portal: !staff, role: a.role.as_str(), staff, csrf: csrf.to_string() }
     }
 }
 
@@ -287,6 +290,20 @@ pub(crate) struct QueuePage {
     pub error: Option<String>,
 }
 
+/// The requester's home: what they can do, and their requests that need them.
+#[derive(Template)]
+#[template(path = "portal.html")]
+pub(crate) struct PortalPage {
+    pub me: Option<Me>,
+    pub name: String,
+    /// Open requests, counted up to 1000.
+    pub open_count: i64,
+    /// Resolved requests waiting for the requester's word.
+    pub resolved: Vec<Row>,
+    /// The most recently changed open requests.
+    pub open: Vec<Row>,
+}
+
 #[derive(Template)]
 #[template(path = "new.html")]
 pub(crate) struct NewPage {
@@ -307,6 +324,9 @@ pub(crate) struct TView {
     pub description: String,
     pub status: String,
     pub status_label: &'static str,
+    /// Where the requester's progress bar stands: 0 submitted, 1 in progress, 2 resolved,
+    /// 3 closed (cancelled tickets show no bar).
+    pub step: usize,
     pub impact: String,
     pub urgency: String,
     pub priority: u8,
@@ -344,6 +364,12 @@ impl From<&TicketView> for TView {
             description: t.description.clone(),
             status: t.status.as_str().into(),
             status_label: t.status.label(),
+            step: match t.status {
+                Status::New => 0,
+                Status::Resolved => 2,
+                Status::Closed | Status::Cancelled => 3,
+                _ => 1,
+            },
             impact: t.impact.get().to_string(),
             urgency: t.urgency.get().to_string(),
             priority: t.priority.get(),
@@ -495,6 +521,7 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
         ("reopened", _) => format!("reopened the ticket ({})", v(new)),
         ("auto_closed", _) => format!("closed the ticket ({})", v(new)),
         ("confirmed", _) => "confirmed the resolution and closed the ticket".to_string(),
+        ("withdrawn", _) => format!("withdrew the request: {}", v(new)),
         ("escalated", Some("group")) => format!("escalated from {} to {}", v(old), v(new)),
         ("escalated", Some("manager")) => format!("escalated to {}, manager of {}", v(new), v(old)),
         ("escalated", Some("reason")) => format!("escalation reason: {}", v(new)),
