@@ -218,6 +218,32 @@ impl App {
             .await
     }
 
+    /// Lets an organisation's requesters see each other's tickets, or stops it.
+    pub async fn set_organisation_sharing(&self, admin: &Admin, name: &str, shared: bool) -> Result<()> {
+        let (t, by, now, name) = (admin.tenant(), admin.user(), self.now(), name.to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let org =
+                        directory::org_by_name(c, t, &name).await?.ok_or_else(|| AppError::NotFound(format!("organisation '{name}'")))?;
+                    directory::set_org_sharing(c, t, org, shared).await?;
+                    let mut e = Entry::action("organisation", org.0, "updated");
+                    e.field = Some("shared_tickets".into());
+                    e.new = Some(shared.to_string());
+                    journal::append(c, t, by, now, &[e]).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
+    }
+
+    /// The organisations and whether each shares tickets among its requesters (agents).
+    pub async fn organisations(&self, actor: &cairn_domain::access::Actor) -> Result<Vec<(String, bool)>> {
+        crate::agents_only(actor)?;
+        let mut c = self.db.read().await?;
+        Ok(directory::orgs(&mut c, actor.tenant_id).await?)
+    }
+
     /// Adds a category; `Parent/Child` adds a subcategory of an existing `Parent`.
     pub async fn create_category(&self, admin: &Admin, name: &str) -> Result<()> {
         let name = check_name("name", name, 200)?;

@@ -202,7 +202,7 @@ async fn the_demo_desk_and_portal_are_ready_to_use() {
     b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
     b.sign_in(base, "kim", password).await;
     let page = b.wait_for("How can we help, kim?").await;
-    assert!(page.contains("Your open requests"), "{page}");
+    assert!(page.contains("Open requests"), "{page}");
     b.screenshot("portal").await;
     b.click(".requests li a").await;
     b.wait_for("Conversation").await;
@@ -348,7 +348,7 @@ async fn agent_signs_in_creates_incident_and_adds_a_note() {
     let page = b.wait_for("On my way with a spare HDMI cable.").await;
     assert!(!page.contains("EDID"), "no internal notes for requesters: {page}");
     b.click("a[href='/portal']").await;
-    let page = b.wait_for("Your open requests").await;
+    let page = b.wait_for("Open requests").await;
     assert!(page.contains("Meeting room screen stays black") && page.contains("1 open request,"), "{page}");
     b.goto(&format!("{base}/dashboard")).await;
     b.wait_for("Not allowed").await;

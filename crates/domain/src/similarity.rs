@@ -11,6 +11,20 @@ const STOP: &[&str] = &[
     "doesn",
 ];
 
+/// The telling words of a text as written (not stemmed): four letters or more, not a
+/// common word, not a number; longest first, each once. Search engines stem these
+/// themselves.
+pub fn keywords(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase) {
+        if w.chars().count() >= 4 && !STOP.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()) && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    out
+}
+
 /// A light stemmer: enough that "disconnects", "disconnected" and "disconnecting" meet.
 fn stem(w: &str) -> &str {
     for suffix in ["ing", "ed", "s"] {
@@ -72,6 +86,12 @@ pub fn jaccard(a: &[String], b: &[String]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keywords_are_the_telling_words_longest_first() {
+        assert_eq!(keywords("The printer on floor 2 jams, printer JAMS again"), ["printer", "floor", "jams"]);
+        assert!(keywords("it is 2024 and we").is_empty());
+    }
     use proptest::prelude::*;
 
     #[test]

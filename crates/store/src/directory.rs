@@ -258,6 +258,23 @@ pub async fn org_by_name(c: &mut Conn, t: TenantId, name: &str) -> Result<Option
     Ok(id.map(OrgId))
 }
 
+/// The tenant's organisations by name, and whether their requesters share tickets.
+pub async fn orgs(c: &mut Conn, t: TenantId) -> Result<Vec<(String, bool)>> {
+    let rows =
+        sqlx::query("SELECT name, shared_tickets FROM organisations WHERE tenant_id = $1 ORDER BY name").bind(t.0).fetch_all(c).await?;
+    rows.iter().map(|r| Ok((get(r, "name")?, get::<i64>(r, "shared_tickets")? == 1))).collect()
+}
+
+pub async fn set_org_sharing(c: &mut Conn, t: TenantId, org: OrgId, shared: bool) -> Result<()> {
+    sqlx::query("UPDATE organisations SET shared_tickets = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(i64::from(shared))
+        .bind(t.0)
+        .bind(org.0)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
 pub async fn insert_category(c: &mut Conn, t: TenantId, name: &str) -> Result<()> {
     sqlx::query("INSERT INTO categories (tenant_id, name) VALUES ($1, $2)").bind(t.0).bind(name).execute(c).await?;
     Ok(())

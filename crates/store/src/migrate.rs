@@ -99,6 +99,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_saved_views.sql"),
         postgres: include_str!("../migrations/postgres/0014_saved_views.sql"),
     },
+    Migration {
+        version: 15,
+        name: "org_sharing",
+        sqlite: include_str!("../migrations/sqlite/0015_org_sharing.sql"),
+        postgres: include_str!("../migrations/postgres/0015_org_sharing.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

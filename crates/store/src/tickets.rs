@@ -169,8 +169,19 @@ pub async fn touch(c: &mut Conn, s: &Scope, id: TicketId, now: i64) -> Result<()
     Ok(())
 }
 
+/// The tickets the requester bound to `p` sees: their own, and their organisation's when
+/// it shares tickets. One IN list (not an OR) keeps the `(tenant_id, requester_id)` index
+/// in use.
+fn requesters_tickets(p: &str) -> String {
+    format!(
+        "t.requester_id IN (SELECT {p} UNION SELECT peer.id FROM users me \
+         JOIN organisations o ON o.id = me.organisation_id AND o.shared_tickets = 1 \
+         JOIN users peer ON peer.organisation_id = o.id WHERE me.id = {p})"
+    )
+}
+
 async fn one(c: &mut Conn, s: &Scope, cond: &str, key: Arg) -> Result<Option<Ticket>> {
-    let requester = if s.requester_only().is_some() { " AND t.requester_id = $3" } else { "" };
+    let requester = if s.requester_only().is_some() { format!(" AND {}", requesters_tickets("$3")) } else { String::new() };
     let sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND {cond}{requester}");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0);
     q = match key {
@@ -323,7 +334,7 @@ fn matching(b: Backend, s: &Scope, q: &TicketQuery) -> Matching {
     let mut wh = vec!["t.tenant_id = $1".to_string()];
     if let Some(u) = s.requester_only() {
         let p = push(&mut args, Arg::I(u.0));
-        wh.push(format!("t.requester_id = {p}"));
+        wh.push(requesters_tickets(&p));
     }
     if !q.statuses.is_empty() {
         let ps: Vec<String> = q.statuses.iter().map(|st| push(&mut args, Arg::S(st.as_str().into()))).collect();

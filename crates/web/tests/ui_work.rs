@@ -434,7 +434,77 @@ async fn requesters_start_at_the_portal_and_withdraw_what_they_no_longer_need(ur
     assert_eq!(lee.open("/tickets/INC0000001").await.status(), StatusCode::NOT_FOUND, "another requester's ticket");
 }
 
+async fn requesters_of_a_sharing_organisation_follow_each_others_requests(url: String) {
+    let t = TestApp::spawn(url).await;
+    let (ada, csrf) = signed_in(&t, "ada", "admin").await;
+    let root = t.user("default", "root", "admin").await;
+    for o in ["Acme", "Globex"] {
+        let r = ada.post("/admin/settings", &[("csrf", &csrf), ("new_organisation", o)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    for (u, o) in [("kim", "Acme"), ("lee", "Acme"), ("max", "Globex")] {
+        let user = json!({"username": u, "role": "requester", "password": PASSWORD, "organisation": o});
+        assert_eq!(t.post(&root, "/api/v1/users", user).await.status(), StatusCode::CREATED);
+    }
+    let token = |u: &'static str| t.app.create_token("default", u, "test");
+    let (kim, lee, max) = (token("kim").await.unwrap(), token("lee").await.unwrap(), token("max").await.unwrap());
+    let n = t.create(&lee, "Printer on floor 2 jams").await["number"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/tickets/{n}");
+    assert_eq!(t.get(&kim, &path).await.status(), StatusCode::NOT_FOUND, "private until shared");
+
+    // The administrator lets Acme share: kim sees lee's request, Globex's max does not.
+    let r = ada.post("/admin/settings", &[("csrf", &csrf), ("organisation", "Acme"), ("shared", "1")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = ada.get("/admin/settings").await;
+    assert!(page.contains("<strong>Acme</strong> shares tickets") && page.contains("<strong>Globex</strong> private"), "{page}");
+    assert_eq!(t.get(&kim, &path).await.status(), StatusCode::OK);
+    let list = body(t.get(&kim, "/api/v1/tickets").await).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(t.get(&max, &path).await.status(), StatusCode::NOT_FOUND);
+    let r = t.post(&kim, &format!("{path}/comments"), json!({"body": "Same here, on floor 2"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "a colleague adds to it");
+    let mut kb = common::Browser::new(&t);
+    kb.login("kim", PASSWORD).await;
+    let (_, home) = kb.get("/portal").await;
+    assert!(home.contains("Printer on floor 2 jams") && home.contains("raised by lee"), "{home}");
+    let (_, page) = kb.get(&format!("/tickets/{n}")).await;
+    assert!(page.contains("Raised by lee, of your organisation.") && !page.contains("I no longer need this"), "{page}");
+    let r = t.post(&kim, &format!("{path}/withdraw"), json!({"reason": "not mine"})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "only the requester withdraws");
+
+    // Only administrators change sharing; unknown names are named.
+    let r = t.http.put(t.url("/api/v1/organisations/Acme")).bearer_auth(&kim).json(&json!({"shared_tickets": false})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = t.http.put(t.url("/api/v1/organisations/Nope")).bearer_auth(&root).json(&json!({"shared_tickets": true})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r =
+        t.http.put(t.url("/api/v1/organisations/Acme")).bearer_auth(&root).json(&json!({"shared_tickets": false})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(t.get(&kim, &path).await.status(), StatusCode::NOT_FOUND, "private again");
+    let orgs = body(t.get(&root, "/api/v1/organisations").await).await;
+    assert_eq!(orgs, json!([{"name": "Acme", "shared_tickets": false}, {"name": "Globex", "shared_tickets": false}]));
+}
+
+async fn agents_see_similar_tickets_on_the_ticket_page(url: String) {
+    let t = TestApp::spawn(url).await;
+    let (ada, _) = signed_in(&t, "ada", "agent").await;
+    let (kim, _) = signed_in(&t, "kim", "requester").await;
+    let kim_api = t.app.create_token("default", "kim", "test").await.unwrap();
+    let first = t.create(&kim_api, "VPN tunnel drops every hour").await["number"].as_str().unwrap().to_string();
+    let twin = t.create(&kim_api, "The VPN tunnel drops after login").await["number"].as_str().unwrap().to_string();
+    let other = t.create(&kim_api, "Printer jam on floor 2").await["number"].as_str().unwrap().to_string();
+    let (_, page) = ada.get(&format!("/tickets/{first}")).await;
+    let similar = page.split("id=\"similar\"").nth(1).expect("a similar list").split("</ul>").next().unwrap();
+    assert!(similar.contains(&twin) && !similar.contains(&other) && !similar.contains(&format!(">{first}<")), "{similar}");
+    let (_, page) = ada.get(&format!("/tickets/{other}")).await;
+    assert!(!page.contains("Similar tickets"), "nothing like a printer jam");
+    let (_, page) = kim.get(&format!("/tickets/{first}")).await;
+    assert!(!page.contains("Similar tickets"), "agents only");
+}
+
 on_both_databases!(
+    agents_see_similar_tickets_on_the_ticket_page,
+    requesters_of_a_sharing_organisation_follow_each_others_requests,
     requesters_start_at_the_portal_and_withdraw_what_they_no_longer_need,
     agents_switch_between_ready_made_queue_views,
     admins_edit_the_matrix_auto_close_and_categories_on_the_settings_page,

@@ -22,7 +22,8 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/groups", get(list_groups).post(create_group))
         .route("/api/v1/groups/{name}/members", post(add_member))
         .route("/api/v1/categories", get(list_categories).post(create_category))
-        .route("/api/v1/organisations", post(create_organisation))
+        .route("/api/v1/organisations", get(list_organisations).post(create_organisation))
+        .route("/api/v1/organisations/{name}", put(update_organisation))
         .route("/api/v1/settings/priority-matrix", put(set_priority_matrix))
         .route("/api/v1/settings/auto-close", put(set_auto_close))
 }
@@ -152,6 +153,26 @@ pub(crate) async fn create_organisation(
 ) -> Result<StatusCode, ApiError> {
     ctx.app.create_organisation(&Admin::from_actor(&actor)?, &req.name).await?;
     Ok(StatusCode::CREATED)
+}
+
+/// Customer organisations (agents)
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "people", responses((status = 200, body = Vec<OrganisationBody>)), security(("bearer" = [])))]
+pub(crate) async fn list_organisations(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> Result<Json<Vec<OrganisationBody>>, ApiError> {
+    let orgs = ctx.app.organisations(&actor).await?;
+    Ok(Json(orgs.into_iter().map(|(name, shared_tickets)| OrganisationBody { name, shared_tickets }).collect()))
+}
+
+/// Let an organisation's requesters see each other's tickets, or stop it (admin)
+#[utoipa::path(put, path = "/api/v1/organisations/{name}", tag = "people", request_body = OrganisationBody, params(("name" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn update_organisation(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(name): Path<String>,
+    JsonBody(req): JsonBody<OrganisationBody>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.set_organisation_sharing(&Admin::from_actor(&actor)?, &name, req.shared_tickets).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Replace the impact × urgency → priority matrix (admin). Rows are impact 1..3, columns urgency 1..3.

@@ -301,3 +301,13 @@ impl EventBody {
         }
     }
 }
+
+/// A customer organisation. In a PUT only `shared_tickets` counts.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OrganisationBody {
+    #[serde(default)]
+    pub name: String,
+    /// Whether its requesters see each other's tickets (off by default).
+    pub shared_tickets: bool,
+}

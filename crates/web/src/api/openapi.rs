@@ -15,7 +15,7 @@ use crate::error::ErrorBody;
         tickets::create_comment, tickets::list_comments, tickets::create_link, tickets::list_links, tickets::list_history,
         admin::get_me, admin::list_notifications, admin::list_users, admin::create_user, admin::disable_user, admin::enable_user,
         admin::list_groups, admin::create_group, admin::add_member, admin::list_categories, admin::create_category,
-        admin::create_organisation, admin::set_priority_matrix, admin::set_auto_close,
+        admin::create_organisation, admin::list_organisations, admin::update_organisation, admin::set_priority_matrix, admin::set_auto_close,
         routing::list_rules, routing::create_rule, routing::replace_rule, routing::delete_rule, routing::test_rules, routing::update_group,
         incidents::merge, incidents::escalate, incidents::list_watchers, incidents::add_watcher, incidents::remove_watcher, incidents::declare_major,
         incidents::communicate, incidents::get_review, incidents::put_review, requesters::confirm, requesters::withdraw,

@@ -337,6 +337,7 @@ pub(super) async fn ticket_page_with(
     let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
     let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
     let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
+    let similar = if staff { ctx.app.similar_tickets(a, &number).await.unwrap_or_default() } else { vec![] };
     let slas = if staff { ctx.app.ticket_slas(a, &number, true).await.unwrap_or_default() } else { vec![] };
     let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
     let survey = if staff { None } else { ctx.app.survey_state(a, &number).await.unwrap_or_default() };
@@ -378,6 +379,7 @@ pub(super) async fn ticket_page_with(
             None => TView::from(&view),
         },
         invalid: typed.invalid.clone().unwrap_or_default(),
+        own: view.ticket.requester_id == a.user_id,
         levels,
         categories,
         groups,
@@ -445,6 +447,7 @@ pub(super) async fn ticket_page_with(
             })
             .collect(),
         review,
+        similar: similar.into_iter().map(Row::from).collect(),
         known_errors: known_errors
             .into_iter()
             .map(|m| KView {

@@ -25,6 +25,8 @@ pub(crate) struct SettingsPage {
     pub matrix: Vec<Vec<(String, i64)>>,
     pub auto_close_days: i64,
     pub categories: Vec<String>,
+    /// (name, shares tickets among its requesters)
+    pub organisations: Vec<(String, bool)>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -39,7 +41,8 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, error: Option<Stri
         Ok(a) => a,
         Err(e) => return error_page(Some(s), e),
     };
-    let (tenant, categories) = match tokio::try_join!(ctx.app.settings(&admin), ctx.app.categories(&s.actor)) {
+    let found = tokio::try_join!(ctx.app.settings(&admin), ctx.app.categories(&s.actor), ctx.app.organisations(&s.actor));
+    let (tenant, categories, organisations) = match found {
         Ok(x) => x,
         Err(e) => return error_page(Some(s), e),
     };
@@ -56,6 +59,7 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, error: Option<Stri
         matrix,
         auto_close_days: tenant.auto_close_days,
         categories,
+        organisations,
         notice,
         error,
     };
@@ -82,6 +86,11 @@ pub(crate) struct SettingsForm {
     m33: Option<i64>,
     auto_close_days: Option<String>,
     category: Option<String>,
+    /// An organisation to add.
+    new_organisation: Option<String>,
+    /// An organisation whose sharing changes to `shared` ("1" or "0").
+    organisation: Option<String>,
+    shared: Option<String>,
 }
 
 async fn apply(ctx: &Ctx, admin: &Admin, f: SettingsForm) -> Result<(), AppError> {
@@ -96,6 +105,12 @@ async fn apply(ctx: &Ctx, admin: &Admin, f: SettingsForm) -> Result<(), AppError
     }
     if let Some(name) = f.category {
         ctx.app.create_category(admin, &name).await?;
+    }
+    if let Some(name) = f.new_organisation {
+        ctx.app.create_organisation(admin, &name).await?;
+    }
+    if let Some(name) = f.organisation {
+        ctx.app.set_organisation_sharing(admin, &name, f.shared.as_deref() == Some("1")).await?;
     }
     Ok(())
 }

@@ -449,6 +449,8 @@ pub(crate) struct TicketPage {
     pub resolution_codes: &'static [&'static str],
     pub csrf: String,
     pub t: TView,
+    /// The viewer raised the ticket (a colleague may see it through their organisation).
+    pub own: bool,
     /// A refused save: the field at fault and why (empty when none).
     pub invalid: (String, String),
     pub status_next: Vec<(String, String)>,
@@ -464,6 +466,8 @@ pub(crate) struct TicketPage {
     pub canned: Vec<(i64, String)>,
     pub reply: String,
     pub known_errors: Vec<KView>,
+    /// Tickets like this one (agents).
+    pub similar: Vec<Row>,
     pub watchers: Vec<String>,
     pub slas: Vec<SlaView>,
     /// Requesters: the ticket's survey can be answered (None inside) or was rated.

@@ -1,0 +1,38 @@
+//! Tickets like this one, for the agent's ticket page: the tickets whose text holds the
+//! title's most telling words, found by the search index (so it stays fast at a
+//! million tickets), best title overlap first.
+
+use cairn_domain::access::Actor;
+use cairn_domain::similarity::{jaccard, keywords, terms};
+
+use crate::tickets::{ListRequest, TicketView};
+use crate::{App, Result, agents_only};
+
+/// Most similar tickets shown.
+const SHOWN: usize = 5;
+
+impl App {
+    pub async fn similar_tickets(&self, actor: &Actor, number: &str) -> Result<Vec<TicketView>> {
+        agents_only(actor)?;
+        let this = self.get_ticket(actor, number).await?.ticket;
+        let words = keywords(&this.title);
+        let mut found: Vec<TicketView> = Vec::new();
+        // All of the three most telling words first, then fewer while too little matches.
+        for n in (1..=words.len().min(3)).rev() {
+            if found.len() >= SHOWN || (n == 1 && !found.is_empty()) {
+                break;
+            }
+            let req = ListRequest { q: Some(words[..n].join(" ")), sort: Some("-created".into()), limit: Some(20), ..Default::default() };
+            for v in self.list_tickets(actor, req).await?.items {
+                if v.ticket.id != this.id && !found.iter().any(|f| f.ticket.id == v.ticket.id) {
+                    found.push(v);
+                }
+            }
+        }
+        let mine = terms(&this.title);
+        let score = |v: &TicketView| jaccard(&mine, &terms(&v.ticket.title));
+        found.sort_by(|a, b| score(b).total_cmp(&score(a)).then(b.ticket.created_at.cmp(&a.ticket.created_at)));
+        found.truncate(SHOWN);
+        Ok(found)
+    }
+}
