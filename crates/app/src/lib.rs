@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 mod error;
 pub mod escalation;
+pub mod knowledge;
 pub mod live;
 mod major;
 mod merge;

@@ -7,6 +7,7 @@ pub mod canned;
 pub mod error;
 pub mod ids;
 pub mod journal;
+pub mod knowledge;
 pub mod priority;
 pub mod recurring;
 pub mod routing;

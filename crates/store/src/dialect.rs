@@ -73,6 +73,43 @@ pub(crate) fn text_search(b: Backend, sees_internal: bool) -> TextSearch {
     }
 }
 
+/// How articles are searched: FROM, the match condition and the ranking, with `{}` for
+/// the query's placeholder.
+pub(crate) struct ArticleSearch {
+    pub from: &'static str,
+    pub condition: &'static str,
+    pub order: &'static str,
+}
+
+pub(crate) fn article_search(b: Backend) -> ArticleSearch {
+    match b {
+        Backend::Sqlite => ArticleSearch {
+            from: "FROM article_fts f CROSS JOIN articles a ON a.id = f.rowid",
+            condition: "article_fts MATCH {}",
+            // Title words count five times body words.
+            order: "bm25(article_fts, 5.0, 1.0), a.id DESC",
+        },
+        Backend::Postgres => ArticleSearch {
+            from: "FROM articles a",
+            condition: "a.search @@ websearch_to_tsquery('english', {})",
+            order: "ts_rank_cd(a.search, websearch_to_tsquery('english', {})) DESC, a.id DESC",
+        },
+    }
+}
+
+/// Statements that (re)write article `$1`'s search document from its stored text.
+pub(crate) fn index_article(b: Backend, fresh: bool) -> &'static [&'static str] {
+    match (b, fresh) {
+        (Backend::Sqlite, true) => &["INSERT INTO article_fts (rowid, title, body) SELECT id, title, body FROM articles WHERE id = $1"],
+        (Backend::Sqlite, false) => &[
+            "DELETE FROM article_fts WHERE rowid = $1",
+            "INSERT INTO article_fts (rowid, title, body) SELECT id, title, body FROM articles WHERE id = $1",
+        ],
+        (Backend::Postgres, _) => &["UPDATE articles SET search = setweight(to_tsvector('english', title), 'A') || \
+             to_tsvector('english', body) WHERE id = $1"],
+    }
+}
+
 /// Turns user input into a safe query for the backend: on SQLite every word becomes a
 /// quoted FTS5 string (no operators get through), and requesters are limited to the
 /// public columns; PostgreSQL's `websearch_to_tsquery` parses any input safely itself.

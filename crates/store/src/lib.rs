@@ -5,6 +5,7 @@
 //! [`dialect`]. Ticket queries take a [`cairn_domain::access::Scope`], so the tenant and
 //! requester restrictions are part of every query by construction.
 
+mod args;
 pub mod auth;
 pub mod candidates;
 pub mod canned;
@@ -16,6 +17,7 @@ pub mod directory;
 mod error;
 pub mod jobs;
 pub mod journal;
+pub mod knowledge;
 pub mod known_errors;
 pub mod live;
 mod migrate;

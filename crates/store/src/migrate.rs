@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_org_sharing.sql"),
         postgres: include_str!("../migrations/postgres/0015_org_sharing.sql"),
     },
+    Migration {
+        version: 16,
+        name: "knowledge",
+        sqlite: include_str!("../migrations/sqlite/0016_knowledge.sql"),
+        postgres: include_str!("../migrations/postgres/0016_knowledge.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

@@ -8,6 +8,7 @@ use cairn_domain::status::Status;
 use cairn_domain::ticket::{Ticket, TicketKind};
 use sqlx::any::AnyRow;
 
+use crate::args::{Arg, bind_all, push};
 use crate::error::Result;
 use crate::row::get;
 use crate::{Backend, Conn, StoreError, dialect};
@@ -310,11 +311,6 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-enum Arg {
-    I(i64),
-    S(String),
-}
-
 /// A query's FROM and WHERE: the tickets visible in a scope that match its filters.
 struct Matching {
     args: Vec<Arg>,
@@ -322,11 +318,6 @@ struct Matching {
     from: &'static str,
     /// The ticket id column under that FROM.
     id: &'static str,
-}
-
-fn push(args: &mut Vec<Arg>, a: Arg) -> String {
-    args.push(a);
-    format!("${}", args.len())
 }
 
 fn matching(b: Backend, s: &Scope, q: &TicketQuery) -> Matching {
@@ -380,17 +371,6 @@ fn matching(b: Backend, s: &Scope, q: &TicketQuery) -> Matching {
         id = ts.id;
     }
     Matching { args, wh, from, id }
-}
-
-fn bind_all<'q>(sql: String, args: Vec<Arg>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for a in args {
-        query = match a {
-            Arg::I(v) => query.bind(v),
-            Arg::S(v) => query.bind(v),
-        };
-    }
-    query
 }
 
 /// How many tickets visible in `s` match `q`'s filters, counting no further than `cap`.

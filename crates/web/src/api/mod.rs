@@ -6,6 +6,7 @@ mod dashboard;
 mod dto;
 mod experience;
 mod incidents;
+mod knowledge;
 pub(crate) mod openapi;
 mod problems;
 mod requesters;
@@ -49,6 +50,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(routing::router())
         .merge(incidents::router())
         .merge(requesters::router())
+        .merge(knowledge::router())
         .merge(problems::router())
         .merge(canned::router())
         .merge(sla::router())

@@ -1,0 +1,354 @@
+//! Knowledge management: agents write articles in Markdown, send them to a reviewer,
+//! publish and retire them; every edit is a version that can be compared and restored.
+//! Requesters read published articles meant for them and say whether they helped.
+
+use cairn_domain::access::{Actor, Permission};
+use cairn_domain::ids::OrgId;
+use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff};
+use cairn_store::journal::{self, Entry};
+use cairn_store::knowledge::{self as store, Article, Reader, Version};
+use cairn_store::{Conn, directory, known_errors, tenants};
+
+use crate::tickets::user_named;
+use crate::{App, AppError, Result, agents_only};
+
+/// What an author writes; on an update, fields left `None` stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleInput {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub category: Option<String>,
+    pub tags: Option<Vec<String>>,
+    /// `internal` (the default), `portal` or `orgs`.
+    pub audience: Option<String>,
+    pub orgs: Option<Vec<String>>,
+    /// The agent who reviews it before it is published.
+    pub reviewer: Option<String>,
+    /// When it is due for review again (ms).
+    pub review_at: Option<i64>,
+    /// What this edit changed, kept with the version.
+    pub note: Option<String>,
+}
+
+const BODY_MAX: usize = 100_000;
+
+fn reader(actor: &Actor) -> Reader {
+    if actor.may(Permission::WorkTickets) { Reader::Staff } else { Reader::Requester(actor.user_id) }
+}
+
+async fn load(c: &mut Conn, actor: &Actor, number: &str) -> Result<Article> {
+    store::by_number(c, actor.tenant_id, number, reader(actor)).await?.ok_or_else(|| AppError::NotFound(format!("article {number}")))
+}
+
+/// Applies `input` to `a` after checking it; returns the organisations of its audience.
+async fn fill(c: &mut Conn, actor: &Actor, a: &mut Article, input: ArticleInput) -> Result<Vec<OrgId>> {
+    if let Some(t) = input.title {
+        a.title = crate::admin::check_name("title", &t, 200)?;
+    }
+    if let Some(b) = input.body {
+        if b.trim().is_empty() || b.chars().count() > BODY_MAX {
+            return Err(AppError::invalid("body", format!("write 1 to {BODY_MAX} characters")));
+        }
+        a.body = b;
+    }
+    if let Some(cat) = input.category {
+        a.category = Some(cat.trim().to_string()).filter(|c| !c.is_empty());
+    }
+    if let Some(tags) = input.tags {
+        a.tags = tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
+        if a.tags.iter().any(|t| t.contains(',') || t.chars().count() > 50) {
+            return Err(AppError::invalid("tags", "each tag at most 50 characters, without commas"));
+        }
+    }
+    let orgs_named = input.orgs.unwrap_or_else(|| a.orgs.clone());
+    let audience = Audience::parse(input.audience.as_deref().unwrap_or(&a.audience), &orgs_named)?;
+    a.audience = audience.kind().to_string();
+    let mut orgs = Vec::new();
+    if let Audience::Orgs(names) = &audience {
+        for n in names {
+            let id = directory::org_by_name(c, actor.tenant_id, n)
+                .await?
+                .ok_or_else(|| AppError::invalid("orgs", format!("no organisation '{n}'")))?;
+            orgs.push(id);
+        }
+        a.orgs = names.clone();
+    } else {
+        a.orgs.clear();
+    }
+    if let Some(r) = input.reviewer {
+        if r.trim().is_empty() {
+            (a.reviewer, a.reviewer_name) = (None, None);
+        } else {
+            let u = user_named(c, actor.tenant_id, "reviewer", r.trim()).await?;
+            if !u.role.is_staff() {
+                return Err(AppError::invalid("reviewer", format!("'{}' is not an agent", u.username)));
+            }
+            (a.reviewer, a.reviewer_name) = (Some(u.id), Some(u.username));
+        }
+    }
+    if input.review_at.is_some() {
+        a.review_at = input.review_at;
+    }
+    Ok(orgs)
+}
+
+fn journal_entry(a: &Article, action: &'static str, field: Option<&str>, new: Option<String>) -> Entry {
+    let mut e = Entry::action("article", a.id, action);
+    e.field = field.map(str::to_string);
+    e.new = new;
+    e
+}
+
+impl App {
+    pub async fn create_article(&self, actor: &Actor, input: ArticleInput, source: Option<String>) -> Result<Article> {
+        agents_only(actor)?;
+        let (actor, now, backend) = (actor.clone(), self.now(), self.backend());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let t = actor.tenant_id;
+                    let note = input.note.clone().unwrap_or_else(|| "first version".into());
+                    let mut a = Article {
+                        id: 0,
+                        number: String::new(),
+                        title: String::new(),
+                        body: String::new(),
+                        category: None,
+                        tags: vec![],
+                        audience: "internal".into(),
+                        orgs: vec![],
+                        state: ArticleState::Draft.as_str().into(),
+                        owner: actor.user_id,
+                        owner_name: actor.username.clone(),
+                        reviewer: None,
+                        reviewer_name: None,
+                        review_at: None,
+                        source,
+                        version: 1,
+                        views: 0,
+                        helpful: 0,
+                        not_helpful: 0,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    if input.title.is_none() || input.body.is_none() {
+                        return Err(AppError::invalid(if input.title.is_none() { "title" } else { "body" }, "is required"));
+                    }
+                    let orgs = fill(c, &actor, &mut a, input).await?;
+                    a.number = format!("KB{:07}", tenants::next_number(c, t, "KB").await?.seq);
+                    a.id = store::insert(c, backend, t, &a, &orgs).await?;
+                    store::add_version(c, &a, Some(actor.user_id), &note).await?;
+                    let e = journal_entry(&a, "created", None, Some(a.number.clone()));
+                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                    Ok(a)
+                })
+            })
+            .await
+    }
+
+    /// Saves an edit as a new version if the caller's copy (`expected_version`) is current.
+    pub async fn update_article(&self, actor: &Actor, number: &str, expected_version: i64, input: ArticleInput) -> Result<Article> {
+        agents_only(actor)?;
+        let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut a = load(c, &actor, &number).await?;
+                    if a.version != expected_version {
+                        return Err(AppError::Stale);
+                    }
+                    let before = (a.title.clone(), a.body.clone(), a.audience.clone(), a.orgs.clone());
+                    let note = input.note.clone().unwrap_or_default();
+                    let orgs = fill(c, &actor, &mut a, input).await?;
+                    a.version += 1;
+                    a.updated_at = now;
+                    store::update(c, backend, actor.tenant_id, &a, expected_version, &orgs).await?;
+                    store::add_version(c, &a, Some(actor.user_id), &note).await?;
+                    let mut entries = vec![journal_entry(&a, "updated", Some("version"), Some(a.version.to_string()))];
+                    if (before.2.as_str(), &before.3) != (a.audience.as_str(), &a.orgs) {
+                        let who = if a.orgs.is_empty() { a.audience.clone() } else { format!("orgs: {}", a.orgs.join(", ")) };
+                        entries.push(journal_entry(&a, "updated", Some("audience"), Some(who)));
+                    }
+                    if before.0 != a.title {
+                        entries.push(journal_entry(&a, "updated", Some("title"), Some(a.title.clone())));
+                    }
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
+                    Ok(a)
+                })
+            })
+            .await
+    }
+
+    /// Moves an article through its lifecycle. Review needs a reviewer; only that
+    /// reviewer (or an administrator) publishes, and never the article's own author.
+    pub async fn set_article_state(&self, actor: &Actor, number: &str, state: &str) -> Result<Article> {
+        agents_only(actor)?;
+        let to = ArticleState::parse(state)?;
+        let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut a = load(c, &actor, &number).await?;
+                    let from = ArticleState::parse(&a.state)?;
+                    from.to(to)?;
+                    let admin = actor.may(Permission::Administer);
+                    match to {
+                        ArticleState::InReview if a.reviewer.is_none() => {
+                            return Err(AppError::invalid("reviewer", "name a reviewer before sending the article to review"));
+                        }
+                        ArticleState::Published if a.reviewer != Some(actor.user_id) && !admin => {
+                            return Err(AppError::Forbidden(format!(
+                                "only the reviewer ({}) or an administrator publishes",
+                                a.reviewer_name.as_deref().unwrap_or("none named")
+                            )));
+                        }
+                        ArticleState::Published if a.owner == actor.user_id && !admin => {
+                            return Err(AppError::Forbidden("an author does not publish their own article".into()));
+                        }
+                        _ => {}
+                    }
+                    let expected = a.version;
+                    a.state = to.as_str().into();
+                    a.version += 1;
+                    a.updated_at = now;
+                    let orgs = match a.audience.as_str() {
+                        "orgs" => {
+                            let mut ids = Vec::new();
+                            for n in &a.orgs {
+                                ids.extend(directory::org_by_name(c, actor.tenant_id, n).await?);
+                            }
+                            ids
+                        }
+                        _ => vec![],
+                    };
+                    store::update(c, backend, actor.tenant_id, &a, expected, &orgs).await?;
+                    let mut e = journal_entry(&a, "state_changed", Some("state"), Some(to.as_str().into()));
+                    e.old = Some(from.as_str().into());
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    Ok(a)
+                })
+            })
+            .await
+    }
+
+    /// An article the actor may read; each reading by someone other than its owner counts.
+    pub async fn article(&self, actor: &Actor, number: &str) -> Result<Article> {
+        let mut c = self.db.read().await?;
+        let mut a = load(&mut c, actor, number).await?;
+        drop(c);
+        if a.owner != actor.user_id {
+            let id = a.id;
+            self.db.write(move |c| Box::pin(async move { Ok::<_, AppError>(store::count_view(c, id).await?) })).await?;
+            a.views += 1;
+        }
+        Ok(a)
+    }
+
+    /// Articles the actor may read: matching `q` best first, else the latest changed.
+    pub async fn search_articles(&self, actor: &Actor, q: Option<&str>, state: Option<&str>, limit: i64) -> Result<Vec<Article>> {
+        if let Some(s) = state {
+            ArticleState::parse(s)?;
+        }
+        if !(1..=100).contains(&limit) {
+            return Err(AppError::invalid("limit", "must be between 1 and 100"));
+        }
+        let mut c = self.db.read().await?;
+        Ok(store::search(&mut c, self.backend(), actor.tenant_id, reader(actor), q, state, limit).await?)
+    }
+
+    /// Every version of an article, newest first (agents).
+    pub async fn article_versions(&self, actor: &Actor, number: &str) -> Result<Vec<Version>> {
+        agents_only(actor)?;
+        let mut c = self.db.read().await?;
+        let a = load(&mut c, actor, number).await?;
+        Ok(store::versions(&mut c, a.id).await?)
+    }
+
+    /// The line-by-line difference between two versions' texts (title first, then body).
+    pub async fn article_diff(&self, actor: &Actor, number: &str, from: i64, to: i64) -> Result<Vec<DiffLine>> {
+        let versions = self.article_versions(actor, number).await?;
+        let text = |v: i64| {
+            versions
+                .iter()
+                .find(|x| x.version == v)
+                .map(|x| format!("# {}\n\n{}", x.title, x.body))
+                .ok_or_else(|| AppError::NotFound(format!("version {v} of {number}")))
+        };
+        Ok(diff(&text(from)?, &text(to)?))
+    }
+
+    /// Makes an earlier version's text the current one, as a new version.
+    pub async fn restore_article(&self, actor: &Actor, number: &str, version: i64, expected_version: i64) -> Result<Article> {
+        let old = self
+            .article_versions(actor, number)
+            .await?
+            .into_iter()
+            .find(|v| v.version == version)
+            .ok_or_else(|| AppError::NotFound(format!("version {version} of {number}")))?;
+        let input = ArticleInput {
+            title: Some(old.title),
+            body: Some(old.body),
+            note: Some(format!("restored version {version}")),
+            ..ArticleInput::default()
+        };
+        self.update_article(actor, number, expected_version, input).await
+    }
+
+    /// A reader says whether the article helped, once.
+    pub async fn article_feedback(&self, actor: &Actor, number: &str, helpful: bool, comment: &str) -> Result<()> {
+        if comment.chars().count() > 2000 {
+            return Err(AppError::invalid("comment", "at most 2000 characters"));
+        }
+        let (actor, now, number, comment) = (actor.clone(), self.now(), number.to_string(), comment.trim().to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let a = load(c, &actor, &number).await?;
+                    if store::gave_feedback(c, a.id, actor.user_id).await? {
+                        return Err(AppError::Conflict(format!("you already said whether {number} helped")));
+                    }
+                    store::add_feedback(c, a.id, actor.user_id, helpful, &comment, now).await?;
+                    let e = journal_entry(&a, "feedback", Some("helpful"), Some(helpful.to_string()));
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    /// Readers' feedback with comments, newest first (agents).
+    pub async fn article_feedback_list(&self, actor: &Actor, number: &str) -> Result<Vec<(String, bool, String, i64)>> {
+        agents_only(actor)?;
+        let mut c = self.db.read().await?;
+        let a = load(&mut c, actor, number).await?;
+        Ok(store::feedback(&mut c, a.id).await?)
+    }
+
+    /// A draft's text taken from a ticket: its title, what was wrong, and how it was solved.
+    pub async fn article_from_ticket(&self, actor: &Actor, number: &str) -> Result<ArticleInput> {
+        agents_only(actor)?;
+        let t = self.get_ticket(actor, number).await?.ticket;
+        let mut body = format!("## Symptom\n\n{}\n", t.description.trim());
+        if let Some(n) = t.resolution_notes.as_deref().filter(|n| !n.trim().is_empty()) {
+            body.push_str(&format!("\n## Solution\n\n{}\n", n.trim()));
+        }
+        Ok(ArticleInput { title: Some(t.title), body: Some(body), category: t.category, tags: Some(t.tags), ..ArticleInput::default() })
+    }
+
+    /// A draft's text taken from a known error: symptom, cause and workaround.
+    pub async fn article_from_known_error(&self, actor: &Actor, number: &str) -> Result<ArticleInput> {
+        agents_only(actor)?;
+        let mut c = self.db.read().await?;
+        let k = known_errors::by_number(&mut c, actor.tenant_id, number)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("known error {number}")))?;
+        let mut body = format!("## Symptom\n\n{}\n", k.symptom.trim());
+        if !k.root_cause.trim().is_empty() {
+            body.push_str(&format!("\n## Cause\n\n{}\n", k.root_cause.trim()));
+        }
+        if !k.workaround.trim().is_empty() {
+            body.push_str(&format!("\n## Workaround\n\n{}\n", k.workaround.trim()));
+        }
+        Ok(ArticleInput { title: Some(k.title), body: Some(body), ..ArticleInput::default() })
+    }
+}

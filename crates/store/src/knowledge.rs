@@ -1,0 +1,318 @@
+//! Knowledge articles, their versions, audiences and feedback, with full-text search.
+//! Reads take a [`Reader`]: requesters only ever get published articles of their
+//! audience, whether they search, list or open one by number.
+
+use cairn_domain::ids::{OrgId, TenantId, UserId};
+use sqlx::any::AnyRow;
+
+use crate::args::{Arg, bind_all, push};
+use crate::error::{Result, StoreError};
+use crate::row::get;
+use crate::{Backend, Conn, dialect};
+
+/// Who reads: agents see every article; a requester only published ones meant for
+/// them (the portal's, or their organisation's).
+#[derive(Debug, Clone, Copy)]
+pub enum Reader {
+    Staff,
+    Requester(UserId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub body: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    /// `internal`, `portal` or `orgs`.
+    pub audience: String,
+    /// The organisations of an `orgs` audience (names; filled on reads).
+    pub orgs: Vec<String>,
+    /// `draft`, `in_review`, `published` or `retired`.
+    pub state: String,
+    pub owner: UserId,
+    pub owner_name: String,
+    pub reviewer: Option<UserId>,
+    pub reviewer_name: Option<String>,
+    pub review_at: Option<i64>,
+    pub source: Option<String>,
+    pub version: i64,
+    pub views: i64,
+    pub helpful: i64,
+    pub not_helpful: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub author: Option<String>,
+    pub note: String,
+    pub created_at: i64,
+}
+
+const COLS: &str = "a.id, a.number, a.title, a.body, a.category, a.tags, a.audience, a.state, a.owner_id, ow.username AS owner_name, \
+     a.reviewer_id, rv.username AS reviewer_name, a.review_at, a.source, a.version, a.views, a.helpful, a.not_helpful, a.created_at, a.updated_at";
+const JOINS: &str = "JOIN users ow ON ow.id = a.owner_id LEFT JOIN users rv ON rv.id = a.reviewer_id";
+
+fn article(r: &AnyRow) -> Result<Article> {
+    let tags: String = get(r, "tags")?;
+    Ok(Article {
+        id: get(r, "id")?,
+        number: get(r, "number")?,
+        title: get(r, "title")?,
+        body: get(r, "body")?,
+        category: get(r, "category")?,
+        tags: tags.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+        audience: get(r, "audience")?,
+        orgs: vec![],
+        state: get(r, "state")?,
+        owner: UserId(get(r, "owner_id")?),
+        owner_name: get(r, "owner_name")?,
+        reviewer: get::<Option<i64>>(r, "reviewer_id")?.map(UserId),
+        reviewer_name: get(r, "reviewer_name")?,
+        review_at: get(r, "review_at")?,
+        source: get(r, "source")?,
+        version: get(r, "version")?,
+        views: get(r, "views")?,
+        helpful: get(r, "helpful")?,
+        not_helpful: get(r, "not_helpful")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// The condition a reader puts on `a`, its argument pushed onto `args`.
+fn readable(reader: Reader, args: &mut Vec<Arg>) -> String {
+    match reader {
+        Reader::Staff => "1 = 1".into(),
+        Reader::Requester(u) => {
+            let p = push(args, Arg::I(u.0));
+            format!(
+                "a.state = 'published' AND (a.audience = 'portal' OR (a.audience = 'orgs' AND EXISTS (SELECT 1 FROM article_orgs ao \
+                 JOIN users me ON me.organisation_id = ao.org_id WHERE ao.article_id = a.id AND me.id = {p})))"
+            )
+        }
+    }
+}
+
+fn tags_text(tags: &[String]) -> String {
+    if tags.is_empty() { String::new() } else { format!(",{},", tags.join(",")) }
+}
+
+/// Stores a new article (its `id` is ignored) as version 1 and indexes it.
+pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[OrgId]) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (tenant_id, number, title, body, category, tags, audience, state, owner_id, reviewer_id, review_at, source, \
+         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+    )
+    .bind(t.0)
+    .bind(&a.number)
+    .bind(&a.title)
+    .bind(&a.body)
+    .bind(&a.category)
+    .bind(tags_text(&a.tags))
+    .bind(&a.audience)
+    .bind(&a.state)
+    .bind(a.owner.0)
+    .bind(a.reviewer.map(|u| u.0))
+    .bind(a.review_at)
+    .bind(&a.source)
+    .bind(a.version)
+    .bind(a.created_at)
+    .bind(a.updated_at)
+    .fetch_one(&mut *c)
+    .await?;
+    set_orgs(c, id, orgs).await?;
+    index(c, b, id, true).await?;
+    Ok(id)
+}
+
+/// Writes `a` over the stored article if the stored version is still `expected`.
+pub async fn update(c: &mut Conn, b: Backend, t: TenantId, a: &Article, expected: i64, orgs: &[OrgId]) -> Result<()> {
+    let r = sqlx::query(
+        "UPDATE articles SET title = $1, body = $2, category = $3, tags = $4, audience = $5, state = $6, reviewer_id = $7, review_at = $8, \
+         version = $9, updated_at = $10 WHERE tenant_id = $11 AND id = $12 AND version = $13",
+    )
+    .bind(&a.title)
+    .bind(&a.body)
+    .bind(&a.category)
+    .bind(tags_text(&a.tags))
+    .bind(&a.audience)
+    .bind(&a.state)
+    .bind(a.reviewer.map(|u| u.0))
+    .bind(a.review_at)
+    .bind(a.version)
+    .bind(a.updated_at)
+    .bind(t.0)
+    .bind(a.id)
+    .bind(expected)
+    .execute(&mut *c)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::Stale);
+    }
+    set_orgs(c, a.id, orgs).await?;
+    index(c, b, a.id, false).await
+}
+
+async fn set_orgs(c: &mut Conn, id: i64, orgs: &[OrgId]) -> Result<()> {
+    sqlx::query("DELETE FROM article_orgs WHERE article_id = $1").bind(id).execute(&mut *c).await?;
+    for o in orgs {
+        sqlx::query("INSERT INTO article_orgs (article_id, org_id) VALUES ($1, $2)").bind(id).bind(o.0).execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+async fn index(c: &mut Conn, b: Backend, id: i64, fresh: bool) -> Result<()> {
+    for sql in dialect::index_article(b, fresh) {
+        sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(id).execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+async fn with_orgs(c: &mut Conn, mut a: Article) -> Result<Article> {
+    if a.audience == "orgs" {
+        a.orgs = sqlx::query_scalar(
+            "SELECT o.name FROM article_orgs ao JOIN organisations o ON o.id = ao.org_id WHERE ao.article_id = $1 ORDER BY o.name",
+        )
+        .bind(a.id)
+        .fetch_all(&mut *c)
+        .await?;
+    }
+    Ok(a)
+}
+
+/// The article with this number, if the reader may read it.
+pub async fn by_number(c: &mut Conn, t: TenantId, number: &str, reader: Reader) -> Result<Option<Article>> {
+    let mut args = vec![Arg::I(t.0), Arg::S(number.to_string())];
+    let cond = readable(reader, &mut args);
+    let sql = format!("SELECT {COLS} FROM articles a {JOINS} WHERE a.tenant_id = $1 AND a.number = $2 AND {cond}");
+    let Some(row) = bind_all(sql, args).fetch_optional(&mut *c).await? else { return Ok(None) };
+    Ok(Some(with_orgs(c, article(&row)?).await?))
+}
+
+/// Articles the reader may read: those matching `text` best first, else the most
+/// recently changed; only in `state` when given.
+pub async fn search(
+    c: &mut Conn,
+    b: Backend,
+    t: TenantId,
+    reader: Reader,
+    text: Option<&str>,
+    state: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Article>> {
+    let mut args = vec![Arg::I(t.0)];
+    let mut wh = vec!["a.tenant_id = $1".to_string(), readable(reader, &mut args)];
+    let (mut from, mut order) = ("FROM articles a".to_string(), "a.updated_at DESC, a.id DESC".to_string());
+    if let Some(q) = text.and_then(|q| dialect::text_query(b, q, true)) {
+        let p = push(&mut args, Arg::S(q));
+        let s = dialect::article_search(b);
+        from = s.from.into();
+        wh.push(s.condition.replace("{}", &p));
+        order = s.order.replace("{}", &p);
+    }
+    if let Some(st) = state {
+        let p = push(&mut args, Arg::S(st.into()));
+        wh.push(format!("a.state = {p}"));
+    }
+    let pl = push(&mut args, Arg::I(limit));
+    let sql = format!("SELECT {COLS} {from} {JOINS} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
+    let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(with_orgs(c, article(r)?).await?);
+    }
+    Ok(out)
+}
+
+pub async fn add_version(c: &mut Conn, a: &Article, author: Option<UserId>, note: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO article_versions (article_id, version, title, body, author_id, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(a.id)
+    .bind(a.version)
+    .bind(&a.title)
+    .bind(&a.body)
+    .bind(author.map(|u| u.0))
+    .bind(note)
+    .bind(a.updated_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Every version of an article, newest first.
+pub async fn versions(c: &mut Conn, article: i64) -> Result<Vec<Version>> {
+    let rows = sqlx::query(
+        "SELECT v.version, v.title, v.body, u.username AS author, v.note, v.created_at FROM article_versions v \
+         LEFT JOIN users u ON u.id = v.author_id WHERE v.article_id = $1 ORDER BY v.version DESC",
+    )
+    .bind(article)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Version {
+                version: get(r, "version")?,
+                title: get(r, "title")?,
+                body: get(r, "body")?,
+                author: get(r, "author")?,
+                note: get(r, "note")?,
+                created_at: get(r, "created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Counts one reading.
+pub async fn count_view(c: &mut Conn, article: i64) -> Result<()> {
+    sqlx::query("UPDATE articles SET views = views + 1 WHERE id = $1").bind(article).execute(c).await?;
+    Ok(())
+}
+
+pub async fn add_feedback(c: &mut Conn, article: i64, user: UserId, helpful: bool, comment: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO article_feedback (article_id, user_id, helpful, comment, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(article)
+        .bind(user.0)
+        .bind(i64::from(helpful))
+        .bind(comment)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+    let col = if helpful {
+        "UPDATE articles SET helpful = helpful + 1 WHERE id = $1"
+    } else {
+        "UPDATE articles SET not_helpful = not_helpful + 1 WHERE id = $1"
+    };
+    sqlx::query(col).bind(article).execute(c).await?;
+    Ok(())
+}
+
+/// Whether the user already gave feedback on the article.
+pub async fn gave_feedback(c: &mut Conn, article: i64, user: UserId) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM article_feedback WHERE article_id = $1 AND user_id = $2")
+        .bind(article)
+        .bind(user.0)
+        .fetch_one(c)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Feedback comments, newest first: (username, helpful, comment, at).
+pub async fn feedback(c: &mut Conn, article: i64) -> Result<Vec<(String, bool, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT u.username, f.helpful, f.comment, f.created_at FROM article_feedback f JOIN users u ON u.id = f.user_id \
+         WHERE f.article_id = $1 ORDER BY f.created_at DESC, f.id DESC LIMIT 100",
+    )
+    .bind(article)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(|r| Ok((get(r, "username")?, get::<i64>(r, "helpful")? == 1, get(r, "comment")?, get(r, "created_at")?))).collect()
+}
