@@ -256,6 +256,27 @@ impl App {
         Ok(store::search(&mut c, self.backend(), actor.tenant_id, reader(actor), q, state, limit).await?)
     }
 
+    /// Published articles that may help with this text (a ticket's title, or what a
+    /// requester is typing): all of its most telling words, then fewer; best match first.
+    pub async fn suggested_articles(&self, actor: &Actor, text: &str, limit: usize) -> Result<Vec<Article>> {
+        let mut c = self.db.read().await?;
+        let mut found: Vec<Article> = Vec::new();
+        for q in cairn_domain::similarity::narrowing_queries(text) {
+            if found.len() >= limit {
+                break;
+            }
+            let more =
+                store::search(&mut c, self.backend(), actor.tenant_id, reader(actor), Some(&q), Some("published"), limit as i64).await?;
+            for a in more {
+                if !found.iter().any(|f| f.id == a.id) {
+                    found.push(a);
+                }
+            }
+        }
+        found.truncate(limit);
+        Ok(found)
+    }
+
     /// Every version of an article, newest first (agents).
     pub async fn article_versions(&self, actor: &Actor, number: &str) -> Result<Vec<Version>> {
         agents_only(actor)?;

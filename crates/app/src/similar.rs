@@ -3,7 +3,7 @@
 //! million tickets), best title overlap first.
 
 use cairn_domain::access::Actor;
-use cairn_domain::similarity::{jaccard, keywords, terms};
+use cairn_domain::similarity::{jaccard, narrowing_queries, terms};
 
 use crate::tickets::{ListRequest, TicketView};
 use crate::{App, Result, agents_only};
@@ -15,14 +15,14 @@ impl App {
     pub async fn similar_tickets(&self, actor: &Actor, number: &str) -> Result<Vec<TicketView>> {
         agents_only(actor)?;
         let this = self.get_ticket(actor, number).await?.ticket;
-        let words = keywords(&this.title);
         let mut found: Vec<TicketView> = Vec::new();
-        // All of the three most telling words first, then fewer while too little matches.
-        for n in (1..=words.len().min(3)).rev() {
-            if found.len() >= SHOWN || (n == 1 && !found.is_empty()) {
+        let queries = narrowing_queries(&this.title);
+        for (i, q) in queries.iter().enumerate() {
+            // The last, one-word query only when nothing closer was found.
+            if found.len() >= SHOWN || (i > 0 && i + 1 == queries.len() && !found.is_empty()) {
                 break;
             }
-            let req = ListRequest { q: Some(words[..n].join(" ")), sort: Some("-created".into()), limit: Some(20), ..Default::default() };
+            let req = ListRequest { q: Some(q.clone()), sort: Some("-created".into()), limit: Some(20), ..Default::default() };
             for v in self.list_tickets(actor, req).await?.items {
                 if v.ticket.id != this.id && !found.iter().any(|f| f.ticket.id == v.ticket.id) {
                     found.push(v);

@@ -528,6 +528,20 @@ async fn main_pages_pass_the_accessibility_check() {
         .await
         .unwrap();
     assert!(r.status().is_success());
+    // A published article for the knowledge pages.
+    let article = json!({"title": "Projector shows no signal", "body": "## Fix\n\n1. Press **Input**\n2. Choose HDMI 1", "audience": "portal", "reviewer": "ada"});
+    let r = api.post(format!("{base}/api/v1/articles")).bearer_auth(&admin).json(&article).send().await.unwrap();
+    assert!(r.status().is_success());
+    for state in ["in_review", "published"] {
+        let r = api
+            .post(format!("{base}/api/v1/articles/KB0000001/state"))
+            .bearer_auth(&admin)
+            .json(&json!({"state": state}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
     let Some(b) = Driver::start(&dir.join("profile")).await else { return };
     let mut found = Vec::new();
     b.goto(&format!("{base}/login")).await;
@@ -545,6 +559,10 @@ async fn main_pages_pass_the_accessibility_check() {
         "/admin/settings",
         "/known-errors",
         "/problem-candidates",
+        "/knowledge",
+        "/knowledge/KB0000001",
+        "/knowledge/new",
+        "/search?q=projector",
     ];
     for path in agent_pages {
         b.goto(&format!("{base}{path}")).await;
@@ -553,7 +571,8 @@ async fn main_pages_pass_the_accessibility_check() {
     }
     b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
     b.sign_in(base, "kim", "battery-staple").await;
-    for path in ["/portal", "/tickets", "/tickets/INC0000001", "/tickets/new"] {
+    for path in ["/portal", "/tickets", "/tickets/INC0000001", "/tickets/new", "/knowledge", "/knowledge/KB0000001", "/search?q=projector"]
+    {
         b.goto(&format!("{base}{path}")).await;
         b.wait_for("Cairn").await;
         found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester {path} {v}")));

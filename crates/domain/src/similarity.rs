@@ -25,6 +25,13 @@ pub fn keywords(text: &str) -> Vec<String> {
     out
 }
 
+/// Search queries for "things like this text", most precise first: all of its three
+/// most telling words, then two, then one.
+pub fn narrowing_queries(text: &str) -> Vec<String> {
+    let words = keywords(text);
+    (1..=words.len().min(3)).rev().map(|n| words[..n].join(" ")).collect()
+}
+
 /// A light stemmer: enough that "disconnects", "disconnected" and "disconnecting" meet.
 fn stem(w: &str) -> &str {
     for suffix in ["ing", "ed", "s"] {
@@ -91,6 +98,7 @@ mod tests {
     fn keywords_are_the_telling_words_longest_first() {
         assert_eq!(keywords("The printer on floor 2 jams, printer JAMS again"), ["printer", "floor", "jams"]);
         assert!(keywords("it is 2024 and we").is_empty());
+        assert_eq!(narrowing_queries("VPN tunnel keeps dropping"), ["dropping tunnel keeps", "dropping tunnel", "dropping"]);
     }
     use proptest::prelude::*;
 

@@ -4,6 +4,7 @@
 mod api;
 mod error;
 mod json;
+mod markdown;
 mod security;
 mod time;
 mod ui;

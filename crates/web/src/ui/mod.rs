@@ -5,12 +5,14 @@ mod actions;
 mod charts;
 mod dashboard;
 mod fields;
+mod knowledge;
 mod levels;
 mod live;
 mod pages;
 mod portal;
 mod problems;
 mod routing;
+mod search;
 mod settings;
 mod sla_admin;
 mod survey;
@@ -78,6 +80,14 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/tickets/{number}/review", post(actions::review))
         .route("/tickets/{number}/events", get(live::ticket))
         .route("/queue/events", get(live::queue))
+        .route("/search", get(search::search))
+        .route("/knowledge", get(knowledge::index).post(knowledge::create))
+        .route("/knowledge/new", get(knowledge::new_form))
+        .route("/knowledge/{number}", get(knowledge::show))
+        .route("/knowledge/{number}/edit", get(knowledge::edit_form).post(knowledge::update))
+        .route("/knowledge/{number}/state", post(knowledge::set_state))
+        .route("/knowledge/{number}/restore", post(knowledge::restore))
+        .route("/knowledge/{number}/feedback", post(knowledge::feedback))
         .route("/views", post(actions::save_view))
         .route("/views/{id}/delete", post(actions::delete_view))
         .route("/tickets/{number}/confirm", post(actions::confirm))

@@ -338,6 +338,7 @@ pub(super) async fn ticket_page_with(
     let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
     let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
     let similar = if staff { ctx.app.similar_tickets(a, &number).await.unwrap_or_default() } else { vec![] };
+    let articles = if staff { ctx.app.suggested_articles(a, &view.ticket.title, 3).await.unwrap_or_default() } else { vec![] };
     let slas = if staff { ctx.app.ticket_slas(a, &number, true).await.unwrap_or_default() } else { vec![] };
     let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
     let survey = if staff { None } else { ctx.app.survey_state(a, &number).await.unwrap_or_default() };
@@ -448,6 +449,7 @@ pub(super) async fn ticket_page_with(
             .collect(),
         review,
         similar: similar.into_iter().map(Row::from).collect(),
+        articles: articles.into_iter().map(|x| (x.number, x.title)).collect(),
         known_errors: known_errors
             .into_iter()
             .map(|m| KView {

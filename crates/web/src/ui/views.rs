@@ -468,6 +468,8 @@ pub(crate) struct TicketPage {
     pub known_errors: Vec<KView>,
     /// Tickets like this one (agents).
     pub similar: Vec<Row>,
+    /// Published articles that may help: (number, title).
+    pub articles: Vec<(String, String)>,
     pub watchers: Vec<String>,
     pub slas: Vec<SlaView>,
     /// Requesters: the ticket's survey can be answered (None inside) or was rated.

@@ -1,0 +1,387 @@
+//! Knowledge pages: the list and search, an article (rendered Markdown, feedback; for
+//! agents its lifecycle, versions and differences), and the editor. Requesters reach
+//! only published articles of their audience, whatever the address.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use cairn_app::AppError;
+use cairn_app::knowledge::ArticleInput;
+use cairn_domain::knowledge::{ArticleState, DiffLine};
+use cairn_store::knowledge::Article;
+use serde::Deserialize;
+
+use super::pages::{csrf_rejected, error_page, lookups, render};
+use super::views::Me;
+use super::{Session, list};
+use crate::Ctx;
+use crate::markdown::to_html;
+use crate::time::short;
+
+/// An article in a list: number, title, state, last change.
+pub(crate) struct ArticleRow {
+    pub number: String,
+    pub title: String,
+    pub state_label: &'static str,
+    pub updated: String,
+}
+
+impl From<&Article> for ArticleRow {
+    fn from(a: &Article) -> ArticleRow {
+        ArticleRow { number: a.number.clone(), title: a.title.clone(), state_label: state_label(&a.state), updated: short(a.updated_at) }
+    }
+}
+
+fn state_label(s: &str) -> &'static str {
+    ArticleState::parse(s).map(ArticleState::label).unwrap_or("Unknown")
+}
+
+#[derive(Template)]
+#[template(path = "knowledge.html")]
+pub(crate) struct ListPage {
+    pub me: Option<Me>,
+    pub staff: bool,
+    pub q: String,
+    pub state: String,
+    pub states: [ArticleState; 4],
+    pub rows: Vec<ArticleRow>,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    state: String,
+}
+
+pub(crate) async fn index(State(ctx): State<Ctx>, s: Session, Query(q): Query<ListQuery>) -> Response {
+    let staff = s.actor.role.is_staff();
+    let state = Some(q.state.as_str()).filter(|s| staff && !s.is_empty());
+    let text = Some(q.q.as_str()).filter(|t| !t.trim().is_empty());
+    let (rows, error) = match ctx.app.search_articles(&s.actor, text, state, 50).await {
+        Ok(found) => (found.iter().map(ArticleRow::from).collect(), None),
+        Err(e @ AppError::Invalid { .. }) => (vec![], Some(e.to_string())),
+        Err(e) => return error_page(Some(&s), e),
+    };
+    render(ListPage { me: Some(Me::new(&s.actor, &s.csrf)), staff, q: q.q, state: q.state, states: ArticleState::ALL, rows, error })
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+pub(crate) struct ArticlePage {
+    pub me: Option<Me>,
+    pub staff: bool,
+    pub csrf: String,
+    pub a: Article,
+    pub body_html: String,
+    pub state_label: &'static str,
+    /// (state, button label) the agent may move it to.
+    pub moves: Vec<(&'static str, &'static str)>,
+    /// (version, author, note, when)
+    pub versions: Vec<(i64, String, String, String)>,
+    /// Compared with the current text: (from version, lines as (op, text)).
+    pub diff: Option<(i64, Vec<(&'static str, String)>)>,
+    /// (who, helpful, comment, when)
+    pub feedback: Vec<(String, bool, String, String)>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ShowQuery {
+    compare: Option<i64>,
+    done: Option<String>,
+}
+
+pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(q): Query<ShowQuery>) -> Response {
+    let notice = q.done.as_deref().map(|d| match d {
+        "created" => "Draft saved.",
+        "saved" => "Saved as a new version.",
+        "state" => "State changed.",
+        "restored" => "Restored as a new version.",
+        _ => "Thank you for your feedback.",
+    });
+    article_page(&ctx, &s, &number, q.compare, notice.map(str::to_string), None).await
+}
+
+async fn article_page(
+    ctx: &Ctx,
+    s: &Session,
+    number: &str,
+    compare: Option<i64>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let a = match ctx.app.article(&s.actor, number).await {
+        Ok(a) => a,
+        Err(e) => return error_page(Some(s), e),
+    };
+    let staff = s.actor.role.is_staff();
+    let (mut versions, mut feedback, mut diff) = (vec![], vec![], None);
+    if staff {
+        versions = ctx
+            .app
+            .article_versions(&s.actor, number)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| (v.version, v.author.unwrap_or_default(), v.note, short(v.created_at)))
+            .collect();
+        feedback = ctx
+            .app
+            .article_feedback_list(&s.actor, number)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(who, helpful, comment, at)| (who, helpful, comment, short(at)))
+            .collect();
+        if let (Some(from), Some(current)) = (compare, versions.first().map(|v| v.0)) {
+            match ctx.app.article_diff(&s.actor, number, from, current).await {
+                Ok(lines) => diff = Some((from, lines.into_iter().map(line).collect())),
+                Err(e) => return error_page(Some(s), e),
+            }
+        }
+    }
+    let moves = if staff {
+        ArticleState::parse(&a.state)
+            .map(|st| {
+                st.next()
+                    .iter()
+                    .map(|n| {
+                        let label = match (st, n) {
+                            (_, ArticleState::InReview) => "Send to review",
+                            (_, ArticleState::Published) => "Publish",
+                            (_, ArticleState::Retired) => "Retire",
+                            (ArticleState::InReview, ArticleState::Draft) => "Send back to draft",
+                            (_, ArticleState::Draft) => "Back to draft",
+                        };
+                        (n.as_str(), label)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        vec![]
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = ArticlePage {
+        me: Some(Me::new(&s.actor, &s.csrf)),
+        staff,
+        csrf: s.csrf.clone(),
+        body_html: to_html(&a.body),
+        state_label: state_label(&a.state),
+        a,
+        moves,
+        versions,
+        diff,
+        feedback,
+        notice,
+        error,
+    };
+    (status, render(page)).into_response()
+}
+
+fn line(l: DiffLine) -> (&'static str, String) {
+    match l {
+        DiffLine::Same(t) => ("same", t),
+        DiffLine::Removed(t) => ("removed", t),
+        DiffLine::Added(t) => ("added", t),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "article_form.html")]
+pub(crate) struct FormPage {
+    pub me: Option<Me>,
+    pub csrf: String,
+    /// None for a new article.
+    pub number: Option<String>,
+    pub f: ArticleForm,
+    pub agents: Vec<String>,
+    pub organisations: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// The editor's fields, as typed.
+#[derive(Deserialize, Default, Clone)]
+pub(crate) struct ArticleForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pub version: i64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub tags: String,
+    #[serde(default)]
+    pub audience: String,
+    #[serde(default)]
+    pub orgs: String,
+    #[serde(default)]
+    pub reviewer: String,
+    #[serde(default)]
+    pub note: String,
+    /// The ticket or known error a new draft is written from.
+    #[serde(default)]
+    pub source: String,
+}
+
+impl ArticleForm {
+    fn input(&self) -> ArticleInput {
+        ArticleInput {
+            title: Some(self.title.clone()),
+            body: Some(self.body.clone()),
+            category: Some(self.category.clone()),
+            tags: Some(list(&self.tags)),
+            audience: Some(self.audience.clone()).filter(|a| !a.is_empty()),
+            orgs: Some(list(&self.orgs)),
+            reviewer: Some(self.reviewer.clone()),
+            review_at: None,
+            note: Some(self.note.clone()).filter(|n| !n.trim().is_empty()),
+        }
+    }
+}
+
+async fn form_page(ctx: &Ctx, s: &Session, number: Option<String>, f: ArticleForm, error: Option<String>) -> Response {
+    let (_, agents) = lookups(ctx, s).await;
+    let organisations = ctx.app.organisations(&s.actor).await.unwrap_or_default().into_iter().map(|(n, _)| n).collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = FormPage { me: Some(Me::new(&s.actor, &s.csrf)), csrf: s.csrf.clone(), number, f, agents, organisations, error };
+    (status, render(page)).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct NewQuery {
+    ticket: Option<String>,
+    known_error: Option<String>,
+}
+
+/// The editor for a new article, prefilled from a ticket or a known error when asked.
+pub(crate) async fn new_form(State(ctx): State<Ctx>, s: Session, Query(q): Query<NewQuery>) -> Response {
+    let prefill = match (&q.ticket, &q.known_error) {
+        (Some(t), _) => ctx.app.article_from_ticket(&s.actor, t).await.map(Some),
+        (None, Some(k)) => ctx.app.article_from_known_error(&s.actor, k).await.map(Some),
+        (None, None) => ctx.app.organisations(&s.actor).await.map(|_| None),
+    };
+    let f = match prefill {
+        Ok(Some(p)) => ArticleForm {
+            title: p.title.unwrap_or_default(),
+            body: p.body.unwrap_or_default(),
+            category: p.category.unwrap_or_default(),
+            tags: p.tags.unwrap_or_default().join(", "),
+            source: q.ticket.or(q.known_error).unwrap_or_default(),
+            ..ArticleForm::default()
+        },
+        Ok(None) => ArticleForm::default(),
+        Err(e) => return error_page(Some(&s), e),
+    };
+    form_page(&ctx, &s, None, f, None).await
+}
+
+pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<ArticleForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let source = Some(f.source.clone()).filter(|x| !x.is_empty());
+    match ctx.app.create_article(&s.actor, f.input(), source).await {
+        Ok(a) => Redirect::to(&format!("/knowledge/{}?done=created", a.number)).into_response(),
+        Err(e @ (AppError::Invalid { .. } | AppError::InvalidTransition(_))) => form_page(&ctx, &s, None, f, Some(e.to_string())).await,
+        Err(e) => error_page(Some(&s), e),
+    }
+}
+
+pub(crate) async fn edit_form(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>) -> Response {
+    if !s.actor.role.is_staff() {
+        return error_page(Some(&s), AppError::Forbidden("agents only".into()));
+    }
+    let a = match ctx.app.article(&s.actor, &number).await {
+        Ok(a) => a,
+        Err(e) => return error_page(Some(&s), e),
+    };
+    let f = ArticleForm {
+        version: a.version,
+        title: a.title,
+        body: a.body,
+        category: a.category.unwrap_or_default(),
+        tags: a.tags.join(", "),
+        audience: a.audience,
+        orgs: a.orgs.join(", "),
+        reviewer: a.reviewer_name.unwrap_or_default(),
+        ..ArticleForm::default()
+    };
+    form_page(&ctx, &s, Some(a.number), f, None).await
+}
+
+pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ArticleForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    match ctx.app.update_article(&s.actor, &number, f.version, f.input()).await {
+        Ok(a) => Redirect::to(&format!("/knowledge/{}?done=saved", a.number)).into_response(),
+        Err(AppError::Stale) => {
+            let msg = "Someone saved this article while you were editing it. Open it again and redo your change.";
+            form_page(&ctx, &s, Some(number), f, Some(msg.into())).await
+        }
+        Err(e @ AppError::Invalid { .. }) => form_page(&ctx, &s, Some(number), f, Some(e.to_string())).await,
+        Err(e) => error_page(Some(&s), e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    restore: i64,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    helpful: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub(crate) async fn set_state(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.set_article_state(&s.actor, &number, &f.state).await.map(|_| ());
+    after(&ctx, &s, &number, "state", r).await
+}
+
+pub(crate) async fn restore(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.restore_article(&s.actor, &number, f.restore, f.version).await.map(|_| ());
+    after(&ctx, &s, &number, "restored", r).await
+}
+
+pub(crate) async fn feedback(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
+    if !s.csrf_ok(&f.csrf) {
+        return csrf_rejected(&s);
+    }
+    let r = ctx.app.article_feedback(&s.actor, &number, f.helpful == "yes", &f.comment).await;
+    after(&ctx, &s, &number, "feedback", r).await
+}
+
+/// Back to the article, or the article with the refusal's reason.
+async fn after(ctx: &Ctx, s: &Session, number: &str, done: &str, r: Result<(), AppError>) -> Response {
+    match r {
+        Ok(()) => Redirect::to(&format!("/knowledge/{number}?done={done}")).into_response(),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::Stale)) => {
+            article_page(ctx, s, number, None, None, Some(e.to_string())).await
+        }
+        Err(e) => error_page(Some(s), e),
+    }
+}
