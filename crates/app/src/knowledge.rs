@@ -32,6 +32,10 @@ pub struct ArticleInput {
 
 const BODY_MAX: usize = 100_000;
 
+/// A requester who opened a suggested article and raised no request within this long
+/// was helped by it.
+pub const DEFLECTION_WINDOW_MS: i64 = 30 * 60_000;
+
 fn reader(actor: &Actor) -> Reader {
     if actor.may(Permission::WorkTickets) { Reader::Staff } else { Reader::Requester(actor.user_id) }
 }
@@ -231,17 +235,41 @@ impl App {
             .await
     }
 
-    /// An article the actor may read; each reading by someone other than its owner counts.
-    pub async fn article(&self, actor: &Actor, number: &str) -> Result<Article> {
+    /// An article the actor may read; each reading by someone other than its owner
+    /// counts. A requester who opens it from a suggestion is remembered: if they raise
+    /// no request within [`DEFLECTION_WINDOW_MS`], the article deflected one.
+    pub async fn article(&self, actor: &Actor, number: &str, via_suggestion: bool) -> Result<Article> {
         let mut c = self.db.read().await?;
         let mut a = load(&mut c, actor, number).await?;
         drop(c);
-        if a.owner != actor.user_id {
-            let id = a.id;
-            self.db.write(move |c| Box::pin(async move { Ok::<_, AppError>(store::count_view(c, id).await?) })).await?;
-            a.views += 1;
+        let suggestion = via_suggestion && !actor.may(Permission::WorkTickets);
+        if a.owner != actor.user_id || suggestion {
+            let (id, t, user, now, counted) = (a.id, actor.tenant_id, actor.user_id, self.now(), a.owner != actor.user_id);
+            self.db
+                .write(move |c| {
+                    Box::pin(async move {
+                        if counted {
+                            store::count_view(c, id).await?;
+                        }
+                        if suggestion {
+                            store::record_opening(c, t, id, user, now).await?;
+                        }
+                        Ok::<_, AppError>(())
+                    })
+                })
+                .await?;
+            a.views += i64::from(counted);
         }
         Ok(a)
+    }
+
+    /// How often requesters opened the article from a suggestion, and how many of them
+    /// then raised no request within the window (agents).
+    pub async fn article_deflection(&self, actor: &Actor, number: &str) -> Result<(i64, i64)> {
+        agents_only(actor)?;
+        let mut c = self.db.read().await?;
+        let a = load(&mut c, actor, number).await?;
+        Ok(store::deflection(&mut c, a.id, self.now() - DEFLECTION_WINDOW_MS).await?)
     }
 
     /// Articles the actor may read: matching `q` best first, else the latest changed.

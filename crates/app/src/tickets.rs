@@ -389,6 +389,10 @@ impl App {
                     let entries = [vec![created], routed.entries(ticket.id)].concat();
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
                     routed.remember_turn(c).await?;
+                    if !actor.may(Permission::WorkTickets) {
+                        let since = now - crate::knowledge::DEFLECTION_WINDOW_MS;
+                        cairn_store::knowledge::request_raised(c, t, actor.user_id, ticket.id.0, since).await?;
+                    }
                     if let Some(setup) = &sla_setup {
                         crate::sla::after_change_with(c, setup, t, ticket.id, now).await?;
                     }

@@ -571,6 +571,12 @@ async fn main_pages_pass_the_accessibility_check() {
     }
     b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
     b.sign_in(base, "kim", "battery-staple").await;
+    // Describing a problem brings up the articles that may answer it, as one types.
+    b.goto(&format!("{base}/tickets/new")).await;
+    b.type_into("#title", "The projector shows nothing").await;
+    b.wait_for("These articles may already answer it").await;
+    b.find("#suggestions a[href='/knowledge/KB0000001?via=suggestion']").await;
+    found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester suggestions {v}")));
     for path in ["/portal", "/tickets", "/tickets/INC0000001", "/tickets/new", "/knowledge", "/knowledge/KB0000001", "/search?q=projector"]
     {
         b.goto(&format!("{base}{path}")).await;

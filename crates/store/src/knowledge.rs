@@ -316,3 +316,43 @@ pub async fn feedback(c: &mut Conn, article: i64) -> Result<Vec<(String, bool, S
     .await?;
     rows.iter().map(|r| Ok((get(r, "username")?, get::<i64>(r, "helpful")? == 1, get(r, "comment")?, get(r, "created_at")?))).collect()
 }
+
+/// A requester opened an article from a suggestion.
+pub async fn record_opening(c: &mut Conn, t: TenantId, article: i64, user: UserId, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO article_openings (tenant_id, article_id, user_id, opened_at) VALUES ($1, $2, $3, $4)")
+        .bind(t.0)
+        .bind(article)
+        .bind(user.0)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The user raised a request after all: their openings since `since` were not deflections.
+pub async fn request_raised(c: &mut Conn, t: TenantId, user: UserId, ticket: i64, since: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE article_openings SET ticket_id = $1 WHERE tenant_id = $2 AND user_id = $3 AND opened_at >= $4 AND ticket_id IS NULL",
+    )
+    .bind(ticket)
+    .bind(t.0)
+    .bind(user.0)
+    .bind(since)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Openings from suggestions, and how many of those raised no request before `settled`
+/// (openings after it are still undecided).
+pub async fn deflection(c: &mut Conn, article: i64, settled: i64) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS opened, COALESCE(SUM(CASE WHEN ticket_id IS NULL AND opened_at < $2 THEN 1 ELSE 0 END), 0) AS deflected \
+         FROM article_openings WHERE article_id = $1",
+    )
+    .bind(article)
+    .bind(settled)
+    .fetch_one(c)
+    .await?;
+    Ok((get(&row, "opened")?, get(&row, "deflected")?))
+}

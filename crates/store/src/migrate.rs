@@ -111,6 +111,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_knowledge.sql"),
         postgres: include_str!("../migrations/postgres/0016_knowledge.sql"),
     },
+    Migration {
+        version: 17,
+        name: "deflection",
+        sqlite: include_str!("../migrations/sqlite/0017_deflection.sql"),
+        postgres: include_str!("../migrations/postgres/0017_deflection.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

@@ -176,4 +176,38 @@ async fn a_draft_is_written_from_a_resolved_ticket(url: String) {
     assert_eq!(t.post(&alice, "/api/v1/articles", json!({"from_ticket": "INC0009999"})).await.status(), StatusCode::NOT_FOUND);
 }
 
-on_both_databases!(articles_are_reviewed_versioned_and_read_by_their_audience, a_draft_is_written_from_a_resolved_ticket);
+async fn suggestions_that_spare_a_request_count_as_deflections(url: String) {
+    let clock = std::sync::Arc::new(cairn_app::ManualClock::new(1_800_000_000_000));
+    let t = TestApp::spawn_with(url, clock.clone()).await;
+    let alice = t.user("default", "alice", "agent").await;
+    let bob = t.user("default", "bob", "agent").await;
+    let kim = t.user("default", "kim", "requester").await;
+    let zed = t.user("default", "zed", "requester").await;
+    let n = published(&t, &alice, &bob, "Printer jams on floor 2", json!({"audience": "portal"})).await;
+    published(&t, &alice, &bob, "Printer toner codes", json!({})).await;
+
+    // As kim types, the portal article is suggested; the internal one is not.
+    let s = body(t.get(&kim, "/api/v1/articles/suggest?q=my%20printer%20jams%20all%20the%20time").await).await;
+    assert_eq!(s, json!([{"number": n, "title": "Printer jams on floor 2"}]));
+    assert!(body(t.get(&kim, "/api/v1/articles/suggest?q=the").await).await.as_array().unwrap().is_empty());
+
+    // Both open it from the suggestion; kim raises a request anyway, zed does not.
+    for who in [&kim, &zed] {
+        assert_eq!(t.get(who, &format!("/api/v1/articles/{n}?via=suggestion")).await.status(), StatusCode::OK);
+    }
+    assert_eq!(t.get(&zed, &format!("/api/v1/articles/{n}")).await.status(), StatusCode::OK, "a plain reading is no suggestion");
+    clock.advance(60_000);
+    t.create(&kim, "Printer still jams").await;
+    let a = body(t.get(&alice, &format!("/api/v1/articles/{n}")).await).await;
+    assert_eq!((a["suggested_openings"].as_i64(), a["deflected"].as_i64()), (Some(2), Some(0)), "undecided within the window");
+    clock.advance(30 * 60_000);
+    let a = body(t.get(&alice, &format!("/api/v1/articles/{n}")).await).await;
+    assert_eq!((a["suggested_openings"].as_i64(), a["deflected"].as_i64()), (Some(2), Some(1)), "{a}");
+    assert!(body(t.get(&kim, &format!("/api/v1/articles/{n}")).await).await.get("deflected").is_none(), "agents' figure");
+}
+
+on_both_databases!(
+    articles_are_reviewed_versioned_and_read_by_their_audience,
+    a_draft_is_written_from_a_resolved_ticket,
+    suggestions_that_spare_a_request_count_as_deflections,
+);

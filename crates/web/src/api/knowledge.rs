@@ -21,6 +21,7 @@ use crate::time::rfc3339;
 pub(super) fn router() -> Router<Ctx> {
     Router::new()
         .route("/api/v1/articles", get(search).post(create))
+        .route("/api/v1/articles/suggest", get(suggest))
         .route("/api/v1/articles/{number}", get(read).patch(update))
         .route("/api/v1/articles/{number}/state", post(set_state))
         .route("/api/v1/articles/{number}/versions", get(versions))
@@ -52,6 +53,12 @@ pub(crate) struct ArticleBody {
     pub views: i64,
     pub helpful: i64,
     pub not_helpful: i64,
+    /// Agents: times requesters opened it from a suggestion…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_openings: Option<i64>,
+    /// …and of those, how many raised no request within 30 minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deflected: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -75,6 +82,8 @@ impl From<Article> for ArticleBody {
             views: a.views,
             helpful: a.helpful,
             not_helpful: a.not_helpful,
+            suggested_openings: None,
+            deflected: None,
             created_at: rfc3339(a.created_at),
             updated_at: rfc3339(a.updated_at),
         }
@@ -177,15 +186,52 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct ReadParams {
+    /// `suggestion` when the reader followed a suggestion (counts toward deflection).
+    pub via: Option<String>,
+}
+
 /// One article (counts as a reading)
-#[utoipa::path(get, path = "/api/v1/articles/{number}", tag = "knowledge", params(("number" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/articles/{number}", tag = "knowledge", params(("number" = String, Path), ReadParams),
     responses((status = 200, body = ArticleBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn read(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
+    Query(p): Query<ReadParams>,
 ) -> Result<Json<ArticleBody>, ApiError> {
-    Ok(Json(ctx.app.article(&actor, &number).await?.into()))
+    let a = ctx.app.article(&actor, &number, p.via.as_deref() == Some("suggestion")).await?;
+    let mut body = ArticleBody::from(a);
+    if actor.role.is_staff() {
+        let (opened, deflected) = ctx.app.article_deflection(&actor, &number).await?;
+        (body.suggested_openings, body.deflected) = (Some(opened), Some(deflected));
+    }
+    Ok(Json(body))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct SuggestParams {
+    /// What the requester is typing.
+    pub q: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SuggestionBody {
+    pub number: String,
+    pub title: String,
+}
+
+/// Published articles that may answer this text, best first (at most 5)
+#[utoipa::path(get, path = "/api/v1/articles/suggest", tag = "knowledge", params(SuggestParams),
+    responses((status = 200, body = Vec<SuggestionBody>)), security(("bearer" = [])))]
+pub(crate) async fn suggest(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Query(p): Query<SuggestParams>,
+) -> Result<Json<Vec<SuggestionBody>>, ApiError> {
+    let found = ctx.app.suggested_articles(&actor, &p.q, 5).await?;
+    Ok(Json(found.into_iter().map(|a| SuggestionBody { number: a.number, title: a.title }).collect()))
 }
 
 /// Edit an article: a new version (send the `version` you edited)

@@ -87,6 +87,8 @@ pub(crate) struct ArticlePage {
     pub diff: Option<(i64, Vec<(&'static str, String)>)>,
     /// (who, helpful, comment, when)
     pub feedback: Vec<(String, bool, String, String)>,
+    /// Opened from suggestions, and of those how many raised no request.
+    pub deflection: (i64, i64),
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -95,6 +97,8 @@ pub(crate) struct ArticlePage {
 pub(crate) struct ShowQuery {
     compare: Option<i64>,
     done: Option<String>,
+    /// `suggestion` when the reader followed a suggestion.
+    via: Option<String>,
 }
 
 pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(q): Query<ShowQuery>) -> Response {
@@ -105,24 +109,28 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<
         "restored" => "Restored as a new version.",
         _ => "Thank you for your feedback.",
     });
-    article_page(&ctx, &s, &number, q.compare, notice.map(str::to_string), None).await
+    let via = q.via.as_deref() == Some("suggestion");
+    article_page(&ctx, &s, &number, (q.compare, via), notice.map(str::to_string), None).await
 }
 
+/// The article page; `(compare, via_suggestion)`: a version to compare with the current
+/// one, and whether the reader followed a suggestion.
 async fn article_page(
     ctx: &Ctx,
     s: &Session,
     number: &str,
-    compare: Option<i64>,
+    (compare, via): (Option<i64>, bool),
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let a = match ctx.app.article(&s.actor, number).await {
+    let a = match ctx.app.article(&s.actor, number, via).await {
         Ok(a) => a,
         Err(e) => return error_page(Some(s), e),
     };
     let staff = s.actor.role.is_staff();
-    let (mut versions, mut feedback, mut diff) = (vec![], vec![], None);
+    let (mut versions, mut feedback, mut diff, mut deflection) = (vec![], vec![], None, (0, 0));
     if staff {
+        deflection = ctx.app.article_deflection(&s.actor, number).await.unwrap_or_default();
         versions = ctx
             .app
             .article_versions(&s.actor, number)
@@ -179,6 +187,7 @@ async fn article_page(
         versions,
         diff,
         feedback,
+        deflection,
         notice,
         error,
     };
@@ -302,7 +311,7 @@ pub(crate) async fn edit_form(State(ctx): State<Ctx>, s: Session, Path(number): 
     if !s.actor.role.is_staff() {
         return error_page(Some(&s), AppError::Forbidden("agents only".into()));
     }
-    let a = match ctx.app.article(&s.actor, &number).await {
+    let a = match ctx.app.article(&s.actor, &number, false).await {
         Ok(a) => a,
         Err(e) => return error_page(Some(&s), e),
     };
@@ -380,8 +389,26 @@ async fn after(ctx: &Ctx, s: &Session, number: &str, done: &str, r: Result<(), A
     match r {
         Ok(()) => Redirect::to(&format!("/knowledge/{number}?done={done}")).into_response(),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::Stale)) => {
-            article_page(ctx, s, number, None, None, Some(e.to_string())).await
+            article_page(ctx, s, number, (None, false), None, Some(e.to_string())).await
         }
         Err(e) => error_page(Some(s), e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SuggestQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// Articles for what a requester is typing, as JSON for the page's script.
+pub(crate) async fn suggest(State(ctx): State<Ctx>, s: Session, Query(q): Query<SuggestQuery>) -> Response {
+    match ctx.app.suggested_articles(&s.actor, &q.q, 5).await {
+        Ok(found) => {
+            let list: Vec<serde_json::Value> =
+                found.into_iter().map(|a| serde_json::json!({"number": a.number, "title": a.title})).collect();
+            axum::Json(list).into_response()
+        }
+        Err(e) => error_page(Some(&s), e),
     }
 }
