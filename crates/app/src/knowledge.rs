@@ -4,7 +4,7 @@
 
 use cairn_domain::access::{Actor, Permission};
 use cairn_domain::ids::OrgId;
-use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff};
+use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff, relevance};
 use cairn_store::journal::{self, Entry};
 use cairn_store::knowledge::{self as store, Article, Reader, Version};
 use cairn_store::{Conn, directory, known_errors, tenants};
@@ -31,6 +31,9 @@ pub struct ArticleInput {
 }
 
 const BODY_MAX: usize = 100_000;
+
+/// How many of the newest matches a search ranks.
+const CANDIDATES: i64 = 300;
 
 /// A requester who opened a suggested article and raised no request within this long
 /// was helped by it.
@@ -281,7 +284,20 @@ impl App {
             return Err(AppError::invalid("limit", "must be between 1 and 100"));
         }
         let mut c = self.db.read().await?;
-        Ok(store::search(&mut c, self.backend(), actor.tenant_id, reader(actor), q, state, limit).await?)
+        let found = match q.filter(|q| !q.trim().is_empty()) {
+            Some(q) => self.ranked(&mut c, actor, q, state, limit).await?,
+            None => store::search(&mut c, self.backend(), actor.tenant_id, reader(actor), None, state, limit).await?,
+        };
+        Ok(store::with_orgs_all(&mut c, found).await?)
+    }
+
+    /// The best `limit` of the newest [`CANDIDATES`] matches, by [`relevance`]: ranking a
+    /// bounded set keeps a search fast however many articles hold a common word.
+    async fn ranked(&self, c: &mut Conn, actor: &Actor, q: &str, state: Option<&str>, limit: i64) -> Result<Vec<Article>> {
+        let mut found = store::search(c, self.backend(), actor.tenant_id, reader(actor), Some(q), state, CANDIDATES).await?;
+        let mut scored: Vec<(f64, Article)> = found.drain(..).map(|a| (relevance(q, &a.title, &a.body), a)).collect();
+        scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.id.cmp(&x.1.id)));
+        Ok(scored.into_iter().take(limit.max(0) as usize).map(|(_, a)| a).collect())
     }
 
     /// Published articles that may help with this text (a ticket's title, or what a
@@ -293,16 +309,14 @@ impl App {
             if found.len() >= limit {
                 break;
             }
-            let more =
-                store::search(&mut c, self.backend(), actor.tenant_id, reader(actor), Some(&q), Some("published"), limit as i64).await?;
-            for a in more {
+            for a in self.ranked(&mut c, actor, &q, Some("published"), limit as i64).await? {
                 if !found.iter().any(|f| f.id == a.id) {
                     found.push(a);
                 }
             }
         }
         found.truncate(limit);
-        Ok(found)
+        Ok(store::with_orgs_all(&mut c, found).await?)
     }
 
     /// Every version of an article, newest first (agents).

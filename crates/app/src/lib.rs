@@ -20,6 +20,7 @@ pub mod problems;
 pub mod recurring;
 pub mod routing;
 pub mod saved_views;
+pub mod search;
 pub mod similar;
 pub mod sla;
 pub mod sla_report;

@@ -56,6 +56,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         min_incidents: usize,
     },
+    /// Search over tickets and knowledge articles together (`GET /api/v1/search`, two
+    /// words), article search alone and suggestions, on the configured database (seed it
+    /// with `cairn seed --tickets 1000000 --articles 100000` first).
+    Search {
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+    },
     /// The operational dashboard (`GET /api/v1/reports/dashboard`, last 30 days) on the
     /// configured database (seed it first): whole tenant, and narrowed to one group.
     Dashboard {
@@ -86,6 +93,87 @@ async fn bench_token(app: &App) -> anyhow::Result<String> {
         }
     }
     Ok(app.create_token(cairn_app::DEFAULT_TENANT, "bench", "bench").await?)
+}
+
+const TOPICS: [&str; 8] = ["reset", "install", "configure", "replace", "connect", "update", "clean", "restart"];
+
+/// Adds `n` knowledge articles by the bench user: nine in ten published, half of those
+/// for the portal, each a version-1 text of about a hundred words, indexed for search.
+pub async fn seed_articles(app: &App, n: usize) -> anyhow::Result<()> {
+    use cairn_store::knowledge::{self as kb, Article};
+    if n == 0 {
+        return Ok(());
+    }
+    bench_token(app).await?;
+    let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
+    let owner = {
+        let mut c = app.db.read().await?;
+        directory::user_by_name(&mut c, t.id, "bench").await?.ok_or_else(|| anyhow::anyhow!("bench user missing"))?.id
+    };
+    let bar = ProgressBar::new(n as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}")?);
+    let mut rng = Rng(0x5eed_0a71);
+    let (backend, now, mut done) = (app.backend(), app.now(), 0);
+    while done < n {
+        let count = 1000.min(n - done);
+        let mut rows = Vec::with_capacity(count);
+        for i in 0..count {
+            let k = done + i;
+            let (w1, w2, topic) = (WORDS[rng.below(12)], WORDS[rng.below(12)], TOPICS[rng.below(8)]);
+            let steps: Vec<String> = (1..=6)
+                .map(|s| {
+                    format!("{s}. {} the {} and check the {} again.", TOPICS[rng.below(8)], WORDS[rng.below(12)], WORDS[rng.below(12)])
+                })
+                .collect();
+            let published = rng.below(10) != 0;
+            rows.push(Article {
+                id: 0,
+                number: String::new(),
+                title: format!("How to {topic} the {w1} when the {w2} fails ({k})"),
+                body: format!("## Symptom\n\nThe {w1} stops after the {w2} change.\n\n## Fix\n\n{}\n", steps.join("\n")),
+                category: Some(CATEGORIES[rng.below(CATEGORIES.len())].to_string()),
+                tags: vec![w1.to_string()],
+                audience: if rng.below(2) == 0 { "portal" } else { "internal" }.into(),
+                orgs: vec![],
+                state: if published { "published" } else { "draft" }.into(),
+                owner,
+                owner_name: "bench".into(),
+                reviewer: None,
+                reviewer_name: None,
+                review_at: None,
+                source: None,
+                version: 1,
+                views: 0,
+                helpful: 0,
+                not_helpful: 0,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+        let tid = t.id;
+        app.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut entries = Vec::with_capacity(rows.len());
+                    for mut a in rows {
+                        a.number = format!("KB{:07}", tenants::next_number(c, tid, "KB").await?.seq);
+                        a.id = kb::insert(c, backend, tid, &a, &[]).await?;
+                        kb::add_version(c, &a, Some(a.owner), "first version").await?;
+                        let mut e = Entry::action("article", a.id, "created");
+                        e.new = Some(a.number);
+                        entries.push(e);
+                    }
+                    journal::append(c, tid, None, now, &entries).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await?;
+        done += count;
+        bar.set_position(done as u64);
+    }
+    bar.finish();
+    println!("seeded {n} articles");
+    Ok(())
 }
 
 /// Seeded resolved and closed tickets were resolved this long after being raised.
@@ -434,6 +522,41 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
             .await?;
             println!("dashboard, whole tenant, 30 days: {whole}");
             println!("dashboard, one group, 30 days:    {group}");
+            println!("process RSS after run: {} MB", rss_mb());
+            let _ = stop.send(());
+            Ok(())
+        }
+        BenchCommand::Search { requests } => {
+            let app = crate::open(cfg).await?;
+            let token = bench_token(&app).await?;
+            let (base, stop) = start_server(&app).await?;
+            let client = reqwest::Client::new();
+            println!("backend: {:?}", app.backend());
+            let mut rng = Rng(21);
+            let both = measure(requests, |_| {
+                let url = format!("{base}/api/v1/search?q={}+{}&limit=10", WORDS[rng.below(12)], WORDS[rng.below(12)]);
+                client.get(url).bearer_auth(&token).send()
+            })
+            .await?;
+            let mut rng = Rng(22);
+            let articles = measure(requests, |_| {
+                let url = format!("{base}/api/v1/articles?q={}+{}&limit=20", TOPICS[rng.below(8)], WORDS[rng.below(12)]);
+                client.get(url).bearer_auth(&token).send()
+            })
+            .await?;
+            let mut rng = Rng(23);
+            let suggest = measure(requests, |_| {
+                let url = format!(
+                    "{base}/api/v1/articles/suggest?q=my+{}+stopped+after+the+{}+change",
+                    WORDS[rng.below(12)],
+                    WORDS[rng.below(12)]
+                );
+                client.get(url).bearer_auth(&token).send()
+            })
+            .await?;
+            println!("tickets + articles together (2 words, 10 of each): {both}");
+            println!("articles alone (2 words, 20, best first):          {articles}");
+            println!("suggestions for a typed sentence (5):              {suggest}");
             println!("process RSS after run: {} MB", rss_mb());
             let _ = stop.send(());
             Ok(())

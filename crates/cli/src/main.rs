@@ -62,6 +62,9 @@ enum Command {
     Seed {
         #[arg(long, default_value_t = 100_000)]
         tickets: usize,
+        /// Knowledge articles to add as well.
+        #[arg(long, default_value_t = 0)]
+        articles: usize,
     },
     /// Benchmarks; figures go to docs/PERFORMANCE.md.
     Bench {
@@ -206,7 +209,11 @@ async fn run(cmd: Command, mut cfg: Config) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&cairn_web::openapi_document())?);
             Ok(())
         }
-        Command::Seed { tickets } => bench::seed(&open(&cfg).await?, tickets).await,
+        Command::Seed { tickets, articles } => {
+            let app = open(&cfg).await?;
+            bench::seed(&app, tickets).await?;
+            bench::seed_articles(&app, articles).await
+        }
         Command::Bench { command } => bench::run(command, &cfg).await,
     }
 }

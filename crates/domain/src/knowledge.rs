@@ -105,6 +105,27 @@ impl Audience {
     }
 }
 
+/// How well an article answers a query: each query term found in the title counts
+/// five, in the body up to one (more occurrences add less and less, as in BM25), and
+/// a long body counts a little less than a short one with the same hits.
+pub fn relevance(query: &str, title: &str, body: &str) -> f64 {
+    let q = crate::similarity::terms(query);
+    if q.is_empty() {
+        return 0.0;
+    }
+    let (t, b) = (crate::similarity::terms(title), crate::similarity::stems(body));
+    let length = 1.0 + (b.len() as f64 / 200.0);
+    let score: f64 = q
+        .iter()
+        .map(|term| {
+            let in_title = if t.binary_search(term).is_ok() { 5.0 } else { 0.0 };
+            let tf = b.iter().filter(|w| *w == term).count() as f64;
+            in_title + tf / (tf + 1.2 * length)
+        })
+        .sum();
+    score / q.len() as f64
+}
+
 /// One line of a difference between two texts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DiffLine {
@@ -170,6 +191,17 @@ mod tests {
                 DiffLine::Same("Try again.".into()),
             ]
         );
+    }
+
+    #[test]
+    fn title_matches_rank_first_and_repeats_add_less() {
+        let q = "printer jams";
+        let title = relevance(q, "Printer jams on floor 2", "Open tray 2.");
+        let body = relevance(q, "Paper handling", "The printer jams when the tray is full.");
+        let more = relevance(q, "Paper handling", "The printer jams. The printer jams again. The printer jams daily.");
+        assert!(title > more && more > body && body > 0.0, "{title} {more} {body}");
+        assert!(more < 2.0 * body, "repeats add less and less");
+        assert_eq!(relevance("the", "The printer", "the"), 0.0);
     }
 
     #[test]

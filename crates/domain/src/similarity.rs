@@ -44,15 +44,20 @@ fn stem(w: &str) -> &str {
     w
 }
 
-/// The distinct terms of a text, sorted.
-pub fn terms(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
+/// The terms of a text in order, repeats kept: lowercase, stemmed, common words and
+/// numbers dropped.
+pub fn stems(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
         .map(str::to_lowercase)
         .filter(|w| !STOP.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
         .map(|w| stem(&w).to_string())
-        .collect();
+        .collect()
+}
+
+/// The distinct terms of a text, sorted.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = stems(text);
     out.sort();
     out.dedup();
     out

@@ -73,12 +73,13 @@ pub(crate) fn text_search(b: Backend, sees_internal: bool) -> TextSearch {
     }
 }
 
-/// How articles are searched: FROM, the match condition and the ranking, with `{}` for
-/// the query's placeholder.
+/// How articles are searched: FROM and the match condition, with `{}` for the query's
+/// placeholder, and the newest-first order that walks the index without sorting every
+/// match (ranking is done on those candidates by the caller).
 pub(crate) struct ArticleSearch {
     pub from: &'static str,
     pub condition: &'static str,
-    pub order: &'static str,
+    pub newest: &'static str,
 }
 
 pub(crate) fn article_search(b: Backend) -> ArticleSearch {
@@ -86,14 +87,11 @@ pub(crate) fn article_search(b: Backend) -> ArticleSearch {
         Backend::Sqlite => ArticleSearch {
             from: "FROM article_fts f CROSS JOIN articles a ON a.id = f.rowid",
             condition: "article_fts MATCH {}",
-            // Title words count five times body words.
-            order: "bm25(article_fts, 5.0, 1.0), a.id DESC",
+            newest: "f.rowid DESC",
         },
-        Backend::Postgres => ArticleSearch {
-            from: "FROM articles a",
-            condition: "a.search @@ websearch_to_tsquery('english', {})",
-            order: "ts_rank_cd(a.search, websearch_to_tsquery('english', {})) DESC, a.id DESC",
-        },
+        Backend::Postgres => {
+            ArticleSearch { from: "FROM articles a", condition: "a.search @@ websearch_to_tsquery('english', {})", newest: "a.id DESC" }
+        }
     }
 }
 

@@ -197,8 +197,9 @@ pub async fn by_number(c: &mut Conn, t: TenantId, number: &str, reader: Reader) 
     Ok(Some(with_orgs(c, article(&row)?).await?))
 }
 
-/// Articles the reader may read: those matching `text` best first, else the most
-/// recently changed; only in `state` when given.
+/// Articles the reader may read, newest first: those matching `text` (the newest
+/// `limit` of them: callers rank these), or all; only in `state` when given. Their
+/// organisations are not filled in (see [`with_orgs_all`]).
 pub async fn search(
     c: &mut Conn,
     b: Backend,
@@ -210,13 +211,13 @@ pub async fn search(
 ) -> Result<Vec<Article>> {
     let mut args = vec![Arg::I(t.0)];
     let mut wh = vec!["a.tenant_id = $1".to_string(), readable(reader, &mut args)];
-    let (mut from, mut order) = ("FROM articles a".to_string(), "a.updated_at DESC, a.id DESC".to_string());
+    let (mut from, mut order) = ("FROM articles a", "a.updated_at DESC, a.id DESC");
     if let Some(q) = text.and_then(|q| dialect::text_query(b, q, true)) {
         let p = push(&mut args, Arg::S(q));
         let s = dialect::article_search(b);
-        from = s.from.into();
+        from = s.from;
         wh.push(s.condition.replace("{}", &p));
-        order = s.order.replace("{}", &p);
+        order = s.newest;
     }
     if let Some(st) = state {
         let p = push(&mut args, Arg::S(st.into()));
@@ -225,9 +226,14 @@ pub async fn search(
     let pl = push(&mut args, Arg::I(limit));
     let sql = format!("SELECT {COLS} {from} {JOINS} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
     let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        out.push(with_orgs(c, article(r)?).await?);
+    rows.iter().map(article).collect()
+}
+
+/// Fills in the organisations of the articles meant for some.
+pub async fn with_orgs_all(c: &mut Conn, list: Vec<Article>) -> Result<Vec<Article>> {
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
+        out.push(with_orgs(c, a).await?);
     }
     Ok(out)
 }

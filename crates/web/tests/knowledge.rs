@@ -82,6 +82,9 @@ async fn articles_are_reviewed_versioned_and_read_by_their_audience(url: String)
     assert_eq!(read["views"], 1);
     assert_eq!(numbers(&t, zed, "dropping%20vpn").await, [n.as_str()], "every word, any order");
     assert!(numbers(&t, kim, "printer").await.is_empty());
+    let both = body(t.get(kim, "/api/v1/search?q=tunnel").await).await;
+    assert_eq!((both["articles"][0]["number"].as_str(), both["tickets"].as_array().map(Vec::len)), (Some(n.as_str()), Some(0)), "{both}");
+    assert_eq!(t.get(kim, "/api/v1/search?q=%20").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Audiences: one organisation's, and internal ones, never reach the wrong requester.
     let acme = published(&t, &alice, &bob, "Acme badge readers", json!({"audience": "orgs", "orgs": ["Acme"]})).await;

@@ -22,6 +22,7 @@ pub(super) fn router() -> Router<Ctx> {
     Router::new()
         .route("/api/v1/articles", get(search).post(create))
         .route("/api/v1/articles/suggest", get(suggest))
+        .route("/api/v1/search", get(search_everything))
         .route("/api/v1/articles/{number}", get(read).patch(update))
         .route("/api/v1/articles/{number}/state", post(set_state))
         .route("/api/v1/articles/{number}/versions", get(versions))
@@ -389,4 +390,38 @@ pub(crate) async fn list_feedback(
 ) -> Result<Json<Vec<FeedbackBody>>, ApiError> {
     let list = ctx.app.article_feedback_list(&actor, &number).await?;
     Ok(Json(list.into_iter().map(|(by, helpful, comment, at)| FeedbackBody { by, helpful, comment, at: rfc3339(at) }).collect()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct EverythingParams {
+    /// Words to look for.
+    pub q: String,
+    /// Of each kind, 1..100 (default 10).
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EverythingBody {
+    /// Newest first.
+    pub tickets: Vec<crate::api::dto::TicketBody>,
+    /// Whether more tickets match than were returned.
+    pub more_tickets: bool,
+    /// Best match first.
+    pub articles: Vec<ArticleBody>,
+}
+
+/// Tickets and knowledge articles you may see that match the words
+#[utoipa::path(get, path = "/api/v1/search", tag = "knowledge", params(EverythingParams),
+    responses((status = 200, body = EverythingBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn search_everything(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Query(p): Query<EverythingParams>,
+) -> Result<Json<EverythingBody>, ApiError> {
+    let (tickets, articles) = ctx.app.search_everything(&actor, &p.q, p.limit.unwrap_or(10)).await?;
+    Ok(Json(EverythingBody {
+        more_tickets: tickets.next_cursor.is_some(),
+        tickets: tickets.items.into_iter().map(Into::into).collect(),
+        articles: articles.into_iter().map(ArticleBody::from).collect(),
+    }))
 }

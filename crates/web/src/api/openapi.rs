@@ -21,7 +21,7 @@ use crate::error::ErrorBody;
         incidents::communicate, incidents::get_review, incidents::put_review, requesters::confirm, requesters::withdraw,
         sla::list_calendars, sla::put_calendar, sla::list_definitions, sla::create_definition, sla::replace_definition, sla::ticket_slas, sla::replay, sla::compliance, sla::breaches, sla::csat, sla::list_xlas, sla::create_xla,
         experience::list_outages, experience::record_outage, experience::end_outage, experience::remove_outage, experience::questions, experience::set_questions, experience::responses, dashboard::dashboard,
-        knowledge::search, knowledge::suggest, knowledge::create, knowledge::read, knowledge::update, knowledge::set_state, knowledge::versions, knowledge::diff,
+        knowledge::search, knowledge::suggest, knowledge::search_everything, knowledge::create, knowledge::read, knowledge::update, knowledge::set_state, knowledge::versions, knowledge::diff,
         knowledge::restore, knowledge::give_feedback, knowledge::list_feedback,
         canned::list_canned, canned::create_canned, canned::replace_canned, canned::delete_canned, canned::render_canned,
         problems::list_known_errors, problems::create_known_error, problems::update_known_error, problems::matching_known_errors,

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use cairn_app::tickets::ListRequest;
 use cairn_domain::ticket::parse_number;
 use serde::Deserialize;
 
@@ -51,13 +50,11 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
     if q.is_empty() {
         return Redirect::to(if staff { "/tickets" } else { "/portal" }).into_response();
     }
-    let req = ListRequest { q: Some(q.clone()), sort: Some("-updated".into()), limit: Some(10), ..ListRequest::default() };
-    let found = tokio::try_join!(ctx.app.list_tickets(&s.actor, req), ctx.app.search_articles(&s.actor, Some(&q), None, 10));
-    let (tickets, articles) = match found {
+    let (tickets, articles) = match ctx.app.search_everything(&s.actor, &q, 10).await {
         Ok(x) => x,
         Err(e) => return error_page(Some(&s), e),
     };
-    let more = tickets.next_cursor.is_some().then(|| format!("/tickets?status=all&sort=-updated&q={}", enc(&q)));
+    let more = tickets.next_cursor.is_some().then(|| format!("/tickets?status=all&sort=-created&q={}", enc(&q)));
     render(SearchPage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         staff,
