@@ -163,6 +163,18 @@ pub(crate) async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket
 
 /// Closes a resolved ticket, journaling why (same transaction).
 #[allow(clippy::too_many_arguments)]
+/// How a requester ends their own ticket (see `App::requester_ends`).
+struct RequesterEnd {
+    /// "confirms a resolution", for the refusal of anyone else.
+    verb: &'static str,
+    may: fn(Status) -> bool,
+    /// Why it may not, after the ticket's status.
+    otherwise: &'static str,
+    to: Status,
+    action: &'static str,
+    reason: String,
+}
+
 async fn end_ticket(
     c: &mut Conn,
     backend: cairn_store::Backend,
@@ -621,27 +633,15 @@ impl App {
     /// The requester confirms the resolution: the ticket closes now (a reply instead
     /// says it is not solved and reopens it).
     pub async fn confirm_resolution(&self, actor: &Actor, number: &str) -> Result<()> {
-        let (actor, now, backend, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
-        self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut ticket = load(c, &actor.scope(), &number).await?;
-                    if ticket.requester_id != actor.user_id {
-                        return Err(AppError::Forbidden("only the requester confirms a resolution".into()));
-                    }
-                    if ticket.status != Status::Resolved {
-                        return Err(AppError::Conflict(format!("{} is {}, not resolved", ticket.number, ticket.status.as_str())));
-                    }
-                    let by = Some(actor.user_id);
-                    let why = (by, "confirmed", "the requester confirmed the resolution");
-                    end_ticket(c, backend, &sla, &mut ticket, Status::Closed, why, now).await?;
-                    if let Some(a) = ticket.assignee_id {
-                        notify(c, &ticket, a, format!("{}: the requester confirmed the resolution", ticket.number), now).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .await
+        let end = RequesterEnd {
+            verb: "confirms a resolution",
+            may: |s| s == Status::Resolved,
+            otherwise: "not resolved",
+            to: Status::Closed,
+            action: "confirmed",
+            reason: "the requester confirmed the resolution".into(),
+        };
+        self.requester_ends(actor, number, end).await
     }
 
     /// The requester withdraws a request still being worked on: it is cancelled with
@@ -651,24 +651,34 @@ impl App {
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(AppError::invalid("reason", "say in 1 to 500 characters why you no longer need it"));
         }
+        let end = RequesterEnd {
+            verb: "withdraws a request",
+            may: Status::is_open,
+            otherwise: "no longer open",
+            to: Status::Cancelled,
+            action: "withdrawn",
+            reason: format!("the requester withdrew it: {reason}"),
+        };
+        self.requester_ends(actor, number, end).await
+    }
+
+    /// The requester ends their own ticket: journaled with the reason, the assignee told.
+    async fn requester_ends(&self, actor: &Actor, number: &str, end: RequesterEnd) -> Result<()> {
         let (actor, now, backend, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
                     let mut ticket = load(c, &actor.scope(), &number).await?;
                     if ticket.requester_id != actor.user_id {
-                        return Err(AppError::Forbidden("only the requester withdraws a request".into()));
+                        return Err(AppError::Forbidden(format!("only the requester {}", end.verb)));
                     }
-                    if !ticket.status.is_open() {
-                        return Err(AppError::Conflict(format!(
-                            "{} is {}, no longer open",
-                            ticket.number,
-                            ticket.status.label().to_lowercase()
-                        )));
+                    if !(end.may)(ticket.status) {
+                        let status = ticket.status.label().to_lowercase();
+                        return Err(AppError::Conflict(format!("{} is {status}, {}", ticket.number, end.otherwise)));
                     }
-                    end_ticket(c, backend, &sla, &mut ticket, Status::Cancelled, (Some(actor.user_id), "withdrawn", &reason), now).await?;
+                    end_ticket(c, backend, &sla, &mut ticket, end.to, (Some(actor.user_id), end.action, &end.reason), now).await?;
                     if let Some(a) = ticket.assignee_id {
-                        notify(c, &ticket, a, format!("{}: the requester withdrew it ({reason})", ticket.number), now).await?;
+                        notify(c, &ticket, a, format!("{}: {}", ticket.number, end.reason), now).await?;
                     }
                     Ok(())
                 })
