@@ -4,6 +4,7 @@
 pub mod access;
 pub mod assignment;
 pub mod canned;
+pub mod catalog;
 pub mod error;
 pub mod ids;
 pub mod journal;
