@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod canned;
+pub mod catalog;
 mod clock;
 pub mod dashboard;
 pub mod demo;

@@ -37,6 +37,9 @@ pub struct NewTicket {
     pub affected: Vec<String>,
     pub impact: Option<i64>,
     pub urgency: Option<i64>,
+    /// Requests: the catalog item ordered (set by `App::order`, never by a client).
+    #[serde(skip)]
+    pub order: Option<cairn_store::catalog::Requested>,
 }
 
 /// A change; `Some(None)` clears an optional reference.
@@ -292,8 +295,11 @@ impl App {
         }
         let tags = ticket::parse_tags(&req.tags)?;
         let kind = req.kind.as_deref().map(TicketKind::parse).transpose()?.unwrap_or(TicketKind::Incident);
-        if kind != TicketKind::Incident && !actor.may(Permission::WorkTickets) {
+        if kind == TicketKind::Problem && !actor.may(Permission::WorkTickets) {
             return Err(AppError::Forbidden("requesters report incidents; problems are raised by agents".into()));
+        }
+        if (kind == TicketKind::Request) != req.order.is_some() {
+            return Err(AppError::invalid("kind", "requests are ordered from the catalog (POST /api/v1/catalog/items/{id}/order)"));
         }
         // Affected items go through the same checks as on a change.
         let mut probe = Ticket::blank(kind);
@@ -393,6 +399,9 @@ impl App {
                         ..Ticket::blank(kind)
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
+                    if let Some(o) = &req.order {
+                        cairn_store::catalog::insert_requested(c, ticket.id, o, now).await?;
+                    }
                     let created = crate::sla::created_entry(
                         &ticket,
                         group.as_ref().map(|g| g.name.as_str()),

@@ -80,7 +80,7 @@ impl Status {
     pub fn next(self, kind: TicketKind) -> &'static [Status] {
         use Status::*;
         match kind {
-            TicketKind::Incident => match self {
+            TicketKind::Incident | TicketKind::Request => match self {
                 New => &[InProgress, OnHold, Resolved, Cancelled],
                 InProgress => &[OnHold, Resolved, Cancelled],
                 OnHold => &[InProgress, Resolved, Cancelled],

@@ -11,28 +11,32 @@ use crate::status::Status;
 pub enum TicketKind {
     Incident,
     Problem,
+    /// A service request, ordered from the catalog.
+    Request,
 }
 
 impl TicketKind {
-    pub const ALL: [TicketKind; 2] = [TicketKind::Incident, TicketKind::Problem];
+    pub const ALL: [TicketKind; 3] = [TicketKind::Incident, TicketKind::Problem, TicketKind::Request];
 
     pub fn prefix(self) -> &'static str {
         match self {
             TicketKind::Incident => "INC",
             TicketKind::Problem => "PRB",
+            TicketKind::Request => "REQ",
         }
     }
     pub fn as_str(self) -> &'static str {
         match self {
             TicketKind::Incident => "incident",
             TicketKind::Problem => "problem",
+            TicketKind::Request => "request",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         TicketKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| DomainError::invalid("kind", format!("unknown ticket kind '{s}' (incident or problem)")))
+            .ok_or_else(|| DomainError::invalid("kind", format!("unknown ticket kind '{s}' (incident, problem or request)")))
     }
     pub fn number(self, seq: i64) -> String {
         format!("{}{seq:07}", self.prefix())

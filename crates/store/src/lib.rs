@@ -9,6 +9,7 @@ mod args;
 pub mod auth;
 pub mod candidates;
 pub mod canned;
+pub mod catalog;
 pub mod dashboard;
 mod db;
 mod deferred;

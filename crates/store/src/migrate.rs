@@ -117,6 +117,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_deflection.sql"),
         postgres: include_str!("../migrations/postgres/0017_deflection.sql"),
     },
+    Migration {
+        version: 18,
+        name: "catalog",
+        sqlite: include_str!("../migrations/sqlite/0018_catalog.sql"),
+        postgres: include_str!("../migrations/postgres/0018_catalog.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

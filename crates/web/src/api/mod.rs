@@ -2,6 +2,7 @@
 
 mod admin;
 mod canned;
+mod catalog;
 mod dashboard;
 mod dto;
 mod experience;
@@ -51,6 +52,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(incidents::router())
         .merge(requesters::router())
         .merge(knowledge::router())
+        .merge(catalog::router())
         .merge(problems::router())
         .merge(canned::router())
         .merge(sla::router())

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, canned, dashboard, dto, experience, incidents, knowledge, problems, requesters, routing, sla, tickets};
+use super::{admin, canned, catalog, dashboard, dto, experience, incidents, knowledge, problems, requesters, routing, sla, tickets};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -23,6 +23,7 @@ use crate::error::ErrorBody;
         experience::list_outages, experience::record_outage, experience::end_outage, experience::remove_outage, experience::questions, experience::set_questions, experience::responses, dashboard::dashboard,
         knowledge::search, knowledge::suggest, knowledge::search_everything, knowledge::create, knowledge::read, knowledge::update, knowledge::set_state, knowledge::versions, knowledge::diff,
         knowledge::restore, knowledge::give_feedback, knowledge::list_feedback,
+        catalog::list, catalog::create, catalog::replace, catalog::order, catalog::requested,
         canned::list_canned, canned::create_canned, canned::replace_canned, canned::delete_canned, canned::render_canned,
         problems::list_known_errors, problems::create_known_error, problems::update_known_error, problems::matching_known_errors,
         problems::apply_workaround, problems::list_candidates, problems::detect, problems::accept_candidate, problems::dismiss_candidate,

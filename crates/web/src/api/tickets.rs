@@ -62,6 +62,7 @@ pub(crate) async fn create_ticket(
         tags: req.tags,
         impact: req.impact,
         urgency: req.urgency,
+        order: None,
     };
     let created = ctx.app.create_ticket(&actor, new, key).await?;
     let mut res = with_etag(StatusCode::CREATED, created.view.into());

@@ -1,0 +1,157 @@
+//! The service catalog: administrators describe what can be ordered, with an order form
+//! each; requesters order what is open to them, and each order becomes a request (REQ)
+//! holding the requested item and the form's checked answers.
+
+use cairn_domain::access::{Actor, Permission};
+use cairn_domain::catalog::{Answers, VarKind, Variable, check_answers, check_form};
+use cairn_store::catalog::{self as store, Item, Requested};
+use cairn_store::directory;
+use cairn_store::journal::{self, Entry};
+
+use crate::admin::{Admin, check_name};
+use crate::tickets::{Created, NewTicket, user_named};
+use crate::{App, AppError, Result};
+
+/// A catalog item as administrators describe it.
+#[derive(Debug, Clone, Default)]
+pub struct ItemInput {
+    pub category: String,
+    pub name: String,
+    pub description: String,
+    pub icon: String,
+    pub delivery_days: i64,
+    pub variables: Vec<Variable>,
+    /// `everyone` (default) or `orgs`.
+    pub audience: String,
+    pub orgs: Vec<String>,
+    pub active: bool,
+}
+
+/// A catalog item with its order form.
+#[derive(Debug, Clone)]
+pub struct CatalogItem {
+    pub item: Item,
+    pub variables: Vec<Variable>,
+}
+
+fn form_of(i: Item) -> Result<CatalogItem> {
+    let variables = serde_json::from_str(&i.variables).map_err(|e| AppError::Internal(format!("catalog item {}: {e}", i.id)))?;
+    Ok(CatalogItem { item: i, variables })
+}
+
+impl App {
+    /// Adds an item (`id` None) or replaces one, after checking its order form.
+    pub async fn save_catalog_item(&self, admin: &Admin, id: Option<i64>, input: ItemInput) -> Result<CatalogItem> {
+        check_form(&input.variables)?;
+        let name = check_name("name", &input.name, 100)?;
+        let category = check_name("category", &input.category, 100)?;
+        if !(0..=365).contains(&input.delivery_days) {
+            return Err(AppError::invalid("delivery_days", "between 0 and 365 days"));
+        }
+        let audience = match input.audience.as_str() {
+            "" | "everyone" => "everyone",
+            "orgs" if input.orgs.is_empty() => return Err(AppError::invalid("orgs", "name at least one organisation")),
+            "orgs" => "orgs",
+            other => return Err(AppError::invalid("audience", format!("unknown audience '{other}' (everyone, orgs)"))),
+        };
+        let variables = serde_json::to_string(&input.variables).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (t, by, now) = (admin.tenant(), admin.user(), self.now());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut orgs = Vec::new();
+                    for n in input.orgs.iter().filter(|_| audience == "orgs") {
+                        orgs.push(
+                            directory::org_by_name(c, t, n)
+                                .await?
+                                .ok_or_else(|| AppError::invalid("orgs", format!("no organisation '{n}'")))?,
+                        );
+                    }
+                    let mut item = Item {
+                        id: id.unwrap_or(0),
+                        category,
+                        name,
+                        description: input.description.trim().to_string(),
+                        icon: Some(input.icon.trim().to_string()).filter(|i| !i.is_empty()).unwrap_or_else(|| "box".into()),
+                        delivery_days: input.delivery_days,
+                        variables,
+                        audience: audience.into(),
+                        orgs: if audience == "orgs" { input.orgs.clone() } else { vec![] },
+                        active: input.active,
+                    };
+                    if let Some(id) = id
+                        && !store::items(c, t, None).await?.iter().any(|i| i.id == id)
+                    {
+                        return Err(AppError::NotFound(format!("catalog item {id}")));
+                    }
+                    item.id = store::save(c, t, &item, &orgs, now).await?;
+                    let mut e = Entry::action("catalog_item", item.id, if id.is_some() { "updated" } else { "created" });
+                    e.new = Some(item.name.clone());
+                    journal::append(c, t, by, now, &[e]).await?;
+                    form_of(item)
+                })
+            })
+            .await
+    }
+
+    /// What the actor may order; administrators see every item, inactive ones too.
+    pub async fn catalog(&self, actor: &Actor) -> Result<Vec<CatalogItem>> {
+        let mut c = self.db.read().await?;
+        let orderer = (!actor.may(Permission::Administer)).then_some(actor.user_id);
+        store::items(&mut c, actor.tenant_id, orderer).await?.into_iter().map(form_of).collect()
+    }
+
+    /// Orders `quantity` of an item the actor may order, with the form's answers: one
+    /// request (REQ) holding the requested item, in one transaction.
+    pub async fn order(&self, actor: &Actor, item_id: i64, quantity: i64, answers: &Answers) -> Result<Created> {
+        if !(1..=100).contains(&quantity) {
+            return Err(AppError::invalid("quantity", "between 1 and 100"));
+        }
+        let orderer = Actor { role: cairn_domain::access::Role::Requester, ..actor.clone() };
+        let item = self
+            .catalog(&orderer)
+            .await?
+            .into_iter()
+            .find(|i| i.item.id == item_id)
+            .ok_or_else(|| AppError::NotFound(format!("catalog item {item_id} you may order")))?;
+        let answers = check_answers(&item.variables, answers)?;
+        let mut c = self.db.read().await?;
+        let mut lines = Vec::new();
+        for v in &item.variables {
+            let Some(a) = answers.get(&v.name) else { continue };
+            match v.kind {
+                VarKind::User => drop(user_named(&mut c, actor.tenant_id, "answers", a).await?),
+                VarKind::Group if directory::group_by_name(&mut c, actor.tenant_id, a).await?.is_none() => {
+                    return Err(AppError::invalid("answers", format!("{}: no group '{a}'", v.name)));
+                }
+                _ => {}
+            }
+            lines.push(format!("{}: {a}", v.label));
+        }
+        drop(c);
+        let title = if quantity > 1 { format!("{} × {quantity}", item.item.name) } else { item.item.name.clone() };
+        let description = format!("Ordered from the catalog: {} (quantity {quantity}).\n\n{}", item.item.name, lines.join("\n"));
+        let requested = Requested {
+            item_id,
+            item: item.item.name.clone(),
+            quantity,
+            answers: serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?,
+        };
+        let req = NewTicket { kind: Some("request".into()), title, description, order: Some(requested), ..NewTicket::default() };
+        self.create_ticket(actor, req, None).await
+    }
+
+    /// The items a request asked for, with their answers.
+    pub async fn requested_items(&self, actor: &Actor, number: &str) -> Result<Vec<(Requested, Answers)>> {
+        let t = self.get_ticket(actor, number).await?.ticket;
+        let mut c = self.db.read().await?;
+        store::requested(&mut c, t.id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let answers = serde_json::from_str(&r.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+                Ok((r, answers))
+            })
+            .collect()
+    }
+}

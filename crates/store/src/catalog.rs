@@ -1,0 +1,164 @@
+//! Catalog items (their order forms kept as JSON) and the items each request asked for.
+
+use cairn_domain::ids::{OrgId, TenantId, TicketId, UserId};
+use sqlx::any::AnyRow;
+
+use crate::Conn;
+use crate::error::{Result, StoreError};
+use crate::row::get;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub id: i64,
+    pub category: String,
+    pub name: String,
+    pub description: String,
+    pub icon: String,
+    pub delivery_days: i64,
+    /// The order form: `Vec<catalog::Variable>` as JSON.
+    pub variables: String,
+    /// `everyone` or `orgs`.
+    pub audience: String,
+    /// The organisations of an `orgs` audience (names; filled on reads).
+    pub orgs: Vec<String>,
+    pub active: bool,
+}
+
+/// A requested item of a request, with the form's answers (JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requested {
+    pub item_id: i64,
+    pub item: String,
+    pub quantity: i64,
+    pub answers: String,
+}
+
+const COLS: &str = "SELECT i.id, i.category, i.name, i.description, i.icon, i.delivery_days, i.variables, i.audience, i.active \
+     FROM catalog_items i WHERE i.tenant_id = $1";
+
+fn item(r: &AnyRow) -> Result<Item> {
+    Ok(Item {
+        id: get(r, "id")?,
+        category: get(r, "category")?,
+        name: get(r, "name")?,
+        description: get(r, "description")?,
+        icon: get(r, "icon")?,
+        delivery_days: get(r, "delivery_days")?,
+        variables: get(r, "variables")?,
+        audience: get(r, "audience")?,
+        orgs: vec![],
+        active: get::<i64>(r, "active")? == 1,
+    })
+}
+
+async fn with_orgs(c: &mut Conn, mut i: Item) -> Result<Item> {
+    if i.audience == "orgs" {
+        i.orgs = sqlx::query_scalar(
+            "SELECT o.name FROM catalog_item_orgs x JOIN organisations o ON o.id = x.org_id WHERE x.item_id = $1 ORDER BY o.name",
+        )
+        .bind(i.id)
+        .fetch_all(&mut *c)
+        .await?;
+    }
+    Ok(i)
+}
+
+/// Stores an item (new when `id` is 0) with its organisations; returns its id.
+pub async fn save(c: &mut Conn, t: TenantId, i: &Item, orgs: &[OrgId], now: i64) -> Result<i64> {
+    let named_twice = |e: sqlx::Error| match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("the catalog already has an item named '{}'", i.name)),
+        other => other,
+    };
+    let id = if i.id == 0 {
+        sqlx::query_scalar(
+            "INSERT INTO catalog_items (tenant_id, category, name, description, icon, delivery_days, variables, audience, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        )
+        .bind(t.0)
+        .bind(&i.category)
+        .bind(&i.name)
+        .bind(&i.description)
+        .bind(&i.icon)
+        .bind(i.delivery_days)
+        .bind(&i.variables)
+        .bind(&i.audience)
+        .bind(i64::from(i.active))
+        .bind(now)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(named_twice)?
+    } else {
+        sqlx::query(
+            "UPDATE catalog_items SET category = $1, name = $2, description = $3, icon = $4, delivery_days = $5, variables = $6, \
+             audience = $7, active = $8, updated_at = $9 WHERE tenant_id = $10 AND id = $11",
+        )
+        .bind(&i.category)
+        .bind(&i.name)
+        .bind(&i.description)
+        .bind(&i.icon)
+        .bind(i.delivery_days)
+        .bind(&i.variables)
+        .bind(&i.audience)
+        .bind(i64::from(i.active))
+        .bind(now)
+        .bind(t.0)
+        .bind(i.id)
+        .execute(&mut *c)
+        .await
+        .map_err(named_twice)?;
+        i.id
+    };
+    sqlx::query("DELETE FROM catalog_item_orgs WHERE item_id = $1").bind(id).execute(&mut *c).await?;
+    for o in orgs {
+        sqlx::query("INSERT INTO catalog_item_orgs (item_id, org_id) VALUES ($1, $2)").bind(id).bind(o.0).execute(&mut *c).await?;
+    }
+    Ok(id)
+}
+
+/// Items the user may order (`Some(user)`: active ones for everyone or their
+/// organisation), or every item (`None`: administrators), by category and name.
+pub async fn items(c: &mut Conn, t: TenantId, orderer: Option<UserId>) -> Result<Vec<Item>> {
+    let rows = match orderer {
+        None => sqlx::query(sqlx::AssertSqlSafe(format!("{COLS} ORDER BY i.category, i.name"))).bind(t.0).fetch_all(&mut *c).await?,
+        Some(u) => {
+            let sql = format!(
+                "{COLS} AND i.active = 1 AND (i.audience = 'everyone' OR EXISTS (SELECT 1 FROM catalog_item_orgs x \
+                 JOIN users me ON me.organisation_id = x.org_id WHERE x.item_id = i.id AND me.id = $2)) ORDER BY i.category, i.name"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(u.0).fetch_all(&mut *c).await?
+        }
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(with_orgs(c, item(r)?).await?);
+    }
+    Ok(out)
+}
+
+pub async fn insert_requested(c: &mut Conn, ticket: TicketId, r: &Requested, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO requested_items (ticket_id, item_id, quantity, answers, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(ticket.0)
+        .bind(r.item_id)
+        .bind(r.quantity)
+        .bind(&r.answers)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The items a request asked for.
+pub async fn requested(c: &mut Conn, ticket: TicketId) -> Result<Vec<Requested>> {
+    let rows = sqlx::query(
+        "SELECT r.item_id, i.name, r.quantity, r.answers FROM requested_items r JOIN catalog_items i ON i.id = r.item_id \
+         WHERE r.ticket_id = $1 ORDER BY r.id",
+    )
+    .bind(ticket.0)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Requested { item_id: get(r, "item_id")?, item: get(r, "name")?, quantity: get(r, "quantity")?, answers: get(r, "answers")? })
+        })
+        .collect()
+}

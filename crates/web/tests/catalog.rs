@@ -1,0 +1,106 @@
+#![allow(clippy::unwrap_used)]
+//! The service catalog through the API: items with order forms (a cost-centre field
+//! shown only for project budgets), who may order what, orders becoming requests (REQ)
+//! with their requested item and answers, and refusals that leave nothing behind.
+//! On SQLite and PostgreSQL.
+
+mod common;
+
+use cairn_store::on_both_databases;
+use common::{TestApp, body};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn laptop_form() -> Value {
+    json!([
+        {"name": "model", "label": "Model", "kind": "choice", "required": true, "options": ["14-inch", "16-inch"]},
+        {"name": "justification", "label": "Justification", "kind": "text", "required": true},
+        {"name": "funding", "label": "Funding", "kind": "choice", "required": true, "options": ["department", "project budget"]},
+        {"name": "cost_centre", "label": "Cost centre", "kind": "text", "required": true,
+         "show_if": {"variable": "funding", "equals": ["project budget"]}},
+        {"name": "needed_by", "label": "Needed by", "kind": "date"}
+    ])
+}
+
+async fn my_requests(t: &TestApp, token: &str) -> usize {
+    body(t.get(token, "/api/v1/tickets").await).await["items"].as_array().unwrap().len()
+}
+
+async fn requesters_order_what_is_open_to_them_with_checked_answers(url: String) {
+    let t = TestApp::spawn(url).await;
+    let root = t.user("default", "root", "admin").await;
+    let alice = t.user("default", "alice", "agent").await;
+    assert_eq!(t.post(&root, "/api/v1/organisations", json!({"name": "Acme"})).await.status(), StatusCode::CREATED);
+    let kim_user = json!({"username": "kim", "role": "requester", "organisation": "Acme"});
+    assert_eq!(t.post(&root, "/api/v1/users", kim_user).await.status(), StatusCode::CREATED);
+    let kim = t.app.create_token("default", "kim", "test").await.unwrap();
+    let max = t.user("default", "max", "requester").await;
+
+    // Administrators describe items; a broken form or a second name is refused.
+    let laptop = json!({"category": "Hardware", "name": "New laptop", "description": "A standard laptop", "icon": "laptop",
+                        "delivery_days": 5, "variables": laptop_form()});
+    let r = t.post(&root, "/api/v1/catalog/items", laptop.clone()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let laptop_id = body(r).await["id"].as_i64().unwrap();
+    assert_eq!(t.post(&root, "/api/v1/catalog/items", laptop.clone()).await.status(), StatusCode::CONFLICT);
+    assert_eq!(t.post(&alice, "/api/v1/catalog/items", json!({"category": "X", "name": "Y"})).await.status(), StatusCode::FORBIDDEN);
+    let mut broken = laptop_form();
+    broken[3]["show_if"]["equals"] = json!(["lottery"]);
+    let r = t.post(&root, "/api/v1/catalog/items", json!({"category": "Hardware", "name": "Broken", "variables": broken})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body(r).await["field"], "variables");
+    let dock = json!({"category": "Hardware", "name": "Acme docking station", "audience": "orgs", "orgs": ["Acme"]});
+    let dock_id = body(t.post(&root, "/api/v1/catalog/items", dock).await).await["id"].as_i64().unwrap();
+
+    // Each requester sees what they may order.
+    let names = |v: Value| v.as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(body(t.get(&kim, "/api/v1/catalog/items").await).await), ["Acme docking station", "New laptop"]);
+    assert_eq!(names(body(t.get(&max, "/api/v1/catalog/items").await).await), ["New laptop"]);
+    let r = t.post(&max, &format!("/api/v1/catalog/items/{dock_id}/order"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "not open to max's organisation");
+
+    // Answers are checked against the form; a refusal names the question and creates nothing.
+    let order = format!("/api/v1/catalog/items/{laptop_id}/order");
+    let base = json!({"model": "14-inch", "justification": "Mine is five years old", "funding": "project budget"});
+    let r = t.post(&kim, &order, json!({"answers": base})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e = body(r).await;
+    assert!(e["message"].as_str().unwrap().contains("cost_centre: “Cost centre” is required"), "{e}");
+    for (answers, why) in [
+        (json!({"model": "17-inch", "justification": "x", "funding": "department"}), "must be one of"),
+        (json!({"model": "14-inch", "justification": "x", "funding": "department", "cost_centre": "CC-1"}), "does not apply"),
+        (json!({"model": "14-inch", "justification": "x", "funding": "department", "colour": "red"}), "not a question"),
+        (json!({"model": "14-inch", "justification": "x", "funding": "department", "needed_by": "soon"}), "date"),
+    ] {
+        let r = t.post(&kim, &order, json!({"answers": answers})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body(r).await["message"].as_str().unwrap().contains(why), "{why}");
+    }
+    assert_eq!(t.post(&kim, &order, json!({"quantity": 0, "answers": base})).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(my_requests(&t, &kim).await, 0, "nothing was created");
+
+    let mut answers = base.clone();
+    answers["cost_centre"] = json!("CC-4711");
+    let r = t.post(&kim, &order, json!({"quantity": 2, "answers": answers})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let req = body(r).await;
+    let n = req["number"].as_str().unwrap().to_string();
+    assert!(n.starts_with("REQ"), "{n}");
+    assert_eq!((req["kind"].as_str(), req["title"].as_str()), (Some("request"), Some("New laptop × 2")));
+    assert!(req["description"].as_str().unwrap().contains("Cost centre: CC-4711"), "{req}");
+    let items = body(t.get(&kim, &format!("/api/v1/tickets/{n}/items")).await).await;
+    assert_eq!(items, json!([{"item_id": laptop_id, "item": "New laptop", "quantity": 2, "answers": answers}]));
+    assert_eq!(t.get(&max, &format!("/api/v1/tickets/{n}/items")).await.status(), StatusCode::NOT_FOUND);
+
+    // Requests come only from the catalog; a retired item can no longer be ordered.
+    let r = t.post(&alice, "/api/v1/tickets", json!({"title": "Laptop", "kind": "request"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut retired = laptop;
+    retired["active"] = json!(false);
+    let r = t.http.put(t.url(&format!("/api/v1/catalog/items/{laptop_id}"))).bearer_auth(&root).json(&retired).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(t.post(&kim, &order, json!({"answers": answers})).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(names(body(t.get(&root, "/api/v1/catalog/items").await).await).len(), 2, "administrators still see it");
+}
+
+on_both_databases!(requesters_order_what_is_open_to_them_with_checked_answers);
