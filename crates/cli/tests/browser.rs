@@ -542,6 +542,13 @@ async fn main_pages_pass_the_accessibility_check() {
             .unwrap();
         assert!(r.status().is_success());
     }
+    // A catalog item whose cost-centre question shows only for project budgets.
+    let item = json!({"category": "Hardware", "name": "New laptop", "variables": [
+        {"name": "funding", "label": "Funding", "kind": "choice", "required": true, "options": ["department", "project budget"]},
+        {"name": "cost_centre", "label": "Cost centre", "kind": "text", "required": true,
+         "show_if": {"variable": "funding", "equals": ["project budget"]}}]});
+    let r = api.post(format!("{base}/api/v1/catalog/items")).bearer_auth(&admin).json(&item).send().await.unwrap();
+    assert!(r.status().is_success());
     let Some(b) = Driver::start(&dir.join("profile")).await else { return };
     let mut found = Vec::new();
     b.goto(&format!("{base}/login")).await;
@@ -577,6 +584,14 @@ async fn main_pages_pass_the_accessibility_check() {
     b.wait_for("These articles may already answer it").await;
     b.find("#suggestions a[href='/knowledge/KB0000001?via=suggestion']").await;
     found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester suggestions {v}")));
+    // The order form shows the cost centre only once "project budget" is chosen.
+    b.goto(&format!("{base}/catalog/1")).await;
+    b.wait_for("New laptop").await;
+    let cost_centre_hidden = "return document.querySelector('#q-cost_centre').closest('.question').hidden";
+    assert_eq!(b.eval(cost_centre_hidden).await, json!(true));
+    b.select("#q-funding", "project budget").await;
+    assert_eq!(b.eval(cost_centre_hidden).await, json!(false));
+    found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester order form {v}")));
     for path in ["/portal", "/tickets", "/tickets/INC0000001", "/tickets/new", "/knowledge", "/knowledge/KB0000001", "/search?q=projector"]
     {
         b.goto(&format!("{base}{path}")).await;

@@ -7,7 +7,7 @@
 mod common;
 
 use cairn_store::on_both_databases;
-use common::{TestApp, body};
+use common::{TestApp, body, hidden, location, signed_in};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -103,4 +103,35 @@ async fn requesters_order_what_is_open_to_them_with_checked_answers(url: String)
     assert_eq!(names(body(t.get(&root, "/api/v1/catalog/items").await).await).len(), 2, "administrators still see it");
 }
 
-on_both_databases!(requesters_order_what_is_open_to_them_with_checked_answers);
+async fn requesters_order_from_the_portal_form(url: String) {
+    let t = TestApp::spawn(url).await;
+    let root = t.user("default", "root", "admin").await;
+    let laptop = json!({"category": "Hardware", "name": "New laptop", "description": "A standard laptop", "delivery_days": 5, "variables": laptop_form()});
+    let id = body(t.post(&root, "/api/v1/catalog/items", laptop).await).await["id"].as_i64().unwrap();
+    let (kim, _) = signed_in(&t, "kim", "requester").await;
+    let (_, home) = kim.get("/portal").await;
+    assert!(home.contains("href=\"/catalog\""), "{home}");
+    let (_, page) = kim.get("/catalog").await;
+    assert!(page.contains(&format!("href=\"/catalog/{id}\"")) && page.contains("Usually ready in 5 days."), "{page}");
+    let (_, form) = kim.get(&format!("/catalog/{id}")).await;
+    assert!(form.contains(r#"data-show-if="funding" data-equals="project budget""#), "{form}");
+    let csrf = hidden(&form, "csrf");
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("a.model", "16-inch"),
+        ("a.justification", "Compiling takes ages"),
+        ("a.funding", "project budget"),
+        ("quantity", "1"),
+    ];
+    let r = kim.post(&format!("/catalog/{id}"), &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("cost_centre: “Cost centre” is required") && page.contains(r#"value="Compiling takes ages""#), "{page}");
+    fields.push(("a.cost_centre", "CC-4711"));
+    let r = kim.post(&format!("/catalog/{id}"), &fields).await;
+    assert_eq!(location(&r), "/tickets/REQ0000001?created=1");
+    let (_, page) = kim.get("/tickets/REQ0000001").await;
+    assert!(page.contains("id=\"requested-items\"") && page.contains("<dt>cost centre</dt><dd>CC-4711</dd>"), "{page}");
+}
+
+on_both_databases!(requesters_order_what_is_open_to_them_with_checked_answers, requesters_order_from_the_portal_form);

@@ -2,6 +2,7 @@
 //! form post carries the session's CSRF token, checked before anything happens.
 
 mod actions;
+mod catalog;
 mod charts;
 mod dashboard;
 mod fields;
@@ -42,6 +43,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/static/live.js", get(|| script(include_str!("../../static/live.js"))))
         .route("/static/fields.js", get(|| script(include_str!("../../static/fields.js"))))
         .route("/static/suggest.js", get(|| script(include_str!("../../static/suggest.js"))))
+        .route("/static/catalog.js", get(|| script(include_str!("../../static/catalog.js"))))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/tickets", get(pages::queue).post(pages::create))
@@ -82,6 +84,8 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/tickets/{number}/events", get(live::ticket))
         .route("/queue/events", get(live::queue))
         .route("/search", get(search::search))
+        .route("/catalog", get(catalog::index))
+        .route("/catalog/{id}", get(catalog::show).post(catalog::order))
         .route("/knowledge", get(knowledge::index).post(knowledge::create))
         .route("/knowledge/new", get(knowledge::new_form))
         .route("/knowledge/suggest", get(knowledge::suggest))

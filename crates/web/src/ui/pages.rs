@@ -338,6 +338,17 @@ pub(super) async fn ticket_page_with(
     let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
     let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
     let similar = if staff { ctx.app.similar_tickets(a, &number).await.unwrap_or_default() } else { vec![] };
+    let items = if view.ticket.kind == cairn_domain::ticket::TicketKind::Request {
+        ctx.app
+            .requested_items(a, &number)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(r, ans)| RequestedView { item: r.item, quantity: r.quantity, answers: ans.into_iter().collect() })
+            .collect()
+    } else {
+        vec![]
+    };
     let articles = if staff { ctx.app.suggested_articles(a, &view.ticket.title, 3).await.unwrap_or_default() } else { vec![] };
     let slas = if staff { ctx.app.ticket_slas(a, &number, true).await.unwrap_or_default() } else { vec![] };
     let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
@@ -450,6 +461,7 @@ pub(super) async fn ticket_page_with(
         review,
         similar: similar.into_iter().map(Row::from).collect(),
         articles: articles.into_iter().map(|x| (x.number, x.title)).collect(),
+        items,
         known_errors: known_errors
             .into_iter()
             .map(|m| KView {

@@ -427,6 +427,13 @@ pub(crate) struct ReviewView {
     pub timeline: Vec<(String, String, String, String)>,
 }
 
+/// A requested item of a request: the item, how many, and the answers by question.
+pub(crate) struct RequestedView {
+    pub item: String,
+    pub quantity: i64,
+    pub answers: Vec<(String, String)>,
+}
+
 /// A known error suggested on an incident.
 pub(crate) struct KView {
     pub number: String,
@@ -470,6 +477,8 @@ pub(crate) struct TicketPage {
     pub similar: Vec<Row>,
     /// Published articles that may help: (number, title).
     pub articles: Vec<(String, String)>,
+    /// Requests: the items asked for.
+    pub items: Vec<RequestedView>,
     pub watchers: Vec<String>,
     pub slas: Vec<SlaView>,
     /// Requesters: the ticket's survey can be answered (None inside) or was rated.
