@@ -10,6 +10,7 @@ use cairn_domain::access::Actor;
 use crate::admin::{Admin, CreateUser};
 use crate::tickets::{NewTicket, TicketChange};
 use crate::{App, Clock, ManualClock, Result};
+use cairn_domain::catalog::{ShowIf, VarKind, Variable};
 use cairn_domain::sla::{CalendarSpec, Definition};
 
 pub const DEMO_PASSWORD: &str = "cairn-demo";
@@ -353,9 +354,119 @@ impl App {
                 }
             }
         }
+        knowledge_and_catalog(&app, &op, &agents).await?;
         app.drain_jobs("demo").await?;
         // Propose the week's recurring issues at once rather than in an hour.
         self.detect_recurring(tenant.id, crate::recurring::Detect::default()).await?;
         Ok(true)
     }
+}
+
+/// Help articles for the portal (written by alice, reviewed and published by bob) and
+/// a small catalog with a laptop whose cost centre is asked only for project budgets.
+async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::directory::User]) -> Result<()> {
+    use crate::catalog::ItemInput;
+    use crate::knowledge::ArticleInput;
+    let agent = |name: &str| agents.iter().find(|a| a.username == name).map(|u| actor(op.tenant(), u));
+    let (Some(alice), Some(bob)) = (agent("alice"), agent("bob")) else { return Ok(()) };
+    let articles = [
+        (
+            "VPN disconnects every few minutes",
+            "## Symptom\n\nThe VPN client drops the tunnel every few minutes.\n\n## Fix\n\n1. Quit the VPN client.\n2. Connect to the office Wi-Fi or a wired network, not a phone hotspot.\n3. Start the client and sign in again.\n\nStill dropping? Report a problem and mention the time it dropped.",
+            "portal",
+        ),
+        (
+            "Outlook asks for my password every few minutes",
+            "## Fix\n\n1. Close Outlook.\n2. Open **Credential Manager** and remove the entries starting with `MicrosoftOffice`.\n3. Start Outlook and sign in once.",
+            "portal",
+        ),
+        (
+            "Projector in a meeting room shows no signal",
+            "## Fix\n\n1. Press **Input** on the remote and choose **HDMI 1**.\n2. Unplug and replug the HDMI cable at the table.\n3. On a laptop, press `Win`+`P` and choose *Duplicate*.",
+            "portal",
+        ),
+        (
+            "Resetting the Atlas room panel",
+            "Agents only: hold the panel's reset button for 10 s, then re-pair it with the room calendar from the AV console.",
+            "internal",
+        ),
+    ];
+    for (title, body, audience) in articles {
+        let input = ArticleInput {
+            title: Some(title.into()),
+            body: Some(body.into()),
+            audience: Some(audience.into()),
+            reviewer: Some("bob".into()),
+            ..ArticleInput::default()
+        };
+        let a = app.create_article(&alice, input, None).await?;
+        app.set_article_state(&alice, &a.number, "in_review").await?;
+        app.set_article_state(&bob, &a.number, "published").await?;
+    }
+    let var = |name: &str, label: &str, kind: VarKind, required: bool, options: &[&str]| Variable {
+        name: name.into(),
+        label: label.into(),
+        kind,
+        required,
+        options: options.iter().map(|o| o.to_string()).collect(),
+        show_if: None,
+    };
+    let laptop = vec![
+        var("model", "Model", VarKind::Choice, true, &["14-inch standard", "16-inch developer"]),
+        var("justification", "Why do you need it?", VarKind::Text, true, &[]),
+        var("funding", "Paid from", VarKind::Choice, true, &["department budget", "project budget"]),
+        Variable {
+            show_if: Some(ShowIf { variable: "funding".into(), equals: vec!["project budget".into()] }),
+            ..var("cost_centre", "Project cost centre", VarKind::Text, true, &[])
+        },
+        var("needed_by", "Needed by", VarKind::Date, false, &[]),
+    ];
+    let items = [
+        ("Hardware", "New laptop", "A laptop with docking station, set up with your account.", "laptop", 5, laptop),
+        (
+            "Hardware",
+            "Second monitor",
+            "A 27-inch monitor for your desk.",
+            "monitor",
+            3,
+            vec![var("desk", "Desk or room", VarKind::Text, true, &[])],
+        ),
+        (
+            "Access",
+            "Shared mailbox access",
+            "Read or send from a team's shared mailbox.",
+            "mail",
+            1,
+            vec![
+                var("mailbox", "Mailbox address", VarKind::Text, true, &[]),
+                var("rights", "Rights", VarKind::MultiChoice, true, &["read", "send as"]),
+            ],
+        ),
+        (
+            "AV",
+            "Book the boardroom AV kit",
+            "Camera, microphones and a technician for an event.",
+            "video",
+            2,
+            vec![
+                var("date", "Event date", VarKind::Date, true, &[]),
+                var("technician", "A technician on site", VarKind::Checkbox, false, &[]),
+            ],
+        ),
+    ];
+    for (category, name, description, icon, delivery_days, variables) in items {
+        let input = ItemInput {
+            category: category.into(),
+            name: name.into(),
+            description: description.into(),
+            icon: icon.into(),
+            delivery_days,
+            variables,
+            audience: "everyone".into(),
+            orgs: vec![],
+            active: true,
+        };
+        app.save_catalog_item(op, None, input).await?;
+    }
+    Ok(())
 }

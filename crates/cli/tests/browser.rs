@@ -208,6 +208,11 @@ async fn the_demo_desk_and_portal_are_ready_to_use() {
     b.wait_for("Conversation").await;
     b.find("#progress").await;
     b.screenshot("portal-request").await;
+    b.goto(&format!("{base}/catalog")).await;
+    b.wait_for("New laptop").await;
+    b.goto(&format!("{base}/knowledge")).await;
+    let page = b.wait_for("VPN disconnects every few minutes").await;
+    assert!(!page.contains("Resetting the Atlas room panel"), "internal articles stay internal: {page}");
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
 }
 
