@@ -523,7 +523,7 @@ impl App {
                     }
                     if ticket.status == Status::Resolved && current.ticket.status != Status::Resolved {
                         schedule_auto_close(c, &ticket, tenant.auto_close_days).await?;
-                        if ticket.kind == TicketKind::Incident && ticket.requester_id != actor.user_id {
+                        if ticket.kind != TicketKind::Problem && ticket.requester_id != actor.user_id {
                             crate::surveys::send(c, &ticket, now).await?;
                         }
                     }

@@ -132,6 +132,16 @@ async fn requesters_order_from_the_portal_form(url: String) {
     assert_eq!(location(&r), "/tickets/REQ0000001?created=1");
     let (_, page) = kim.get("/tickets/REQ0000001").await;
     assert!(page.contains("id=\"requested-items\"") && page.contains("<dt>cost centre</dt><dd>CC-4711</dd>"), "{page}");
+
+    // Fulfilled: the requester confirms and rates it, as for an incident.
+    let alice = t.user("default", "alice", "agent").await;
+    let cur = body(t.get(&alice, "/api/v1/tickets/REQ0000001").await).await;
+    let done = json!({"status": "resolved", "resolution_code": "solved", "resolution_notes": "Laptop handed over"});
+    assert_eq!(t.patch(&alice, "/api/v1/tickets/REQ0000001", cur["etag"].as_str(), done).await.status(), StatusCode::OK);
+    let (_, page) = kim.get("/tickets/REQ0000001").await;
+    assert!(page.contains("How did we do?") && page.contains("Yes, close it"), "{page}");
+    let r = kim.post("/tickets/REQ0000001/rate", &[("csrf", &csrf), ("rating", "5")]).await;
+    assert_eq!(location(&r), "/tickets/REQ0000001?done=rated");
 }
 
 on_both_databases!(requesters_order_what_is_open_to_them_with_checked_answers, requesters_order_from_the_portal_form);
