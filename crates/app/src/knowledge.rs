@@ -6,7 +6,7 @@ use cairn_domain::access::{Actor, Permission};
 use cairn_domain::ids::OrgId;
 use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff, relevance};
 use cairn_store::journal::{self, Entry};
-use cairn_store::knowledge::{self as store, Article, Reader, Version};
+use cairn_store::knowledge::{self as store, Article, Find, Reader, Version};
 use cairn_store::{Conn, directory, known_errors, tenants};
 
 use crate::tickets::user_named;
@@ -286,15 +286,28 @@ impl App {
         let mut c = self.db.read().await?;
         let found = match q.filter(|q| !q.trim().is_empty()) {
             Some(q) => self.ranked(&mut c, actor, q, state, limit).await?,
-            None => store::search(&mut c, self.backend(), actor.tenant_id, reader(actor), None, state, limit).await?,
+            None => {
+                let find = Find { reader: reader(actor), text: None, state, review_due_by: None, limit };
+                store::search(&mut c, self.backend(), actor.tenant_id, find).await?
+            }
         };
+        Ok(store::with_orgs_all(&mut c, found).await?)
+    }
+
+    /// Articles whose review date has come, soonest first (agents).
+    pub async fn articles_due_for_review(&self, actor: &Actor, limit: i64) -> Result<Vec<Article>> {
+        agents_only(actor)?;
+        let mut c = self.db.read().await?;
+        let find = Find { reader: Reader::Staff, text: None, state: None, review_due_by: Some(self.now()), limit };
+        let found = store::search(&mut c, self.backend(), actor.tenant_id, find).await?;
         Ok(store::with_orgs_all(&mut c, found).await?)
     }
 
     /// The best `limit` of the newest [`CANDIDATES`] matches, by [`relevance`]: ranking a
     /// bounded set keeps a search fast however many articles hold a common word.
     async fn ranked(&self, c: &mut Conn, actor: &Actor, q: &str, state: Option<&str>, limit: i64) -> Result<Vec<Article>> {
-        let mut found = store::search(c, self.backend(), actor.tenant_id, reader(actor), Some(q), state, CANDIDATES).await?;
+        let find = Find { reader: reader(actor), text: Some(q), state, review_due_by: None, limit: CANDIDATES };
+        let mut found = store::search(c, self.backend(), actor.tenant_id, find).await?;
         let mut scored: Vec<(f64, Article)> = found.drain(..).map(|a| (relevance(q, &a.title, &a.body), a)).collect();
         scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.id.cmp(&x.1.id)));
         Ok(scored.into_iter().take(limit.max(0) as usize).map(|(_, a)| a).collect())

@@ -197,33 +197,42 @@ pub async fn by_number(c: &mut Conn, t: TenantId, number: &str, reader: Reader) 
     Ok(Some(with_orgs(c, article(&row)?).await?))
 }
 
-/// Articles the reader may read, newest first: those matching `text` (the newest
-/// `limit` of them: callers rank these), or all; only in `state` when given. Their
-/// organisations are not filled in (see [`with_orgs_all`]).
-pub async fn search(
-    c: &mut Conn,
-    b: Backend,
-    t: TenantId,
-    reader: Reader,
-    text: Option<&str>,
-    state: Option<&str>,
-    limit: i64,
-) -> Result<Vec<Article>> {
+/// What to look for among articles.
+#[derive(Debug, Clone, Copy)]
+pub struct Find<'a> {
+    pub reader: Reader,
+    /// Words to match (the newest `limit` matches come back: callers rank these).
+    pub text: Option<&'a str>,
+    pub state: Option<&'a str>,
+    /// Only articles whose review date is at or before this (ms), soonest first.
+    pub review_due_by: Option<i64>,
+    pub limit: i64,
+}
+
+/// Articles the reader may read that match `f`, newest first (soonest review first when
+/// looking for reviews due). Their organisations are not filled in (see
+/// [`with_orgs_all`]).
+pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Result<Vec<Article>> {
     let mut args = vec![Arg::I(t.0)];
-    let mut wh = vec!["a.tenant_id = $1".to_string(), readable(reader, &mut args)];
+    let mut wh = vec!["a.tenant_id = $1".to_string(), readable(f.reader, &mut args)];
     let (mut from, mut order) = ("FROM articles a", "a.updated_at DESC, a.id DESC");
-    if let Some(q) = text.and_then(|q| dialect::text_query(b, q, true)) {
+    if let Some(q) = f.text.and_then(|q| dialect::text_query(b, q, true)) {
         let p = push(&mut args, Arg::S(q));
         let s = dialect::article_search(b);
         from = s.from;
         wh.push(s.condition.replace("{}", &p));
         order = s.newest;
     }
-    if let Some(st) = state {
+    if let Some(st) = f.state {
         let p = push(&mut args, Arg::S(st.into()));
         wh.push(format!("a.state = {p}"));
     }
-    let pl = push(&mut args, Arg::I(limit));
+    if let Some(by) = f.review_due_by {
+        let p = push(&mut args, Arg::I(by));
+        wh.push(format!("a.review_at <= {p} AND a.state <> 'retired'"));
+        order = "a.review_at, a.id";
+    }
+    let pl = push(&mut args, Arg::I(f.limit));
     let sql = format!("SELECT {COLS} {from} {JOINS} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
     let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
     rows.iter().map(article).collect()

@@ -140,6 +140,15 @@ async fn articles_are_reviewed_versioned_and_read_by_their_audience(url: String)
         StatusCode::NOT_FOUND
     );
 
+    // Review dates: the ones that have come are listed for agents, soonest first.
+    let r = patch(&t, &alice, &internal, json!({"version": 3, "review_at": "2020-01-01T00:00:00Z"})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+    let r = patch(&t, &alice, &acme, json!({"version": 4, "review_at": "2999-01-01T00:00:00Z"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let due = body(t.get(&alice, "/api/v1/articles?review=due").await).await;
+    assert_eq!(due.as_array().unwrap().iter().map(|a| a["number"].as_str().unwrap()).collect::<Vec<_>>(), [internal.as_str()]);
+    assert_eq!(t.get(kim, "/api/v1/articles?review=due").await.status(), StatusCode::FORBIDDEN);
+
     // Bad input is named and changes nothing.
     for (req, field) in [
         (json!({"title": " ", "body": "x"}), "title"),

@@ -103,6 +103,20 @@ async fn agents_write_review_and_publish_articles_that_requesters_find(url: Stri
     assert!(page.contains("0 yes · 1 no") && page.contains("Tray 3 too"), "{page}");
     assert_eq!(kim.get("/knowledge/new").await.0, StatusCode::FORBIDDEN);
 
+    // A review date from the editor: past dates list the article as due; a non-date is refused.
+    let (_, form) = alice.get("/knowledge/KB0000002/edit").await;
+    let v = hidden(&form, "version");
+    let mut form = vec![("csrf", csrf.as_str()), ("version", v.as_str()), ("title", "Printer admin passwords"), ("body", "Internal only")];
+    form.push(("review_on", "next week"));
+    let r = alice.post("/knowledge/KB0000002/edit", &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("is not a date"));
+    form.pop();
+    form.push(("review_on", "2020-01-31"));
+    assert_eq!(location(&alice.post("/knowledge/KB0000002/edit", &form).await), "/knowledge/KB0000002?done=saved");
+    let (_, due) = alice.get("/knowledge?review=due").await;
+    assert!(due.contains("KB0000002") && due.contains("review by 2020-01-31") && !due.contains("KB0000001"), "{due}");
+
     // The published article is suggested on a ticket about the same thing.
     let other = t.create(&kim_api, "Printer jams again").await;
     let (_, page) = alice.get(&format!("/tickets/{}", other["number"].as_str().unwrap())).await;

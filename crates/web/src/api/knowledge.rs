@@ -147,6 +147,8 @@ pub(crate) struct SearchParams {
     pub state: Option<String>,
     /// 1..100, default 20.
     pub limit: Option<i64>,
+    /// `due` (agents): articles whose review date has come, soonest first.
+    pub review: Option<String>,
 }
 
 /// Articles you may read
@@ -157,7 +159,12 @@ pub(crate) async fn search(
     ApiActor(actor): ApiActor,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<Vec<ArticleBody>>, ApiError> {
-    let found = ctx.app.search_articles(&actor, p.q.as_deref(), p.state.as_deref(), p.limit.unwrap_or(20)).await?;
+    let limit = p.limit.unwrap_or(20);
+    let found = match p.review.as_deref() {
+        Some("due") => ctx.app.articles_due_for_review(&actor, limit.clamp(1, 100)).await?,
+        Some(other) => return Err(cairn_app::AppError::invalid("review", format!("'{other}': only 'due'")).into()),
+        None => ctx.app.search_articles(&actor, p.q.as_deref(), p.state.as_deref(), limit).await?,
+    };
     Ok(Json(found.into_iter().map(ArticleBody::from).collect()))
 }
 

@@ -26,12 +26,25 @@ pub(crate) struct ArticleRow {
     pub title: String,
     pub state_label: &'static str,
     pub updated: String,
+    /// The review date, when one is set.
+    pub review: String,
 }
 
 impl From<&Article> for ArticleRow {
     fn from(a: &Article) -> ArticleRow {
-        ArticleRow { number: a.number.clone(), title: a.title.clone(), state_label: state_label(&a.state), updated: short(a.updated_at) }
+        ArticleRow {
+            number: a.number.clone(),
+            title: a.title.clone(),
+            state_label: state_label(&a.state),
+            updated: short(a.updated_at),
+            review: a.review_at.map(day).unwrap_or_default(),
+        }
     }
+}
+
+/// A date as the editor's date field writes it.
+fn day(ms: i64) -> String {
+    short(ms).split(' ').next().unwrap_or_default().to_string()
 }
 
 fn state_label(s: &str) -> &'static str {
@@ -45,6 +58,8 @@ pub(crate) struct ListPage {
     pub staff: bool,
     pub q: String,
     pub state: String,
+    /// Showing the articles due for review.
+    pub due: bool,
     pub states: [ArticleState; 4],
     pub rows: Vec<ArticleRow>,
     pub error: Option<String>,
@@ -56,18 +71,24 @@ pub(crate) struct ListQuery {
     q: String,
     #[serde(default)]
     state: String,
+    /// "due": agents' articles whose review date has come.
+    #[serde(default)]
+    review: String,
 }
 
 pub(crate) async fn index(State(ctx): State<Ctx>, s: Session, Query(q): Query<ListQuery>) -> Response {
     let staff = s.actor.role.is_staff();
     let state = Some(q.state.as_str()).filter(|s| staff && !s.is_empty());
     let text = Some(q.q.as_str()).filter(|t| !t.trim().is_empty());
-    let (rows, error) = match ctx.app.search_articles(&s.actor, text, state, 50).await {
+    let due = staff && q.review == "due";
+    let found =
+        if due { ctx.app.articles_due_for_review(&s.actor, 50).await } else { ctx.app.search_articles(&s.actor, text, state, 50).await };
+    let (rows, error) = match found {
         Ok(found) => (found.iter().map(ArticleRow::from).collect(), None),
         Err(e @ AppError::Invalid { .. }) => (vec![], Some(e.to_string())),
         Err(e) => return error_page(Some(&s), e),
     };
-    render(ListPage { me: Some(Me::new(&s.actor, &s.csrf)), staff, q: q.q, state: q.state, states: ArticleState::ALL, rows, error })
+    render(ListPage { me: Some(Me::new(&s.actor, &s.csrf)), staff, q: q.q, state: q.state, due, states: ArticleState::ALL, rows, error })
 }
 
 #[derive(Template)]
@@ -238,14 +259,28 @@ pub(crate) struct ArticleForm {
     pub reviewer: String,
     #[serde(default)]
     pub note: String,
+    /// When it is due for review again (YYYY-MM-DD).
+    #[serde(default)]
+    pub review_on: String,
     /// The ticket or known error a new draft is written from.
     #[serde(default)]
     pub source: String,
 }
 
 impl ArticleForm {
-    fn input(&self) -> ArticleInput {
-        ArticleInput {
+    fn input(&self) -> Result<ArticleInput, AppError> {
+        let review_at = match self.review_on.trim() {
+            "" => None,
+            d => Some(
+                d.parse::<jiff::civil::Date>()
+                    .ok()
+                    .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+                    .ok_or_else(|| AppError::invalid("review_on", format!("'{d}' is not a date (YYYY-MM-DD)")))?
+                    .timestamp()
+                    .as_millisecond(),
+            ),
+        };
+        Ok(ArticleInput {
             title: Some(self.title.clone()),
             body: Some(self.body.clone()),
             category: Some(self.category.clone()),
@@ -253,9 +288,9 @@ impl ArticleForm {
             audience: Some(self.audience.clone()).filter(|a| !a.is_empty()),
             orgs: Some(list(&self.orgs)),
             reviewer: Some(self.reviewer.clone()),
-            review_at: None,
+            review_at,
             note: Some(self.note.clone()).filter(|n| !n.trim().is_empty()),
-        }
+        })
     }
 }
 
@@ -300,7 +335,11 @@ pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<Art
         return csrf_rejected(&s);
     }
     let source = Some(f.source.clone()).filter(|x| !x.is_empty());
-    match ctx.app.create_article(&s.actor, f.input(), source).await {
+    let created = match f.input() {
+        Ok(input) => ctx.app.create_article(&s.actor, input, source).await,
+        Err(e) => Err(e),
+    };
+    match created {
         Ok(a) => Redirect::to(&format!("/knowledge/{}?done=created", a.number)).into_response(),
         Err(e @ (AppError::Invalid { .. } | AppError::InvalidTransition(_))) => form_page(&ctx, &s, None, f, Some(e.to_string())).await,
         Err(e) => error_page(Some(&s), e),
@@ -324,6 +363,7 @@ pub(crate) async fn edit_form(State(ctx): State<Ctx>, s: Session, Path(number): 
         audience: a.audience,
         orgs: a.orgs.join(", "),
         reviewer: a.reviewer_name.unwrap_or_default(),
+        review_on: a.review_at.map(day).unwrap_or_default(),
         ..ArticleForm::default()
     };
     form_page(&ctx, &s, Some(a.number), f, None).await
@@ -333,7 +373,11 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
     if !s.csrf_ok(&f.csrf) {
         return csrf_rejected(&s);
     }
-    match ctx.app.update_article(&s.actor, &number, f.version, f.input()).await {
+    let updated = match f.input() {
+        Ok(input) => ctx.app.update_article(&s.actor, &number, f.version, input).await,
+        Err(e) => Err(e),
+    };
+    match updated {
         Ok(a) => Redirect::to(&format!("/knowledge/{}?done=saved", a.number)).into_response(),
         Err(AppError::Stale) => {
             let msg = "Someone saved this article while you were editing it. Open it again and redo your change.";
