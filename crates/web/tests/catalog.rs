@@ -113,6 +113,9 @@ async fn requesters_order_from_the_portal_form(url: String) {
     assert!(home.contains("href=\"/catalog\""), "{home}");
     let (_, page) = kim.get("/catalog").await;
     assert!(page.contains(&format!("href=\"/catalog/{id}\"")) && page.contains("Usually ready in 5 days."), "{page}");
+    let (_, found) = kim.get("/search?q=laptop").await;
+    assert!(found.split("id=\"found-items\"").nth(1).expect("catalog results").contains(&format!("href=\"/catalog/{id}\"")), "{found}");
+    assert!(!kim.get("/search?q=printer").await.1.contains("found-items"), "only matching items");
     let (_, form) = kim.get(&format!("/catalog/{id}")).await;
     assert!(form.contains(r#"data-show-if="funding" data-equals="project budget""#), "{form}");
     let csrf = hidden(&form, "csrf");

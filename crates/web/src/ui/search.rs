@@ -23,6 +23,9 @@ pub(crate) struct SearchPage {
     /// The queue's address for every matching ticket, when there are more than shown.
     pub more: Option<String>,
     pub articles: Vec<ArticleRow>,
+    /// Catalog items whose name, category or description holds a word of the query:
+    /// (id, name, description).
+    pub items: Vec<(i64, String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -54,6 +57,21 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
         Ok(x) => x,
         Err(e) => return error_page(Some(&s), e),
     };
+    let words = cairn_domain::similarity::terms(&q);
+    let items = ctx
+        .app
+        .catalog(&s.actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i.item.active)
+        .filter(|i| {
+            let text = cairn_domain::similarity::terms(&format!("{} {} {}", i.item.name, i.item.category, i.item.description));
+            words.iter().any(|w| text.binary_search(w).is_ok())
+        })
+        .take(5)
+        .map(|i| (i.item.id, i.item.name, i.item.description))
+        .collect();
     let more = tickets.next_cursor.is_some().then(|| format!("/tickets?status=all&sort=-created&q={}", enc(&q)));
     render(SearchPage {
         me: Some(Me::new(&s.actor, &s.csrf)),
@@ -61,6 +79,7 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
         tickets: tickets.items.into_iter().map(Row::from).collect(),
         more,
         articles: articles.iter().map(ArticleRow::from).collect(),
+        items,
         q,
     })
 }
