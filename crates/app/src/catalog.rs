@@ -80,7 +80,7 @@ impl App {
                         active: input.active,
                     };
                     if let Some(id) = id
-                        && !store::items(c, t, None).await?.iter().any(|i| i.id == id)
+                        && store::item(c, t, None, id).await?.is_none()
                     {
                         return Err(AppError::NotFound(format!("catalog item {id}")));
                     }
@@ -101,19 +101,20 @@ impl App {
         store::items(&mut c, actor.tenant_id, orderer).await?.into_iter().map(form_of).collect()
     }
 
+    /// An item the actor may order (404 otherwise: another organisation's, or inactive).
+    pub async fn orderable_item(&self, actor: &Actor, id: i64) -> Result<CatalogItem> {
+        let mut c = self.db.read().await?;
+        let item = store::item(&mut c, actor.tenant_id, Some(actor.user_id), id).await?;
+        form_of(item.ok_or_else(|| AppError::NotFound(format!("catalog item {id} you may order")))?)
+    }
+
     /// Orders `quantity` of an item the actor may order, with the form's answers: one
     /// request (REQ) holding the requested item, in one transaction.
     pub async fn order(&self, actor: &Actor, item_id: i64, quantity: i64, answers: &Answers) -> Result<Created> {
         if !(1..=100).contains(&quantity) {
             return Err(AppError::invalid("quantity", "between 1 and 100"));
         }
-        let orderer = Actor { role: cairn_domain::access::Role::Requester, ..actor.clone() };
-        let item = self
-            .catalog(&orderer)
-            .await?
-            .into_iter()
-            .find(|i| i.item.id == item_id)
-            .ok_or_else(|| AppError::NotFound(format!("catalog item {item_id} you may order")))?;
+        let item = self.orderable_item(actor, item_id).await?;
         let answers = check_answers(&item.variables, answers)?;
         let mut c = self.db.read().await?;
         let mut lines = Vec::new();
@@ -143,8 +144,8 @@ impl App {
 
     /// The items a request asked for, with their answers.
     pub async fn requested_items(&self, actor: &Actor, number: &str) -> Result<Vec<(Requested, Answers)>> {
-        let t = self.get_ticket(actor, number).await?.ticket;
         let mut c = self.db.read().await?;
+        let t = crate::tickets::load(&mut c, &actor.scope(), number).await?;
         store::requested(&mut c, t.id)
             .await?
             .into_iter()

@@ -32,8 +32,32 @@ pub struct ArticleInput {
 
 const BODY_MAX: usize = 100_000;
 
+/// An article's versions (newest first), feedback (who, helpful, comment, when) and
+/// deflection figures (opened from suggestions, then no request).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleRecord {
+    pub versions: Vec<Version>,
+    pub feedback: Vec<(String, bool, String, i64)>,
+    pub deflection: (i64, i64),
+}
+
+/// The difference between two of an article's versions (title first, then body).
+pub fn versions_diff(versions: &[Version], number: &str, from: i64, to: i64) -> Result<Vec<DiffLine>> {
+    let text = |v: i64| {
+        versions
+            .iter()
+            .find(|x| x.version == v)
+            .map(|x| format!("# {}\n\n{}", x.title, x.body))
+            .ok_or_else(|| AppError::NotFound(format!("version {v} of {number}")))
+    };
+    Ok(diff(&text(from)?, &text(to)?))
+}
+
 /// How many of the newest matches a search ranks.
 const CANDIDATES: i64 = 300;
+/// How many a suggestion ranks: it runs on every agent's ticket page and as requesters
+/// type, up to three times (narrowing the words), so it reads fewer.
+const SUGGESTION_CANDIDATES: i64 = 60;
 
 /// A requester who opened a suggested article and raised no request within this long
 /// was helped by it.
@@ -268,10 +292,9 @@ impl App {
 
     /// How often requesters opened the article from a suggestion, and how many of them
     /// then raised no request within the window (agents).
-    pub async fn article_deflection(&self, actor: &Actor, number: &str) -> Result<(i64, i64)> {
+    pub async fn article_deflection(&self, actor: &Actor, a: &Article) -> Result<(i64, i64)> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
-        let a = load(&mut c, actor, number).await?;
         Ok(store::deflection(&mut c, a.id, self.now() - DEFLECTION_WINDOW_MS).await?)
     }
 
@@ -285,7 +308,7 @@ impl App {
         }
         let mut c = self.db.read().await?;
         let found = match q.filter(|q| !q.trim().is_empty()) {
-            Some(q) => self.ranked(&mut c, actor, q, state, limit).await?,
+            Some(q) => self.ranked(&mut c, actor, q, state, (CANDIDATES, limit)).await?,
             None => {
                 let find = Find { reader: reader(actor), text: None, state, review_due_by: None, limit };
                 store::search(&mut c, self.backend(), actor.tenant_id, find).await?
@@ -303,10 +326,17 @@ impl App {
         Ok(store::with_orgs_all(&mut c, found).await?)
     }
 
-    /// The best `limit` of the newest [`CANDIDATES`] matches, by [`relevance`]: ranking a
+    /// The best `limit` of the newest `candidates` matches, by [`relevance`]: ranking a
     /// bounded set keeps a search fast however many articles hold a common word.
-    async fn ranked(&self, c: &mut Conn, actor: &Actor, q: &str, state: Option<&str>, limit: i64) -> Result<Vec<Article>> {
-        let find = Find { reader: reader(actor), text: Some(q), state, review_due_by: None, limit: CANDIDATES };
+    async fn ranked(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        q: &str,
+        state: Option<&str>,
+        (candidates, limit): (i64, i64),
+    ) -> Result<Vec<Article>> {
+        let find = Find { reader: reader(actor), text: Some(q), state, review_due_by: None, limit: candidates };
         let mut found = store::search(c, self.backend(), actor.tenant_id, find).await?;
         let mut scored: Vec<(f64, Article)> = found.drain(..).map(|a| (relevance(q, &a.title, &a.body), a)).collect();
         scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.id.cmp(&x.1.id)));
@@ -322,7 +352,7 @@ impl App {
             if found.len() >= limit {
                 break;
             }
-            for a in self.ranked(&mut c, actor, &q, Some("published"), limit as i64).await? {
+            for a in self.ranked(&mut c, actor, &q, Some("published"), (SUGGESTION_CANDIDATES, limit as i64)).await? {
                 if !found.iter().any(|f| f.id == a.id) {
                     found.push(a);
                 }
@@ -342,15 +372,19 @@ impl App {
 
     /// The line-by-line difference between two versions' texts (title first, then body).
     pub async fn article_diff(&self, actor: &Actor, number: &str, from: i64, to: i64) -> Result<Vec<DiffLine>> {
-        let versions = self.article_versions(actor, number).await?;
-        let text = |v: i64| {
-            versions
-                .iter()
-                .find(|x| x.version == v)
-                .map(|x| format!("# {}\n\n{}", x.title, x.body))
-                .ok_or_else(|| AppError::NotFound(format!("version {v} of {number}")))
-        };
-        Ok(diff(&text(from)?, &text(to)?))
+        versions_diff(&self.article_versions(actor, number).await?, number, from, to)
+    }
+
+    /// What agents see around an article they have opened: its versions, readers'
+    /// feedback and its deflection figures, read on one connection.
+    pub async fn article_record(&self, actor: &Actor, a: &Article) -> Result<ArticleRecord> {
+        agents_only(actor)?;
+        let mut c = self.db.read().await?;
+        Ok(ArticleRecord {
+            versions: store::versions(&mut c, a.id).await?,
+            feedback: store::feedback(&mut c, a.id).await?,
+            deflection: store::deflection(&mut c, a.id, self.now() - DEFLECTION_WINDOW_MS).await?,
+        })
     }
 
     /// Makes an earlier version's text the current one, as a new version.

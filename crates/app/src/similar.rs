@@ -4,6 +4,7 @@
 
 use cairn_domain::access::Actor;
 use cairn_domain::similarity::{jaccard, narrowing_queries, terms};
+use cairn_domain::ticket::Ticket;
 
 use crate::tickets::{ListRequest, TicketView};
 use crate::{App, Result, agents_only};
@@ -12,9 +13,9 @@ use crate::{App, Result, agents_only};
 const SHOWN: usize = 5;
 
 impl App {
-    pub async fn similar_tickets(&self, actor: &Actor, number: &str) -> Result<Vec<TicketView>> {
+    /// Tickets like `this` (one the actor has already loaded).
+    pub async fn similar_tickets(&self, actor: &Actor, this: &Ticket) -> Result<Vec<TicketView>> {
         agents_only(actor)?;
-        let this = self.get_ticket(actor, number).await?.ticket;
         let mut found: Vec<TicketView> = Vec::new();
         let queries = narrowing_queries(&this.title);
         for (i, q) in queries.iter().enumerate() {

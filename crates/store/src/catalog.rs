@@ -4,6 +4,7 @@ use cairn_domain::ids::{OrgId, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::Conn;
+use crate::args::{Arg, bind_all, push};
 use crate::error::{Result, StoreError};
 use crate::row::get;
 
@@ -36,7 +37,7 @@ pub struct Requested {
 const COLS: &str = "SELECT i.id, i.category, i.name, i.description, i.icon, i.delivery_days, i.variables, i.audience, i.active \
      FROM catalog_items i WHERE i.tenant_id = $1";
 
-fn item(r: &AnyRow) -> Result<Item> {
+fn item_of(r: &AnyRow) -> Result<Item> {
     Ok(Item {
         id: get(r, "id")?,
         category: get(r, "category")?,
@@ -118,19 +119,33 @@ pub async fn save(c: &mut Conn, t: TenantId, i: &Item, orgs: &[OrgId], now: i64)
 /// Items the user may order (`Some(user)`: active ones for everyone or their
 /// organisation), or every item (`None`: administrators), by category and name.
 pub async fn items(c: &mut Conn, t: TenantId, orderer: Option<UserId>) -> Result<Vec<Item>> {
-    let rows = match orderer {
-        None => sqlx::query(sqlx::AssertSqlSafe(format!("{COLS} ORDER BY i.category, i.name"))).bind(t.0).fetch_all(&mut *c).await?,
-        Some(u) => {
-            let sql = format!(
-                "{COLS} AND i.active = 1 AND (i.audience = 'everyone' OR EXISTS (SELECT 1 FROM catalog_item_orgs x \
-                 JOIN users me ON me.organisation_id = x.org_id WHERE x.item_id = i.id AND me.id = $2)) ORDER BY i.category, i.name"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(u.0).fetch_all(&mut *c).await?
-        }
-    };
+    select(c, t, orderer, None).await
+}
+
+/// One item, if `orderer` may order it (`None`: any item of the tenant).
+pub async fn item(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: i64) -> Result<Option<Item>> {
+    Ok(select(c, t, orderer, Some(id)).await?.pop())
+}
+
+async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<i64>) -> Result<Vec<Item>> {
+    let mut args = vec![Arg::I(t.0)];
+    let mut sql = COLS.to_string();
+    if let Some(u) = orderer {
+        let p = push(&mut args, Arg::I(u.0));
+        sql.push_str(&format!(
+            " AND i.active = 1 AND (i.audience = 'everyone' OR EXISTS (SELECT 1 FROM catalog_item_orgs x \
+             JOIN users me ON me.organisation_id = x.org_id WHERE x.item_id = i.id AND me.id = {p}))"
+        ));
+    }
+    if let Some(id) = id {
+        let p = push(&mut args, Arg::I(id));
+        sql.push_str(&format!(" AND i.id = {p}"));
+    }
+    sql.push_str(" ORDER BY i.category, i.name");
+    let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        out.push(with_orgs(c, item(r)?).await?);
+        out.push(with_orgs(c, item_of(r)?).await?);
     }
     Ok(out)
 }

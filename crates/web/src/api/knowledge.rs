@@ -210,9 +210,9 @@ pub(crate) async fn read(
     Query(p): Query<ReadParams>,
 ) -> Result<Json<ArticleBody>, ApiError> {
     let a = ctx.app.article(&actor, &number, p.via.as_deref() == Some("suggestion")).await?;
+    let deflection = if actor.role.is_staff() { Some(ctx.app.article_deflection(&actor, &a).await?) } else { None };
     let mut body = ArticleBody::from(a);
-    if actor.role.is_staff() {
-        let (opened, deflected) = ctx.app.article_deflection(&actor, &number).await?;
+    if let Some((opened, deflected)) = deflection {
         (body.suggested_openings, body.deflected) = (Some(opened), Some(deflected));
     }
     Ok(Json(body))

@@ -79,9 +79,8 @@ fn kind_name(k: &VarKind) -> &'static str {
 }
 
 async fn order_page(ctx: &Ctx, s: &Session, id: i64, typed: &Answers, quantity: String, error: Option<String>) -> Response {
-    let item = match ctx.app.catalog(&s.actor).await.map(|all| all.into_iter().find(|i| i.item.id == id && i.item.active)) {
-        Ok(Some(i)) => i,
-        Ok(None) => return error_page(Some(s), AppError::NotFound(format!("catalog item {id}"))),
+    let item = match ctx.app.orderable_item(&s.actor, id).await {
+        Ok(i) => i,
         Err(e) => return error_page(Some(s), e),
     };
     let fields = item

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::knowledge::ArticleInput;
+use cairn_app::knowledge::{ArticleInput, versions_diff};
 use cairn_domain::knowledge::{ArticleState, DiffLine};
 use cairn_store::knowledge::Article;
 use serde::Deserialize;
@@ -151,29 +151,16 @@ async fn article_page(
     let staff = s.actor.role.is_staff();
     let (mut versions, mut feedback, mut diff, mut deflection) = (vec![], vec![], None, (0, 0));
     if staff {
-        deflection = ctx.app.article_deflection(&s.actor, number).await.unwrap_or_default();
-        versions = ctx
-            .app
-            .article_versions(&s.actor, number)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .map(|v| (v.version, v.author.unwrap_or_default(), v.note, short(v.created_at)))
-            .collect();
-        feedback = ctx
-            .app
-            .article_feedback_list(&s.actor, number)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(who, helpful, comment, at)| (who, helpful, comment, short(at)))
-            .collect();
-        if let (Some(from), Some(current)) = (compare, versions.first().map(|v| v.0)) {
-            match ctx.app.article_diff(&s.actor, number, from, current).await {
+        let record = ctx.app.article_record(&s.actor, &a).await.unwrap_or_default();
+        if let (Some(from), Some(current)) = (compare, record.versions.first().map(|v| v.version)) {
+            match versions_diff(&record.versions, number, from, current) {
                 Ok(lines) => diff = Some((from, lines.into_iter().map(line).collect())),
                 Err(e) => return error_page(Some(s), e),
             }
         }
+        deflection = record.deflection;
+        versions = record.versions.into_iter().map(|v| (v.version, v.author.unwrap_or_default(), v.note, short(v.created_at))).collect();
+        feedback = record.feedback.into_iter().map(|(who, helpful, comment, at)| (who, helpful, comment, short(at))).collect();
     }
     let moves = if staff {
         ArticleState::parse(&a.state)

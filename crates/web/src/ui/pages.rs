@@ -337,7 +337,7 @@ pub(super) async fn ticket_page_with(
     let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
     let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
     let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
-    let similar = if staff { ctx.app.similar_tickets(a, &number).await.unwrap_or_default() } else { vec![] };
+    let similar = if staff { ctx.app.similar_tickets(a, &view.ticket).await.unwrap_or_default() } else { vec![] };
     let items = if view.ticket.kind == cairn_domain::ticket::TicketKind::Request {
         ctx.app
             .requested_items(a, &number)
