@@ -143,6 +143,37 @@ impl App {
             .await
     }
 
+    /// Sets (or clears) who a user's manager is: the approver of what they order.
+    pub async fn set_user_manager(&self, admin: &Admin, username: &str, manager: Option<&str>) -> Result<()> {
+        let (t, by, now, username, manager) = (admin.tenant(), admin.user(), self.now(), username.to_string(), manager.map(str::to_string));
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let u =
+                        directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
+                    let m = match manager.as_deref() {
+                        Some(m) => Some(
+                            directory::user_by_name(c, t, m)
+                                .await?
+                                .ok_or_else(|| AppError::invalid("manager", format!("no user '{m}'")))?,
+                        ),
+                        None => None,
+                    };
+                    if m.as_ref().is_some_and(|m| m.id == u.id) {
+                        return Err(AppError::invalid("manager", "nobody is their own manager"));
+                    }
+                    directory::set_user_manager(c, t, u.id, m.as_ref().map(|m| m.id)).await?;
+                    let mut e = Entry::action("user", u.id.0, "updated");
+                    e.field = Some("manager".into());
+                    e.old = u.manager;
+                    e.new = m.map(|m| m.username);
+                    journal::append(c, t, by, now, &[e]).await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
     pub async fn set_password(&self, admin: &Admin, username: &str, password: &str) -> Result<()> {
         check_password_rules(password)?;
         let p = password.to_string();

@@ -3,7 +3,9 @@
 //! holding the requested item and the form's checked answers.
 
 use cairn_domain::access::{Actor, Permission};
+use cairn_domain::approval::{Approver, Stage, check_stages};
 use cairn_domain::catalog::{Answers, VarKind, Variable, check_answers, check_form};
+use cairn_domain::fulfilment::{TaskTemplate, check_tasks};
 use cairn_store::catalog::{self as store, Item, Requested};
 use cairn_store::directory;
 use cairn_store::journal::{self, Entry};
@@ -25,24 +27,65 @@ pub struct ItemInput {
     pub audience: String,
     pub orgs: Vec<String>,
     pub active: bool,
+    /// Approval stages, run in order before fulfilment.
+    pub approvals: Vec<Stage>,
+    /// The fulfilment tasks opened for each order.
+    pub tasks: Vec<TaskTemplate>,
 }
 
-/// A catalog item with its order form.
+/// A catalog item with its order form, approvals and task template.
 #[derive(Debug, Clone)]
 pub struct CatalogItem {
     pub item: Item,
     pub variables: Vec<Variable>,
+    pub approvals: Vec<Stage>,
+    pub tasks: Vec<TaskTemplate>,
 }
 
 fn form_of(i: Item) -> Result<CatalogItem> {
-    let variables = serde_json::from_str(&i.variables).map_err(|e| AppError::Internal(format!("catalog item {}: {e}", i.id)))?;
-    Ok(CatalogItem { item: i, variables })
+    let bad = |e: serde_json::Error| AppError::Internal(format!("catalog item {}: {e}", i.id));
+    let variables = serde_json::from_str(&i.variables).map_err(bad)?;
+    let approvals = serde_json::from_str(&i.approvals).map_err(bad)?;
+    let tasks = serde_json::from_str(&i.tasks).map_err(bad)?;
+    Ok(CatalogItem { item: i, variables, approvals, tasks })
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The users and groups an item's approvals and tasks name must exist.
+async fn check_names(c: &mut cairn_store::Conn, t: cairn_domain::ids::TenantId, input: &ItemInput) -> Result<()> {
+    for (i, s) in input.approvals.iter().enumerate() {
+        let name = s.name.as_deref().unwrap_or_default();
+        let missing = match s.approver {
+            Approver::Manager => false,
+            Approver::User => directory::user_by_name(c, t, name).await?.is_none(),
+            Approver::Group => directory::group_by_name(c, t, name).await?.is_none(),
+        };
+        if missing {
+            return Err(AppError::invalid("approvals", format!("stage {}: no user or group '{name}'", i + 1)));
+        }
+        if let Some(e) = &s.escalate_to
+            && directory::user_by_name(c, t, e).await?.is_none()
+        {
+            return Err(AppError::invalid("approvals", format!("stage {}: escalate_to: no user '{e}'", i + 1)));
+        }
+    }
+    for (i, task) in input.tasks.iter().enumerate() {
+        if directory::group_by_name(c, t, &task.group).await?.is_none() {
+            return Err(AppError::invalid("tasks", format!("task {}: no group '{}'", i + 1, task.group)));
+        }
+    }
+    Ok(())
 }
 
 impl App {
     /// Adds an item (`id` None) or replaces one, after checking its order form.
     pub async fn save_catalog_item(&self, admin: &Admin, id: Option<i64>, input: ItemInput) -> Result<CatalogItem> {
         check_form(&input.variables)?;
+        check_stages(&input.approvals)?;
+        check_tasks(&input.tasks)?;
         let name = check_name("name", &input.name, 100)?;
         let category = check_name("category", &input.category, 100)?;
         if !(0..=365).contains(&input.delivery_days) {
@@ -54,11 +97,12 @@ impl App {
             "orgs" => "orgs",
             other => return Err(AppError::invalid("audience", format!("unknown audience '{other}' (everyone, orgs)"))),
         };
-        let variables = serde_json::to_string(&input.variables).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (variables, approvals, tasks) = (json(&input.variables)?, json(&input.approvals)?, json(&input.tasks)?);
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
             .write(move |c| {
                 Box::pin(async move {
+                    check_names(c, t, &input).await?;
                     let mut orgs = Vec::new();
                     for n in input.orgs.iter().filter(|_| audience == "orgs") {
                         orgs.push(
@@ -78,6 +122,8 @@ impl App {
                         audience: audience.into(),
                         orgs: if audience == "orgs" { input.orgs.clone() } else { vec![] },
                         active: input.active,
+                        approvals,
+                        tasks,
                     };
                     if let Some(id) = id
                         && store::item(c, t, None, id).await?.is_none()
@@ -136,7 +182,9 @@ impl App {
             item_id,
             item: item.item.name.clone(),
             quantity,
-            answers: serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?,
+            answers: json(&answers)?,
+            approvals: item.item.approvals.clone(),
+            tasks: item.item.tasks.clone(),
         };
         let req = NewTicket { kind: Some("request".into()), title, description, order: Some(requested), ..NewTicket::default() };
         self.create_ticket(actor, req, None).await

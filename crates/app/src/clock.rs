@@ -1,5 +1,10 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
+/// An instant as people read it in messages: `2026-11-20 09:00` (UTC).
+pub(crate) fn minute(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
 /// Where use cases get "now" from, so tests and the demo can control time.
 pub trait Clock: Send + Sync {
     fn now_ms(&self) -> i64;

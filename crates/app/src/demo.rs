@@ -465,6 +465,8 @@ async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::dir
             audience: "everyone".into(),
             orgs: vec![],
             active: true,
+            approvals: vec![],
+            tasks: vec![],
         };
         app.save_catalog_item(op, None, input).await?;
     }

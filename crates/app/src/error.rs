@@ -16,6 +16,9 @@ pub enum AppError {
     InvalidTransition(String),
     #[error("{0}")]
     Conflict(String),
+    /// It existed but can no longer be used (an expired link).
+    #[error("{0}")]
+    Gone(String),
     /// The caller's copy is out of date (If-Match did not match).
     #[error("the ticket changed since you loaded it; reload and retry")]
     Stale,

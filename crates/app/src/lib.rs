@@ -12,8 +12,10 @@ pub mod dashboard;
 pub mod demo;
 mod error;
 pub mod escalation;
+pub mod fulfilment;
 pub mod knowledge;
 pub mod live;
+pub mod mail;
 mod major;
 mod merge;
 pub mod outages;
@@ -57,6 +59,7 @@ pub struct App {
     session_ttl_ms: i64,
     sla: Arc<sla::SlaCache>,
     live: Arc<live::Live>,
+    mailer: Arc<mail::Mailer>,
 }
 
 impl App {
@@ -68,7 +71,14 @@ impl App {
             session_ttl_ms: 12 * 3_600_000,
             sla: Arc::new(sla::SlaCache::default()),
             live: Arc::new(live::Live::new(std::time::Duration::from_secs(1))),
+            mailer: Arc::new(mail::Mailer::off("http://127.0.0.1:8080")),
         }
+    }
+
+    /// Sends mail this way (links in it point at the mailer's public URL).
+    pub fn with_mailer(mut self, mailer: mail::Mailer) -> App {
+        self.mailer = Arc::new(mailer);
+        self
     }
 
     pub fn now(&self) -> i64 {

@@ -33,9 +33,8 @@ fn check_times(started_at: i64, ended_at: Option<i64>, now: i64) -> Result<()> {
 
 /// "Email 2026-11-20 09:00–11:30 UTC" for the history.
 fn window(o: &Outage) -> String {
-    let at = |ms: i64| jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
-    let end = o.ended_at.map(at).unwrap_or_else(|| "ongoing".into());
-    format!("{} {}–{end} UTC", o.service, at(o.started_at))
+    let end = o.ended_at.map(crate::clock::minute).unwrap_or_else(|| "ongoing".into());
+    format!("{} {}–{end} UTC", o.service, crate::clock::minute(o.started_at))
 }
 
 /// The ticket's outage `id`.

@@ -178,7 +178,7 @@ struct RequesterEnd {
     reason: String,
 }
 
-async fn end_ticket(
+pub(crate) async fn end_ticket(
     c: &mut Conn,
     backend: cairn_store::Backend,
     sla: &crate::sla::SlaCache,
@@ -268,6 +268,16 @@ pub(crate) async fn schedule_auto_close(c: &mut Conn, t: &Ticket, days: i64) -> 
     Ok(())
 }
 
+/// What follows a resolution: the auto-close timer, and the survey for a requester who
+/// did not resolve it themselves.
+pub(crate) async fn on_resolved(c: &mut Conn, t: &Ticket, auto_close_days: i64, by: Option<UserId>, now: i64) -> Result<()> {
+    schedule_auto_close(c, t, auto_close_days).await?;
+    if matches!(t.kind, TicketKind::Incident | TicketKind::Request) && Some(t.requester_id) != by {
+        crate::surveys::send(c, t, now).await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i64) -> Result<()> {
     let payload = Notify { ticket_id: t.id.0, user_id: user.0, message }.payload()?;
     jobs::enqueue(c, t.tenant_id, Notify::KIND, &payload, now, now).await?;
@@ -301,6 +311,11 @@ impl App {
         if (kind == TicketKind::Request) != req.order.is_some() {
             return Err(AppError::invalid("kind", "requests are ordered from the catalog (POST /api/v1/catalog/items/{id}/order)"));
         }
+        if kind == TicketKind::Task {
+            return Err(AppError::invalid("kind", "tasks are opened by their request's fulfilment, not by hand"));
+        }
+        let plan = req.order.as_ref().map(crate::fulfilment::Plan::of).transpose()?.unwrap_or_default();
+        let flow = self.flow();
         // Affected items go through the same checks as on a change.
         let mut probe = Ticket::blank(kind);
         probe.apply(
@@ -396,6 +411,7 @@ impl App {
                         created_at: now,
                         updated_at: now,
                         affected,
+                        status: plan.first_status(),
                         ..Ticket::blank(kind)
                     };
                     ticket.id = store::insert(c, backend, &ticket).await?;
@@ -417,6 +433,7 @@ impl App {
                     if let Some(setup) = &sla_setup {
                         crate::sla::after_change_with(c, setup, t, ticket.id, now).await?;
                     }
+                    crate::fulfilment::begin(c, &flow, &ticket, &plan, now).await?;
                     if let Some(a) = ticket.assignee_id.filter(|a| *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
                     }
@@ -450,6 +467,7 @@ impl App {
         let impact = level("impact", ch.impact)?;
         let urgency = level("urgency", ch.urgency)?;
         let (actor, now, backend, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
+        let flow = self.flow();
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -522,10 +540,7 @@ impl App {
                         r.remember_turn(c).await?;
                     }
                     if ticket.status == Status::Resolved && current.ticket.status != Status::Resolved {
-                        schedule_auto_close(c, &ticket, tenant.auto_close_days).await?;
-                        if ticket.kind != TicketKind::Problem && ticket.requester_id != actor.user_id {
-                            crate::surveys::send(c, &ticket, now).await?;
-                        }
+                        on_resolved(c, &ticket, tenant.auto_close_days, Some(actor.user_id), now).await?;
                     }
                     if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
                         notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
@@ -541,6 +556,7 @@ impl App {
                         resolve_children(c, &actor, &ticket, tenant.auto_close_days, backend, &sla, now).await?;
                     }
                     crate::sla::after_change(c, &sla, t, &[ticket.id], now).await?;
+                    crate::fulfilment::after_status(c, &flow, &ticket, current.ticket.status, Some(actor.user_id), now).await?;
                     cache.view(c, ticket).await
                 })
             })
@@ -674,10 +690,12 @@ impl App {
     /// The requester ends their own ticket: journaled with the reason, the assignee told.
     async fn requester_ends(&self, actor: &Actor, number: &str, end: RequesterEnd) -> Result<()> {
         let (actor, now, backend, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
+        let flow = self.flow();
         self.db
             .write(move |c| {
                 Box::pin(async move {
                     let mut ticket = load(c, &actor.scope(), &number).await?;
+                    let before = ticket.status;
                     if ticket.requester_id != actor.user_id {
                         return Err(AppError::Forbidden(format!("only the requester {}", end.verb)));
                     }
@@ -686,6 +704,7 @@ impl App {
                         return Err(AppError::Conflict(format!("{} is {status}, {}", ticket.number, end.otherwise)));
                     }
                     end_ticket(c, backend, &sla, &mut ticket, end.to, (Some(actor.user_id), end.action, &end.reason), now).await?;
+                    crate::fulfilment::after_status(c, &flow, &ticket, before, Some(actor.user_id), now).await?;
                     if let Some(a) = ticket.assignee_id {
                         notify(c, &ticket, a, format!("{}: {}", ticket.number, end.reason), now).await?;
                     }

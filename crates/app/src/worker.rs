@@ -124,6 +124,20 @@ impl App {
                 },
                 Err(e) => Outcome::Failed(format!("bad payload: {e}")),
             },
+            crate::mail::Mail::KIND => match serde_json::from_str::<crate::mail::Mail>(&job.payload) {
+                Ok(m) => match self.mailer.send(&m).await {
+                    Ok(()) => Outcome::Done,
+                    Err(e) => Outcome::Retry(e),
+                },
+                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
+            },
+            crate::fulfilment::ApprovalTimer::KIND => match serde_json::from_str::<crate::fulfilment::ApprovalTimer>(&job.payload) {
+                Ok(a) => match self.run_approval_timer(job.tenant_id, a).await {
+                    Ok(()) => Outcome::Done,
+                    Err(e) => Outcome::Retry(e.to_string()),
+                },
+                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
+            },
             other => Outcome::Failed(format!("unknown job kind '{other}'")),
         }
     }

@@ -24,6 +24,15 @@ pub struct Config {
     pub worker: bool,
     /// tracing filter, e.g. `info` or `cairn=debug`.
     pub log: String,
+    /// Where people reach Cairn, for links in mail (default `http://` + listen).
+    pub public_url: String,
+    /// The sender of Cairn's mail.
+    pub mail_from: String,
+    /// `smtp://host:25`, `smtps://user:pass@host` or `smtp://host:587?tls=required`;
+    /// when empty, mail is written as `.eml` files into `mail_dir`.
+    pub smtp_url: String,
+    /// Where mail goes without SMTP (empty: mail is not sent).
+    pub mail_dir: String,
 }
 
 impl Default for Config {
@@ -34,6 +43,10 @@ impl Default for Config {
             secure_cookies: false,
             worker: true,
             log: "info".into(),
+            public_url: String::new(),
+            mail_from: "Cairn <cairn@localhost>".into(),
+            smtp_url: String::new(),
+            mail_dir: "mail".into(),
         }
     }
 }
@@ -46,6 +59,10 @@ impl fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("worker", &self.worker)
             .field("log", &self.log)
+            .field("public_url", &self.public_url)
+            .field("mail_from", &self.mail_from)
+            .field("smtp_url", &redact(&self.smtp_url))
+            .field("mail_dir", &self.mail_dir)
             .finish()
     }
 }
@@ -78,7 +95,17 @@ impl Config {
             None if default_file.exists() => fig = fig.merge(Toml::file_exact(default_file)),
             None => {}
         }
-        fig = fig.merge(Env::prefixed("CAIRN_").only(&["listen", "database_url", "secure_cookies", "worker", "log"]));
+        fig = fig.merge(Env::prefixed("CAIRN_").only(&[
+            "listen",
+            "database_url",
+            "secure_cookies",
+            "worker",
+            "log",
+            "public_url",
+            "mail_from",
+            "smtp_url",
+            "mail_dir",
+        ]));
         let cfg: Config = fig.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
         cfg.validate()?;
         Ok(cfg)
@@ -87,7 +114,26 @@ impl Config {
     pub fn validate(&self) -> anyhow::Result<()> {
         self.listen_addr()?;
         cairn_store::Backend::of_url(&self.database_url).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        let url = &self.public_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            bail!("invalid configuration: public_url: '{}' does not start with http:// or https://", self.public_url);
+        }
+        if !self.smtp_url.is_empty() {
+            // (A mail directory is created and checked when Cairn opens it.)
+            self.mailer().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        }
         Ok(())
+    }
+
+    /// How Cairn sends mail: SMTP when `smtp_url` is set, else files in `mail_dir`.
+    pub fn mailer(&self) -> Result<cairn_app::mail::Mailer, cairn_app::AppError> {
+        use cairn_app::mail::Mailer;
+        let public_url = if self.public_url.is_empty() { format!("http://{}", self.listen) } else { self.public_url.clone() };
+        match (self.smtp_url.as_str(), self.mail_dir.as_str()) {
+            ("", "") => Ok(Mailer::off(&public_url)),
+            ("", dir) => Mailer::dir(dir.into(), &self.mail_from, &public_url),
+            (url, _) => Mailer::smtp(url, &self.mail_from, &public_url),
+        }
     }
 
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
@@ -114,6 +160,15 @@ mod tests {
         assert!(c.validate().unwrap_err().to_string().contains("listen"));
         let c = Config { database_url: "mysql://x".into(), ..Config::default() };
         assert!(c.validate().unwrap_err().to_string().contains("database_url"));
+        let c = Config { smtp_url: "ftp://x".into(), ..Config::default() };
+        assert!(c.validate().unwrap_err().to_string().contains("smtp_url"));
+        let c = Config {
+            mail_from: "not an address".into(),
+            mail_dir: String::new(),
+            smtp_url: "smtp://localhost".into(),
+            ..Config::default()
+        };
+        assert!(c.validate().unwrap_err().to_string().contains("mail_from"));
     }
 
     #[test]

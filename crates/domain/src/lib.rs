@@ -2,10 +2,12 @@
 //! Time is passed in as epoch milliseconds; storage and HTTP live in other crates.
 
 pub mod access;
+pub mod approval;
 pub mod assignment;
 pub mod canned;
 pub mod catalog;
 pub mod error;
+pub mod fulfilment;
 pub mod ids;
 pub mod journal;
 pub mod knowledge;

@@ -16,26 +16,39 @@ pub enum Status {
     RootCauseKnown,
     /// Problems: a permanent fix is being made (often through a change).
     FixInProgress,
+    /// Requests: waiting for their approvers.
+    AwaitingApproval,
     Resolved,
     Closed,
     Cancelled,
+    /// Requests: an approver said no (terminal).
+    Rejected,
 }
 
 impl Status {
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 11] = [
         Status::New,
         Status::InProgress,
         Status::OnHold,
         Status::Assessed,
         Status::RootCauseKnown,
         Status::FixInProgress,
+        Status::AwaitingApproval,
         Status::Resolved,
         Status::Closed,
         Status::Cancelled,
+        Status::Rejected,
     ];
     /// The statuses a queue shows by default: work still to do.
-    pub const OPEN: [Status; 6] =
-        [Status::New, Status::InProgress, Status::OnHold, Status::Assessed, Status::RootCauseKnown, Status::FixInProgress];
+    pub const OPEN: [Status; 7] = [
+        Status::New,
+        Status::InProgress,
+        Status::OnHold,
+        Status::Assessed,
+        Status::RootCauseKnown,
+        Status::FixInProgress,
+        Status::AwaitingApproval,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -45,6 +58,8 @@ impl Status {
             Status::Assessed => "assessed",
             Status::RootCauseKnown => "root_cause_known",
             Status::FixInProgress => "fix_in_progress",
+            Status::AwaitingApproval => "awaiting_approval",
+            Status::Rejected => "rejected",
             Status::Resolved => "resolved",
             Status::Closed => "closed",
             Status::Cancelled => "cancelled",
@@ -59,6 +74,8 @@ impl Status {
             Status::Assessed => "Assessed",
             Status::RootCauseKnown => "Root cause known",
             Status::FixInProgress => "Fix in progress",
+            Status::AwaitingApproval => "Awaiting approval",
+            Status::Rejected => "Rejected",
             Status::Resolved => "Resolved",
             Status::Closed => "Closed",
             Status::Cancelled => "Cancelled",
@@ -82,6 +99,8 @@ impl Status {
         match kind {
             TicketKind::Incident | TicketKind::Request => match self {
                 New => &[InProgress, OnHold, Resolved, Cancelled],
+                // Only the approvers' decisions move a request on (`Ticket::settle_approval`).
+                AwaitingApproval => &[Cancelled],
                 InProgress => &[OnHold, Resolved, Cancelled],
                 OnHold => &[InProgress, Resolved, Cancelled],
                 // A resolved ticket is reopened (back to work) or closed for good.
@@ -97,12 +116,24 @@ impl Status {
                 Resolved => &[FixInProgress, Closed],
                 _ => &[],
             },
+            // A fulfilment task is done (closed) or not needed (cancelled).
+            TicketKind::Task => match self {
+                New => &[InProgress, OnHold, Closed, Cancelled],
+                InProgress => &[OnHold, Closed, Cancelled],
+                OnHold => &[InProgress, Closed, Cancelled],
+                _ => &[],
+            },
         }
     }
 
-    /// Where a record of `kind` starts.
+    /// Where a record of `kind` starts (a request needing approval starts awaiting it).
     pub fn initial(_kind: TicketKind) -> Status {
         Status::New
+    }
+
+    /// Finished for good: closed, cancelled or rejected.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Closed | Status::Cancelled | Status::Rejected)
     }
 
     pub fn transition(self, kind: TicketKind, to: Status) -> Result<Status, DomainError> {
@@ -120,7 +151,7 @@ mod tests {
     }
 
     fn any_kind() -> impl Strategy<Value = TicketKind> {
-        proptest::sample::select(vec![TicketKind::Incident, TicketKind::Problem])
+        proptest::sample::select(TicketKind::ALL.to_vec())
     }
 
     /// The statuses a kind can ever be in.
@@ -153,7 +184,7 @@ mod tests {
                     Err(_) => prop_assert_eq!(s, before),
                 }
                 prop_assert!(own.contains(&s));
-                prop_assert!(!matches!(before, Status::Closed | Status::Cancelled) || s == before);
+                prop_assert!(!before.is_final() || s == before);
             }
         }
     }
@@ -167,6 +198,9 @@ mod tests {
             assert!(problem.contains(&s), "{s:?}");
         }
         assert!(!problem.contains(&Status::OnHold));
+        let task = reachable(TicketKind::Task);
+        assert!(!task.contains(&Status::Resolved), "a task is closed when done, without a resolution");
+        assert!(Status::AwaitingApproval.transition(TicketKind::Request, Status::InProgress).is_err(), "only approvers approve");
     }
 
     #[test]

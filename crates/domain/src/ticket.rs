@@ -13,16 +13,19 @@ pub enum TicketKind {
     Problem,
     /// A service request, ordered from the catalog.
     Request,
+    /// A fulfilment task of a request, for one group.
+    Task,
 }
 
 impl TicketKind {
-    pub const ALL: [TicketKind; 3] = [TicketKind::Incident, TicketKind::Problem, TicketKind::Request];
+    pub const ALL: [TicketKind; 4] = [TicketKind::Incident, TicketKind::Problem, TicketKind::Request, TicketKind::Task];
 
     pub fn prefix(self) -> &'static str {
         match self {
             TicketKind::Incident => "INC",
             TicketKind::Problem => "PRB",
             TicketKind::Request => "REQ",
+            TicketKind::Task => "TSK",
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -30,13 +33,14 @@ impl TicketKind {
             TicketKind::Incident => "incident",
             TicketKind::Problem => "problem",
             TicketKind::Request => "request",
+            TicketKind::Task => "task",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         TicketKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| DomainError::invalid("kind", format!("unknown ticket kind '{s}' (incident, problem or request)")))
+            .ok_or_else(|| DomainError::invalid("kind", format!("unknown ticket kind '{s}' (incident, problem, request or task)")))
     }
     pub fn number(self, seq: i64) -> String {
         format!("{}{seq:07}", self.prefix())
@@ -215,6 +219,22 @@ impl Ticket {
         self.closed_at = Some(now);
         self.updated_at = now;
         Ok(changes)
+    }
+}
+
+impl Ticket {
+    /// The approvers of a request decided: approved, it goes to work; rejected, it ends.
+    pub fn settle_approval(&mut self, approved: bool, now: i64) -> Result<Vec<FieldChange>, DomainError> {
+        if self.status != Status::AwaitingApproval {
+            return Err(DomainError::invalid("status", format!("{} is not awaiting approval", self.number)));
+        }
+        let to = if approved { Status::InProgress } else { Status::Rejected };
+        if !approved {
+            self.closed_at = Some(now);
+        }
+        self.status = to;
+        self.updated_at = now;
+        Ok(vec![FieldChange { field: "status", old: Some(Status::AwaitingApproval.as_str().into()), new: Some(to.as_str().into()) }])
     }
 }
 

@@ -23,6 +23,10 @@ pub struct Item {
     /// The organisations of an `orgs` audience (names; filled on reads).
     pub orgs: Vec<String>,
     pub active: bool,
+    /// Approval stages: `Vec<approval::Stage>` as JSON.
+    pub approvals: String,
+    /// The fulfilment task template: `Vec<fulfilment::TaskTemplate>` as JSON.
+    pub tasks: String,
 }
 
 /// A requested item of a request, with the form's answers (JSON).
@@ -32,9 +36,12 @@ pub struct Requested {
     pub item: String,
     pub quantity: i64,
     pub answers: String,
+    /// The item's approval stages and task template when it was ordered (JSON).
+    pub approvals: String,
+    pub tasks: String,
 }
 
-const COLS: &str = "SELECT i.id, i.category, i.name, i.description, i.icon, i.delivery_days, i.variables, i.audience, i.active \
+const COLS: &str = "SELECT i.id, i.category, i.name, i.description, i.icon, i.delivery_days, i.variables, i.audience, i.active, i.approvals, i.tasks \
      FROM catalog_items i WHERE i.tenant_id = $1";
 
 fn item_of(r: &AnyRow) -> Result<Item> {
@@ -49,6 +56,8 @@ fn item_of(r: &AnyRow) -> Result<Item> {
         audience: get(r, "audience")?,
         orgs: vec![],
         active: get::<i64>(r, "active")? == 1,
+        approvals: get(r, "approvals")?,
+        tasks: get(r, "tasks")?,
     })
 }
 
@@ -72,8 +81,8 @@ pub async fn save(c: &mut Conn, t: TenantId, i: &Item, orgs: &[OrgId], now: i64)
     };
     let id = if i.id == 0 {
         sqlx::query_scalar(
-            "INSERT INTO catalog_items (tenant_id, category, name, description, icon, delivery_days, variables, audience, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+            "INSERT INTO catalog_items (tenant_id, category, name, description, icon, delivery_days, variables, audience, active, created_at, updated_at, approvals, tasks) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
         )
         .bind(t.0)
         .bind(&i.category)
@@ -85,13 +94,15 @@ pub async fn save(c: &mut Conn, t: TenantId, i: &Item, orgs: &[OrgId], now: i64)
         .bind(&i.audience)
         .bind(i64::from(i.active))
         .bind(now)
+        .bind(&i.approvals)
+        .bind(&i.tasks)
         .fetch_one(&mut *c)
         .await
         .map_err(named_twice)?
     } else {
         sqlx::query(
             "UPDATE catalog_items SET category = $1, name = $2, description = $3, icon = $4, delivery_days = $5, variables = $6, \
-             audience = $7, active = $8, updated_at = $9 WHERE tenant_id = $10 AND id = $11",
+             audience = $7, active = $8, updated_at = $9, approvals = $12, tasks = $13 WHERE tenant_id = $10 AND id = $11",
         )
         .bind(&i.category)
         .bind(&i.name)
@@ -104,6 +115,8 @@ pub async fn save(c: &mut Conn, t: TenantId, i: &Item, orgs: &[OrgId], now: i64)
         .bind(now)
         .bind(t.0)
         .bind(i.id)
+        .bind(&i.approvals)
+        .bind(&i.tasks)
         .execute(&mut *c)
         .await
         .map_err(named_twice)?;
@@ -151,21 +164,26 @@ async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<i
 }
 
 pub async fn insert_requested(c: &mut Conn, ticket: TicketId, r: &Requested, now: i64) -> Result<()> {
-    sqlx::query("INSERT INTO requested_items (ticket_id, item_id, quantity, answers, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(ticket.0)
-        .bind(r.item_id)
-        .bind(r.quantity)
-        .bind(&r.answers)
-        .bind(now)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO requested_items (ticket_id, item_id, quantity, answers, created_at, approvals, tasks) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(ticket.0)
+    .bind(r.item_id)
+    .bind(r.quantity)
+    .bind(&r.answers)
+    .bind(now)
+    .bind(&r.approvals)
+    .bind(&r.tasks)
+    .execute(c)
+    .await?;
     Ok(())
 }
 
 /// The items a request asked for.
 pub async fn requested(c: &mut Conn, ticket: TicketId) -> Result<Vec<Requested>> {
     let rows = sqlx::query(
-        "SELECT r.item_id, i.name, r.quantity, r.answers FROM requested_items r JOIN catalog_items i ON i.id = r.item_id \
+        "SELECT r.item_id, i.name, r.quantity, r.answers, r.approvals, r.tasks FROM requested_items r JOIN catalog_items i ON i.id = r.item_id \
          WHERE r.ticket_id = $1 ORDER BY r.id",
     )
     .bind(ticket.0)
@@ -173,7 +191,14 @@ pub async fn requested(c: &mut Conn, ticket: TicketId) -> Result<Vec<Requested>>
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(Requested { item_id: get(r, "item_id")?, item: get(r, "name")?, quantity: get(r, "quantity")?, answers: get(r, "answers")? })
+            Ok(Requested {
+                item_id: get(r, "item_id")?,
+                item: get(r, "name")?,
+                quantity: get(r, "quantity")?,
+                answers: get(r, "answers")?,
+                approvals: get(r, "approvals")?,
+                tasks: get(r, "tasks")?,
+            })
         })
         .collect()
 }

@@ -19,10 +19,15 @@ pub struct User {
     pub role: Role,
     pub organisation: Option<String>,
     pub disabled: bool,
+    /// Who approves what they order (see catalog approvals).
+    pub manager_id: Option<UserId>,
+    /// The manager's username.
+    pub manager: Option<String>,
 }
 
-const USER_COLS: &str = "SELECT u.id, u.tenant_id, u.username, u.display_name, u.email, u.role, u.disabled, o.name AS organisation \
-     FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id";
+const USER_COLS: &str = "SELECT u.id, u.tenant_id, u.username, u.display_name, u.email, u.role, u.disabled, o.name AS organisation, \
+     u.manager_id, mgr.username AS manager \
+     FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id LEFT JOIN users mgr ON mgr.id = u.manager_id";
 
 fn user(r: &AnyRow) -> Result<User> {
     let role: String = get(r, "role")?;
@@ -35,6 +40,8 @@ fn user(r: &AnyRow) -> Result<User> {
         role: Role::parse(&role).map_err(StoreError::from)?,
         organisation: get(r, "organisation")?,
         disabled: get::<i64>(r, "disabled")? != 0,
+        manager_id: get::<Option<i64>>(r, "manager_id")?.map(UserId),
+        manager: get(r, "manager")?,
     })
 }
 
@@ -106,6 +113,16 @@ pub async fn password_hash(c: &mut Conn, t: TenantId, username: &str) -> Result<
 
 pub async fn set_password_hash(c: &mut Conn, t: TenantId, id: UserId, hash: &str) -> Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE tenant_id = $2 AND id = $3").bind(hash).bind(t.0).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+pub async fn set_user_manager(c: &mut Conn, t: TenantId, id: UserId, manager: Option<UserId>) -> Result<()> {
+    sqlx::query("UPDATE users SET manager_id = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(manager.map(|m| m.0))
+        .bind(t.0)
+        .bind(id.0)
+        .execute(c)
+        .await?;
     Ok(())
 }
 

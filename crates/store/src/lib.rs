@@ -5,6 +5,7 @@
 //! [`dialect`]. Ticket queries take a [`cairn_domain::access::Scope`], so the tenant and
 //! requester restrictions are part of every query by construction.
 
+pub mod approvals;
 mod args;
 pub mod auth;
 pub mod candidates;

@@ -123,6 +123,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_catalog.sql"),
         postgres: include_str!("../migrations/postgres/0018_catalog.sql"),
     },
+    Migration {
+        version: 19,
+        name: "approvals",
+        sqlite: include_str!("../migrations/sqlite/0019_approvals.sql"),
+        postgres: include_str!("../migrations/postgres/0019_approvals.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

@@ -171,11 +171,11 @@ pub async fn touch(c: &mut Conn, s: &Scope, id: TicketId, now: i64) -> Result<()
 }
 
 /// The tickets the requester bound to `p` sees: their own, and their organisation's when
-/// it shares tickets. One IN list (not an OR) keeps the `(tenant_id, requester_id)` index
-/// in use.
+/// it shares tickets, but not the fulfilment tasks behind their requests. One IN list
+/// (not an OR) keeps the `(tenant_id, requester_id)` index in use.
 fn requesters_tickets(p: &str) -> String {
     format!(
-        "t.requester_id IN (SELECT {p} UNION SELECT peer.id FROM users me \
+        "t.kind <> 'task' AND t.requester_id IN (SELECT {p} UNION SELECT peer.id FROM users me \
          JOIN organisations o ON o.id = me.organisation_id AND o.shared_tickets = 1 \
          JOIN users peer ON peer.organisation_id = o.id WHERE me.id = {p})"
     )

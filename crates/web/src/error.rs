@@ -52,6 +52,7 @@ impl ApiError {
                         (StatusCode::UNPROCESSABLE_ENTITY, body("invalid_transition", msg, Some("status".into())))
                     }
                     AppError::Conflict(_) => (StatusCode::CONFLICT, body("conflict", msg, None)),
+                    AppError::Gone(_) => (StatusCode::GONE, body("gone", msg, None)),
                     AppError::Stale => (StatusCode::PRECONDITION_FAILED, body("precondition_failed", msg, Some("If-Match".into()))),
                     AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, body("too_many_requests", msg, None)),
                     AppError::Internal(detail) => {

@@ -11,6 +11,8 @@ use crate::Ctx;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::JsonBody;
 use crate::time::rfc3339;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 pub(super) fn router() -> Router<Ctx> {
     Router::new()
@@ -19,6 +21,7 @@ pub(super) fn router() -> Router<Ctx> {
         .route("/api/v1/users", get(list_users).post(create_user))
         .route("/api/v1/users/{username}/disable", post(disable_user))
         .route("/api/v1/users/{username}/enable", post(enable_user))
+        .route("/api/v1/users/{username}/manager", put(set_manager))
         .route("/api/v1/groups", get(list_groups).post(create_group))
         .route("/api/v1/groups/{name}/members", post(add_member))
         .route("/api/v1/categories", get(list_categories).post(create_category))
@@ -70,6 +73,26 @@ pub(crate) async fn create_user(
         organisation: req.organisation,
     };
     Ok((StatusCode::CREATED, Json(ctx.app.create_user(&admin, req).await?.into())))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ManagerRequest {
+    /// The manager's username, or null to clear it.
+    pub manager: Option<String>,
+}
+
+/// Set who a user's manager is: they approve what the user orders (admin)
+#[utoipa::path(put, path = "/api/v1/users/{username}/manager", tag = "people", request_body = ManagerRequest, params(("username" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn set_manager(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(username): Path<String>,
+    JsonBody(req): JsonBody<ManagerRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.set_user_manager(&Admin::from_actor(&actor)?, &username, req.manager.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Disable a user: ends their sessions and revokes their tokens (admin)

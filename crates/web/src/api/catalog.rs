@@ -9,7 +9,9 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use cairn_app::admin::Admin;
 use cairn_app::catalog::{CatalogItem, ItemInput};
+use cairn_domain::approval::Stage;
 use cairn_domain::catalog::{Answers, Variable};
+use cairn_domain::fulfilment::TaskTemplate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -43,6 +45,13 @@ pub(crate) struct ItemBody {
     pub audience: String,
     pub orgs: Vec<String>,
     pub active: bool,
+    /// Approval stages in order: `{approver: manager|user|group, name, rule: any|all|quorum,
+    /// quorum, timeout_hours, escalate_to}`.
+    #[schema(value_type = Vec<Object>)]
+    pub approvals: Vec<Stage>,
+    /// Fulfilment tasks: `{title, group, step}`; tasks sharing a step run in parallel.
+    #[schema(value_type = Vec<Object>)]
+    pub tasks: Vec<TaskTemplate>,
 }
 
 impl From<CatalogItem> for ItemBody {
@@ -59,6 +68,8 @@ impl From<CatalogItem> for ItemBody {
             audience: i.audience,
             orgs: i.orgs,
             active: i.active,
+            approvals: c.approvals,
+            tasks: c.tasks,
         }
     }
 }
@@ -85,6 +96,12 @@ pub(crate) struct ItemRequest {
     pub orgs: Vec<String>,
     #[serde(default = "yes")]
     pub active: bool,
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub approvals: Vec<Stage>,
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub tasks: Vec<TaskTemplate>,
 }
 
 fn yes() -> bool {
@@ -103,6 +120,8 @@ impl From<ItemRequest> for ItemInput {
             audience: r.audience,
             orgs: r.orgs,
             active: r.active,
+            approvals: r.approvals,
+            tasks: r.tasks,
         }
     }
 }

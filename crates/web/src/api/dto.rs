@@ -241,6 +241,8 @@ pub(crate) struct UserBody {
     pub role: String,
     pub organisation: Option<String>,
     pub disabled: bool,
+    /// Who approves what they order.
+    pub manager: Option<String>,
 }
 
 impl From<cairn_store::directory::User> for UserBody {
@@ -252,6 +254,7 @@ impl From<cairn_store::directory::User> for UserBody {
             role: u.role.as_str().into(),
             organisation: u.organisation,
             disabled: u.disabled,
+            manager: u.manager,
         }
     }
 }

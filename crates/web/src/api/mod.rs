@@ -1,6 +1,7 @@
 //! REST API under `/api/v1`, authenticated with `Authorization: Bearer <token>`.
 
 mod admin;
+mod approvals;
 mod canned;
 mod catalog;
 mod dashboard;
@@ -53,6 +54,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .merge(requesters::router())
         .merge(knowledge::router())
         .merge(catalog::router())
+        .merge(approvals::router())
         .merge(problems::router())
         .merge(canned::router())
         .merge(sla::router())

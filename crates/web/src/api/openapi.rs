@@ -4,7 +4,9 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, canned, catalog, dashboard, dto, experience, incidents, knowledge, problems, requesters, routing, sla, tickets};
+use super::{
+    admin, approvals, canned, catalog, dashboard, dto, experience, incidents, knowledge, problems, requesters, routing, sla, tickets,
+};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -13,7 +15,7 @@ use crate::error::ErrorBody;
     paths(
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::update_ticket,
         tickets::create_comment, tickets::list_comments, tickets::create_link, tickets::list_links, tickets::list_history,
-        admin::get_me, admin::list_notifications, admin::list_users, admin::create_user, admin::disable_user, admin::enable_user,
+        admin::get_me, admin::list_notifications, admin::list_users, admin::create_user, admin::disable_user, admin::enable_user, admin::set_manager,
         admin::list_groups, admin::create_group, admin::add_member, admin::list_categories, admin::create_category,
         admin::create_organisation, admin::list_organisations, admin::update_organisation, admin::set_priority_matrix, admin::set_auto_close,
         routing::list_rules, routing::create_rule, routing::replace_rule, routing::delete_rule, routing::test_rules, routing::update_group,
@@ -24,6 +26,7 @@ use crate::error::ErrorBody;
         knowledge::search, knowledge::suggest, knowledge::search_everything, knowledge::create, knowledge::read, knowledge::update, knowledge::set_state, knowledge::versions, knowledge::diff,
         knowledge::restore, knowledge::give_feedback, knowledge::list_feedback,
         catalog::list, catalog::create, catalog::replace, catalog::order, catalog::requested,
+        approvals::inbox, approvals::read, approvals::approve, approvals::reject, approvals::progress,
         canned::list_canned, canned::create_canned, canned::replace_canned, canned::delete_canned, canned::render_canned,
         problems::list_known_errors, problems::create_known_error, problems::update_known_error, problems::matching_known_errors,
         problems::apply_workaround, problems::list_candidates, problems::detect, problems::accept_candidate, problems::dismiss_candidate,

@@ -2,6 +2,7 @@
 //! form post carries the session's CSRF token, checked before anything happens.
 
 mod actions;
+mod approvals;
 mod catalog;
 mod charts;
 mod dashboard;
@@ -85,6 +86,9 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/queue/events", get(live::queue))
         .route("/search", get(search::search))
         .route("/catalog", get(catalog::index))
+        .route("/approvals", get(approvals::inbox))
+        .route("/approvals/{id}", get(approvals::show).post(approvals::decide))
+        .route("/approve/{token}", get(approvals::link).post(approvals::decide_by_link))
         .route("/catalog/{id}", get(catalog::show).post(catalog::order))
         .route("/knowledge", get(knowledge::index).post(knowledge::create))
         .route("/knowledge/new", get(knowledge::new_form))

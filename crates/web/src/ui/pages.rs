@@ -349,6 +349,15 @@ pub(super) async fn ticket_page_with(
     } else {
         vec![]
     };
+    let progress =
+        if view.ticket.kind == cairn_domain::ticket::TicketKind::Request { ctx.app.request_progress(a, &number).await.ok() } else { None };
+    let my_approval =
+        progress.as_ref().and_then(|p| p.approvals.iter().find(|x| x.approver_id == a.user_id && x.state == "pending").map(|x| x.id));
+    let request_of = if view.ticket.kind == cairn_domain::ticket::TicketKind::Task {
+        ctx.app.request_of_task(a, &number).await.unwrap_or_default()
+    } else {
+        None
+    };
     let articles = if staff { ctx.app.suggested_articles(a, &view.ticket.title, 3).await.unwrap_or_default() } else { vec![] };
     let slas = if staff { ctx.app.ticket_slas(a, &number, true).await.unwrap_or_default() } else { vec![] };
     let incident = view.ticket.kind == cairn_domain::ticket::TicketKind::Incident;
@@ -462,6 +471,9 @@ pub(super) async fn ticket_page_with(
         similar: similar.into_iter().map(Row::from).collect(),
         articles: articles.into_iter().map(|x| (x.number, x.title)).collect(),
         items,
+        progress: progress.filter(|p| !p.approvals.is_empty() || !p.plan.tasks.is_empty()).map(ProgressView::of),
+        request_of,
+        my_approval,
         known_errors: known_errors
             .into_iter()
             .map(|m| KView {

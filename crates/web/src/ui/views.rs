@@ -365,9 +365,9 @@ impl From<&TicketView> for TView {
             status: t.status.as_str().into(),
             status_label: t.status.label(),
             step: match t.status {
-                Status::New => 0,
+                Status::New | Status::AwaitingApproval => 0,
                 Status::Resolved => 2,
-                Status::Closed | Status::Cancelled => 3,
+                Status::Closed | Status::Cancelled | Status::Rejected => 3,
                 _ => 1,
             },
             impact: t.impact.get().to_string(),
@@ -428,6 +428,28 @@ pub(crate) struct ReviewView {
 }
 
 /// A requested item of a request: the item, how many, and the answers by question.
+/// A request's approvals and fulfilment steps.
+pub(crate) struct ProgressView {
+    /// (stage, approver, state, escalation, comment, when decided)
+    pub approvals: Vec<(i64, String, String, bool, String, String)>,
+    pub steps: Vec<(u32, Vec<cairn_app::fulfilment::TaskLine>)>,
+}
+
+impl ProgressView {
+    pub fn of(p: cairn_app::fulfilment::Progress) -> ProgressView {
+        let steps = p.steps();
+        let approvals = p
+            .approvals
+            .into_iter()
+            .map(|a| {
+                let when = a.decided_at.map(crate::time::short).unwrap_or_default();
+                (a.stage, a.approver_name, a.state, a.escalation, a.comment.unwrap_or_default(), when)
+            })
+            .collect();
+        ProgressView { approvals, steps }
+    }
+}
+
 pub(crate) struct RequestedView {
     pub item: String,
     pub quantity: i64,
@@ -479,6 +501,12 @@ pub(crate) struct TicketPage {
     pub articles: Vec<(String, String)>,
     /// Requests: the items asked for.
     pub items: Vec<RequestedView>,
+    /// Requests: their approvals and fulfilment tasks.
+    pub progress: Option<ProgressView>,
+    /// Tasks: the request they fulfil.
+    pub request_of: Option<String>,
+    /// The viewer's pending approval of this request.
+    pub my_approval: Option<i64>,
     pub watchers: Vec<String>,
     pub slas: Vec<SlaView>,
     /// Requesters: the ticket's survey can be answered (None inside) or was rated.

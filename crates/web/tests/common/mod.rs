@@ -12,6 +12,8 @@ pub struct TestApp {
     pub base: String,
     pub app: App,
     pub http: reqwest::Client,
+    /// Where the server's mail lands, one `.eml` file each.
+    pub mail: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -22,17 +24,41 @@ impl TestApp {
     /// A server whose clock the test sets (for timers and jobs).
     pub async fn spawn_with(url: String, clock: Arc<dyn Clock>) -> TestApp {
         let db = Db::open(&url, 0).await.expect("open db");
-        let app = App::new(db, clock);
-        app.bootstrap().await.expect("bootstrap");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let mail = tempfile::tempdir().expect("mail dir");
+        let mailer = cairn_app::mail::Mailer::dir(mail.path().into(), "Cairn <cairn@example.com>", &base).expect("mailer");
+        let app = App::new(db, clock).with_mailer(mailer);
+        app.bootstrap().await.expect("bootstrap");
         let server = app.clone();
         tokio::spawn(async move {
             cairn_web::serve(listener, server, cairn_web::WebConfig { secure_cookies: false }, std::future::pending())
                 .await
                 .expect("serve");
         });
-        TestApp { base, app, http: reqwest::Client::new() }
+        TestApp { base, app, http: reqwest::Client::new(), mail }
+    }
+
+    /// Runs the due jobs, then returns the mail delivered so far to `to`, oldest first,
+    /// with quoted-printable soft breaks undone.
+    pub async fn mail_to(&self, to: &str) -> Vec<String> {
+        self.app.drain_jobs("test").await.expect("jobs");
+        let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(self.mail.path())
+            .expect("mail dir")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| (e.metadata().and_then(|m| m.modified()).expect("mtime"), std::fs::read_to_string(e.path()).expect("mail")))
+            .collect();
+        files.sort();
+        files.into_iter().map(|(_, m)| m.replace("=\r\n", "").replace("=3D", "=")).filter(|m| m.contains(&format!("To: {to}"))).collect()
+    }
+
+    /// The approval link (path) in the newest mail to `to`.
+    pub async fn approval_link(&self, to: &str) -> String {
+        let mails = self.mail_to(to).await;
+        let last = mails.last().unwrap_or_else(|| panic!("no mail to {to}"));
+        let at = last.find("/approve/").expect("a link");
+        last[at..].split_whitespace().next().expect("link").to_string()
     }
 
     /// Creates a user in `tenant` and returns an API token for them.
@@ -46,7 +72,7 @@ impl TestApp {
         let req = CreateUser {
             username: username.into(),
             display_name: None,
-            email: None,
+            email: Some(format!("{username}@example.com")),
             role: role.into(),
             password: password.map(str::to_string),
             organisation: None,
