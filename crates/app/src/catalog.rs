@@ -147,6 +147,20 @@ impl App {
         store::items(&mut c, actor.tenant_id, orderer).await?.into_iter().map(form_of).collect()
     }
 
+    /// Active items the actor may order whose name, category or description holds a
+    /// word of `q` (for search and for suggestions while a requester types).
+    pub async fn matching_items(&self, actor: &Actor, q: &str, limit: usize) -> Result<Vec<CatalogItem>> {
+        let words = cairn_domain::similarity::terms(q);
+        if words.is_empty() {
+            return Ok(vec![]);
+        }
+        let matches = |i: &CatalogItem| {
+            let text = cairn_domain::similarity::terms(&format!("{} {} {}", i.item.name, i.item.category, i.item.description));
+            words.iter().any(|w| text.binary_search(w).is_ok())
+        };
+        Ok(self.catalog(actor).await?.into_iter().filter(|i| i.item.active && matches(i)).take(limit).collect())
+    }
+
     /// An item the actor may order (404 otherwise: another organisation's, or inactive).
     pub async fn orderable_item(&self, actor: &Actor, id: i64) -> Result<CatalogItem> {
         let mut c = self.db.read().await?;

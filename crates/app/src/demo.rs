@@ -10,7 +10,9 @@ use cairn_domain::access::Actor;
 use crate::admin::{Admin, CreateUser};
 use crate::tickets::{NewTicket, TicketChange};
 use crate::{App, Clock, ManualClock, Result};
+use cairn_domain::approval::{Approver, Rule, Stage};
 use cairn_domain::catalog::{ShowIf, VarKind, Variable};
+use cairn_domain::fulfilment::TaskTemplate;
 use cairn_domain::sla::{CalendarSpec, Definition};
 
 pub const DEMO_PASSWORD: &str = "cairn-demo";
@@ -253,6 +255,10 @@ impl App {
         for (u, n, o) in REQUESTERS {
             requesters.push(app.create_user(&op, user(u, n, "requester", Some(o))).await?);
         }
+        // Each requester's manager approves what they order.
+        for (who, manager) in [("kim", "liam"), ("maya", "noah"), ("olga", "pedro"), ("sam", "pedro"), ("rosa", "quinn")] {
+            app.set_user_manager(&op, who, Some(manager)).await?;
+        }
         for (g, members) in GROUPS {
             app.create_group(&op, g).await?;
             for m in members {
@@ -411,6 +417,21 @@ async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::dir
         options: options.iter().map(|o| o.to_string()).collect(),
         show_if: None,
     };
+    // A laptop needs the manager's approval, then Procurement orders it, then Desktop
+    // Support images it while Applications creates the accounts.
+    let task = |title: &str, group: &str, step: u32| TaskTemplate { title: title.into(), group: group.into(), step };
+    let manager =
+        vec![Stage { approver: Approver::Manager, name: None, rule: Rule::Any, quorum: None, timeout_hours: None, escalate_to: None }];
+    let laptop_flow = || {
+        let tasks = vec![
+            task("Order the laptop", "Procurement", 1),
+            task("Image the laptop", "Desktop Support", 2),
+            task("Create the accounts", "Applications", 2),
+        ];
+        (manager.clone(), tasks)
+    };
+    app.create_group(op, "Procurement").await?;
+    app.add_group_member(op, "Procurement", "carla").await?;
     let laptop = vec![
         var("model", "Model", VarKind::Choice, true, &["14-inch standard", "16-inch developer"]),
         var("justification", "Why do you need it?", VarKind::Text, true, &[]),
@@ -422,7 +443,7 @@ async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::dir
         var("needed_by", "Needed by", VarKind::Date, false, &[]),
     ];
     let items = [
-        ("Hardware", "New laptop", "A laptop with docking station, set up with your account.", "laptop", 5, laptop),
+        ("Hardware", "New laptop", "A laptop with docking station, set up with your account.", "laptop", 5, laptop, laptop_flow()),
         (
             "Hardware",
             "Second monitor",
@@ -430,6 +451,7 @@ async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::dir
             "monitor",
             3,
             vec![var("desk", "Desk or room", VarKind::Text, true, &[])],
+            (vec![], vec![task("Deliver and connect the monitor", "Desktop Support", 1)]),
         ),
         (
             "Access",
@@ -441,6 +463,7 @@ async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::dir
                 var("mailbox", "Mailbox address", VarKind::Text, true, &[]),
                 var("rights", "Rights", VarKind::MultiChoice, true, &["read", "send as"]),
             ],
+            (manager.clone(), vec![task("Grant the mailbox rights", "Applications", 1)]),
         ),
         (
             "AV",
@@ -452,9 +475,10 @@ async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::dir
                 var("date", "Event date", VarKind::Date, true, &[]),
                 var("technician", "A technician on site", VarKind::Checkbox, false, &[]),
             ],
+            (vec![], vec![task("Set up the kit in the boardroom", "AV Support", 1)]),
         ),
     ];
-    for (category, name, description, icon, delivery_days, variables) in items {
+    for (category, name, description, icon, delivery_days, variables, (approvals, tasks)) in items {
         let input = ItemInput {
             category: category.into(),
             name: name.into(),
@@ -465,8 +489,8 @@ async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::dir
             audience: "everyone".into(),
             orgs: vec![],
             active: true,
-            approvals: vec![],
-            tasks: vec![],
+            approvals,
+            tasks,
         };
         app.save_catalog_item(op, None, input).await?;
     }

@@ -597,12 +597,114 @@ async fn main_pages_pass_the_accessibility_check() {
     b.select("#q-funding", "project budget").await;
     assert_eq!(b.eval(cost_centre_hidden).await, json!(false));
     found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester order form {v}")));
-    for path in ["/portal", "/tickets", "/tickets/INC0000001", "/tickets/new", "/knowledge", "/knowledge/KB0000001", "/search?q=projector"]
-    {
+    for path in [
+        "/portal",
+        "/tickets",
+        "/tickets/INC0000001",
+        "/tickets/new",
+        "/knowledge",
+        "/knowledge/KB0000001",
+        "/search?q=projector",
+        "/approvals",
+    ] {
         b.goto(&format!("{base}{path}")).await;
         b.wait_for("Cairn").await;
         found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester {path} {v}")));
     }
     b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
     assert!(found.is_empty(), "serious accessibility violations:\n{}", found.join("\n"));
+}
+
+/// The newest approval link mailed to `to` (the server writes mail into `dir/mail`).
+async fn mailed_link(dir: &std::path::Path, to: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir.join("mail"))
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| (e.metadata().unwrap().modified().unwrap(), std::fs::read_to_string(e.path()).unwrap()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        mails.sort();
+        let text =
+            mails.into_iter().rev().map(|(_, m)| m.replace("=\r\n", "").replace("=3D", "=")).find(|m| m.contains(&format!("To: {to}")));
+        if let Some(at) = text.as_ref().and_then(|m| m.find("/approve/").map(|i| m[i..].split_whitespace().next().unwrap().to_string())) {
+            return at;
+        }
+        assert!(Instant::now() < deadline, "no approval mail to {to}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The classic request, in the demo: kim orders a laptop on a project budget, her
+/// manager approves from the link in his mail, Procurement then Desktop Support and
+/// Applications (in parallel) do their tasks, and kim follows every step and rates it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_laptop_is_ordered_approved_by_mail_fulfilled_and_rated() {
+    let (_d, dir) = temp();
+    let server = Server::start_with(&dir, &["--demo"]);
+    let Some(b) = Driver::start(&dir.join("profile")).await else { return };
+    let base = &server.base;
+    let password = cairn_app::demo::DEMO_PASSWORD;
+
+    b.sign_in(base, "kim", password).await;
+    b.wait_for("How can we help, kim?").await;
+    b.goto(&format!("{base}/catalog")).await;
+    b.wait_for("New laptop").await;
+    let laptop = b.eval("return [...document.querySelectorAll(\"a[href^='/catalog/']\")].find(a => a.textContent.includes('New laptop')).getAttribute('href')").await;
+    b.goto(&format!("{base}{}", laptop.as_str().unwrap())).await;
+    b.wait_for("Paid from").await;
+    b.select("#q-model", "16-inch developer").await;
+    b.type_into("#q-justification", "Builds take twenty minutes on my old one").await;
+    b.select("#q-funding", "project budget").await;
+    b.type_into("#q-cost_centre", "CC-4711").await;
+    b.click("#order button[type=submit]").await;
+    let page = b.wait_for("Approvals and fulfilment").await;
+    assert!(page.contains("Awaiting approval") && page.contains("pending"), "{page}");
+    let url = b.eval("return location.pathname").await;
+    let number = url.as_str().unwrap().trim_start_matches("/tickets/").to_string();
+    b.screenshot("request-awaiting-approval").await;
+
+    // liam, kim's manager, opens the link in his mail: no sign-in, one click.
+    b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
+    let link = mailed_link(&dir, "liam@example.com").await;
+    b.goto(&format!("{base}{link}")).await;
+    let page = b.wait_for(&format!("Approve {number}?")).await;
+    assert!(page.contains("CC-4711"), "{page}");
+    b.screenshot("approval-link").await;
+    b.click("button[value=approve]").await;
+    b.wait_for("Thank you: you approved it.").await;
+
+    // The desk works the tasks: Procurement first, then two in parallel.
+    b.sign_in(base, "alice", password).await;
+    for _ in 0..3 {
+        b.goto(&format!("{base}/tickets/{number}")).await;
+        b.wait_for("Approvals and fulfilment").await;
+        // The first task still open, by its link in the request's steps.
+        let open = b
+            .eval("const li = [...document.querySelectorAll('#task-steps li li')].find(l => !/closed|waiting/.test(l.textContent)); return li ? li.querySelector('a').getAttribute('href') : null")
+            .await;
+        let task = open.as_str().unwrap_or_else(|| panic!("an open task: {open}")).to_string();
+        b.goto(&format!("{base}{task}")).await;
+        b.wait_for("Fulfilment task of").await;
+        b.select("#f-status", "closed").await;
+        b.click("#fields button[type=submit].primary").await;
+        b.wait_for("Closed").await;
+    }
+    b.goto(&format!("{base}/tickets/{number}")).await;
+    let page = b.wait_for("Fulfilled: all 3 tasks are done.").await;
+    assert!(page.contains("Resolved"), "{page}");
+
+    // kim saw it move, and rates it.
+    b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
+    b.sign_in(base, "kim", password).await;
+    b.goto(&format!("{base}/tickets/{number}")).await;
+    let page = b.wait_for("How did we do?").await;
+    assert!(page.contains("Order the laptop") && page.contains("Image the laptop") && !page.contains("TSK0"), "{page}");
+    b.screenshot("request-fulfilled").await;
+    b.click("#rate input[value='5']").await;
+    b.click("#rate button[type=submit]").await;
+    b.wait_for("You rated this 5 of 5").await;
+    b.cmd(reqwest::Method::DELETE, "", json!(null)).await;
 }

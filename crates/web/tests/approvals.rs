@@ -96,6 +96,21 @@ async fn a_laptop_goes_through_approvals_and_fulfilment(url: String) {
     let t = TestApp::spawn(url).await;
     let (root, kim) = desk(&t).await;
     let order = item(&t, &root, laptop()).await;
+    // Fulfilment tasks have their own service level, like any ticket.
+    let days: serde_json::Map<String, Value> =
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().map(|d| (d.to_string(), json!(["00:00-23:59"]))).collect();
+    let r = t
+        .http
+        .put(t.url("/api/v1/calendars/Always"))
+        .bearer_auth(&root)
+        .json(&json!({"time_zone": "UTC", "hours": days}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ola = json!({"name": "Fulfilment tasks", "kind": "ola", "calendar": "Always",
+                     "applies_when": [{"field": "kind", "values": ["task"]}], "targets": {"resolution_minutes": 480}});
+    assert_eq!(t.post(&root, "/api/v1/sla-definitions", ola).await.status(), StatusCode::CREATED);
 
     // The conditional question is checked, then the request waits for kim's manager.
     let answers = json!({"model": "16-inch", "funding": "project budget"});
@@ -159,6 +174,8 @@ async fn a_laptop_goes_through_approvals_and_fulfilment(url: String) {
     let step1 = &p["steps"][0]["tasks"];
     assert_eq!((step1[0]["number"].as_str(), step1[0]["assignee"].as_str()), (Some("TSK0000001"), Some("paul")));
     assert_eq!(p["steps"][1]["tasks"][0]["status"], "waiting");
+    let slas = body(t.get(&root, "/api/v1/tickets/TSK0000001/slas").await).await;
+    assert_eq!((slas[0]["definition"].as_str(), slas[0]["state"].as_str()), (Some("Fulfilment tasks"), Some("running")), "{slas}");
     // kim follows the request, never its tasks.
     let mine = body(t.get(&kim, "/api/v1/tickets").await).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1, "{mine}");

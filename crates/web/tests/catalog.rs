@@ -116,6 +116,12 @@ async fn requesters_order_from_the_portal_form(url: String) {
     let (_, found) = kim.get("/search?q=laptop").await;
     assert!(found.split("id=\"found-items\"").nth(1).expect("catalog results").contains(&format!("href=\"/catalog/{id}\"")), "{found}");
     assert!(!kim.get("/search?q=printer").await.1.contains("found-items"), "only matching items");
+    // Describing a need suggests the catalog item as one types, next to articles.
+    let (_, typed) = kim.get("/knowledge/suggest?q=my+laptop+is+too+slow").await;
+    let typed: Value = serde_json::from_str(&typed).unwrap();
+    assert_eq!(typed["items"], json!([{"id": id, "name": "New laptop"}]), "{typed}");
+    let (_, typed) = kim.get("/knowledge/suggest?q=printer+jam").await;
+    assert_eq!(serde_json::from_str::<Value>(&typed).unwrap()["items"], json!([]));
     let (_, form) = kim.get(&format!("/catalog/{id}")).await;
     assert!(form.contains(r#"data-show-if="funding" data-equals="project budget""#), "{form}");
     let csrf = hidden(&form, "csrf");

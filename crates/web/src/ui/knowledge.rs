@@ -434,11 +434,14 @@ pub(crate) struct SuggestQuery {
 
 /// Articles for what a requester is typing, as JSON for the page's script.
 pub(crate) async fn suggest(State(ctx): State<Ctx>, s: Session, Query(q): Query<SuggestQuery>) -> Response {
-    match ctx.app.suggested_articles(&s.actor, &q.q, 5).await {
-        Ok(found) => {
-            let list: Vec<serde_json::Value> =
-                found.into_iter().map(|a| serde_json::json!({"number": a.number, "title": a.title})).collect();
-            axum::Json(list).into_response()
+    let found = tokio::try_join!(ctx.app.suggested_articles(&s.actor, &q.q, 5), ctx.app.matching_items(&s.actor, &q.q, 3));
+    match found {
+        Ok((articles, items)) => {
+            let articles: Vec<serde_json::Value> =
+                articles.into_iter().map(|a| serde_json::json!({"number": a.number, "title": a.title})).collect();
+            let items: Vec<serde_json::Value> =
+                items.into_iter().map(|i| serde_json::json!({"id": i.item.id, "name": i.item.name})).collect();
+            axum::Json(serde_json::json!({"articles": articles, "items": items})).into_response()
         }
         Err(e) => error_page(Some(&s), e),
     }

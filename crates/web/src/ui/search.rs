@@ -57,19 +57,12 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
         Ok(x) => x,
         Err(e) => return error_page(Some(&s), e),
     };
-    let words = cairn_domain::similarity::terms(&q);
     let items = ctx
         .app
-        .catalog(&s.actor)
+        .matching_items(&s.actor, &q, 5)
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|i| i.item.active)
-        .filter(|i| {
-            let text = cairn_domain::similarity::terms(&format!("{} {} {}", i.item.name, i.item.category, i.item.description));
-            words.iter().any(|w| text.binary_search(w).is_ok())
-        })
-        .take(5)
         .map(|i| (i.item.id, i.item.name, i.item.description))
         .collect();
     let more = tickets.next_cursor.is_some().then(|| format!("/tickets?status=all&sort=-created&q={}", enc(&q)));
