@@ -95,3 +95,67 @@ impl Mail {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    use super::*;
+
+    /// Plays the receiving side of one SMTP session on `listener` and returns the
+    /// envelope commands and the message it was given.
+    async fn receive(listener: tokio::net::TcpListener) -> (Vec<String>, String) {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 mx.example.com ESMTP\r\n").await.unwrap();
+        let (mut commands, mut message) = (Vec::new(), String::new());
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let verb = line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+            commands.push(line.clone());
+            let reply: &[u8] = match verb.as_str() {
+                "EHLO" | "HELO" => b"250 mx.example.com\r\n",
+                "DATA" => {
+                    write.write_all(b"354 go ahead\r\n").await.unwrap();
+                    while let Some(l) = lines.next_line().await.unwrap() {
+                        if l == "." {
+                            break;
+                        }
+                        message.push_str(&l);
+                        message.push('\n');
+                    }
+                    b"250 queued\r\n"
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await.unwrap();
+                    break;
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(reply).await.unwrap();
+        }
+        (commands, message)
+    }
+
+    #[tokio::test]
+    async fn mail_goes_out_over_smtp() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(receive(listener));
+        let mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{port}"), "Cairn <cairn@example.com>", "https://desk.example.com/").unwrap();
+        assert_eq!(mailer.public_url, "https://desk.example.com");
+        let m = Mail { to: "mona@example.com".into(), subject: "REQ0000001 awaits your approval".into(), body: "Approve it here.".into() };
+        mailer.send(&m).await.unwrap();
+        let (commands, message) = server.await.unwrap();
+        assert!(commands.iter().any(|c| c.starts_with("MAIL FROM:<cairn@example.com>")), "{commands:?}");
+        assert!(commands.iter().any(|c| c.starts_with("RCPT TO:<mona@example.com>")), "{commands:?}");
+        assert!(message.contains("Subject: REQ0000001 awaits your approval") && message.contains("Approve it here."), "{message}");
+    }
+
+    #[test]
+    fn bad_settings_name_the_key() {
+        assert!(Mailer::smtp("ftp://x", "a@b.c", "http://x").err().unwrap().to_string().starts_with("smtp_url"));
+        assert!(Mailer::smtp("smtp://x", "nobody", "http://x").err().unwrap().to_string().starts_with("mail_from"));
+    }
+}

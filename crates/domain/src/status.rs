@@ -39,16 +39,6 @@ impl Status {
         Status::Cancelled,
         Status::Rejected,
     ];
-    /// The statuses a queue shows by default: work still to do.
-    pub const OPEN: [Status; 7] = [
-        Status::New,
-        Status::InProgress,
-        Status::OnHold,
-        Status::Assessed,
-        Status::RootCauseKnown,
-        Status::FixInProgress,
-        Status::AwaitingApproval,
-    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -89,8 +79,14 @@ impl Status {
         })
     }
 
+    /// Work still to do: neither resolved nor finished.
     pub fn is_open(self) -> bool {
-        Status::OPEN.contains(&self)
+        !matches!(self, Status::Resolved) && !self.is_final()
+    }
+
+    /// The statuses a queue shows by default: work still to do.
+    pub fn open() -> impl Iterator<Item = Status> {
+        Status::ALL.into_iter().filter(|s| s.is_open())
     }
 
     /// Statuses a record of `kind` may move to from this one in a single step.

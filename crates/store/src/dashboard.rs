@@ -54,7 +54,7 @@ fn bind_all<'q>(
 /// Open incidents by (priority, group), from the counts the triggers keep (a service
 /// filter counts the tickets themselves: services are not counted ahead).
 pub async fn backlog(c: &mut Conn, t: TenantId, f: &Filter) -> Result<Vec<(i64, Option<i64>, i64)>> {
-    let open = Status::OPEN.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
+    let open = Status::open().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
     let (extra, args) = f.clause(2);
     let sql = if f.service.is_some() {
         format!(

@@ -23,7 +23,7 @@ pub(crate) async fn home(State(ctx): State<Ctx>, s: Session) -> Response {
         limit: Some(limit),
         ..ListRequest::default()
     };
-    let open: Vec<String> = cairn_domain::status::Status::OPEN.iter().map(|s| s.as_str().to_string()).collect();
+    let open: Vec<String> = cairn_domain::status::Status::open().map(|s| s.as_str().to_string()).collect();
     let found = tokio::try_join!(
         ctx.app.count_tickets(a, list(open.clone(), 1), 1000),
         ctx.app.list_tickets(a, list(vec!["resolved".into()], 10)),

@@ -102,7 +102,7 @@ impl Filters {
             kind: some(&self.kind),
             q: some(&self.q),
             statuses: match self.status.as_str() {
-                "open" => Status::OPEN.iter().map(|s| s.as_str().to_string()).collect(),
+                "open" => Status::open().map(|s| s.as_str().to_string()).collect(),
                 "all" => vec![],
                 other => vec![other.to_string()],
             },

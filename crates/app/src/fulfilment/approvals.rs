@@ -1,64 +1,23 @@
-//! What happens to a request after it is ordered: its approval stages, one after the
-//! other, then its fulfilment tasks step by step (the tasks of a step in parallel), then
-//! the request resolves itself. Every move is written with its journal entries and its
-//! follow-up jobs (mail, notifications, timers) in the transaction that caused it.
-
-use std::sync::Arc;
+//! Approval stages: who is asked, their decisions from the portal, the API or an email
+//! link, how a stage settles by its rule, and its reminder and escalation timers.
 
 use cairn_domain::access::Actor;
 use cairn_domain::approval::{self as rules, Approver, Stage, Verdict};
-use cairn_domain::fulfilment::{self as template, TaskTemplate};
-use cairn_domain::ids::{TenantId, TicketId, UserId};
-use cairn_domain::routing::Facts;
+use cairn_domain::ids::TenantId;
+use cairn_domain::ids::TicketId;
 use cairn_domain::status::Status;
-use cairn_domain::ticket::{CurrentNames, Ticket, TicketKind, TicketPatch};
-use cairn_store::approvals::{self as store, Approval, NewApproval, Task};
+use cairn_domain::ticket::Ticket;
+use cairn_store::approvals::{self as store, Approval, NewApproval};
 use cairn_store::catalog::Requested;
 use cairn_store::journal::{self, Entry};
-use cairn_store::{Backend, Conn, directory, jobs, tenants, tickets};
+use cairn_store::{Conn, directory, jobs, tickets};
 use serde::{Deserialize, Serialize};
 
+use super::{Flow, HOUR_MS, LINK_VALID_MS, Plan, plan_of, tasks};
 use crate::auth::{hash_secret, random_secret};
 use crate::mail::Mail;
-use crate::routing::{Current, decide};
-use crate::sla::SlaCache;
-use crate::tickets::{end_ticket, notify};
+use crate::tickets::notify;
 use crate::{App, AppError, Result};
-
-/// How long an email link stays valid when its stage has no timeout.
-pub const LINK_VALID_MS: i64 = 7 * 86_400_000;
-const HOUR_MS: i64 = 3_600_000;
-
-/// A request's approval stages and task template, as copied from its item when ordered.
-#[derive(Debug, Clone, Default)]
-pub struct Plan {
-    pub stages: Vec<Stage>,
-    pub tasks: Vec<TaskTemplate>,
-}
-
-impl Plan {
-    pub fn of(r: &Requested) -> Result<Plan> {
-        let bad = |e: serde_json::Error| AppError::Internal(format!("requested item {}: {e}", r.item_id));
-        Ok(Plan { stages: serde_json::from_str(&r.approvals).map_err(bad)?, tasks: serde_json::from_str(&r.tasks).map_err(bad)? })
-    }
-
-    /// Where a request of this plan starts.
-    pub fn first_status(&self) -> Status {
-        match (self.stages.is_empty(), self.tasks.is_empty()) {
-            (false, _) => Status::AwaitingApproval,
-            (true, false) => Status::InProgress,
-            (true, true) => Status::New,
-        }
-    }
-}
-
-/// What the flow needs from the app inside a transaction.
-#[derive(Clone)]
-pub(crate) struct Flow {
-    pub backend: Backend,
-    pub sla: Arc<SlaCache>,
-    pub public_url: String,
-}
 
 /// A stage's reminder (at half its timeout) or escalation (at the end).
 #[derive(Debug, Serialize, Deserialize)]
@@ -70,20 +29,6 @@ pub struct ApprovalTimer {
 
 impl ApprovalTimer {
     pub const KIND: &'static str = "approval_timer";
-}
-
-/// The plan of a request (its one requested item), if it was ordered from the catalog.
-async fn plan_of(c: &mut Conn, request: TicketId) -> Result<Option<Plan>> {
-    cairn_store::catalog::requested(c, request).await?.first().map(Plan::of).transpose()
-}
-
-/// Starts a freshly ordered request: its first approval stage, or else its first tasks.
-pub(crate) async fn begin(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Plan, now: i64) -> Result<()> {
-    if !plan.stages.is_empty() {
-        start_stage(c, flow, request, plan, 1, now).await
-    } else {
-        start_step(c, flow, request, plan, None, now).await.map(drop)
-    }
 }
 
 fn refuse(stage: usize, why: String) -> AppError {
@@ -112,7 +57,7 @@ async fn approvers(c: &mut Conn, request: &Ticket, n: usize, stage: &Stage) -> R
 
 /// Asks the approvers of stage `n` (1-based): an approval row each with a fresh email
 /// link, their mail and notification, and the stage's timers.
-async fn start_stage(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Plan, n: usize, now: i64) -> Result<()> {
+pub(super) async fn start_stage(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Plan, n: usize, now: i64) -> Result<()> {
     let stage = &plan.stages[n - 1];
     let mut people = approvers(c, request, n, stage).await?;
     let mut escalation = false;
@@ -268,7 +213,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: &Flow, a: &Approval, d: 
     tickets::update(c, flow.backend, &request, false).await?;
     journal::append(c, t, Some(a.approver_id), now, &crate::tickets::change_entries(request.id, &changes)).await?;
     if request.status == Status::InProgress {
-        start_step(c, flow, &request, &plan, None, now).await?;
+        tasks::start_step(c, flow, &request, &plan, None, now).await?;
     }
     crate::sla::after_change(c, &flow.sla, t, &[request.id], now).await
 }
@@ -277,168 +222,6 @@ fn rejection(d: &Decision) -> String {
     match d.comment.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(why) => format!("was rejected: {why}"),
         None => "was rejected".into(),
-    }
-}
-
-/// Opens the tasks of the step after `after` (None: the first); false when none is left.
-async fn start_step(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Plan, after: Option<u32>, now: i64) -> Result<bool> {
-    let Some(step) = template::next_step(&plan.tasks, after) else { return Ok(false) };
-    let t = request.tenant_id;
-    for tpl in template::step_tasks(&plan.tasks, step) {
-        let group = directory::group_by_name(c, t, &tpl.group).await?;
-        let facts = Facts::new(&tpl.title, "", None, None, None, request.priority);
-        let routed = decide(c, t, &[], &facts, Current { group: group.as_ref(), has_assignee: false }).await?;
-        let numbered = tenants::next_number(c, t, TicketKind::Task.prefix()).await?;
-        let mut task = Ticket {
-            tenant_id: t,
-            number: TicketKind::Task.number(numbered.seq),
-            title: tpl.title.clone(),
-            description: format!("Task {step} of {}: {}\n\n{}", request.number, request.title, request.description),
-            impact: request.impact,
-            urgency: request.urgency,
-            priority: request.priority,
-            requester_id: request.requester_id,
-            assignee_id: routed.assignee.as_ref().map(|u| u.id),
-            group_id: group.as_ref().map(|g| g.id),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            ..Ticket::blank(TicketKind::Task)
-        };
-        task.id = tickets::insert(c, flow.backend, &task).await?;
-        store::insert_task(c, task.id, request.id, i64::from(step)).await?;
-        let created = crate::sla::created_entry(
-            &task,
-            group.as_ref().map(|g| g.name.as_str()),
-            routed.assignee.as_ref().map(|u| u.username.as_str()),
-        );
-        let mut added = Entry::action("ticket", request.id.0, "task_added");
-        added.field = Some(format!("step {step}"));
-        added.new = Some(format!("{} {}", task.number, task.title));
-        let entries = [vec![created, added], routed.entries(task.id)].concat();
-        journal::append(c, t, None, now, &entries).await?;
-        routed.remember_turn(c).await?;
-        if let Some(a) = task.assignee_id {
-            notify(c, &task, a, format!("{} was assigned to you", task.number), now).await?;
-        }
-        crate::sla::after_change(c, &flow.sla, t, &[task.id], now).await?;
-    }
-    Ok(true)
-}
-
-/// Carries a status change of `ticket` (from `before`) on to its request or tasks: the
-/// last open task of a step starts the next step or fulfils the request; a request
-/// that ends cancels its open tasks and what it still waits approval for.
-pub(crate) async fn after_status(c: &mut Conn, flow: &Flow, ticket: &Ticket, before: Status, by: Option<UserId>, now: i64) -> Result<()> {
-    if ticket.status == before {
-        return Ok(());
-    }
-    match ticket.kind {
-        TicketKind::Task if before.is_open() && !ticket.status.is_open() => task_finished(c, flow, ticket, now).await,
-        TicketKind::Request if ticket.status.is_final() => {
-            store::skip_pending(c, ticket.id, now).await?;
-            let scope = cairn_domain::access::Scope::system(ticket.tenant_id);
-            for task in store::tasks_of(c, ticket.id).await? {
-                let Some(mut tk) = tickets::by_id(c, &scope, task.id).await? else { continue };
-                if tk.status.is_open() {
-                    let why = format!("{} was {}", ticket.number, ticket.status.label().to_lowercase());
-                    end_ticket(c, flow.backend, &flow.sla, &mut tk, Status::Cancelled, (by, "cancelled_with_request", &why), now).await?;
-                }
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
-async fn task_finished(c: &mut Conn, flow: &Flow, task: &Ticket, now: i64) -> Result<()> {
-    let Some((request_id, step)) = store::request_of(c, task.id).await? else { return Ok(()) };
-    let siblings = store::tasks_of(c, request_id).await?;
-    let open = |s: &Task| Status::parse(&s.status).is_ok_and(Status::is_open);
-    if siblings.iter().any(|s| s.step == step && open(s)) {
-        return Ok(());
-    }
-    let scope = cairn_domain::access::Scope::system(task.tenant_id);
-    let Some(mut request) = tickets::by_id(c, &scope, request_id).await? else { return Ok(()) };
-    if !request.status.is_open() || siblings.iter().any(|s| s.step > step) {
-        return Ok(());
-    }
-    let plan = plan_of(c, request_id).await?.unwrap_or_default();
-    if start_step(c, flow, &request, &plan, Some(step as u32), now).await? {
-        return Ok(());
-    }
-    // The last step is done: the request is fulfilled.
-    let done = TicketPatch {
-        status: Some(Status::Resolved),
-        resolution_code: Some("solved".into()),
-        resolution_notes: Some(format!("Fulfilled: all {} tasks are done.", siblings.len())),
-        ..TicketPatch::default()
-    };
-    let changes = request.apply(done, &CurrentNames::default(), &Default::default(), now)?;
-    request.version += 1;
-    tickets::update(c, flow.backend, &request, false).await?;
-    journal::append(c, request.tenant_id, None, now, &crate::tickets::change_entries(request.id, &changes)).await?;
-    let days = tenants::by_id(c, request.tenant_id).await?.map_or(0, |t| t.auto_close_days);
-    crate::tickets::on_resolved(c, &request, days, None, now).await?;
-    notify(c, &request, request.requester_id, format!("{} is now resolved", request.number), now).await?;
-    crate::sla::after_change(c, &flow.sla, request.tenant_id, &[request.id], now).await
-}
-
-/// A request's approvals and tasks, with its plan, for its page.
-#[derive(Debug, Clone)]
-pub struct Progress {
-    pub plan: Plan,
-    pub approvals: Vec<Approval>,
-    pub tasks: Vec<Task>,
-}
-
-/// One task line of a request's progress: opened (with its number) or still waiting
-/// for its step.
-#[derive(Debug, Clone)]
-pub struct TaskLine {
-    pub number: Option<String>,
-    pub title: String,
-    pub group: Option<String>,
-    pub assignee: Option<String>,
-    /// Its status, or `waiting` for a step not started yet.
-    pub status: String,
-}
-
-impl Progress {
-    /// The plan's steps in order, each with its opened tasks, or its planned ones while
-    /// the step has not started.
-    pub fn steps(&self) -> Vec<(u32, Vec<TaskLine>)> {
-        template::steps(&self.plan.tasks)
-            .into_iter()
-            .map(|s| {
-                let opened: Vec<TaskLine> = self
-                    .tasks
-                    .iter()
-                    .filter(|t| t.step == i64::from(s))
-                    .map(|t| TaskLine {
-                        number: Some(t.number.clone()),
-                        title: t.title.clone(),
-                        group: t.group.clone(),
-                        assignee: t.assignee.clone(),
-                        status: t.status.clone(),
-                    })
-                    .collect();
-                let lines = if opened.is_empty() {
-                    template::step_tasks(&self.plan.tasks, s)
-                        .map(|t| TaskLine {
-                            number: None,
-                            title: t.title.clone(),
-                            group: Some(t.group.clone()),
-                            assignee: None,
-                            status: "waiting".into(),
-                        })
-                        .collect()
-                } else {
-                    opened
-                };
-                (s, lines)
-            })
-            .collect()
     }
 }
 
@@ -452,31 +235,6 @@ pub struct Case {
 }
 
 impl App {
-    pub(crate) fn flow(&self) -> Flow {
-        Flow { backend: self.backend(), sla: self.sla.clone(), public_url: self.mailer.public_url.clone() }
-    }
-
-    /// The approvals and tasks of a request the actor may see.
-    pub async fn request_progress(&self, actor: &Actor, number: &str) -> Result<Progress> {
-        let mut c = self.db.read().await?;
-        let t = crate::tickets::load(&mut c, &actor.scope(), number).await?;
-        let plan = plan_of(&mut c, t.id).await?.unwrap_or_default();
-        let tasks = if actor.may(cairn_domain::access::Permission::WorkTickets) || t.kind == TicketKind::Request {
-            store::tasks_of(&mut c, t.id).await?
-        } else {
-            vec![]
-        };
-        Ok(Progress { plan, approvals: store::of_ticket(&mut c, t.id).await?, tasks })
-    }
-
-    /// The request a task belongs to (its number).
-    pub async fn request_of_task(&self, actor: &Actor, number: &str) -> Result<Option<String>> {
-        let mut c = self.db.read().await?;
-        let t = crate::tickets::load(&mut c, &actor.scope(), number).await?;
-        let Some((req, _)) = store::request_of(&mut c, t.id).await? else { return Ok(None) };
-        Ok(tickets::by_id(&mut c, &actor.scope(), req).await?.map(|r| r.number))
-    }
-
     /// What waits for the actor's decision.
     pub async fn my_approvals(&self, actor: &Actor) -> Result<Vec<Case>> {
         let mut c = self.db.read().await?;
