@@ -248,6 +248,14 @@ async fn rejection_withdrawal_and_self_approval(url: String) {
         .map(|x| x["number"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(tasks.len(), 2, "parallel tasks of one step");
+    // Resolved by hand only once its tasks are done.
+    let cur = body(t.get(&root, &format!("/api/v1/tickets/{m}")).await).await;
+    let done = json!({"status": "resolved", "resolution_code": "solved"});
+    let r = t.patch(&root, &format!("/api/v1/tickets/{m}"), cur["etag"].as_str(), done).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e = body(r).await;
+    assert!(e["message"].as_str().unwrap().contains(&format!("still has open tasks ({})", tasks.join(", "))), "{e}");
+    assert_eq!(status(&t, &root, &m).await, "in_progress", "nothing changed");
     let r = t.post(&kim, &format!("/api/v1/tickets/{m}/withdraw"), json!({"reason": "Got one from a colleague"})).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     for task in &tasks {
@@ -349,6 +357,13 @@ async fn approvers_decide_in_the_portal(url: String) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = kim.get("/tickets/REQ0000001").await;
     assert!(page.contains("id=\"fulfilment\"") && page.contains("<strong class=\"state-approved\">approved</strong>"), "{page}");
+    for line in [
+        "asked max to approve (stage 1)",
+        "approved the request (stage 1, via portal)",
+        "changed status from awaiting approval to in progress",
+    ] {
+        assert!(page.contains(line), "{line}: {page}");
+    }
     let (_, page) = max.get("/approvals?done=approved").await;
     assert!(page.contains("Thank you: approved.") && page.contains("Nothing waits for your approval."), "{page}");
 }

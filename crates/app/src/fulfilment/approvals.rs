@@ -172,7 +172,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: &Flow, a: &Approval, d: 
         return Err(AppError::Conflict("this approval was decided meanwhile; reload".into()));
     }
     let mut e = Entry::action("ticket", request.id.0, state);
-    e.field = Some(format!("approval (stage {}, via {})", a.stage, d.via));
+    e.field = Some(format!("stage {}, via {}", a.stage, d.via));
     e.new = d.comment.clone();
     journal::append(c, t, Some(a.approver_id), now, &[e]).await?;
     let rows: Vec<Approval> = store::of_ticket(c, request.id).await?.into_iter().filter(|r| r.stage == a.stage).collect();

@@ -75,7 +75,9 @@ pub(crate) async fn begin(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Pl
 
 /// Carries a status change of `ticket` (from `before`) on to its request or tasks: the
 /// last open task of a step starts the next step or fulfils the request; a request
-/// that ends cancels its open tasks and what it still waits approval for.
+/// that ends cancels its open tasks and what it still waits approval for; a request
+/// resolved by hand with tasks still open is refused (the caller's transaction rolls
+/// back).
 pub(crate) async fn after_status(c: &mut Conn, flow: &Flow, ticket: &Ticket, before: Status, by: Option<UserId>, now: i64) -> Result<()> {
     if ticket.status == before {
         return Ok(());
@@ -86,6 +88,7 @@ pub(crate) async fn after_status(c: &mut Conn, flow: &Flow, ticket: &Ticket, bef
             store::skip_pending(c, ticket.id, now).await?;
             tasks::cancel_open(c, flow, ticket, by, now).await
         }
+        TicketKind::Request if ticket.status == Status::Resolved => tasks::none_open(c, ticket).await,
         _ => Ok(()),
     }
 }

@@ -51,7 +51,9 @@ pub(super) async fn start_step(c: &mut Conn, flow: &Flow, request: &Ticket, plan
         );
         let mut added = Entry::action("ticket", request.id.0, "task_added");
         added.field = Some(format!("step {step}"));
-        added.new = Some(format!("{} {}", task.number, task.title));
+        // The number stays out of the text requesters read in the history.
+        added.old = Some(task.number.clone());
+        added.new = Some(task.title.clone());
         let entries = [vec![created, added], routed.entries(task.id)].concat();
         journal::append(c, t, None, now, &entries).await?;
         routed.remember_turn(c).await?;
@@ -66,7 +68,6 @@ pub(super) async fn start_step(c: &mut Conn, flow: &Flow, request: &Ticket, plan
 pub(super) async fn finished(c: &mut Conn, flow: &Flow, task: &Ticket, now: i64) -> Result<()> {
     let Some((request_id, step)) = store::request_of(c, task.id).await? else { return Ok(()) };
     let siblings = store::tasks_of(c, request_id).await?;
-    let open = |s: &Task| Status::parse(&s.status).is_ok_and(Status::is_open);
     if siblings.iter().any(|s| s.step == step && open(s)) {
         return Ok(());
     }
@@ -94,6 +95,20 @@ pub(super) async fn finished(c: &mut Conn, flow: &Flow, task: &Ticket, now: i64)
     crate::tickets::on_resolved(c, &request, days, None, now).await?;
     notify(c, &request, request.requester_id, format!("{} is now resolved", request.number), now).await?;
     crate::sla::after_change(c, &flow.sla, request.tenant_id, &[request.id], now).await
+}
+
+fn open(t: &Task) -> bool {
+    Status::parse(&t.status).is_ok_and(Status::is_open)
+}
+
+/// A request is resolved by hand only once its tasks are done or cancelled.
+pub(super) async fn none_open(c: &mut Conn, request: &Ticket) -> Result<()> {
+    let open: Vec<String> = store::tasks_of(c, request.id).await?.into_iter().filter(open).map(|t| t.number).collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    let why = format!("{} still has open tasks ({}); close or cancel them first", request.number, open.join(", "));
+    Err(crate::AppError::invalid("status", why))
 }
 
 /// Cancels the open tasks of a request that ended.

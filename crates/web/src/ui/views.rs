@@ -546,6 +546,10 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
     match (action, field) {
         ("created", _) => "created the ticket".into(),
         ("updated", Some("description")) => "edited the description".into(),
+        ("updated", Some("status")) => {
+            let label = |x: Option<&str>| x.and_then(|s| Status::parse(s).ok()).map_or_else(|| v(x), |s| s.label().to_lowercase());
+            format!("changed status from {} to {}", label(old), label(new))
+        }
         ("updated", Some(f)) => format!("changed {} from {} to {}", f, v(old), v(new)),
         ("commented", Some("note")) => "added an internal note".into(),
         ("commented", _) => "replied".into(),
@@ -574,6 +578,15 @@ pub(crate) fn history_text(action: &str, field: Option<&str>, old: Option<&str>,
         ("sla_warning", Some(t)) => format!("{} has used {} % of its {} target", v(old), v(new), t.replace('_', " ")),
         ("sla_breached", Some(t)) => format!("{} breached its {} target", v(new), t.replace('_', " ")),
         ("from_candidate", _) => format!("raised from a problem candidate of {} similar incidents", v(new)),
+        ("approval_requested", Some(stage)) => format!("asked {} to approve ({stage})", v(new)),
+        ("approved" | "rejected", Some(how)) => {
+            let why = new.filter(|c| !c.is_empty()).map(|c| format!(": \u{201c}{c}\u{201d}")).unwrap_or_default();
+            format!("{action} the request ({how}){why}")
+        }
+        ("approval_reminded", _) => format!("reminded {} to approve", v(new)),
+        ("approval_escalated", _) => format!("escalated the approval to {}", v(new)),
+        ("task_added", Some(step)) => format!("opened the task \u{201c}{}\u{201d} ({step})", v(new)),
+        ("cancelled_with_request", _) => format!("cancelled: {}", v(new)),
         ("auto_assigned", _) => format!("assigned {} automatically ({})", v(new), v(old).replace('_', " ")),
         (a, _) => a.replace('_', " "),
     }
