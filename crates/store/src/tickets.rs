@@ -196,6 +196,14 @@ async fn one(c: &mut Conn, s: &Scope, cond: &str, key: Arg) -> Result<Option<Tic
     row.as_ref().map(ticket).transpose()
 }
 
+/// Takes the ticket's row lock until the transaction ends (PostgreSQL; SQLite runs one
+/// writer at a time anyway), so that what is read next includes every change committed
+/// by others who held it: decisions and task closures that settle a request together.
+pub async fn lock(c: &mut Conn, id: TicketId) -> Result<()> {
+    sqlx::query("UPDATE tickets SET version = version WHERE id = $1").bind(id.0).execute(c).await?;
+    Ok(())
+}
+
 pub async fn by_number(c: &mut Conn, s: &Scope, number: &str) -> Result<Option<Ticket>> {
     one(c, s, "t.number = $2", Arg::S(number.to_string())).await
 }

@@ -368,7 +368,43 @@ async fn approvers_decide_in_the_portal(url: String) {
     assert!(page.contains("Thank you: approved.") && page.contains("Nothing waits for your approval."), "{page}");
 }
 
+/// Decisions and task closures that arrive together still settle the request: on
+/// PostgreSQL each waits for the request's row, then sees what the others committed.
+async fn decisions_and_closures_at_once_settle_the_request(url: String) {
+    let t = TestApp::spawn(url).await;
+    let (root, kim) = desk(&t).await;
+    let v = json!({"category": "Access", "name": "Finance system",
+        "approvals": [{"approver": "group", "name": "Finance", "rule": "all"}],
+        "tasks": [{"title": "Create the account", "group": "Identity"}, {"title": "Set up the token", "group": "Desktop Support"}]});
+    let order = item(&t, &root, v).await;
+    for round in 0..3 {
+        let n = body(t.post(&kim, &order, json!({})).await).await["number"].as_str().unwrap().to_string();
+        let mut calls = Vec::new();
+        for who in ["fin1", "fin2", "fin3"] {
+            let token = t.app.create_token("default", who, "test").await.unwrap();
+            let id = inbox(&t, who).await[0];
+            calls.push((token, format!("/api/v1/approvals/{id}/approve")));
+        }
+        let (a, b, c) = tokio::join!(
+            t.post(&calls[0].0, &calls[0].1, json!({})),
+            t.post(&calls[1].0, &calls[1].1, json!({})),
+            t.post(&calls[2].0, &calls[2].1, json!({}))
+        );
+        assert_eq!([a.status(), b.status(), c.status()], [StatusCode::NO_CONTENT; 3], "round {round}");
+        assert_eq!(status(&t, &kim, &n).await, "in_progress", "round {round}: all three approved");
+        let tasks: Vec<(String, String)> = progress(&t, &root, &n).await["steps"][0]["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["number"].as_str().unwrap().to_string(), x["assignee"].as_str().unwrap().to_string()))
+            .collect();
+        tokio::join!(close(&t, &tasks[0].1, &tasks[0].0), close(&t, &tasks[1].1, &tasks[1].0));
+        assert_eq!(status(&t, &kim, &n).await, "resolved", "round {round}: both tasks closed");
+    }
+}
+
 on_both_databases!(
+    decisions_and_closures_at_once_settle_the_request,
     a_laptop_goes_through_approvals_and_fulfilment,
     rejection_withdrawal_and_self_approval,
     a_waiting_approval_is_reminded_then_escalated,

@@ -154,6 +154,8 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: &Flow, a: &Approval, d: 
             s => format!("{} already {s} this on {when}", a.approver),
         }));
     }
+    // Decisions on one request settle one after the other.
+    tickets::lock(c, a.ticket_id).await?;
     let mut request = tickets::by_id(c, &cairn_domain::access::Scope::system(t), a.ticket_id)
         .await?
         .ok_or_else(|| AppError::NotFound("request".into()))?;
@@ -342,6 +344,7 @@ async fn case(c: &mut Conn, a: Approval) -> Result<Case> {
 
 async fn approval_timer(c: &mut Conn, flow: &Flow, t: TenantId, timer: &ApprovalTimer, now: i64) -> Result<()> {
     let scope = cairn_domain::access::Scope::system(t);
+    tickets::lock(c, TicketId(timer.ticket_id)).await?;
     let Some(request) = tickets::by_id(c, &scope, TicketId(timer.ticket_id)).await? else { return Ok(()) };
     let rows: Vec<Approval> = store::of_ticket(c, request.id).await?.into_iter().filter(|r| r.stage == timer.stage).collect();
     let pending: Vec<&Approval> = rows.iter().filter(|r| r.state == "pending").collect();

@@ -67,6 +67,8 @@ pub(super) async fn start_step(c: &mut Conn, flow: &Flow, request: &Ticket, plan
 
 pub(super) async fn finished(c: &mut Conn, flow: &Flow, task: &Ticket, now: i64) -> Result<()> {
     let Some((request_id, step)) = store::request_of(c, task.id).await? else { return Ok(()) };
+    // Tasks of one step closing at once see each other's closure.
+    tickets::lock(c, request_id).await?;
     let siblings = store::tasks_of(c, request_id).await?;
     if siblings.iter().any(|s| s.step == step && open(s)) {
         return Ok(());
