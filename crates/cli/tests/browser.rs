@@ -569,6 +569,8 @@ async fn main_pages_pass_the_accessibility_check() {
         "/admin/service-levels",
         "/admin/routing",
         "/admin/settings",
+        "/admin/catalog",
+        "/admin/catalog/1",
         "/known-errors",
         "/problem-candidates",
         "/knowledge",

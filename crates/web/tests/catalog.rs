@@ -153,4 +153,86 @@ async fn requesters_order_from_the_portal_form(url: String) {
     assert_eq!(location(&r), "/tickets/REQ0000001?done=rated");
 }
 
-on_both_databases!(requesters_order_what_is_open_to_them_with_checked_answers, requesters_order_from_the_portal_form);
+async fn administrators_edit_items_in_the_browser(url: String) {
+    let t = TestApp::spawn(url).await;
+    let root = t.user("default", "root", "admin").await;
+    assert_eq!(t.post(&root, "/api/v1/groups", json!({"name": "Procurement"})).await.status(), StatusCode::CREATED);
+    let (ada, csrf) = signed_in(&t, "ada", "admin").await;
+    let (_, page) = ada.get("/admin/catalog/new").await;
+    assert!(
+        page.contains("name=\"v.2.name\"") && page.contains("name=\"a.1.approver\"") && page.contains("<option>Procurement</option>"),
+        "{page}"
+    );
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("name", "New laptop"),
+        ("category", "Hardware"),
+        ("description", "A standard laptop"),
+        ("delivery_days", "5"),
+        ("audience", "everyone"),
+        ("active", "1"),
+        ("v.0.name", "funding"),
+        ("v.0.label", "Funding"),
+        ("v.0.kind", "choice"),
+        ("v.0.required", "1"),
+        ("v.0.options", "department, project budget"),
+        ("v.1.name", "cost_centre"),
+        ("v.1.label", "Cost centre"),
+        ("v.1.kind", "text"),
+        ("v.1.required", "1"),
+        ("v.1.show_if", "funding"),
+        ("v.1.equals", "project budget"),
+        ("v.2.name", ""),
+        ("v.2.label", ""),
+        ("v.2.kind", "text"),
+        ("a.0.approver", "manager"),
+        ("a.0.rule", "any"),
+        ("a.1.approver", ""),
+        ("t.0.step", "1"),
+        ("t.0.title", "Order the laptop"),
+        ("t.0.group", "Procurement"),
+        ("t.1.step", ""),
+        ("t.1.title", ""),
+        ("t.1.group", ""),
+        ("a.0.timeout_hours", "48"),
+    ];
+    // A timeout without anyone to escalate to is refused, and the form comes back as typed.
+    let r = ada.post("/admin/catalog", &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("stage 1: a timeout needs escalate_to") && page.contains(r#"value="project budget""#), "{page}");
+    assert!(body(t.get(&root, "/api/v1/catalog/items").await).await.as_array().unwrap().is_empty(), "nothing saved");
+    form.push(("a.0.escalate_to", "root"));
+    let r = ada.post("/admin/catalog", &form).await;
+    assert_eq!(location(&r), "/admin/catalog?saved=New%20laptop");
+    let items = body(t.get(&root, "/api/v1/catalog/items").await).await;
+    let item = &items[0];
+    assert_eq!(item["variables"][1]["show_if"], json!({"variable": "funding", "equals": ["project budget"]}));
+    assert_eq!(item["variables"][0]["options"], json!(["department", "project budget"]));
+    assert_eq!(item["approvals"], json!([{"approver": "manager", "rule": "any", "timeout_hours": 48, "escalate_to": "root"}]));
+    assert_eq!(item["tasks"], json!([{"title": "Order the laptop", "group": "Procurement", "step": 1}]));
+
+    // Editing shows what is stored; a cleared row goes away.
+    let id = item["id"].as_i64().unwrap();
+    let (_, page) = ada.get(&format!("/admin/catalog/{id}")).await;
+    assert!(
+        page.contains(r#"name="t.0.title" value="Order the laptop""#) && page.contains(r#"name="a.0.escalate_to" value="root""#),
+        "{page}"
+    );
+    let edited: Vec<(&str, &str)> = form.iter().filter(|(k, _)| !k.starts_with("t.0")).copied().collect();
+    assert_eq!(location(&ada.post(&format!("/admin/catalog/{id}"), &edited).await), "/admin/catalog?saved=New%20laptop");
+    assert_eq!(body(t.get(&root, "/api/v1/catalog/items").await).await[0]["tasks"], json!([]));
+    let (_, list) = ada.get("/admin/catalog").await;
+    assert!(list.contains(&format!("href=\"/admin/catalog/{id}\"")), "{list}");
+
+    // Only administrators.
+    let (alice, alice_csrf) = signed_in(&t, "alice", "agent").await;
+    assert_eq!(alice.get("/admin/catalog").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(alice.post("/admin/catalog", &[("csrf", alice_csrf.as_str()), ("name", "X")]).await.status(), StatusCode::FORBIDDEN);
+}
+
+on_both_databases!(
+    requesters_order_what_is_open_to_them_with_checked_answers,
+    requesters_order_from_the_portal_form,
+    administrators_edit_items_in_the_browser
+);

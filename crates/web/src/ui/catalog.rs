@@ -65,7 +65,7 @@ pub(crate) struct OrderPage {
     pub error: Option<String>,
 }
 
-fn kind_name(k: &VarKind) -> &'static str {
+pub(super) fn kind_name(k: &VarKind) -> &'static str {
     match k {
         VarKind::Text => "text",
         VarKind::Number => "number",

@@ -4,6 +4,7 @@
 mod actions;
 mod approvals;
 mod catalog;
+mod catalog_admin;
 mod charts;
 mod dashboard;
 mod fields;
@@ -86,6 +87,9 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/queue/events", get(live::queue))
         .route("/search", get(search::search))
         .route("/catalog", get(catalog::index))
+        .route("/admin/catalog", get(catalog_admin::index).post(catalog_admin::create))
+        .route("/admin/catalog/new", get(catalog_admin::new_form))
+        .route("/admin/catalog/{id}", get(catalog_admin::edit_form).post(catalog_admin::update))
         .route("/approvals", get(approvals::inbox))
         .route("/approvals/{id}", get(approvals::show).post(approvals::decide))
         .route("/approve/{token}", get(approvals::link).post(approvals::decide_by_link))
