@@ -571,6 +571,7 @@ async fn main_pages_pass_the_accessibility_check() {
         "/admin/settings",
         "/admin/catalog",
         "/admin/catalog/1",
+        "/admin/users",
         "/known-errors",
         "/problem-candidates",
         "/knowledge",

@@ -403,7 +403,36 @@ async fn decisions_and_closures_at_once_settle_the_request(url: String) {
     }
 }
 
+async fn manager_of(t: &TestApp, root: &str, who: &str) -> Value {
+    let users = body(t.get(root, "/api/v1/users").await).await;
+    users.as_array().unwrap().iter().find(|u| u["username"] == who).unwrap()["manager"].clone()
+}
+
+async fn administrators_set_managers_in_the_browser(url: String) {
+    let t = TestApp::spawn(url).await;
+    let (root, _) = desk(&t).await;
+    let (ada, csrf) = signed_in(&t, "ada", "admin").await;
+    let (_, page) = ada.get("/admin/users").await;
+    assert!(page.contains(r#"aria-label="Manager of kim""#) && page.contains(r#"<option value="mona">"#), "{page}");
+    assert_eq!(manager_of(&t, &root, "kim").await, "mona");
+    let set = |who: &'static str| [("csrf", csrf.as_str()), ("username", "kim"), ("manager", who)];
+    let r = ada.post("/admin/users/manager", &set("fin1")).await;
+    assert_eq!(common::location(&r), "/admin/users?saved=kim");
+    assert_eq!(manager_of(&t, &root, "kim").await, "fin1");
+    for (who, why) in [("kim", "nobody is their own manager"), ("nobody", "manager: no user")] {
+        let r = ada.post("/admin/users/manager", &set(who)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains(why), "{why}");
+    }
+    assert_eq!(manager_of(&t, &root, "kim").await, "fin1", "refusals change nothing");
+    assert_eq!(common::location(&ada.post("/admin/users/manager", &set("")).await), "/admin/users?saved=kim");
+    assert_eq!(manager_of(&t, &root, "kim").await, Value::Null);
+    let (alice, _) = signed_in(&t, "alice", "agent").await;
+    assert_eq!(alice.get("/admin/users").await.0, StatusCode::FORBIDDEN);
+}
+
 on_both_databases!(
+    administrators_set_managers_in_the_browser,
     decisions_and_closures_at_once_settle_the_request,
     a_laptop_goes_through_approvals_and_fulfilment,
     rejection_withdrawal_and_self_approval,

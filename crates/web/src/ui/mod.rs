@@ -19,6 +19,7 @@ mod search;
 mod settings;
 mod sla_admin;
 mod survey;
+mod users;
 mod views;
 
 use std::net::SocketAddr;
@@ -87,6 +88,8 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/queue/events", get(live::queue))
         .route("/search", get(search::search))
         .route("/catalog", get(catalog::index))
+        .route("/admin/users", get(users::show))
+        .route("/admin/users/manager", post(users::set_manager))
         .route("/admin/catalog", get(catalog_admin::index).post(catalog_admin::create))
         .route("/admin/catalog/new", get(catalog_admin::new_form))
         .route("/admin/catalog/{id}", get(catalog_admin::edit_form).post(catalog_admin::update))
