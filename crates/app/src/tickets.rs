@@ -476,6 +476,7 @@ impl App {
                     if ticket.version != expected_version {
                         return Err(AppError::Stale);
                     }
+                    crate::fulfilment::lock_request_of(c, &ticket).await?;
                     // One cache for the views before and after: unchanged references resolve once.
                     let mut cache = NameCache::default();
                     let current = cache.view(c, ticket.clone()).await?;

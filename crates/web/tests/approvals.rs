@@ -401,6 +401,24 @@ async fn decisions_and_closures_at_once_settle_the_request(url: String) {
         tokio::join!(close(&t, &tasks[0].1, &tasks[0].0), close(&t, &tasks[1].1, &tasks[1].0));
         assert_eq!(status(&t, &kim, &n).await, "resolved", "round {round}: both tasks closed");
     }
+    // A withdrawal and a task's closure at once: one waits for the other, neither fails
+    // (both lock the request before its tasks).
+    let quick =
+        item(&t, &root, json!({"category": "Access", "name": "Badge", "tasks": [{"title": "Print the badge", "group": "Identity"}]})).await;
+    for round in 0..5 {
+        let n = body(t.post(&kim, &quick, json!({})).await).await["number"].as_str().unwrap().to_string();
+        let task = progress(&t, &root, &n).await["steps"][0]["tasks"][0]["number"].as_str().unwrap().to_string();
+        let ivan = t.app.create_token("default", "ivan", "test").await.unwrap();
+        let cur = body(t.get(&ivan, &format!("/api/v1/tickets/{task}")).await).await;
+        let (withdraw, close_it) = (format!("/api/v1/tickets/{n}/withdraw"), format!("/api/v1/tickets/{task}"));
+        let (w, c) = tokio::join!(
+            t.post(&kim, &withdraw, json!({"reason": "No longer needed"})),
+            t.patch(&ivan, &close_it, cur["etag"].as_str(), json!({"status": "closed"}))
+        );
+        let codes = (w.status(), c.status());
+        assert!(!codes.0.is_server_error() && !codes.1.is_server_error(), "round {round}: {codes:?}");
+        assert!(codes.0 == StatusCode::NO_CONTENT || codes.1 == StatusCode::OK, "round {round}: one of them went through: {codes:?}");
+    }
 }
 
 async fn manager_of(t: &TestApp, root: &str, who: &str) -> Value {

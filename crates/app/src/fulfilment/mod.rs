@@ -73,6 +73,18 @@ pub(crate) async fn begin(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Pl
     }
 }
 
+/// Locks a task's request before the task is changed, so that every use case locks a
+/// request before its tasks (cancelling a request changes it, then its tasks) and two
+/// of them never wait on each other.
+pub(crate) async fn lock_request_of(c: &mut Conn, ticket: &Ticket) -> Result<()> {
+    if ticket.kind == TicketKind::Task
+        && let Some((request, _)) = store::request_of(c, ticket.id).await?
+    {
+        tickets::lock(c, request).await?;
+    }
+    Ok(())
+}
+
 /// Carries a status change of `ticket` (from `before`) on to its request or tasks: the
 /// last open task of a step starts the next step or fulfils the request; a request
 /// that ends cancels its open tasks and what it still waits approval for; a request
