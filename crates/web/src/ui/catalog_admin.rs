@@ -134,64 +134,67 @@ impl ItemForm {
     /// The posted form: plain fields, `org` repeated, and rows as `v.N.field`,
     /// `a.N.field`, `t.N.field`.
     fn posted(pairs: &[(String, String)]) -> ItemForm {
+        type Row = BTreeMap<String, String>;
         let mut f = ItemForm { active: false, ..ItemForm::default() };
-        let mut vars: BTreeMap<usize, VarRow> = BTreeMap::new();
-        let mut stages: BTreeMap<usize, StageRow> = BTreeMap::new();
-        let mut tasks: BTreeMap<usize, TaskRow> = BTreeMap::new();
+        // The rows of the three tables (v, a, t), by index, as field → value.
+        let mut rows: [BTreeMap<usize, Row>; 3] = Default::default();
         for (k, v) in pairs {
-            let value = v.clone();
             let mut parts = k.splitn(3, '.');
-            match (parts.next(), parts.next().and_then(|n| n.parse::<usize>().ok()), parts.next()) {
-                (Some("v"), Some(n), Some(field)) => {
-                    let r = vars.entry(n).or_default();
-                    match field {
-                        "name" => r.name = value,
-                        "label" => r.label = value,
-                        "kind" => r.kind = value,
-                        "required" => r.required = true,
-                        "options" => r.options = value,
-                        "show_if" => r.show_if = value,
-                        "equals" => r.equals = value,
-                        _ => {}
-                    }
-                }
-                (Some("a"), Some(n), Some(field)) => {
-                    let r = stages.entry(n).or_default();
-                    match field {
-                        "approver" => r.approver = value,
-                        "name" => r.name = value,
-                        "rule" => r.rule = value,
-                        "quorum" => r.quorum = value,
-                        "timeout_hours" => r.timeout_hours = value,
-                        "escalate_to" => r.escalate_to = value,
-                        _ => {}
-                    }
-                }
-                (Some("t"), Some(n), Some(field)) => {
-                    let r = tasks.entry(n).or_default();
-                    match field {
-                        "title" => r.title = value,
-                        "group" => r.group = value,
-                        "step" => r.step = value,
-                        _ => {}
-                    }
-                }
-                _ => match k.as_str() {
-                    "category" => f.category = value,
-                    "name" => f.name = value,
-                    "description" => f.description = value,
-                    "icon" => f.icon = value,
-                    "delivery_days" => f.delivery_days = value,
-                    "audience" => f.audience = value,
-                    "org" => f.orgs.push(value),
-                    "active" => f.active = true,
-                    _ => {}
-                },
+            let table = match parts.next() {
+                Some("v") => Some(0),
+                Some("a") => Some(1),
+                Some("t") => Some(2),
+                _ => None,
+            };
+            if let (Some(table), Some(n), Some(field)) = (table, parts.next().and_then(|n| n.parse::<usize>().ok()), parts.next()) {
+                rows[table].entry(n).or_default().insert(field.to_string(), v.clone());
+                continue;
+            }
+            let value = v.clone();
+            match k.as_str() {
+                "category" => f.category = value,
+                "name" => f.name = value,
+                "description" => f.description = value,
+                "icon" => f.icon = value,
+                "delivery_days" => f.delivery_days = value,
+                "audience" => f.audience = value,
+                "org" => f.orgs.push(value),
+                "active" => f.active = true,
+                _ => {}
             }
         }
-        f.vars = vars.into_values().filter(|r| !(r.name.trim().is_empty() && r.label.trim().is_empty())).collect();
-        f.stages = stages.into_values().filter(|r| !r.approver.is_empty()).collect();
-        f.tasks = tasks.into_values().filter(|r| !(r.title.trim().is_empty() && r.group.is_empty())).collect();
+        let get = |r: &Row, k: &str| r.get(k).cloned().unwrap_or_default();
+        let [vars, stages, tasks] = rows;
+        f.vars = vars
+            .values()
+            .map(|r| VarRow {
+                name: get(r, "name"),
+                label: get(r, "label"),
+                kind: get(r, "kind"),
+                required: r.contains_key("required"),
+                options: get(r, "options"),
+                show_if: get(r, "show_if"),
+                equals: get(r, "equals"),
+            })
+            .filter(|r| !(r.name.trim().is_empty() && r.label.trim().is_empty()))
+            .collect();
+        f.stages = stages
+            .values()
+            .map(|r| StageRow {
+                approver: get(r, "approver"),
+                name: get(r, "name"),
+                rule: get(r, "rule"),
+                quorum: get(r, "quorum"),
+                timeout_hours: get(r, "timeout_hours"),
+                escalate_to: get(r, "escalate_to"),
+            })
+            .filter(|r| !r.approver.is_empty())
+            .collect();
+        f.tasks = tasks
+            .values()
+            .map(|r| TaskRow { title: get(r, "title"), group: get(r, "group"), step: get(r, "step") })
+            .filter(|r| !(r.title.trim().is_empty() && r.group.is_empty()))
+            .collect();
         f
     }
 
