@@ -343,6 +343,8 @@ async fn approvers_decide_in_the_portal(url: String) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // max, a plain employee, finds it under Approvals and rejects it without a reason: refused.
+    let (_, home) = max.get("/portal").await;
+    assert!(home.split("id=\"to-approve\"").nth(1).expect("approvals on the portal home").contains("VPN"), "{home}");
     let (_, page) = max.get("/approvals").await;
     assert!(page.contains("REQ0000001") && page.contains("VPN"), "{page}");
     let approval = t

@@ -1,5 +1,6 @@
 //! The requester's side: a home page that leads to reporting a problem and to their
-//! requests, with the resolved ones waiting for their word first.
+//! requests, with what waits for their word first (resolved requests to confirm, and
+//! others' requests to approve).
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,8 +29,9 @@ pub(crate) async fn home(State(ctx): State<Ctx>, s: Session) -> Response {
         ctx.app.count_tickets(a, list(open.clone(), 1), 1000),
         ctx.app.list_tickets(a, list(vec!["resolved".into()], 10)),
         ctx.app.list_tickets(a, list(open, 5)),
+        ctx.app.my_approvals(a),
     );
-    let (open_count, resolved, open) = match found {
+    let (open_count, resolved, open, approvals) = match found {
         Ok(x) => x,
         Err(e) => return error_page(Some(&s), e),
     };
@@ -39,5 +41,6 @@ pub(crate) async fn home(State(ctx): State<Ctx>, s: Session) -> Response {
         open_count,
         resolved: resolved.items.into_iter().map(Row::from).collect(),
         open: open.items.into_iter().map(Row::from).collect(),
+        approvals: approvals.into_iter().map(|c| (c.approval.id, c.request.number, c.request.title, c.requester)).collect(),
     })
 }

@@ -302,6 +302,8 @@ pub(crate) struct PortalPage {
     pub resolved: Vec<Row>,
     /// The most recently changed open requests.
     pub open: Vec<Row>,
+    /// Requests waiting for this person's approval: (approval id, number, title, requester).
+    pub approvals: Vec<(i64, String, String, String)>,
 }
 
 #[derive(Template)]
