@@ -4,6 +4,8 @@ use cairn_domain::ids::{OrgId, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::Conn;
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 use crate::args::{Arg, bind_all, push};
 use crate::error::{Result, StoreError};
 use crate::row::get;
@@ -74,52 +76,37 @@ async fn with_orgs(c: &mut Conn, mut i: Item) -> Result<Item> {
 }
 
 /// Stores an item (new when `id` is 0) with its organisations; returns its id.
-pub async fn save(c: &mut Conn, t: TenantId, i: &Item, orgs: &[OrgId], now: i64) -> Result<i64> {
+pub async fn save<'a>(c: &mut Conn, t: TenantId, i: &'a Item, orgs: &[OrgId], now: i64) -> Result<i64> {
     let named_twice = |e: sqlx::Error| match StoreError::from(e) {
         StoreError::Conflict(_) => StoreError::Conflict(format!("the catalog already has an item named '{}'", i.name)),
         other => other,
     };
+    // The item's own fields are $1..$10 in both statements.
+    let fields = |q: AnyQuery<'a>| {
+        q.bind(&i.category)
+            .bind(&i.name)
+            .bind(&i.description)
+            .bind(&i.icon)
+            .bind(i.delivery_days)
+            .bind(&i.variables)
+            .bind(&i.audience)
+            .bind(i64::from(i.active))
+            .bind(&i.approvals)
+            .bind(&i.tasks)
+    };
+    const SET: &str = "category, name, description, icon, delivery_days, variables, audience, active, approvals, tasks";
     let id = if i.id == 0 {
-        sqlx::query_scalar(
-            "INSERT INTO catalog_items (tenant_id, category, name, description, icon, delivery_days, variables, audience, active, created_at, updated_at, approvals, tasks) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
-        )
-        .bind(t.0)
-        .bind(&i.category)
-        .bind(&i.name)
-        .bind(&i.description)
-        .bind(&i.icon)
-        .bind(i.delivery_days)
-        .bind(&i.variables)
-        .bind(&i.audience)
-        .bind(i64::from(i.active))
-        .bind(now)
-        .bind(&i.approvals)
-        .bind(&i.tasks)
-        .fetch_one(&mut *c)
-        .await
-        .map_err(named_twice)?
+        let sql = format!(
+            "INSERT INTO catalog_items ({SET}, tenant_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id"
+        );
+        let row = fields(sqlx::query(sqlx::AssertSqlSafe(sql))).bind(t.0).bind(now).fetch_one(&mut *c).await.map_err(named_twice)?;
+        get(&row, "id")?
     } else {
-        sqlx::query(
-            "UPDATE catalog_items SET category = $1, name = $2, description = $3, icon = $4, delivery_days = $5, variables = $6, \
-             audience = $7, active = $8, updated_at = $9, approvals = $12, tasks = $13 WHERE tenant_id = $10 AND id = $11",
-        )
-        .bind(&i.category)
-        .bind(&i.name)
-        .bind(&i.description)
-        .bind(&i.icon)
-        .bind(i.delivery_days)
-        .bind(&i.variables)
-        .bind(&i.audience)
-        .bind(i64::from(i.active))
-        .bind(now)
-        .bind(t.0)
-        .bind(i.id)
-        .bind(&i.approvals)
-        .bind(&i.tasks)
-        .execute(&mut *c)
-        .await
-        .map_err(named_twice)?;
+        let sql = "UPDATE catalog_items SET category = $1, name = $2, description = $3, icon = $4, delivery_days = $5, \
+                   variables = $6, audience = $7, active = $8, approvals = $9, tasks = $10, updated_at = $11 \
+                   WHERE tenant_id = $12 AND id = $13";
+        fields(sqlx::query(sql)).bind(now).bind(t.0).bind(i.id).execute(&mut *c).await.map_err(named_twice)?;
         i.id
     };
     sqlx::query("DELETE FROM catalog_item_orgs WHERE item_id = $1").bind(id).execute(&mut *c).await?;

@@ -41,27 +41,39 @@ impl ApiError {
             ),
             ApiError::App(e) => {
                 let msg = e.to_string();
-                match e {
-                    AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, body("unauthenticated", msg, None)),
-                    AppError::Forbidden(_) => (StatusCode::FORBIDDEN, body("forbidden", msg, None)),
-                    AppError::NotFound(_) => (StatusCode::NOT_FOUND, body("not_found", msg, None)),
-                    AppError::Invalid { field, message } => {
-                        (StatusCode::UNPROCESSABLE_ENTITY, body("validation_failed", message.clone(), Some(field.clone())))
-                    }
-                    AppError::InvalidTransition(_) => {
-                        (StatusCode::UNPROCESSABLE_ENTITY, body("invalid_transition", msg, Some("status".into())))
-                    }
-                    AppError::Conflict(_) => (StatusCode::CONFLICT, body("conflict", msg, None)),
-                    AppError::Gone(_) => (StatusCode::GONE, body("gone", msg, None)),
-                    AppError::Stale => (StatusCode::PRECONDITION_FAILED, body("precondition_failed", msg, Some("If-Match".into()))),
-                    AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, body("too_many_requests", msg, None)),
+                let (code, message, field) = match e {
+                    AppError::Unauthenticated => ("unauthenticated", msg, None),
+                    AppError::Forbidden(_) => ("forbidden", msg, None),
+                    AppError::NotFound(_) => ("not_found", msg, None),
+                    AppError::Invalid { field, message } => ("validation_failed", message.clone(), Some(field.clone())),
+                    AppError::InvalidTransition(_) => ("invalid_transition", msg, Some("status".into())),
+                    AppError::Conflict(_) => ("conflict", msg, None),
+                    AppError::Gone(_) => ("gone", msg, None),
+                    AppError::Stale => ("precondition_failed", msg, Some("If-Match".into())),
+                    AppError::Throttled { .. } => ("too_many_requests", msg, None),
                     AppError::Internal(detail) => {
                         tracing::error!(%detail, "internal error");
-                        (StatusCode::INTERNAL_SERVER_ERROR, body("internal", "internal error".into(), None))
+                        ("internal", "internal error".into(), None)
                     }
-                }
+                };
+                (status_of(e), body(code, message, field))
             }
         }
+    }
+}
+
+/// The status a use case's refusal answers with, in the API and on pages that say why.
+pub(crate) fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. } | AppError::InvalidTransition(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Gone(_) => StatusCode::GONE,
+        AppError::Stale => StatusCode::PRECONDITION_FAILED,
+        AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

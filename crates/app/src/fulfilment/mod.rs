@@ -177,11 +177,10 @@ impl App {
         Ok(Progress { plan, approvals, tasks })
     }
 
-    /// The request a task belongs to (its number).
-    pub async fn request_of_task(&self, actor: &Actor, number: &str) -> Result<Option<String>> {
+    /// The request a task (already read by the caller) belongs to: its number.
+    pub async fn request_of_task(&self, actor: &Actor, task: &Ticket) -> Result<Option<String>> {
         let mut c = self.db.read().await?;
-        let t = crate::tickets::load(&mut c, &actor.scope(), number).await?;
-        let Some((req, _)) = store::request_of(&mut c, t.id).await? else { return Ok(None) };
+        let Some((req, _)) = store::request_of(&mut c, task.id).await? else { return Ok(None) };
         Ok(tickets::by_id(&mut c, &actor.scope(), req).await?.map(|r| r.number))
     }
 }

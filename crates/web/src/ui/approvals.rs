@@ -8,7 +8,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cairn_app::AppError;
 use cairn_app::fulfilment::{Case, Decision};
 use serde::Deserialize;
 
@@ -16,6 +15,7 @@ use super::Session;
 use super::pages::{csrf_rejected, error_page, render};
 use super::views::{Me, RequestedView};
 use crate::Ctx;
+use crate::error::status_of;
 use crate::time::short;
 
 /// An approval as its pages show it.
@@ -117,17 +117,6 @@ pub(crate) struct DecisionForm {
 impl DecisionForm {
     fn decision(&self, via: &'static str) -> Decision {
         Decision { approve: self.decision == "approve", comment: Some(self.comment.clone()), via }
-    }
-}
-
-fn status_of(e: &AppError) -> StatusCode {
-    match e {
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::Gone(_) => StatusCode::GONE,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

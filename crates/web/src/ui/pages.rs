@@ -354,7 +354,7 @@ pub(super) async fn ticket_page_with(
     let my_approval =
         progress.as_ref().and_then(|p| p.approvals.iter().find(|x| x.approver_id == a.user_id && x.state == "pending").map(|x| x.id));
     let request_of = if view.ticket.kind == cairn_domain::ticket::TicketKind::Task {
-        ctx.app.request_of_task(a, &number).await.unwrap_or_default()
+        ctx.app.request_of_task(a, &view.ticket).await.unwrap_or_default()
     } else {
         None
     };
