@@ -5,14 +5,14 @@
 
 use std::sync::Arc;
 
-use cairn_domain::access::Actor;
+use cairn_domain::platform::access::Actor;
 
-use crate::admin::{Admin, CreateUser};
-use crate::tickets::{NewTicket, TicketChange};
+use crate::platform::admin::{Admin, CreateUser};
+use crate::ticket::{NewTicket, TicketChange};
 use crate::{App, Clock, ManualClock, Result};
-use cairn_domain::approval::{Approver, Rule, Stage};
-use cairn_domain::catalog::{ShowIf, VarKind, Variable};
-use cairn_domain::fulfilment::TaskTemplate;
+use cairn_domain::request::approval::{Approver, Rule, Stage};
+use cairn_domain::request::catalog::{ShowIf, VarKind, Variable};
+use cairn_domain::request::fulfilment::TaskTemplate;
 use cairn_domain::sla::{CalendarSpec, Definition};
 
 pub const DEMO_PASSWORD: &str = "cairn-demo";
@@ -211,7 +211,7 @@ impl Rng {
     }
 }
 
-fn actor(tenant: cairn_domain::ids::TenantId, u: &cairn_store::directory::User) -> Actor {
+fn actor(tenant: cairn_domain::ids::TenantId, u: &cairn_store::platform::directory::User) -> Actor {
     Actor { tenant_id: tenant, user_id: u.id, username: u.username.clone(), role: u.role }
 }
 
@@ -222,7 +222,7 @@ impl App {
         let tenant = self.tenant_by_slug(crate::DEFAULT_TENANT).await?;
         {
             let mut c = self.db.read().await?;
-            if cairn_store::tickets::count(&mut c, &cairn_domain::access::Scope::system(tenant.id)).await? > 0 {
+            if cairn_store::ticket::count(&mut c, &cairn_domain::platform::access::Scope::system(tenant.id)).await? > 0 {
                 return Ok(false);
             }
         }
@@ -363,16 +363,16 @@ impl App {
         knowledge_and_catalog(&app, &op, &agents).await?;
         app.drain_jobs("demo").await?;
         // Propose the week's recurring issues at once rather than in an hour.
-        self.detect_recurring(tenant.id, crate::recurring::Detect::default()).await?;
+        self.detect_recurring(tenant.id, crate::problem::recurring::Detect::default()).await?;
         Ok(true)
     }
 }
 
 /// Help articles for the portal (written by alice, reviewed and published by bob) and
 /// a small catalog with a laptop whose cost centre is asked only for project budgets.
-async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::directory::User]) -> Result<()> {
-    use crate::catalog::ItemInput;
+async fn knowledge_and_catalog(app: &App, op: &Admin, agents: &[cairn_store::platform::directory::User]) -> Result<()> {
     use crate::knowledge::ArticleInput;
+    use crate::request::catalog::ItemInput;
     let agent = |name: &str| agents.iter().find(|a| a.username == name).map(|u| actor(op.tenant(), u));
     let (Some(alice), Some(bob)) = (agent("alice"), agent("bob")) else { return Ok(()) };
     let articles = [

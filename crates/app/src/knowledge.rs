@@ -2,14 +2,14 @@
 //! publish and retire them; every edit is a version that can be compared and restored.
 //! Requesters read published articles meant for them and say whether they helped.
 
-use cairn_domain::access::{Actor, Permission};
 use cairn_domain::ids::OrgId;
 use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff, relevance};
-use cairn_store::journal::{self, Entry};
+use cairn_domain::platform::access::{Actor, Permission};
 use cairn_store::knowledge::{self as store, Article, Find, Reader, Version};
-use cairn_store::{Conn, directory, known_errors, tenants};
+use cairn_store::platform::journal::{self, Entry};
+use cairn_store::{Conn, platform::directory, platform::tenants, problem::known_errors};
 
-use crate::tickets::user_named;
+use crate::ticket::user_named;
 use crate::{App, AppError, Result, agents_only};
 
 /// What an author writes; on an update, fields left `None` stay as they are.
@@ -74,7 +74,7 @@ async fn load(c: &mut Conn, actor: &Actor, number: &str) -> Result<Article> {
 /// Applies `input` to `a` after checking it; returns the organisations of its audience.
 async fn fill(c: &mut Conn, actor: &Actor, a: &mut Article, input: ArticleInput) -> Result<Vec<OrgId>> {
     if let Some(t) = input.title {
-        a.title = crate::admin::check_name("title", &t, 200)?;
+        a.title = crate::platform::admin::check_name("title", &t, 200)?;
     }
     if let Some(b) = input.body {
         if b.trim().is_empty() || b.chars().count() > BODY_MAX {
@@ -348,7 +348,7 @@ impl App {
     pub async fn suggested_articles(&self, actor: &Actor, text: &str, limit: usize) -> Result<Vec<Article>> {
         let mut c = self.db.read().await?;
         let mut found: Vec<Article> = Vec::new();
-        for q in cairn_domain::similarity::narrowing_queries(text) {
+        for q in cairn_domain::problem::similarity::narrowing_queries(text) {
             if found.len() >= limit {
                 break;
             }

@@ -2,50 +2,33 @@
 //! write the change, its journal events and its follow-up jobs in ONE transaction
 //! (`Db::write`). Nothing here knows about HTTP or SQL.
 
-pub mod admin;
-pub mod audit;
-pub mod auth;
-pub mod canned;
-pub mod catalog;
-mod clock;
-pub mod dashboard;
+pub mod automation;
 pub mod demo;
 mod error;
-pub mod escalation;
-pub mod fulfilment;
+pub mod incident;
 pub mod knowledge;
-pub mod live;
-pub mod mail;
-mod major;
-mod merge;
-pub mod outages;
-pub mod problems;
-pub mod recurring;
-pub mod routing;
-pub mod saved_views;
+pub mod platform;
+pub mod problem;
+pub mod report;
+pub mod request;
 pub mod search;
-pub mod similar;
 pub mod sla;
-pub mod sla_report;
-pub mod surveys;
-pub mod tickets;
-pub mod watchers;
-pub mod worker;
+pub mod ticket;
 
 use std::sync::Arc;
 
 pub use cairn_domain as domain;
 pub use cairn_store::{Backend, Db};
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
+pub use platform::clock::{Clock, ManualClock, SystemClock};
 
 use cairn_domain::ids::TenantId;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// The check of every use case only agents (and admins) may run.
-pub(crate) fn agents_only(actor: &cairn_domain::access::Actor) -> Result<()> {
-    if actor.may(cairn_domain::access::Permission::WorkTickets) { Ok(()) } else { Err(AppError::Forbidden("agents only".into())) }
+pub(crate) fn agents_only(actor: &cairn_domain::platform::access::Actor) -> Result<()> {
+    if actor.may(cairn_domain::platform::access::Permission::WorkTickets) { Ok(()) } else { Err(AppError::Forbidden("agents only".into())) }
 }
 
 /// The tenant every instance has; more are added with `cairn admin create-tenant`.
@@ -55,11 +38,11 @@ pub const DEFAULT_TENANT: &str = "default";
 pub struct App {
     pub db: Db,
     clock: Arc<dyn Clock>,
-    throttle: Arc<auth::Throttle>,
+    throttle: Arc<platform::auth::Throttle>,
     session_ttl_ms: i64,
     sla: Arc<sla::SlaCache>,
-    live: Arc<live::Live>,
-    mailer: Arc<mail::Mailer>,
+    live: Arc<platform::live::Live>,
+    mailer: Arc<platform::mail::Mailer>,
 }
 
 impl App {
@@ -67,16 +50,16 @@ impl App {
         App {
             db,
             clock,
-            throttle: Arc::new(auth::Throttle::default()),
+            throttle: Arc::new(platform::auth::Throttle::default()),
             session_ttl_ms: 12 * 3_600_000,
             sla: Arc::new(sla::SlaCache::default()),
-            live: Arc::new(live::Live::new(std::time::Duration::from_secs(1))),
-            mailer: Arc::new(mail::Mailer::off("http://127.0.0.1:8080")),
+            live: Arc::new(platform::live::Live::new(std::time::Duration::from_secs(1))),
+            mailer: Arc::new(platform::mail::Mailer::off("http://127.0.0.1:8080")),
         }
     }
 
     /// Sends mail this way (links in it point at the mailer's public URL).
-    pub fn with_mailer(mut self, mailer: mail::Mailer) -> App {
+    pub fn with_mailer(mut self, mailer: platform::mail::Mailer) -> App {
         self.mailer = Arc::new(mailer);
         self
     }
@@ -110,26 +93,32 @@ impl App {
         self.db
             .write(move |c| {
                 Box::pin(async move {
-                    if let Some(t) = cairn_store::tenants::by_slug(c, DEFAULT_TENANT).await? {
+                    if let Some(t) = cairn_store::platform::tenants::by_slug(c, DEFAULT_TENANT).await? {
                         return Ok(t.id);
                     }
-                    let id = cairn_store::tenants::insert(c, DEFAULT_TENANT, "Default", now).await?;
-                    cairn_store::journal::append(c, id, None, now, &[cairn_store::journal::Entry::action("tenant", id.0, "created")])
-                        .await?;
+                    let id = cairn_store::platform::tenants::insert(c, DEFAULT_TENANT, "Default", now).await?;
+                    cairn_store::platform::journal::append(
+                        c,
+                        id,
+                        None,
+                        now,
+                        &[cairn_store::platform::journal::Entry::action("tenant", id.0, "created")],
+                    )
+                    .await?;
                     Ok::<_, AppError>(id)
                 })
             })
             .await
     }
 
-    pub async fn tenant_by_slug(&self, slug: &str) -> Result<cairn_store::tenants::Tenant> {
+    pub async fn tenant_by_slug(&self, slug: &str) -> Result<cairn_store::platform::tenants::Tenant> {
         let mut c = self.db.read().await?;
-        cairn_store::tenants::by_slug(&mut c, slug).await?.ok_or_else(|| AppError::NotFound(format!("tenant '{slug}'")))
+        cairn_store::platform::tenants::by_slug(&mut c, slug).await?.ok_or_else(|| AppError::NotFound(format!("tenant '{slug}'")))
     }
 
     /// Whether anyone can sign in yet (first-run hint).
     pub async fn has_users(&self) -> Result<bool> {
         let mut c = self.db.read().await?;
-        Ok(cairn_store::directory::count_users(&mut c).await? > 0)
+        Ok(cairn_store::platform::directory::count_users(&mut c).await? > 0)
     }
 }

@@ -1,10 +1,10 @@
 //! One search over everything the actor may see: tickets (newest first) and
 //! knowledge articles (best match first), run side by side.
 
-use cairn_domain::access::Actor;
+use cairn_domain::platform::access::Actor;
 use cairn_store::knowledge::Article;
 
-use crate::tickets::{ListPage, ListRequest};
+use crate::ticket::{ListPage, ListRequest};
 use crate::{App, AppError, Result};
 
 impl App {

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use cairn_app::demo::demo_issue;
 use cairn_app::{App, SystemClock};
-use cairn_domain::recurring::{Settings, clusters};
-use cairn_store::{Db, testing::TestDb, tickets};
+use cairn_domain::problem::recurring::{Settings, clusters};
+use cairn_store::{Db, testing::TestDb, ticket as tickets};
 
 /// (precision, issues found) of detection over the last `days` of the demo.
 async fn measure(app: &App, days: i64) -> (f64, usize, usize) {
@@ -57,7 +57,7 @@ async fn detection_on_the_demo_data_is_precise() {
     app.bootstrap().await.unwrap();
     assert!(app.load_demo(300).await.unwrap());
     let t = app.tenant_by_slug("default").await.unwrap();
-    let latest = cairn_store::live::latest(&mut app.db.read().await.unwrap(), t.id).await.unwrap();
+    let latest = cairn_store::platform::live::latest(&mut app.db.read().await.unwrap(), t.id).await.unwrap();
     assert!(latest <= app.now(), "nothing in the demo happens after now ({} ms ahead)", latest - app.now());
     let (week, candidates, _) = measure(&app, 7).await;
     assert!(candidates > 0, "the demo's last week has recurring issues");

@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use cairn_app::admin::{Admin, CreateUser};
 use cairn_app::demo::Rng;
+use cairn_app::platform::admin::{Admin, CreateUser};
 use cairn_app::{App, AppError};
-use cairn_domain::priority::{Level, PriorityMatrix};
-use cairn_domain::status::Status;
+use cairn_domain::ticket::priority::{Level, PriorityMatrix};
+use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{Ticket, TicketKind};
-use cairn_store::journal::{self, Entry};
-use cairn_store::{directory, tenants, tickets};
+use cairn_store::platform::journal::{self, Entry};
+use cairn_store::{platform::directory, platform::tenants, ticket as tickets};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -287,7 +287,7 @@ async fn start_server(app: &App) -> anyhow::Result<(String, tokio::sync::oneshot
 /// priorities), none of which match the sample tickets until the last: the worst case,
 /// every rule is tried.
 fn routing_bench(rules: usize, tickets: usize) -> anyhow::Result<()> {
-    use cairn_domain::routing::{Actions, Conditions, Facts, Rule, route};
+    use cairn_domain::automation::routing::{Actions, Conditions, Facts, Rule, route};
     let rules: Vec<Rule> = (0..rules)
         .map(|i| {
             let when = match i % 4 {
@@ -311,7 +311,7 @@ fn routing_bench(rules: usize, tickets: usize) -> anyhow::Result<()> {
     for k in 0..1000 {
         let title = format!("{} problem on {} #{k}", WORDS[rng.below(12)], WORDS[rng.below(12)]);
         let desc = "User reports it stopped working after the change this morning; tried a restart.";
-        let priority = cairn_domain::priority::Priority::parse(3 + rng.below(3) as i64)?;
+        let priority = cairn_domain::ticket::priority::Priority::parse(3 + rng.below(3) as i64)?;
         samples.push(Facts::new(&title, desc, Some("Hardware/Laptop".into()), Some("Email".into()), Some("Acme".into()), priority));
     }
     let t0 = Instant::now();
@@ -460,7 +460,7 @@ async fn recurring_bench(app: &App, window_days: i64, min_incidents: usize) -> a
     let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
     let total = {
         let mut c = app.db.read().await?;
-        tickets::count(&mut c, &cairn_domain::access::Scope::system(t.id)).await?
+        tickets::count(&mut c, &cairn_domain::platform::access::Scope::system(t.id)).await?
     };
     // The pure clustering alone, then the whole job: read, cluster, record proposals.
     let t0 = Instant::now();
@@ -470,11 +470,13 @@ async fn recurring_bench(app: &App, window_days: i64, min_incidents: usize) -> a
     };
     let read = t0.elapsed();
     let t1 = Instant::now();
-    let found =
-        cairn_domain::recurring::clusters(&docs, cairn_domain::recurring::Settings { min_size: min_incidents, ..Default::default() });
+    let found = cairn_domain::problem::recurring::clusters(
+        &docs,
+        cairn_domain::problem::recurring::Settings { min_size: min_incidents, ..Default::default() },
+    );
     let clustering = t1.elapsed();
     drop(docs);
-    let report = app.detect_recurring(t.id, cairn_app::recurring::Detect { window_days, min_incidents }).await?;
+    let report = app.detect_recurring(t.id, cairn_app::problem::recurring::Detect { window_days, min_incidents }).await?;
     println!("backend: {:?}; tickets in database: {total}", app.backend());
     println!("window {window_days} days: {} incidents, {} clusters", report.scanned, found.len());
     println!("read + term extraction: {:.2} s; clustering: {:.2} s", read.as_secs_f64(), clustering.as_secs_f64());
@@ -569,7 +571,7 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
             let total = {
                 let mut c = app.db.read().await?;
                 let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
-                tickets::count(&mut c, &cairn_domain::access::Scope::system(t.id)).await?
+                tickets::count(&mut c, &cairn_domain::platform::access::Scope::system(t.id)).await?
             };
             println!("tickets in database: {total}");
             let mut rng = Rng(42);

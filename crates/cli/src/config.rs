@@ -126,8 +126,8 @@ impl Config {
     }
 
     /// How Cairn sends mail: SMTP when `smtp_url` is set, else files in `mail_dir`.
-    pub fn mailer(&self) -> Result<cairn_app::mail::Mailer, cairn_app::AppError> {
-        use cairn_app::mail::Mailer;
+    pub fn mailer(&self) -> Result<cairn_app::platform::mail::Mailer, cairn_app::AppError> {
+        use cairn_app::platform::mail::Mailer;
         let public_url = if self.public_url.is_empty() { format!("http://{}", self.listen) } else { self.public_url.clone() };
         match (self.smtp_url.as_str(), self.mail_dir.as_str()) {
             ("", "") => Ok(Mailer::off(&public_url)),

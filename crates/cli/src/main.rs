@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use cairn_app::admin::{Admin, CreateUser};
+use cairn_app::platform::admin::{Admin, CreateUser};
 use cairn_app::{App, Db, SystemClock};
 use clap::{Parser, Subcommand};
 use tokio::sync::watch;

@@ -1,4 +1,4 @@
-use crate::status::Status;
+use crate::ticket::status::Status;
 
 /// A rule of the domain said no. Every variant names what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

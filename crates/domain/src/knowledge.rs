@@ -109,11 +109,11 @@ impl Audience {
 /// five, in the body up to one (more occurrences add less and less, as in BM25), and
 /// a long body counts a little less than a short one with the same hits.
 pub fn relevance(query: &str, title: &str, body: &str) -> f64 {
-    let q = crate::similarity::terms(query);
+    let q = crate::problem::similarity::terms(query);
     if q.is_empty() {
         return 0.0;
     }
-    let (t, b) = (crate::similarity::terms(title), crate::similarity::stems(body));
+    let (t, b) = (crate::problem::similarity::terms(title), crate::problem::similarity::stems(body));
     let length = 1.0 + (b.len() as f64 / 200.0);
     let score: f64 = q
         .iter()

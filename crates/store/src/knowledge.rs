@@ -5,10 +5,10 @@
 use cairn_domain::ids::{OrgId, TenantId, UserId};
 use sqlx::any::AnyRow;
 
-use crate::args::{Arg, bind_all, push};
+use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::row::get;
 use crate::error::{Result, StoreError};
-use crate::row::get;
-use crate::{Backend, Conn, dialect};
+use crate::{Backend, Conn, engine::dialect};
 
 /// Who reads: agents see every article; a requester only published ones meant for
 /// them (the portal's, or their organisation's).

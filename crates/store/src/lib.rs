@@ -2,43 +2,24 @@
 //!
 //! One query layer (`sqlx::Any`) serves both databases: SQL that is the same on both is
 //! written once, and only what really differs (full-text search, job claiming) lives in
-//! [`dialect`]. Ticket queries take a [`cairn_domain::access::Scope`], so the tenant and
+//! [`engine::dialect`]. Ticket queries take a [`cairn_domain::platform::access::Scope`], so the tenant and
 //! requester restrictions are part of every query by construction.
 
-pub mod approvals;
-mod args;
-pub mod auth;
-pub mod candidates;
-pub mod canned;
-pub mod catalog;
-pub mod dashboard;
-mod db;
-mod deferred;
-pub mod dialect;
-pub mod directory;
+pub mod automation;
+pub mod engine;
 mod error;
-pub mod jobs;
-pub mod journal;
+pub mod incident;
 pub mod knowledge;
-pub mod known_errors;
-pub mod live;
-mod migrate;
-pub mod notifications;
-pub mod outages;
-pub mod reviews;
-pub mod routing;
-mod row;
-pub mod saved_views;
+pub mod platform;
+pub mod problem;
+pub mod report;
+pub mod request;
 pub mod sla;
-pub mod surveys;
-pub mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod tickets;
-pub mod watchers;
-mod writer;
+pub mod ticket;
 
-pub use db::{Backend, Db};
+pub use engine::db::{Backend, Db};
 pub use error::StoreError;
 
 /// The connection a use case runs its statements on, inside its transaction.

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use cairn_domain::ids::TenantId;
-use cairn_store::{Db, StoreError, jobs, journal, on_both_databases, tenants};
+use cairn_store::{Db, StoreError, on_both_databases, platform::jobs, platform::journal, platform::tenants};
 
 async fn open(url: &str) -> (Db, TenantId) {
     let db = Db::open(url, 0).await.unwrap();
@@ -125,7 +125,7 @@ async fn concurrent_appends_keep_one_chain(url: String) {
     }
     let mut c = db.read().await.unwrap();
     let events = journal::page(&mut c, t, 0, 1000).await.unwrap();
-    let mut v = cairn_domain::journal::Verifier::default();
+    let mut v = cairn_domain::platform::journal::Verifier::default();
     for e in &events {
         v.check(&e.event, &e.prev_hash, &e.hash).unwrap();
     }

@@ -151,7 +151,11 @@ async fn clocks_run_pause_warn_breach_and_replay(url: String) {
     let tenant = t.app.tenant_by_slug("default").await.unwrap();
     let clock_id: i64 = {
         let mut c = t.app.db.read().await.unwrap();
-        let id = cairn_store::tickets::by_number(&mut c, &cairn_domain::access::Scope::system(tenant.id), &n).await.unwrap().unwrap().id;
+        let id = cairn_store::ticket::by_number(&mut c, &cairn_domain::platform::access::Scope::system(tenant.id), &n)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
         cairn_store::sla::clocks(&mut c, tenant.id, id)
             .await
             .unwrap()
@@ -165,7 +169,9 @@ async fn clocks_run_pause_warn_breach_and_replay(url: String) {
         t.app
             .db
             .write(move |c| {
-                Box::pin(async move { cairn_store::jobs::enqueue(c, tenant.id, "sla_alarm", &payload, mon(15, 0), mon(15, 0)).await })
+                Box::pin(
+                    async move { cairn_store::platform::jobs::enqueue(c, tenant.id, "sla_alarm", &payload, mon(15, 0), mon(15, 0)).await },
+                )
             })
             .await
             .unwrap();

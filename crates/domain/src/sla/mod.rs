@@ -3,6 +3,8 @@
 //! and a definition, so that changing a definition and replaying gives exactly the
 //! recomputed result.
 
+pub mod survey;
+
 pub mod attach;
 pub mod calendar;
 pub mod clock;

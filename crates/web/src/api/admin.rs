@@ -2,8 +2,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use cairn_app::admin::{Admin, CreateUser};
-use cairn_domain::priority::PriorityMatrix;
+use cairn_app::platform::admin::{Admin, CreateUser};
+use cairn_domain::ticket::priority::PriorityMatrix;
 
 use super::ApiActor;
 use super::dto::*;

@@ -5,9 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cairn_app::fulfilment::{Case, Decision, Progress};
-use cairn_domain::catalog::Answers;
-use cairn_store::approvals::Approval;
+use cairn_app::request::fulfilment::{Case, Decision, Progress};
+use cairn_domain::request::catalog::Answers;
+use cairn_store::request::approvals::Approval;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -4,8 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use cairn_app::canned::CannedInput;
-use cairn_store::canned::Canned;
+use cairn_app::ticket::canned::CannedInput;
+use cairn_store::ticket::canned::Canned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

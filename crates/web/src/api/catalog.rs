@@ -7,11 +7,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use cairn_app::admin::Admin;
-use cairn_app::catalog::{CatalogItem, ItemInput};
-use cairn_domain::approval::Stage;
-use cairn_domain::catalog::{Answers, Variable};
-use cairn_domain::fulfilment::TaskTemplate;
+use cairn_app::platform::admin::Admin;
+use cairn_app::request::catalog::{CatalogItem, ItemInput};
+use cairn_domain::request::approval::Stage;
+use cairn_domain::request::catalog::{Answers, Variable};
+use cairn_domain::request::fulfilment::TaskTemplate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -3,7 +3,7 @@
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use cairn_app::dashboard::DashboardQuery;
+use cairn_app::report::dashboard::DashboardQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

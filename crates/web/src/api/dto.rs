@@ -1,6 +1,6 @@
 //! Request and response bodies of the API, as documented in the OpenAPI document.
 
-use cairn_app::tickets::TicketView;
+use cairn_app::ticket::TicketView;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
@@ -245,8 +245,8 @@ pub(crate) struct UserBody {
     pub manager: Option<String>,
 }
 
-impl From<cairn_store::directory::User> for UserBody {
-    fn from(u: cairn_store::directory::User) -> Self {
+impl From<cairn_store::platform::directory::User> for UserBody {
+    fn from(u: cairn_store::platform::directory::User) -> Self {
         UserBody {
             username: u.username,
             display_name: u.display_name,
@@ -291,7 +291,7 @@ pub(crate) struct NotificationBody {
 }
 
 impl EventBody {
-    pub fn new(ticket: Option<String>, r: cairn_store::journal::Recorded) -> EventBody {
+    pub fn new(ticket: Option<String>, r: cairn_store::platform::journal::Recorded) -> EventBody {
         EventBody {
             ticket,
             seq: r.event.seq,

@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
-use cairn_app::admin::Admin;
-use cairn_app::outages::OutageInput;
-use cairn_domain::survey::Questions;
-use cairn_store::outages::Outage;
+use cairn_app::incident::outages::OutageInput;
+use cairn_app::platform::admin::Admin;
+use cairn_domain::sla::survey::Questions;
+use cairn_store::incident::outages::Outage;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

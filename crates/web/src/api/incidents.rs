@@ -156,7 +156,7 @@ pub(crate) async fn escalate(
     Path(number): Path<String>,
     JsonBody(req): JsonBody<EscalateRequest>,
 ) -> Result<Json<Escalated>, ApiError> {
-    use cairn_app::escalation::Escalation;
+    use cairn_app::incident::escalation::Escalation;
     let to = match (req.to.as_str(), req.group) {
         ("group", Some(group)) => Escalation::Functional { group },
         ("group", None) => return Err(cairn_app::AppError::invalid("group", "name the group to escalate to").into()),

@@ -21,7 +21,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::get;
 use axum::{Json, Router};
-use cairn_domain::access::Actor;
+use cairn_domain::platform::access::Actor;
 
 use crate::Ctx;
 use crate::error::ApiError;

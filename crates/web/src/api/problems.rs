@@ -5,8 +5,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use cairn_app::problems::{KnownErrorInput, Match};
-use cairn_app::recurring::Detect;
+use cairn_app::problem::recurring::Detect;
+use cairn_app::problem::{KnownErrorInput, Match};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -213,7 +213,7 @@ pub(crate) async fn list_candidates(
         list.into_iter()
             .map(|(k, numbers)| CandidateBody {
                 id: k.id,
-                summary: cairn_app::recurring::summary(&k, numbers.len()),
+                summary: cairn_app::problem::recurring::summary(&k, numbers.len()),
                 title: k.title,
                 scope: k.scope,
                 terms: k.label,

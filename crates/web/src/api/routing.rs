@@ -4,8 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
-use cairn_app::routing::{RuleInput, Sample};
-use cairn_domain::routing::{Actions, Conditions, Rule};
+use cairn_app::automation::routing::{RuleInput, Sample};
+use cairn_domain::automation::routing::{Actions, Conditions, Rule};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

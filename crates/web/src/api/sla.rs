@@ -5,7 +5,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use cairn_app::admin::Admin;
+use cairn_app::platform::admin::Admin;
 use cairn_domain::sla::{CalendarSpec, Definition};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

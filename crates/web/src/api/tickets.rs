@@ -3,7 +3,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cairn_app::tickets::{ListRequest, NewTicket, TicketChange};
+use cairn_app::ticket::{ListRequest, NewTicket, TicketChange};
 
 use super::ApiActor;
 use super::dto::*;
@@ -143,7 +143,7 @@ pub(crate) async fn create_comment(
     Ok((StatusCode::CREATED, Json(comment_body(comment))))
 }
 
-fn comment_body(c: cairn_store::tickets::Comment) -> CommentBody {
+fn comment_body(c: cairn_store::ticket::Comment) -> CommentBody {
     CommentBody {
         id: c.id,
         author: c.author,

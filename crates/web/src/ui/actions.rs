@@ -7,8 +7,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::escalation::Escalation;
-use cairn_app::outages::OutageInput;
+use cairn_app::incident::escalation::Escalation;
+use cairn_app::incident::outages::OutageInput;
 use serde::Deserialize;
 
 use super::Session;
@@ -109,8 +109,10 @@ pub(crate) async fn rate(State(ctx): State<Ctx>, s: Session, Path(number): Path<
     }
     let r = async {
         let rating = f.rating.trim().parse::<i64>().map_err(|_| AppError::invalid("rating", "choose a rating from 1 to 5"))?;
-        let answer =
-            cairn_app::surveys::SurveyAnswer { comment: Some(f.comment.clone()).filter(|c| !c.trim().is_empty()), ..Default::default() };
+        let answer = cairn_app::sla::surveys::SurveyAnswer {
+            comment: Some(f.comment.clone()).filter(|c| !c.trim().is_empty()),
+            ..Default::default()
+        };
         ctx.app.rate_ticket(&s.actor, &number, Some(rating), answer).await.map(|_| None)
     }
     .await;

@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cairn_app::fulfilment::{Case, Decision};
+use cairn_app::request::fulfilment::{Case, Decision};
 use serde::Deserialize;
 
 use super::Session;

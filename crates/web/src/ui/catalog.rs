@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::catalog::CatalogItem;
-use cairn_domain::catalog::{Answers, VarKind, Variable};
+use cairn_app::request::catalog::CatalogItem;
+use cairn_domain::request::catalog::{Answers, VarKind, Variable};
 
 use super::Session;
 use super::pages::{csrf_rejected, error_page, render};

@@ -12,11 +12,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::admin::Admin;
-use cairn_app::catalog::{CatalogItem, ItemInput};
-use cairn_domain::approval::{Approver, Rule, Stage};
-use cairn_domain::catalog::{ShowIf, Variable};
-use cairn_domain::fulfilment::TaskTemplate;
+use cairn_app::platform::admin::Admin;
+use cairn_app::request::catalog::{CatalogItem, ItemInput};
+use cairn_domain::request::approval::{Approver, Rule, Stage};
+use cairn_domain::request::catalog::{ShowIf, Variable};
+use cairn_domain::request::fulfilment::TaskTemplate;
 
 use super::Session;
 use super::catalog::kind_name;

@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cairn_app::AppError;
-use cairn_app::dashboard::{Dashboard, DashboardQuery};
+use cairn_app::report::dashboard::{Dashboard, DashboardQuery};
 use serde::Deserialize;
 
 use super::charts::{BAR_X, Bars, LINE_H, LINE_W, Lines};

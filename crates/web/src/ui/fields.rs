@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use cairn_app::AppError;
-use cairn_app::tickets::TicketChange;
+use cairn_app::ticket::TicketChange;
 use serde::Deserialize;
 use serde_json::json;
 

@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use cairn_app::live::{Change, Listener};
+use cairn_app::platform::live::{Change, Listener};
 use futures_util::stream;
 use serde::Deserialize;
 use serde_json::{Value, json};

@@ -31,7 +31,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use cairn_domain::access::Actor;
+use cairn_domain::platform::access::Actor;
 
 use crate::Ctx;
 

@@ -4,9 +4,9 @@ use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::tickets::NewTicket;
-use cairn_domain::status::Status;
+use cairn_app::ticket::NewTicket;
 use cairn_domain::ticket::parse_number;
+use cairn_domain::ticket::status::Status;
 use serde::Deserialize;
 
 use super::views::*;

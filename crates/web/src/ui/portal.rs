@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use cairn_app::tickets::ListRequest;
+use cairn_app::ticket::ListRequest;
 
 use super::Session;
 use super::pages::{error_page, render};
@@ -24,7 +24,7 @@ pub(crate) async fn home(State(ctx): State<Ctx>, s: Session) -> Response {
         limit: Some(limit),
         ..ListRequest::default()
     };
-    let open: Vec<String> = cairn_domain::status::Status::open().map(|s| s.as_str().to_string()).collect();
+    let open: Vec<String> = cairn_domain::ticket::status::Status::open().map(|s| s.as_str().to_string()).collect();
     let found = tokio::try_join!(
         ctx.app.count_tickets(a, list(open.clone(), 1), 1000),
         ctx.app.list_tickets(a, list(vec!["resolved".into()], 10)),

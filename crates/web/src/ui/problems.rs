@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::problems::KnownErrorInput;
-use cairn_app::recurring::Detect;
+use cairn_app::problem::KnownErrorInput;
+use cairn_app::problem::recurring::Detect;
 use serde::Deserialize;
 
 use super::pages::{CsrfForm, csrf_rejected, error_page, render};
@@ -162,7 +162,7 @@ pub(crate) async fn candidates(State(ctx): State<Ctx>, s: Session, Query(q): Que
         .into_iter()
         .map(|(k, numbers)| CandidateRow {
             id: k.id,
-            summary: cairn_app::recurring::summary(&k, numbers.len()),
+            summary: cairn_app::problem::recurring::summary(&k, numbers.len()),
             terms: k.label,
             incidents: numbers,
             first: short(k.first_at),

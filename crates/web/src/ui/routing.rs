@@ -7,9 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::routing::{RuleInput, Sample};
-use cairn_domain::access::Permission;
-use cairn_domain::routing::{Actions, Conditions, Rule};
+use cairn_app::automation::routing::{RuleInput, Sample};
+use cairn_domain::automation::routing::{Actions, Conditions, Rule};
+use cairn_domain::platform::access::Permission;
 use serde::Deserialize;
 
 use super::pages::{CsrfForm, csrf_rejected, error_page, render};

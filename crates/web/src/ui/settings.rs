@@ -7,8 +7,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::admin::Admin;
-use cairn_domain::priority::PriorityMatrix;
+use cairn_app::platform::admin::Admin;
+use cairn_domain::ticket::priority::PriorityMatrix;
 use serde::Deserialize;
 
 use super::Session;

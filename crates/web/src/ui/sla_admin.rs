@@ -10,12 +10,12 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::admin::Admin;
+use cairn_app::platform::admin::Admin;
 use cairn_domain::sla::calendar::CalendarSpec;
 use cairn_domain::sla::definition::{Definition, Targets};
+use cairn_domain::sla::survey::{self, Questions};
 use cairn_domain::sla::text;
 use cairn_domain::sla::xla::Xla;
-use cairn_domain::survey::{self, Questions};
 use serde::Deserialize;
 
 use super::pages::{csrf_rejected, error_page, render};

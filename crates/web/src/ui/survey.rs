@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cairn_app::AppError;
-use cairn_app::surveys::{SurveyAnswer, SurveyView};
-use cairn_domain::survey::Question;
+use cairn_app::sla::surveys::{SurveyAnswer, SurveyView};
+use cairn_domain::sla::survey::Question;
 use serde::Deserialize;
 
 use super::pages::render;
@@ -74,7 +74,7 @@ fn read(pairs: &[(String, String)]) -> Result<(Option<i64>, SurveyAnswer), AppEr
     let answer = SurveyAnswer {
         effort: number("effort", field("effort"))?,
         comment: field("comment").map(str::to_string),
-        answers: (1..=cairn_domain::survey::MAX_QUESTIONS).map(|i| field(&format!("q{i}")).map(str::to_string)).collect(),
+        answers: (1..=cairn_domain::sla::survey::MAX_QUESTIONS).map(|i| field(&format!("q{i}")).map(str::to_string)).collect(),
     };
     Ok((rating, answer))
 }

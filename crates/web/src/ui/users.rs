@@ -8,8 +8,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::admin::Admin;
-use cairn_store::directory::User;
+use cairn_app::platform::admin::Admin;
+use cairn_store::platform::directory::User;
 use serde::Deserialize;
 
 use super::Session;

@@ -1,9 +1,9 @@
 //! Template structs: what each page shows, already formatted for display.
 
 use askama::Template;
-use cairn_app::tickets::{ListRequest, TicketView};
-use cairn_domain::access::Actor;
-use cairn_domain::status::Status;
+use cairn_app::ticket::{ListRequest, TicketView};
+use cairn_domain::platform::access::Actor;
+use cairn_domain::ticket::status::Status;
 
 use crate::time::short;
 
@@ -434,11 +434,11 @@ pub(crate) struct ReviewView {
 pub(crate) struct ProgressView {
     /// (stage, approver, state, escalation, comment, when decided)
     pub approvals: Vec<(i64, String, String, bool, String, String)>,
-    pub steps: Vec<(u32, Vec<cairn_app::fulfilment::TaskLine>)>,
+    pub steps: Vec<(u32, Vec<cairn_app::request::fulfilment::TaskLine>)>,
 }
 
 impl ProgressView {
-    pub fn of(p: cairn_app::fulfilment::Progress) -> ProgressView {
+    pub fn of(p: cairn_app::request::fulfilment::Progress) -> ProgressView {
         let steps = p.steps();
         let approvals = p
             .approvals

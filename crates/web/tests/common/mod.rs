@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cairn_app::admin::{Admin, CreateUser};
+use cairn_app::platform::admin::{Admin, CreateUser};
 use cairn_app::{App, Clock, Db, SystemClock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -27,7 +27,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let mail = tempfile::tempdir().expect("mail dir");
-        let mailer = cairn_app::mail::Mailer::dir(mail.path().into(), "Cairn <cairn@example.com>", &base).expect("mailer");
+        let mailer = cairn_app::platform::mail::Mailer::dir(mail.path().into(), "Cairn <cairn@example.com>", &base).expect("mailer");
         let app = App::new(db, clock).with_mailer(mailer);
         app.bootstrap().await.expect("bootstrap");
         let server = app.clone();

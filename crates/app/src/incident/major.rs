@@ -1,0 +1,197 @@
+//! Major incidents and parent/child incidents: declaring a major incident with its
+//! manager, communication updates to everyone affected, children resolved with their
+//! parent, and the post-incident review with a timeline drawn from the journal.
+
+use cairn_domain::platform::access::Actor;
+use cairn_domain::ticket::priority::Priority;
+use cairn_domain::ticket::status::Status;
+use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketPatch};
+use cairn_store::incident::reviews::{self, ReviewText};
+use cairn_store::platform::journal::{self, Entry, Recorded};
+use cairn_store::{Backend, Conn, ticket as store, ticket::watchers};
+
+use crate::ticket::watchers::tell_watchers;
+use crate::ticket::{change_entries, load, notify, schedule_auto_close, user_named};
+use crate::{App, AppError, Result, agents_only};
+
+/// Resolves the open children of a parent that was just resolved, with the parent's
+/// resolution, each journaled as following its parent.
+pub(crate) async fn resolve_children(
+    c: &mut Conn,
+    by: &Actor,
+    parent: &Ticket,
+    auto_close_days: i64,
+    b: Backend,
+    sla: &crate::sla::SlaCache,
+    now: i64,
+) -> Result<()> {
+    let mut resolved = Vec::new();
+    for mut child in store::linked(c, &by.scope(), parent.id, "parent_of").await? {
+        if !child.status.is_open() {
+            continue;
+        }
+        let patch = TicketPatch {
+            status: Some(Status::Resolved),
+            resolution_code: parent.resolution_code.clone(),
+            resolution_notes: Some(format!("Resolved with its parent {}.", parent.number)),
+            ..TicketPatch::default()
+        };
+        let changes = child.apply(patch, &CurrentNames::default(), &Default::default(), now)?;
+        child.version += 1;
+        store::update(c, b, &child, false).await?;
+        let mut why = Entry::action("ticket", child.id.0, "synced");
+        why.field = Some("parent".into());
+        why.new = Some(parent.number.clone());
+        journal::append(c, by.tenant_id, Some(by.user_id), now, &[vec![why], change_entries(child.id, &changes)].concat()).await?;
+        resolved.push(child.id);
+        schedule_auto_close(c, &child, auto_close_days).await?;
+        if child.requester_id != by.user_id {
+            notify(c, &child, child.requester_id, format!("{} is resolved (with {})", child.number, parent.number), now).await?;
+        }
+    }
+    crate::sla::after_change(c, sla, by.tenant_id, &resolved, now).await
+}
+
+/// The post-incident review of a major incident.
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    pub text: ReviewText,
+    /// The incident's and its children's journal, in order.
+    pub timeline: Vec<(String, Recorded)>,
+}
+
+fn must_be_major(t: &Ticket) -> Result<()> {
+    if t.major { Ok(()) } else { Err(AppError::invalid("number", format!("{} is not a major incident", t.number))) }
+}
+
+impl App {
+    /// Declares a major incident run by `manager`: priority 1, the manager watches it.
+    pub async fn declare_major(&self, actor: &Actor, number: &str, manager: &str) -> Result<()> {
+        agents_only(actor)?;
+        let (actor, now, b, number, manager) = (actor.clone(), self.now(), self.backend(), number.to_string(), manager.to_string());
+        let sla = self.sla.clone();
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut t = load(c, &actor.scope(), &number).await?;
+                    if !t.status.is_open() {
+                        return Err(AppError::invalid("number", format!("{} is {}", t.number, t.status.as_str())));
+                    }
+                    let m = user_named(c, actor.tenant_id, "manager", &manager).await?;
+                    if !m.role.is_staff() {
+                        return Err(AppError::invalid("manager", format!("'{}' is not an agent", m.username)));
+                    }
+                    let old_priority = t.priority;
+                    t.major = true;
+                    t.major_manager_id = Some(m.id);
+                    t.priority = Priority::parse(1)?;
+                    t.version += 1;
+                    t.updated_at = now;
+                    store::update(c, b, &t, false).await?;
+                    watchers::add(c, t.id, m.id).await?;
+                    let mut e = Entry::action("ticket", t.id.0, "major_declared");
+                    e.field = Some("manager".into());
+                    e.new = Some(m.username.clone());
+                    let mut p = Entry::action("ticket", t.id.0, "updated");
+                    p.field = Some("priority".into());
+                    p.old = Some(old_priority.get().to_string());
+                    p.new = Some("1".into());
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e, p]).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, &[t.id], now).await?;
+                    if m.id != actor.user_id {
+                        notify(c, &t, m.id, format!("You manage major incident {}", t.number), now).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    /// Posts a communication update: a public reply on the major incident, sent to its
+    /// watchers and to the requesters of its child incidents.
+    pub async fn communicate(&self, actor: &Actor, number: &str, message: &str) -> Result<usize> {
+        agents_only(actor)?;
+        let text = ticket::parse_text("message", message, true)?;
+        let (actor, now, b, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let scope = actor.scope();
+                    let t = load(c, &scope, &number).await?;
+                    must_be_major(&t)?;
+                    let body = format!("Update: {text}");
+                    store::insert_comment(
+                        c,
+                        b,
+                        &scope,
+                        &store::NewComment { ticket: t.id, author: Some(actor.user_id), body: &body, internal: false, minutes: 0, at: now },
+                    )
+                    .await?;
+                    store::touch(c, &scope, t.id, now).await?;
+                    let mut e = Entry::action("ticket", t.id.0, "communicated");
+                    e.field = Some("update".into());
+                    e.new = Some(text.clone());
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    crate::sla::after_change(c, &sla, actor.tenant_id, &[t.id], now).await?;
+                    let message = format!("{} update: {}", t.number, text.chars().take(140).collect::<String>());
+                    let mut told = std::collections::BTreeSet::new();
+                    for child in store::linked(c, &scope, t.id, "parent_of").await? {
+                        if child.requester_id != actor.user_id && told.insert(child.requester_id) {
+                            notify(c, &child, child.requester_id, message.clone(), now).await?;
+                        }
+                    }
+                    if t.requester_id != actor.user_id && told.insert(t.requester_id) {
+                        notify(c, &t, t.requester_id, message.clone(), now).await?;
+                    }
+                    let watching = watchers::list(c, t.id).await?;
+                    tell_watchers(c, &t, actor.user_id, false, &message, now).await?;
+                    Ok(told.len() + watching.iter().filter(|(id, _)| *id != actor.user_id && !told.contains(id)).count())
+                })
+            })
+            .await
+    }
+
+    /// The review of a major incident, with its timeline.
+    pub async fn review(&self, actor: &Actor, number: &str) -> Result<Review> {
+        agents_only(actor)?;
+        let mut c = self.db.read().await?;
+        let scope = actor.scope();
+        let t = load(&mut c, &scope, number).await?;
+        must_be_major(&t)?;
+        let mut review = Review { text: reviews::get_review(&mut c, t.tenant_id, t.id).await?.unwrap_or_default(), ..Review::default() };
+        let mut timeline: Vec<(String, Recorded)> =
+            journal::for_entity(&mut c, t.tenant_id, "ticket", t.id.0).await?.into_iter().map(|e| (t.number.clone(), e)).collect();
+        for child in store::linked(&mut c, &scope, t.id, "parent_of").await? {
+            timeline.extend(
+                journal::for_entity(&mut c, t.tenant_id, "ticket", child.id.0).await?.into_iter().map(|e| (child.number.clone(), e)),
+            );
+        }
+        timeline.sort_by_key(|(_, e)| e.event.seq);
+        review.timeline = timeline;
+        Ok(review)
+    }
+
+    /// Writes the review's summary, root cause and follow-up actions.
+    pub async fn save_review(&self, actor: &Actor, number: &str, summary: &str, root_cause: &str, actions: &str) -> Result<()> {
+        agents_only(actor)?;
+        let fields = [("summary", summary), ("root_cause", root_cause), ("actions", actions)].map(|(f, v)| ticket::parse_text(f, v, false));
+        let [summary, root_cause, actions] = fields;
+        let (summary, root_cause, actions) = (summary?, root_cause?, actions?);
+        let (actor, now, number) = (actor.clone(), self.now(), number.to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let t = load(c, &actor.scope(), &number).await?;
+                    must_be_major(&t)?;
+                    let text = ReviewText { summary, root_cause, actions };
+                    reviews::save_review(c, t.tenant_id, t.id, &text, now).await?;
+                    let mut e = Entry::action("ticket", t.id.0, "review_updated");
+                    e.field = Some("root_cause".into());
+                    e.new = Some(text.root_cause);
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+}

@@ -1,0 +1,9 @@
+//! What every practice shares: tenants and people, sign-in, the journal, jobs, mail, live updates.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub(crate) mod clock;
+pub mod live;
+pub mod mail;
+pub mod worker;

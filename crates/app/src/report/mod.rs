@@ -1,0 +1,3 @@
+//! Reports and dashboards.
+
+pub mod dashboard;

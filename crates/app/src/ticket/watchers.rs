@@ -1,0 +1,110 @@
+//! Watchers and @mentions: who hears about a ticket besides its requester and assignee.
+
+use cairn_domain::platform::access::{Actor, Permission};
+use cairn_domain::ticket::Ticket;
+use cairn_store::platform::journal::{self, Entry};
+use cairn_store::{Conn, platform::directory, ticket::watchers};
+
+use crate::ticket::{load, notify, user_named};
+use crate::{App, AppError, Result};
+
+/// Tells every watcher except `except` (the person acting); staff-only news (internal
+/// notes) reaches only staff watchers.
+pub(crate) async fn tell_watchers(
+    c: &mut Conn,
+    t: &Ticket,
+    except: cairn_domain::ids::UserId,
+    staff_only: bool,
+    message: &str,
+    now: i64,
+) -> Result<()> {
+    for (id, _) in watchers::list(c, t.id).await? {
+        if id == except {
+            continue;
+        }
+        if staff_only && !directory::user_by_id(c, t.tenant_id, id).await?.is_some_and(|u| u.role.is_staff()) {
+            continue;
+        }
+        notify(c, t, id, message.to_string(), now).await?;
+    }
+    Ok(())
+}
+
+/// The usernames `@mentioned` in a text, each once, in order.
+pub fn mentions(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || ",;:!?()".contains(c)) {
+        if let Some(name) = word.strip_prefix('@').map(|n| n.trim_end_matches('.'))
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            && !out.iter().any(|o| o == name)
+        {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+/// Notifies the staff members mentioned in a note or reply.
+pub(crate) async fn tell_mentioned(c: &mut Conn, t: &Ticket, by: &Actor, text: &str, now: i64) -> Result<()> {
+    for name in mentions(text) {
+        if let Some(u) =
+            directory::user_by_name(c, t.tenant_id, &name).await?.filter(|u| u.role.is_staff() && !u.disabled && u.id != by.user_id)
+        {
+            notify(c, t, u.id, format!("{} mentioned you on {}", by.username, t.number), now).await?;
+        }
+    }
+    Ok(())
+}
+
+impl App {
+    /// Adds a watcher. Agents add anyone; a requester only themselves.
+    pub async fn watch(&self, actor: &Actor, number: &str, username: &str) -> Result<()> {
+        self.set_watching(actor, number, username, true).await
+    }
+
+    pub async fn unwatch(&self, actor: &Actor, number: &str, username: &str) -> Result<()> {
+        self.set_watching(actor, number, username, false).await
+    }
+
+    async fn set_watching(&self, actor: &Actor, number: &str, username: &str, on: bool) -> Result<()> {
+        if username != actor.username && !actor.may(Permission::WorkTickets) {
+            return Err(AppError::Forbidden("requesters can only watch for themselves".into()));
+        }
+        let (actor, now, number, username) = (actor.clone(), self.now(), number.to_string(), username.to_string());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let ticket = load(c, &actor.scope(), &number).await?;
+                    let user = user_named(c, actor.tenant_id, "username", &username).await?;
+                    let changed =
+                        if on { watchers::add(c, ticket.id, user.id).await? } else { watchers::remove(c, ticket.id, user.id).await? };
+                    if changed {
+                        let mut e = Entry::action("ticket", ticket.id.0, if on { "watcher_added" } else { "watcher_removed" });
+                        e.field = Some("watcher".into());
+                        e.new = Some(user.username);
+                        journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    pub async fn watchers(&self, actor: &Actor, number: &str) -> Result<Vec<String>> {
+        let mut c = self.db.read().await?;
+        let ticket = load(&mut c, &actor.scope(), number).await?;
+        Ok(watchers::list(&mut c, ticket.id).await?.into_iter().map(|(_, n)| n).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn mentions_are_found_once_and_ignore_emails() {
+        assert_eq!(mentions("@alice please check, cc @bob.  @alice again"), ["alice", "bob"]);
+        assert!(mentions("mail alice@example.com or @ alone").is_empty());
+    }
+}

@@ -1,0 +1,4 @@
+//! Routing rules and automatic assignment.
+
+pub mod assignment;
+pub mod routing;

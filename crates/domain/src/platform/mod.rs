@@ -1,0 +1,4 @@
+//! What every practice shares: tenants and people, sign-in, the journal, jobs, mail, live updates.
+
+pub mod access;
+pub mod journal;

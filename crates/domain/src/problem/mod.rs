@@ -1,0 +1,4 @@
+//! Problem management: problems, known errors, recurring-incident detection.
+
+pub mod recurring;
+pub mod similarity;

@@ -1,0 +1,5 @@
+//! Service requests: the catalog, approvals and fulfilment.
+
+pub mod approval;
+pub mod catalog;
+pub mod fulfilment;

@@ -1,0 +1,3 @@
+//! Routing rules and automatic assignment.
+
+pub mod routing;

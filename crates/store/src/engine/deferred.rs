@@ -1,0 +1,95 @@
+//! Work a use case hands to the end of its transaction: chaining its journal events and
+//! refreshing the search documents of the tickets it touched.
+//!
+//! [`crate::Db::write`] runs every use case inside [`collecting`] and calls
+//! [`Deferred::finish`] just before it commits, so the work is still part of the same
+//! transaction. Doing it last pays twice: the tenant's journal head row is locked only
+//! at the end (PostgreSQL), and the SQLite writer finishes a whole batch of use cases at
+//! once — one head read and update, a few multi-row inserts, one search refresh — while
+//! its per-change savepoints stay free of FTS5 work (FTS5 flushes its pending terms to
+//! disk at every savepoint release).
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use cairn_domain::ids::TicketId;
+
+use crate::error::Result;
+use crate::platform::journal::{self, Pending};
+use crate::{Backend, Conn, engine::dialect};
+
+#[derive(Debug, Default)]
+pub(crate) struct Deferred {
+    events: Vec<Pending>,
+    /// Tickets whose search document must be written; `true` when the ticket is new
+    /// in this transaction and so has no old document to remove.
+    search: BTreeMap<i64, bool>,
+}
+
+tokio::task_local! {
+    static CURRENT: RefCell<Deferred>;
+}
+
+/// Runs `f`, collecting the work it defers.
+pub(crate) async fn collecting<F: Future>(f: F) -> (F::Output, Deferred) {
+    CURRENT
+        .scope(RefCell::new(Deferred::default()), async move {
+            let out = f.await;
+            (out, CURRENT.with(|d| d.take()))
+        })
+        .await
+}
+
+/// Hands events to the running use case; gives them back when there is none.
+pub(crate) fn events(mut events: Vec<Pending>) -> Option<Vec<Pending>> {
+    CURRENT.try_with(|d| d.borrow_mut().events.append(&mut events)).err().map(|_| events)
+}
+
+/// Marks a ticket's search document for refresh; false when there is no use case to
+/// defer to.
+pub(crate) fn search(id: TicketId, fresh: bool) -> bool {
+    CURRENT
+        .try_with(|d| {
+            let mut d = d.borrow_mut();
+            let entry = d.search.entry(id.0).or_insert(fresh);
+            *entry &= fresh;
+        })
+        .is_ok()
+}
+
+/// Ids per statement when refreshing search documents.
+const IDS_PER_STATEMENT: usize = 500;
+
+impl Deferred {
+    pub(crate) fn absorb(&mut self, other: Deferred) {
+        self.events.extend(other.events);
+        for (id, fresh) in other.search {
+            *self.search.entry(id).or_insert(fresh) &= fresh;
+        }
+    }
+
+    /// Does the deferred work in the caller's transaction.
+    pub(crate) async fn finish(self, c: &mut Conn, b: Backend) -> Result<()> {
+        journal::chain(c, self.events).await?;
+        let stale: Vec<i64> = self.search.iter().filter(|(_, fresh)| !**fresh).map(|(id, _)| *id).collect();
+        let all: Vec<i64> = self.search.into_keys().collect();
+        for ids in stale.chunks(IDS_PER_STATEMENT) {
+            if let Some(sql) = dialect::remove_search_documents(b, ids.len()) {
+                execute_for(c, sql, ids).await?;
+            }
+        }
+        for ids in all.chunks(IDS_PER_STATEMENT) {
+            execute_for(c, dialect::write_search_documents(b, ids.len()), ids).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn execute_for(c: &mut Conn, sql: String, ids: &[i64]) -> Result<()> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.execute(c).await?;
+    Ok(())
+}

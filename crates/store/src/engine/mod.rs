@@ -1,0 +1,9 @@
+//! The storage engine: connections, the SQLite group-commit writer, dialects, migrations.
+
+pub(crate) mod args;
+pub(crate) mod db;
+pub(crate) mod deferred;
+pub mod dialect;
+pub(crate) mod migrate;
+pub(crate) mod row;
+pub(crate) mod writer;

@@ -1,0 +1,99 @@
+//! Sessions and API tokens. Only SHA-256 hashes of the secrets are stored: a copy of
+//! the database does not let anyone sign in. Lookups refuse disabled users.
+
+use cairn_domain::ids::{TenantId, UserId};
+use cairn_domain::platform::access::{Actor, Role};
+use sqlx::any::AnyRow;
+
+use crate::engine::row::get;
+use crate::error::Result;
+use crate::{Conn, StoreError};
+
+fn actor(r: &AnyRow) -> Result<Actor> {
+    let role: String = get(r, "role")?;
+    Ok(Actor {
+        tenant_id: TenantId(get(r, "tenant_id")?),
+        user_id: UserId(get(r, "id")?),
+        username: get(r, "username")?,
+        role: Role::parse(&role).map_err(StoreError::from)?,
+    })
+}
+
+pub async fn insert_session(c: &mut Conn, t: TenantId, u: UserId, token_hash: &str, csrf: &str, now: i64, expires: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(t.0)
+    .bind(u.0)
+    .bind(csrf)
+    .bind(now)
+    .bind(expires)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The actor and CSRF token of a live session.
+pub async fn session(c: &mut Conn, token_hash: &str, now: i64) -> Result<Option<(Actor, String)>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.tenant_id, u.username, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(c)
+    .await?;
+    row.map(|r| Ok((actor(&r)?, get(&r, "csrf_token")?))).transpose()
+}
+
+pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(c).await?;
+    Ok(())
+}
+
+/// Ends every session and revokes every token of a user.
+pub async fn revoke_all(c: &mut Conn, t: TenantId, u: UserId, now: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2").bind(t.0).bind(u.0).execute(&mut *c).await?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(t.0)
+        .bind(u.0)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_token(c: &mut Conn, t: TenantId, u: UserId, name: &str, token_hash: &str, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO api_tokens (tenant_id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(t.0)
+    .bind(u.0)
+    .bind(name)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn token(c: &mut Conn, token_hash: &str) -> Result<Option<Actor>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.tenant_id, u.username, u.role FROM api_tokens k JOIN users u ON u.id = k.user_id \
+         WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.disabled = 0",
+    )
+    .bind(token_hash)
+    .fetch_optional(c)
+    .await?;
+    row.as_ref().map(actor).transpose()
+}
+
+pub async fn revoke_token(c: &mut Conn, t: TenantId, id: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(t.0)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

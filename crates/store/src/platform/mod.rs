@@ -1,0 +1,9 @@
+//! What every practice shares: tenants and people, sign-in, the journal, jobs, mail, live updates.
+
+pub mod auth;
+pub mod directory;
+pub mod jobs;
+pub mod journal;
+pub mod live;
+pub mod notifications;
+pub mod tenants;

@@ -1,0 +1,101 @@
+use cairn_domain::ids::TenantId;
+use cairn_domain::platform::journal::GENESIS;
+use cairn_domain::ticket::priority::PriorityMatrix;
+use sqlx::any::AnyRow;
+
+use crate::engine::row::get;
+use crate::error::Result;
+use crate::{Conn, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub slug: String,
+    pub name: String,
+    pub priority_matrix: PriorityMatrix,
+    /// Days after which a resolved ticket closes by itself; 0 = never.
+    pub auto_close_days: i64,
+}
+
+fn tenant(r: &AnyRow) -> Result<Tenant> {
+    Ok(Tenant {
+        id: TenantId(get(r, "id")?),
+        slug: get(r, "slug")?,
+        name: get(r, "name")?,
+        priority_matrix: matrix(r)?,
+        auto_close_days: get(r, "auto_close_days")?,
+    })
+}
+
+fn matrix(r: &AnyRow) -> Result<PriorityMatrix> {
+    let matrix: String = get(r, "priority_matrix")?;
+    serde_json::from_str(&matrix).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+const COLS: &str = "SELECT id, slug, name, priority_matrix, auto_close_days FROM tenants";
+
+pub async fn by_slug(c: &mut Conn, slug: &str) -> Result<Option<Tenant>> {
+    let row = sqlx::query(crate::joined(COLS, " WHERE slug = $1")).bind(slug).fetch_optional(c).await?;
+    row.as_ref().map(tenant).transpose()
+}
+
+pub async fn by_id(c: &mut Conn, id: TenantId) -> Result<Option<Tenant>> {
+    let row = sqlx::query(crate::joined(COLS, " WHERE id = $1")).bind(id.0).fetch_optional(c).await?;
+    row.as_ref().map(tenant).transpose()
+}
+
+pub async fn all(c: &mut Conn) -> Result<Vec<Tenant>> {
+    let rows = sqlx::query(crate::joined(COLS, " ORDER BY id")).fetch_all(c).await?;
+    rows.iter().map(tenant).collect()
+}
+
+pub async fn insert(c: &mut Conn, slug: &str, name: &str, now: i64) -> Result<TenantId> {
+    let matrix = serde_json::to_string(&PriorityMatrix::default()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tenants (slug, name, priority_matrix, journal_seq, journal_head, created_at) \
+         VALUES ($1, $2, $3, 0, $4, $5) RETURNING id",
+    )
+    .bind(slug)
+    .bind(name)
+    .bind(matrix)
+    .bind(GENESIS)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    Ok(TenantId(id))
+}
+
+pub async fn set_priority_matrix(c: &mut Conn, id: TenantId, m: &PriorityMatrix) -> Result<()> {
+    let matrix = serde_json::to_string(m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE tenants SET priority_matrix = $1 WHERE id = $2").bind(matrix).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+pub async fn set_auto_close_days(c: &mut Conn, id: TenantId, days: i64) -> Result<()> {
+    sqlx::query("UPDATE tenants SET auto_close_days = $1 WHERE id = $2").bind(days).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+/// A new human number, with the tenant settings a new record needs.
+#[derive(Debug, Clone)]
+pub struct Numbered {
+    pub seq: i64,
+    pub priority_matrix: PriorityMatrix,
+}
+
+/// Next human number for a prefix in a tenant (`INC` → 1, 2, …). The row lock held
+/// until commit keeps numbers unique and gap-free across instances. The tenant's
+/// priority matrix comes back in the same statement: a create needs both, and on the
+/// SQLite writer every statement is a round trip on the serial path.
+pub async fn next_number(c: &mut Conn, id: TenantId, prefix: &str) -> Result<Numbered> {
+    let row = sqlx::query(
+        "INSERT INTO number_sequences (tenant_id, prefix, last_value) VALUES ($1, $2, 1) \
+         ON CONFLICT (tenant_id, prefix) DO UPDATE SET last_value = number_sequences.last_value + 1 \
+         RETURNING last_value, (SELECT priority_matrix FROM tenants WHERE id = $1) AS priority_matrix",
+    )
+    .bind(id.0)
+    .bind(prefix)
+    .fetch_one(c)
+    .await?;
+    Ok(Numbered { seq: get(&row, "last_value")?, priority_matrix: matrix(&row)? })
+}

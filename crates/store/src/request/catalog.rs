@@ -1,0 +1,191 @@
+//! Catalog items (their order forms kept as JSON) and the items each request asked for.
+
+use cairn_domain::ids::{OrgId, TenantId, TicketId, UserId};
+use sqlx::any::AnyRow;
+
+use crate::Conn;
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::row::get;
+use crate::error::{Result, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub id: i64,
+    pub category: String,
+    pub name: String,
+    pub description: String,
+    pub icon: String,
+    pub delivery_days: i64,
+    /// The order form: `Vec<catalog::Variable>` as JSON.
+    pub variables: String,
+    /// `everyone` or `orgs`.
+    pub audience: String,
+    /// The organisations of an `orgs` audience (names; filled on reads).
+    pub orgs: Vec<String>,
+    pub active: bool,
+    /// Approval stages: `Vec<approval::Stage>` as JSON.
+    pub approvals: String,
+    /// The fulfilment task template: `Vec<fulfilment::TaskTemplate>` as JSON.
+    pub tasks: String,
+}
+
+/// A requested item of a request, with the form's answers (JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requested {
+    pub item_id: i64,
+    pub item: String,
+    pub quantity: i64,
+    pub answers: String,
+    /// The item's approval stages and task template when it was ordered (JSON).
+    pub approvals: String,
+    pub tasks: String,
+}
+
+const COLS: &str = "SELECT i.id, i.category, i.name, i.description, i.icon, i.delivery_days, i.variables, i.audience, i.active, i.approvals, i.tasks \
+     FROM catalog_items i WHERE i.tenant_id = $1";
+
+fn item_of(r: &AnyRow) -> Result<Item> {
+    Ok(Item {
+        id: get(r, "id")?,
+        category: get(r, "category")?,
+        name: get(r, "name")?,
+        description: get(r, "description")?,
+        icon: get(r, "icon")?,
+        delivery_days: get(r, "delivery_days")?,
+        variables: get(r, "variables")?,
+        audience: get(r, "audience")?,
+        orgs: vec![],
+        active: get::<i64>(r, "active")? == 1,
+        approvals: get(r, "approvals")?,
+        tasks: get(r, "tasks")?,
+    })
+}
+
+async fn with_orgs(c: &mut Conn, mut i: Item) -> Result<Item> {
+    if i.audience == "orgs" {
+        i.orgs = sqlx::query_scalar(
+            "SELECT o.name FROM catalog_item_orgs x JOIN organisations o ON o.id = x.org_id WHERE x.item_id = $1 ORDER BY o.name",
+        )
+        .bind(i.id)
+        .fetch_all(&mut *c)
+        .await?;
+    }
+    Ok(i)
+}
+
+/// Stores an item (new when `id` is 0) with its organisations; returns its id.
+pub async fn save<'a>(c: &mut Conn, t: TenantId, i: &'a Item, orgs: &[OrgId], now: i64) -> Result<i64> {
+    let named_twice = |e: sqlx::Error| match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("the catalog already has an item named '{}'", i.name)),
+        other => other,
+    };
+    // The item's own fields are $1..$10 in both statements.
+    let fields = |q: AnyQuery<'a>| {
+        q.bind(&i.category)
+            .bind(&i.name)
+            .bind(&i.description)
+            .bind(&i.icon)
+            .bind(i.delivery_days)
+            .bind(&i.variables)
+            .bind(&i.audience)
+            .bind(i64::from(i.active))
+            .bind(&i.approvals)
+            .bind(&i.tasks)
+    };
+    const SET: &str = "category, name, description, icon, delivery_days, variables, audience, active, approvals, tasks";
+    let id = if i.id == 0 {
+        let sql = format!(
+            "INSERT INTO catalog_items ({SET}, tenant_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id"
+        );
+        let row = fields(sqlx::query(sqlx::AssertSqlSafe(sql))).bind(t.0).bind(now).fetch_one(&mut *c).await.map_err(named_twice)?;
+        get(&row, "id")?
+    } else {
+        let sql = "UPDATE catalog_items SET category = $1, name = $2, description = $3, icon = $4, delivery_days = $5, \
+                   variables = $6, audience = $7, active = $8, approvals = $9, tasks = $10, updated_at = $11 \
+                   WHERE tenant_id = $12 AND id = $13";
+        fields(sqlx::query(sql)).bind(now).bind(t.0).bind(i.id).execute(&mut *c).await.map_err(named_twice)?;
+        i.id
+    };
+    sqlx::query("DELETE FROM catalog_item_orgs WHERE item_id = $1").bind(id).execute(&mut *c).await?;
+    for o in orgs {
+        sqlx::query("INSERT INTO catalog_item_orgs (item_id, org_id) VALUES ($1, $2)").bind(id).bind(o.0).execute(&mut *c).await?;
+    }
+    Ok(id)
+}
+
+/// Items the user may order (`Some(user)`: active ones for everyone or their
+/// organisation), or every item (`None`: administrators), by category and name.
+pub async fn items(c: &mut Conn, t: TenantId, orderer: Option<UserId>) -> Result<Vec<Item>> {
+    select(c, t, orderer, None).await
+}
+
+/// One item, if `orderer` may order it (`None`: any item of the tenant).
+pub async fn item(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: i64) -> Result<Option<Item>> {
+    Ok(select(c, t, orderer, Some(id)).await?.pop())
+}
+
+async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<i64>) -> Result<Vec<Item>> {
+    let mut args = vec![Arg::I(t.0)];
+    let mut sql = COLS.to_string();
+    if let Some(u) = orderer {
+        let p = push(&mut args, Arg::I(u.0));
+        sql.push_str(&format!(
+            " AND i.active = 1 AND (i.audience = 'everyone' OR EXISTS (SELECT 1 FROM catalog_item_orgs x \
+             JOIN users me ON me.organisation_id = x.org_id WHERE x.item_id = i.id AND me.id = {p}))"
+        ));
+    }
+    if let Some(id) = id {
+        let p = push(&mut args, Arg::I(id));
+        sql.push_str(&format!(" AND i.id = {p}"));
+    }
+    sql.push_str(" ORDER BY i.category, i.name");
+    let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(with_orgs(c, item_of(r)?).await?);
+    }
+    Ok(out)
+}
+
+pub async fn insert_requested(c: &mut Conn, ticket: TicketId, r: &Requested, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO requested_items (ticket_id, item_id, quantity, answers, created_at, approvals, tasks) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(ticket.0)
+    .bind(r.item_id)
+    .bind(r.quantity)
+    .bind(&r.answers)
+    .bind(now)
+    .bind(&r.approvals)
+    .bind(&r.tasks)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The items a request asked for.
+pub async fn requested(c: &mut Conn, ticket: TicketId) -> Result<Vec<Requested>> {
+    let rows = sqlx::query(
+        "SELECT r.item_id, i.name, r.quantity, r.answers, r.approvals, r.tasks FROM requested_items r JOIN catalog_items i ON i.id = r.item_id \
+         WHERE r.ticket_id = $1 ORDER BY r.id",
+    )
+    .bind(ticket.0)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Requested {
+                item_id: get(r, "item_id")?,
+                item: get(r, "name")?,
+                quantity: get(r, "quantity")?,
+                answers: get(r, "answers")?,
+                approvals: get(r, "approvals")?,
+                tasks: get(r, "tasks")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,81 @@
+//! Canned responses: a group's shared reply texts and each agent's own.
+
+use cairn_domain::ids::{GroupId, TenantId, UserId};
+use sqlx::any::AnyRow;
+
+use crate::Conn;
+use crate::engine::row::get;
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canned {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    /// Shared with this group (id, name)...
+    pub group: Option<(GroupId, String)>,
+    /// ...or one agent's own.
+    pub owner: Option<UserId>,
+}
+
+const COLS: &str = "SELECT r.id, r.title, r.body, r.group_id, g.name AS group_name, r.owner_id FROM canned_responses r \
+     LEFT JOIN assignment_groups g ON g.id = r.group_id WHERE r.tenant_id = $1";
+
+fn canned(r: &AnyRow) -> Result<Canned> {
+    let group: Option<i64> = get(r, "group_id")?;
+    let name: Option<String> = get(r, "group_name")?;
+    Ok(Canned {
+        id: get(r, "id")?,
+        title: get(r, "title")?,
+        body: get(r, "body")?,
+        group: group.zip(name).map(|(id, n)| (GroupId(id), n)),
+        owner: get::<Option<i64>>(r, "owner_id")?.map(UserId),
+    })
+}
+
+/// The responses `user` may use: their own and their groups', by title.
+pub async fn visible(c: &mut Conn, t: TenantId, user: UserId) -> Result<Vec<Canned>> {
+    let sql = crate::joined(
+        COLS,
+        " AND (r.owner_id = $2 OR r.group_id IN (SELECT group_id FROM group_members WHERE user_id = $2)) ORDER BY r.title, r.id",
+    );
+    let rows = sqlx::query(sql).bind(t.0).bind(user.0).fetch_all(c).await?;
+    rows.iter().map(canned).collect()
+}
+
+pub async fn by_id(c: &mut Conn, t: TenantId, id: i64) -> Result<Option<Canned>> {
+    let row = sqlx::query(crate::joined(COLS, " AND r.id = $2")).bind(t.0).bind(id).fetch_optional(c).await?;
+    row.as_ref().map(canned).transpose()
+}
+
+pub async fn insert(c: &mut Conn, t: TenantId, r: &Canned, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO canned_responses (tenant_id, title, body, group_id, owner_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(t.0)
+    .bind(&r.title)
+    .bind(&r.body)
+    .bind(r.group.as_ref().map(|g| g.0.0))
+    .bind(r.owner.map(|u| u.0))
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn update(c: &mut Conn, t: TenantId, r: &Canned, now: i64) -> Result<()> {
+    sqlx::query("UPDATE canned_responses SET title = $1, body = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
+        .bind(&r.title)
+        .bind(&r.body)
+        .bind(now)
+        .bind(t.0)
+        .bind(r.id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(c: &mut Conn, t: TenantId, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM canned_responses WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(id).execute(c).await?;
+    Ok(())
+}

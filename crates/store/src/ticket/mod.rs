@@ -1,0 +1,727 @@
+//! Tickets, their comments and links. Every read takes a [`Scope`]: the tenant and,
+//! for requesters, the requester are in the WHERE clause of every query built here.
+
+pub mod canned;
+pub mod saved_views;
+pub mod watchers;
+
+use cairn_domain::ids::{GroupId, TicketId, UserId};
+use cairn_domain::platform::access::Scope;
+use cairn_domain::ticket::priority::{Level, Priority};
+use cairn_domain::ticket::status::Status;
+use cairn_domain::ticket::{Ticket, TicketKind};
+use sqlx::any::AnyRow;
+
+use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::row::get;
+use crate::error::Result;
+use crate::{Backend, Conn, StoreError, engine::dialect};
+
+const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
+     t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at, \
+     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, t.affected, t.time_spent, t.sla_due_at, t.sla_breached";
+
+fn ticket(r: &AnyRow) -> Result<Ticket> {
+    let kind: String = get(r, "kind")?;
+    let status: String = get(r, "status")?;
+    Ok(Ticket {
+        id: TicketId(get(r, "id")?),
+        tenant_id: cairn_domain::ids::TenantId(get(r, "tenant_id")?),
+        kind: TicketKind::parse(&kind)?,
+        number: get(r, "number")?,
+        title: get(r, "title")?,
+        description: get(r, "description")?,
+        status: Status::parse(&status)?,
+        impact: Level::parse("impact", get(r, "impact")?)?,
+        urgency: Level::parse("urgency", get(r, "urgency")?)?,
+        priority: Priority::parse(get(r, "priority")?)?,
+        category: get(r, "category")?,
+        service: get(r, "service")?,
+        tags: decode_tags(&get::<String>(r, "tags")?),
+        requester_id: UserId(get(r, "requester_id")?),
+        assignee_id: get::<Option<i64>>(r, "assignee_id")?.map(UserId),
+        group_id: get::<Option<i64>>(r, "group_id")?.map(GroupId),
+        version: get(r, "version")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+        resolved_at: get(r, "resolved_at")?,
+        closed_at: get(r, "closed_at")?,
+        resolution_code: get(r, "resolution_code")?,
+        resolution_notes: get(r, "resolution_notes")?,
+        major: get::<i64>(r, "major")? != 0,
+        major_manager_id: get::<Option<i64>>(r, "major_manager_id")?.map(UserId),
+        root_cause: get(r, "root_cause")?,
+        affected: decode_tags(&get::<String>(r, "affected")?),
+        time_spent: get(r, "time_spent")?,
+        sla_due_at: get(r, "sla_due_at")?,
+        sla_breached: get::<i64>(r, "sla_breached")? != 0,
+    })
+}
+
+/// Tags (and affected items) are stored as `,a,b,` so that `LIKE '%,a,%'` finds one.
+fn encode_tags(tags: &[String]) -> String {
+    if tags.is_empty() { String::new() } else { format!(",{},", tags.join(",")) }
+}
+
+fn decode_tags(s: &str) -> Vec<String> {
+    s.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect()
+}
+
+/// Inserts a new ticket (id assigned here) and indexes it for search.
+pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, category, \
+         requester_id, assignee_id, group_id, version, created_at, updated_at, resolved_at, closed_at, service, tags, root_cause, affected) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
+    )
+    .bind(t.tenant_id.0)
+    .bind(t.kind.as_str())
+    .bind(&t.number)
+    .bind(&t.title)
+    .bind(&t.description)
+    .bind(t.status.as_str())
+    .bind(i64::from(t.impact.get()))
+    .bind(i64::from(t.urgency.get()))
+    .bind(i64::from(t.priority.get()))
+    .bind(&t.category)
+    .bind(t.requester_id.0)
+    .bind(t.assignee_id.map(|a| a.0))
+    .bind(t.group_id.map(|g| g.0))
+    .bind(t.version)
+    .bind(t.created_at)
+    .bind(t.updated_at)
+    .bind(t.resolved_at)
+    .bind(t.closed_at)
+    .bind(&t.service)
+    .bind(encode_tags(&t.tags))
+    .bind(&t.root_cause)
+    .bind(encode_tags(&t.affected))
+    .fetch_one(&mut *c)
+    .await?;
+    index(c, b, TicketId(id), true).await?;
+    Ok(TicketId(id))
+}
+
+/// Refreshes a ticket's search document (after its text or comments changed).
+pub async fn reindex(c: &mut Conn, b: Backend, id: TicketId) -> Result<()> {
+    index(c, b, id, false).await
+}
+
+/// Writes the ticket's search document when the transaction's use case finishes (see
+/// [`crate::engine::deferred`]), or at once outside one; a new ticket has no old one to remove.
+async fn index(c: &mut Conn, b: Backend, id: TicketId, fresh: bool) -> Result<()> {
+    if crate::engine::deferred::search(id, fresh) {
+        return Ok(());
+    }
+    if !fresh && let Some(sql) = dialect::remove_search_documents(b, 1) {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).execute(&mut *c).await?;
+    }
+    sqlx::query(sqlx::AssertSqlSafe(dialect::write_search_documents(b, 1))).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+/// Writes `t` over the stored row if the stored version is still `t.version - 1`.
+pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) -> Result<()> {
+    let r = sqlx::query(
+        "UPDATE tickets SET title = $1, description = $2, status = $3, impact = $4, urgency = $5, priority = $6, category = $7, \
+         assignee_id = $8, group_id = $9, version = $10, updated_at = $11, resolved_at = $12, closed_at = $13, \
+         service = $17, tags = $18, resolution_code = $19, resolution_notes = $20, major = $21, major_manager_id = $22, root_cause = $23, affected = $24 WHERE id = $14 AND tenant_id = $15 AND version = $16",
+    )
+    .bind(&t.title)
+    .bind(&t.description)
+    .bind(t.status.as_str())
+    .bind(i64::from(t.impact.get()))
+    .bind(i64::from(t.urgency.get()))
+    .bind(i64::from(t.priority.get()))
+    .bind(&t.category)
+    .bind(t.assignee_id.map(|a| a.0))
+    .bind(t.group_id.map(|g| g.0))
+    .bind(t.version)
+    .bind(t.updated_at)
+    .bind(t.resolved_at)
+    .bind(t.closed_at)
+    .bind(t.id.0)
+    .bind(t.tenant_id.0)
+    .bind(t.version - 1)
+    .bind(&t.service)
+    .bind(encode_tags(&t.tags))
+    .bind(&t.resolution_code)
+    .bind(&t.resolution_notes)
+    .bind(i64::from(t.major))
+    .bind(t.major_manager_id.map(|u| u.0))
+    .bind(&t.root_cause)
+    .bind(encode_tags(&t.affected))
+    .execute(&mut *c)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Err(StoreError::Stale);
+    }
+    if text_changed {
+        reindex(c, b, t.id).await?;
+    }
+    Ok(())
+}
+
+/// Marks activity on a ticket (a comment) without changing its version: comments are
+/// a sub-resource, so they do not invalidate an agent's copy of the fields.
+pub async fn touch(c: &mut Conn, s: &Scope, id: TicketId, now: i64) -> Result<()> {
+    sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2 AND tenant_id = $3")
+        .bind(now)
+        .bind(id.0)
+        .bind(s.tenant_id().0)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The tickets the requester bound to `p` sees: their own, and their organisation's when
+/// it shares tickets, but not the fulfilment tasks behind their requests. One IN list
+/// (not an OR) keeps the `(tenant_id, requester_id)` index in use.
+fn requesters_tickets(p: &str) -> String {
+    format!(
+        "t.kind <> 'task' AND t.requester_id IN (SELECT {p} UNION SELECT peer.id FROM users me \
+         JOIN organisations o ON o.id = me.organisation_id AND o.shared_tickets = 1 \
+         JOIN users peer ON peer.organisation_id = o.id WHERE me.id = {p})"
+    )
+}
+
+async fn one(c: &mut Conn, s: &Scope, cond: &str, key: Arg) -> Result<Option<Ticket>> {
+    let requester = if s.requester_only().is_some() { format!(" AND {}", requesters_tickets("$3")) } else { String::new() };
+    let sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND {cond}{requester}");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0);
+    q = match key {
+        Arg::I(v) => q.bind(v),
+        Arg::S(v) => q.bind(v),
+    };
+    if let Some(u) = s.requester_only() {
+        q = q.bind(u.0);
+    }
+    let row = q.fetch_optional(c).await?;
+    row.as_ref().map(ticket).transpose()
+}
+
+/// Takes the ticket's row lock until the transaction ends (PostgreSQL; SQLite runs one
+/// writer at a time anyway), so that what is read next includes every change committed
+/// by others who held it: decisions and task closures that settle a request together.
+pub async fn lock(c: &mut Conn, id: TicketId) -> Result<()> {
+    sqlx::query("UPDATE tickets SET version = version WHERE id = $1").bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+pub async fn by_number(c: &mut Conn, s: &Scope, number: &str) -> Result<Option<Ticket>> {
+    one(c, s, "t.number = $2", Arg::S(number.to_string())).await
+}
+
+pub async fn by_id(c: &mut Conn, s: &Scope, id: TicketId) -> Result<Option<Ticket>> {
+    one(c, s, "t.id = $2", Arg::I(id.0)).await
+}
+
+/// How a list is ordered; keyset pagination follows the same keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Most urgent first, then oldest first: the working order of a queue.
+    #[default]
+    Priority,
+    CreatedAsc,
+    CreatedDesc,
+    UpdatedAsc,
+    UpdatedDesc,
+    /// The soonest service-level due instant first; tickets without one last.
+    Due,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Sort> {
+        Some(match s {
+            "priority" => Sort::Priority,
+            "created" => Sort::CreatedAsc,
+            "-created" => Sort::CreatedDesc,
+            "updated" => Sort::UpdatedAsc,
+            "-updated" => Sort::UpdatedDesc,
+            "due" => Sort::Due,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Priority => "priority",
+            Sort::CreatedAsc => "created",
+            Sort::CreatedDesc => "-created",
+            Sort::UpdatedAsc => "updated",
+            Sort::UpdatedDesc => "-updated",
+            Sort::Due => "due",
+        }
+    }
+    /// The leading key column (besides id) and the direction.
+    fn key(self) -> (Option<&'static str>, bool) {
+        match self {
+            Sort::Priority => (Some("t.priority"), true),
+            Sort::CreatedAsc => (None, true),
+            Sort::CreatedDesc => (None, false),
+            Sort::UpdatedAsc => (Some("t.updated_at"), true),
+            Sort::UpdatedDesc => (Some("t.updated_at"), false),
+            Sort::Due => (Some("COALESCE(t.sla_due_at, 9000000000000000)"), true),
+        }
+    }
+    fn key_of(self, t: &Ticket) -> i64 {
+        match self {
+            Sort::Priority => i64::from(t.priority.get()),
+            Sort::UpdatedAsc | Sort::UpdatedDesc => t.updated_at,
+            Sort::CreatedAsc | Sort::CreatedDesc => t.id.0,
+            Sort::Due => t.sla_due_at.unwrap_or(9_000_000_000_000_000),
+        }
+    }
+}
+
+/// Position after the last row of a page: (sort key, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(self) -> String {
+        format!("{}.{}", self.key, self.id)
+    }
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let (k, i) = s.split_once('.')?;
+        Some(Cursor { key: k.parse().ok()?, id: i.parse().ok()? })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Unassigned,
+    User(UserId),
+}
+
+/// Tickets of one group, or of any group a user belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupFilter {
+    One(GroupId),
+    MemberOf(UserId),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TicketQuery {
+    pub kind: Option<TicketKind>,
+    pub statuses: Vec<Status>,
+    pub group: Option<GroupFilter>,
+    pub assignee: Option<AssigneeFilter>,
+    pub priority: Option<Priority>,
+    pub text: Option<String>,
+    /// Only tickets with a breached service-level clock.
+    pub breached: bool,
+    pub sort: Sort,
+    pub limit: i64,
+    pub after: Option<Cursor>,
+}
+
+pub struct Page {
+    pub tickets: Vec<Ticket>,
+    pub next: Option<Cursor>,
+}
+
+/// A query's FROM and WHERE: the tickets visible in a scope that match its filters.
+struct Matching {
+    args: Vec<Arg>,
+    wh: Vec<String>,
+    from: &'static str,
+    /// The ticket id column under that FROM.
+    id: &'static str,
+}
+
+fn matching(b: Backend, s: &Scope, q: &TicketQuery) -> Matching {
+    let mut args = vec![Arg::I(s.tenant_id().0)];
+    let mut wh = vec!["t.tenant_id = $1".to_string()];
+    if let Some(u) = s.requester_only() {
+        let p = push(&mut args, Arg::I(u.0));
+        wh.push(requesters_tickets(&p));
+    }
+    if !q.statuses.is_empty() {
+        let ps: Vec<String> = q.statuses.iter().map(|st| push(&mut args, Arg::S(st.as_str().into()))).collect();
+        wh.push(format!("t.status IN ({})", ps.join(", ")));
+    }
+    match q.group {
+        Some(GroupFilter::One(g)) => {
+            let p = push(&mut args, Arg::I(g.0));
+            wh.push(format!("t.group_id = {p}"));
+        }
+        Some(GroupFilter::MemberOf(u)) => {
+            let p = push(&mut args, Arg::I(u.0));
+            wh.push(format!("t.group_id IN (SELECT group_id FROM group_members WHERE user_id = {p})"));
+        }
+        None => {}
+    }
+    match q.assignee {
+        Some(AssigneeFilter::Unassigned) => wh.push("t.assignee_id IS NULL".into()),
+        Some(AssigneeFilter::User(u)) => {
+            let p = push(&mut args, Arg::I(u.0));
+            wh.push(format!("t.assignee_id = {p}"));
+        }
+        None => {}
+    }
+    if let Some(k) = q.kind {
+        let p = push(&mut args, Arg::S(k.as_str().into()));
+        wh.push(format!("t.kind = {p}"));
+    }
+    if let Some(pr) = q.priority {
+        let p = push(&mut args, Arg::I(i64::from(pr.get())));
+        wh.push(format!("t.priority = {p}"));
+    }
+    if q.breached {
+        wh.push("t.sla_breached = 1".into());
+    }
+    let mut from = "FROM tickets t";
+    let mut id = "t.id";
+    if let Some(text) = q.text.as_deref().and_then(|t| dialect::text_query(b, t, s.sees_internal())) {
+        let ts = dialect::text_search(b, s.sees_internal());
+        let p = push(&mut args, Arg::S(text));
+        wh.push(ts.condition.replace("{}", &p));
+        from = ts.from;
+        id = ts.id;
+    }
+    Matching { args, wh, from, id }
+}
+
+/// How many tickets visible in `s` match `q`'s filters, counting no further than `cap`.
+pub async fn count_matching(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery, cap: i64) -> Result<i64> {
+    let Matching { mut args, wh, from, .. } = matching(b, s, q);
+    let pl = push(&mut args, Arg::I(cap));
+    let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} WHERE {} LIMIT {pl}) capped", wh.join(" AND "));
+    let row = bind_all(sql, args).fetch_one(c).await?;
+    get(&row, "n")
+}
+
+/// Lists tickets visible in `s` matching `q`, one page at a time.
+pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Result<Page> {
+    let Matching { mut args, mut wh, from, id } = matching(b, s, q);
+    let (key, asc) = q.sort.key();
+    let (cmp, dir) = if asc { (">", "ASC") } else { ("<", "DESC") };
+    if let Some(cur) = q.after {
+        let pi = push(&mut args, Arg::I(cur.id));
+        match key {
+            Some(k) => {
+                let pk = push(&mut args, Arg::I(cur.key));
+                wh.push(format!("({k} {cmp} {pk} OR ({k} = {pk} AND {id} {cmp} {pi}))"));
+            }
+            None => wh.push(format!("{id} {cmp} {pi}")),
+        }
+    }
+    let order = match key {
+        Some(k) => format!("{k} {dir}, {id} {dir}"),
+        None => format!("{id} {dir}"),
+    };
+    let limit = q.limit.clamp(1, 200);
+    let pl = push(&mut args, Arg::I(limit + 1));
+    let sql = format!("SELECT {COLS} {from} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
+    let rows = bind_all(sql, args).fetch_all(c).await?;
+    let mut tickets = rows.iter().map(ticket).collect::<Result<Vec<_>>>()?;
+    let next = if tickets.len() as i64 > limit {
+        tickets.truncate(limit as usize);
+        tickets.last().map(|t| Cursor { key: q.sort.key_of(t), id: t.id.0 })
+    } else {
+        None
+    };
+    Ok(Page { tickets, next })
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub id: i64,
+    pub author: Option<String>,
+    pub author_id: Option<UserId>,
+    pub body: String,
+    pub internal: bool,
+    /// Time spent, in minutes.
+    pub minutes: i64,
+    pub created_at: i64,
+}
+
+pub struct NewComment<'a> {
+    pub ticket: TicketId,
+    pub author: Option<UserId>,
+    pub body: &'a str,
+    pub internal: bool,
+    pub minutes: i64,
+    pub at: i64,
+}
+
+/// Adds a comment and returns it as lists show it.
+pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<'_>) -> Result<Comment> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO comments (tenant_id, ticket_id, author_id, body, internal, minutes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(s.tenant_id().0)
+    .bind(n.ticket.0)
+    .bind(n.author.map(|u| u.0))
+    .bind(n.body)
+    .bind(i64::from(n.internal))
+    .bind(n.minutes)
+    .bind(n.at)
+    .fetch_one(&mut *c)
+    .await?;
+    if n.minutes != 0 {
+        sqlx::query("UPDATE tickets SET time_spent = time_spent + $1 WHERE id = $2 AND tenant_id = $3")
+            .bind(n.minutes)
+            .bind(n.ticket.0)
+            .bind(s.tenant_id().0)
+            .execute(&mut *c)
+            .await?;
+    }
+    reindex(c, b, n.ticket).await?;
+    comment_by_id(c, s, id).await
+}
+
+const COMMENT_COLS: &str = "SELECT c.id, c.author_id, u.display_name AS author, c.body, c.internal, c.minutes, c.created_at FROM comments c \
+     LEFT JOIN users u ON u.id = c.author_id WHERE c.tenant_id = $1";
+
+fn comment(r: &AnyRow) -> Result<Comment> {
+    Ok(Comment {
+        id: get(r, "id")?,
+        author: get(r, "author")?,
+        author_id: get::<Option<i64>>(r, "author_id")?.map(UserId),
+        body: get(r, "body")?,
+        internal: get::<i64>(r, "internal")? != 0,
+        minutes: get(r, "minutes")?,
+        created_at: get(r, "created_at")?,
+    })
+}
+
+/// Comments in order; internal notes only when the scope sees them.
+pub async fn comments(c: &mut Conn, s: &Scope, ticket: TicketId) -> Result<Vec<Comment>> {
+    let public_only = if s.sees_internal() { "" } else { " AND c.internal = 0" };
+    let sql = format!("{COMMENT_COLS} AND c.ticket_id = $2{public_only} ORDER BY c.id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(ticket.0).fetch_all(c).await?;
+    rows.iter().map(comment).collect()
+}
+
+/// One comment by id (as just written, so no visibility filter).
+pub async fn comment_by_id(c: &mut Conn, s: &Scope, id: i64) -> Result<Comment> {
+    let row = sqlx::query(crate::joined(COMMENT_COLS, " AND c.id = $2")).bind(s.tenant_id().0).bind(id).fetch_one(c).await?;
+    comment(&row)
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub kind: String,
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    /// True when this ticket is the link's target (the kind reads from the other side).
+    pub inbound: bool,
+}
+
+pub async fn insert_link(c: &mut Conn, s: &Scope, from: TicketId, to: TicketId, kind: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO ticket_links (tenant_id, ticket_id, target_id, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(s.tenant_id().0)
+        .bind(from.0)
+        .bind(to.0)
+        .bind(kind)
+        .bind(now)
+        .execute(c)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("these tickets are already linked".into()),
+            other => other,
+        })?;
+    Ok(())
+}
+
+pub async fn links(c: &mut Conn, s: &Scope, id: TicketId) -> Result<Vec<Link>> {
+    let rows = sqlx::query(
+        "SELECT l.kind, o.number, o.title, o.status, 0 AS inbound FROM ticket_links l JOIN tickets o ON o.id = l.target_id \
+         WHERE l.tenant_id = $1 AND l.ticket_id = $2 \
+         UNION ALL SELECT l.kind, o.number, o.title, o.status, 1 AS inbound FROM ticket_links l JOIN tickets o ON o.id = l.ticket_id \
+         WHERE l.tenant_id = $1 AND l.target_id = $2 ORDER BY 2",
+    )
+    .bind(s.tenant_id().0)
+    .bind(id.0)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Link {
+                kind: get(r, "kind")?,
+                number: get(r, "number")?,
+                title: get(r, "title")?,
+                status: get(r, "status")?,
+                inbound: get::<i64>(r, "inbound")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// A create that already happened under this idempotency key, and its request hash.
+pub async fn idempotent_create(c: &mut Conn, s: &Scope, user: UserId, key: &str) -> Result<Option<(TicketId, String)>> {
+    let row = sqlx::query("SELECT ticket_id, request_hash FROM idempotency_keys WHERE tenant_id = $1 AND user_id = $2 AND key = $3")
+        .bind(s.tenant_id().0)
+        .bind(user.0)
+        .bind(key)
+        .fetch_optional(c)
+        .await?;
+    row.map(|r| Ok((TicketId(get(&r, "ticket_id")?), get(&r, "request_hash")?))).transpose()
+}
+
+pub async fn remember_create(c: &mut Conn, s: &Scope, user: UserId, key: &str, hash: &str, t: TicketId, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(s.tenant_id().0)
+    .bind(user.0)
+    .bind(key)
+    .bind(hash)
+    .bind(t.0)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn count(c: &mut Conn, s: &Scope) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE tenant_id = $1").bind(s.tenant_id().0).fetch_one(c).await?)
+}
+
+/// Open tickets (new, in progress, on hold) assigned to each of `users`, zero included.
+pub async fn open_load(c: &mut Conn, t: cairn_domain::ids::TenantId, users: &[UserId]) -> Result<Vec<(UserId, i64)>> {
+    let mut out = Vec::with_capacity(users.len());
+    for u in users {
+        // One indexed count per member (tickets_queue_assignee); groups are small.
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets WHERE tenant_id = $1 AND assignee_id = $2 AND status IN ('new', 'in_progress', 'on_hold')",
+        )
+        .bind(t.0)
+        .bind(u.0)
+        .fetch_one(&mut *c)
+        .await?;
+        out.push((*u, n));
+    }
+    Ok(out)
+}
+
+/// The tickets `from` links to with `kind` (`parent_of`: its children; `causes`: a
+/// problem's incidents), with their full records.
+pub async fn linked(c: &mut Conn, s: &Scope, from: TicketId, kind: &str) -> Result<Vec<Ticket>> {
+    let sql = format!(
+        "SELECT {COLS} FROM ticket_links l JOIN tickets t ON t.id = l.target_id \
+         WHERE l.tenant_id = $1 AND l.ticket_id = $2 AND l.kind = $3 ORDER BY t.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(from.0).bind(kind).fetch_all(c).await?;
+    rows.iter().map(ticket).collect()
+}
+
+/// Moves every comment of `from` to `to` (a merge); both are re-indexed for search.
+pub async fn move_comments(c: &mut Conn, b: Backend, s: &Scope, from: TicketId, to: TicketId) -> Result<u64> {
+    let moved = sqlx::query("UPDATE comments SET ticket_id = $1 WHERE tenant_id = $2 AND ticket_id = $3")
+        .bind(to.0)
+        .bind(s.tenant_id().0)
+        .bind(from.0)
+        .execute(&mut *c)
+        .await?
+        .rows_affected();
+    for t in [from, to] {
+        sqlx::query("UPDATE tickets SET time_spent = (SELECT COALESCE(SUM(minutes), 0) FROM comments WHERE ticket_id = $1) WHERE id = $1")
+            .bind(t.0)
+            .execute(&mut *c)
+            .await?;
+        reindex(c, b, t).await?;
+    }
+    Ok(moved)
+}
+
+/// The numbers of tickets of tenant `t`, by id (lists that name many tickets).
+pub async fn numbers(
+    c: &mut Conn,
+    t: cairn_domain::ids::TenantId,
+    ids: &[TicketId],
+) -> Result<std::collections::HashMap<TicketId, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!("SELECT id, number FROM tickets WHERE tenant_id = $1 AND id IN ({})", marks.join(", "));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0);
+    for id in ids {
+        q = q.bind(id.0);
+    }
+    let rows = q.fetch_all(c).await?;
+    rows.iter().map(|r| Ok((TicketId(get(r, "id")?), get(r, "number")?))).collect()
+}
+
+/// What a replay needs of a ticket.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub id: TicketId,
+    pub number: String,
+    pub kind: TicketKind,
+    pub requester: UserId,
+}
+
+/// The tickets with ids from `first` to `last`, ascending (replays).
+pub async fn heads_between(c: &mut Conn, t: cairn_domain::ids::TenantId, first: TicketId, last: TicketId) -> Result<Vec<Head>> {
+    let rows = sqlx::query("SELECT id, number, kind, requester_id FROM tickets WHERE tenant_id = $1 AND id BETWEEN $2 AND $3 ORDER BY id")
+        .bind(t.0)
+        .bind(first.0)
+        .bind(last.0)
+        .fetch_all(c)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Head {
+                id: TicketId(get(r, "id")?),
+                number: get(r, "number")?,
+                kind: TicketKind::parse(&get::<String>(r, "kind")?)?,
+                requester: UserId(get(r, "requester_id")?),
+            })
+        })
+        .collect()
+}
+
+/// Every ticket id of a tenant, ascending (replays).
+pub async fn ids(c: &mut Conn, t: cairn_domain::ids::TenantId) -> Result<Vec<TicketId>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets WHERE tenant_id = $1 ORDER BY id").bind(t.0).fetch_all(c).await?;
+    Ok(ids.into_iter().map(TicketId).collect())
+}
+
+/// Public replies to a ticket by agents (first response, next update).
+pub async fn agent_replies(c: &mut Conn, s: &Scope, ticket: TicketId) -> Result<u32> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM comments c JOIN users u ON u.id = c.author_id \
+         WHERE c.tenant_id = $1 AND c.ticket_id = $2 AND c.internal = 0 AND u.role IN ('agent', 'admin')",
+    )
+    .bind(s.tenant_id().0)
+    .bind(ticket.0)
+    .fetch_one(c)
+    .await?;
+    Ok(n as u32)
+}
+
+/// Incidents raised since `since` (ms), as recurring-incident detection reads them.
+pub async fn incidents_since(
+    c: &mut Conn,
+    t: cairn_domain::ids::TenantId,
+    since: i64,
+) -> Result<Vec<cairn_domain::problem::recurring::Doc>> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query(
+        "SELECT id, title, description, category, service, created_at FROM tickets \
+         WHERE tenant_id = $1 AND kind = 'incident' AND created_at >= $2",
+    )
+    .bind(t.0)
+    .bind(since)
+    .fetch(c);
+    let mut out = Vec::new();
+    while let Some(r) = rows.try_next().await? {
+        let (category, service): (Option<String>, Option<String>) = (get(&r, "category")?, get(&r, "service")?);
+        out.push(cairn_domain::problem::recurring::Doc::new(
+            get(&r, "id")?,
+            category.as_deref(),
+            service.as_deref(),
+            &get::<String>(&r, "title")?,
+            &get::<String>(&r, "description")?,
+            get(&r, "created_at")?,
+        ));
+    }
+    Ok(out)
+}
