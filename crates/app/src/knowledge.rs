@@ -7,8 +7,9 @@ use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff, relevance}
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_store::knowledge::{self as store, Article, Find, Reader, Version};
 use cairn_store::platform::journal::{self, Entry};
-use cairn_store::{Conn, platform::directory, platform::tenants, problem::known_errors};
+use cairn_store::{BoxFuture, Conn, platform::directory, platform::tenants, problem::known_errors};
 
+use crate::ticket::kernel::{Change, Effect, Event, Tx};
 use crate::ticket::user_named;
 use crate::{App, AppError, Result, agents_only};
 
@@ -62,6 +63,23 @@ const SUGGESTION_CANDIDATES: i64 = 60;
 /// A requester who opened a suggested article and raised no request within this long
 /// was helped by it.
 pub const DEFLECTION_WINDOW_MS: i64 = 30 * 60_000;
+
+/// Deflection as a ticket effect: a requester who raises a ticket soon after opening
+/// suggested articles was not helped by them.
+pub(crate) struct Deflection;
+
+impl Effect for Deflection {
+    fn after<'a>(&'a self, c: &'a mut Conn, _tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            match (&e.change, e.by) {
+                (Change::Created, Some(by)) if !e.by_staff => {
+                    Ok(store::request_raised(c, e.ticket.tenant_id, by, e.ticket.id.0, e.now - DEFLECTION_WINDOW_MS).await?)
+                }
+                _ => Ok(()),
+            }
+        })
+    }
+}
 
 fn reader(actor: &Actor) -> Reader {
     if actor.may(Permission::WorkTickets) { Reader::Staff } else { Reader::Requester(actor.user_id) }

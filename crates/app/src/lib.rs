@@ -31,6 +31,23 @@ pub(crate) fn agents_only(actor: &cairn_domain::platform::access::Actor) -> Resu
     if actor.may(cairn_domain::platform::access::Permission::WorkTickets) { Ok(()) } else { Err(AppError::Forbidden("agents only".into())) }
 }
 
+/// The ticket kernel with every practice's effects, in the order they run after a
+/// ticket is written: fulfilment first (it may refuse the change), then what follows a
+/// resolution, then the clocks, which see the ticket as the others left it.
+fn kernel(backend: Backend, sla: &Arc<sla::SlaCache>, public_url: &str) -> ticket::kernel::Kernel {
+    ticket::kernel::Kernel::new(
+        backend,
+        vec![
+            Arc::new(request::fulfilment::Fulfilment { public_url: public_url.to_string() }),
+            Arc::new(incident::major::Children),
+            Arc::new(ticket::effects::AutoCloseTimer),
+            Arc::new(sla::surveys::Survey),
+            Arc::new(knowledge::Deflection),
+            Arc::new(sla::effect::Clocks { cache: sla.clone() }),
+        ],
+    )
+}
+
 /// The tenant every instance has; more are added with `cairn admin create-tenant`.
 pub const DEFAULT_TENANT: &str = "default";
 
@@ -41,27 +58,37 @@ pub struct App {
     throttle: Arc<platform::auth::Throttle>,
     session_ttl_ms: i64,
     sla: Arc<sla::SlaCache>,
+    kernel: Arc<ticket::kernel::Kernel>,
     live: Arc<platform::live::Live>,
     mailer: Arc<platform::mail::Mailer>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> App {
+        let mailer = platform::mail::Mailer::off("http://127.0.0.1:8080");
+        let sla = Arc::new(sla::SlaCache::default());
         App {
+            kernel: Arc::new(kernel(db.backend(), &sla, &mailer.public_url)),
             db,
             clock,
             throttle: Arc::new(platform::auth::Throttle::default()),
             session_ttl_ms: 12 * 3_600_000,
-            sla: Arc::new(sla::SlaCache::default()),
+            sla,
             live: Arc::new(platform::live::Live::new(std::time::Duration::from_secs(1))),
-            mailer: Arc::new(platform::mail::Mailer::off("http://127.0.0.1:8080")),
+            mailer: Arc::new(mailer),
         }
     }
 
     /// Sends mail this way (links in it point at the mailer's public URL).
     pub fn with_mailer(mut self, mailer: platform::mail::Mailer) -> App {
+        self.kernel = Arc::new(kernel(self.db.backend(), &self.sla, &mailer.public_url));
         self.mailer = Arc::new(mailer);
         self
+    }
+
+    /// Where links in mail point.
+    pub(crate) fn public_url(&self) -> String {
+        self.mailer.public_url.clone()
     }
 
     pub fn now(&self) -> i64 {

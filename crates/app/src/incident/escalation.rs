@@ -10,7 +10,8 @@ use cairn_store::platform::journal::{self, Entry};
 use cairn_store::{platform::directory, ticket as store, ticket::watchers};
 
 use crate::automation::routing::{Current, decide};
-use crate::ticket::{change_entries, current_names, load, notify};
+use crate::ticket::kernel::{By, Prepared, change_entries};
+use crate::ticket::{current_names, load, notify};
 use crate::{App, AppError, Result, agents_only};
 
 /// Where an escalation goes.
@@ -31,7 +32,7 @@ impl App {
     pub async fn escalate(&self, actor: &Actor, number: &str, to: Escalation, reason: &str) -> Result<String> {
         agents_only(actor)?;
         let reason = ticket::parse_text("reason", reason, true)?;
-        let (actor, now, b, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
+        let (actor, now, number, kernel) = (actor.clone(), self.now(), number.to_string(), self.kernel.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -61,15 +62,14 @@ impl App {
                                 assignee: Some(routed.assignee.as_ref().map(|u| (u.id, u.username.clone()))),
                                 ..TicketPatch::default()
                             };
+                            let before = tk.clone();
                             let changes = tk.apply(patch, &names, &Default::default(), now)?;
-                            tk.version += 1;
-                            store::update(c, b, &tk, false).await?;
                             routed.remember_turn(c).await?;
                             let mut entries = vec![escalated(tk.id.0, "group", names.group, Some(g.name.clone())), why];
-                            entries.extend(change_entries(tk.id, &changes));
+                            entries.extend(change_entries(&tk, &changes));
                             entries.extend(routed.entries(tk.id));
-                            journal::append(c, t, Some(actor.user_id), now, &entries).await?;
-                            crate::sla::after_change(c, &sla, t, &[tk.id], now).await?;
+                            let by = By::user(actor.user_id, true);
+                            kernel.update(c, &Prepared::default(), &before, &mut tk, &changes, entries, by, now).await?;
                             let message = format!("{} was escalated to {}: {reason}", tk.number, g.name);
                             for to in [routed.assignee.as_ref().map(|u| u.id), g.manager].into_iter().flatten() {
                                 if to != actor.user_id {

@@ -2,34 +2,37 @@
 //! manager, communication updates to everyone affected, children resolved with their
 //! parent, and the post-incident review with a timeline drawn from the journal.
 
+use cairn_domain::ids::UserId;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::access::Scope;
 use cairn_domain::ticket::priority::Priority;
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketPatch};
 use cairn_store::incident::reviews::{self, ReviewText};
 use cairn_store::platform::journal::{self, Entry, Recorded};
-use cairn_store::{Backend, Conn, ticket as store, ticket::watchers};
+use cairn_store::{BoxFuture, Conn, ticket as store, ticket::watchers};
 
+use crate::ticket::kernel::{By, Effect, Event, Prepared, Tx, change_entries};
 use crate::ticket::watchers::tell_watchers;
-use crate::ticket::{change_entries, load, notify, schedule_auto_close, user_named};
+use crate::ticket::{load, notify, user_named};
 use crate::{App, AppError, Result, agents_only};
 
-/// Resolves the open children of a parent that was just resolved, with the parent's
-/// resolution, each journaled as following its parent.
-pub(crate) async fn resolve_children(
-    c: &mut Conn,
-    by: &Actor,
-    parent: &Ticket,
-    auto_close_days: i64,
-    b: Backend,
-    sla: &crate::sla::SlaCache,
-    now: i64,
-) -> Result<()> {
-    let mut resolved = Vec::new();
-    for mut child in store::linked(c, &by.scope(), parent.id, "parent_of").await? {
+/// A parent that is resolved resolves its open children with its resolution, each
+/// journaled as following its parent.
+pub(crate) struct Children;
+
+impl Effect for Children {
+    fn after<'a>(&'a self, c: &'a mut Conn, tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move { if e.entered(Status::Resolved) { resolve_children(c, tx, e.ticket, e.by, e.now).await } else { Ok(()) } })
+    }
+}
+
+async fn resolve_children(c: &mut Conn, tx: Tx<'_>, parent: &Ticket, by: Option<UserId>, now: i64) -> Result<()> {
+    for mut child in store::linked(c, &Scope::system(parent.tenant_id), parent.id, "parent_of").await? {
         if !child.status.is_open() {
             continue;
         }
+        let before = child.clone();
         let patch = TicketPatch {
             status: Some(Status::Resolved),
             resolution_code: parent.resolution_code.clone(),
@@ -37,19 +40,16 @@ pub(crate) async fn resolve_children(
             ..TicketPatch::default()
         };
         let changes = child.apply(patch, &CurrentNames::default(), &Default::default(), now)?;
-        child.version += 1;
-        store::update(c, b, &child, false).await?;
         let mut why = Entry::action("ticket", child.id.0, "synced");
         why.field = Some("parent".into());
         why.new = Some(parent.number.clone());
-        journal::append(c, by.tenant_id, Some(by.user_id), now, &[vec![why], change_entries(child.id, &changes)].concat()).await?;
-        resolved.push(child.id);
-        schedule_auto_close(c, &child, auto_close_days).await?;
-        if child.requester_id != by.user_id {
+        let entries = [vec![why], change_entries(&child, &changes)].concat();
+        tx.kernel.update(c, tx.prepared, &before, &mut child, &changes, entries, By { user: by, staff: true }, now).await?;
+        if Some(child.requester_id) != by {
             notify(c, &child, child.requester_id, format!("{} is resolved (with {})", child.number, parent.number), now).await?;
         }
     }
-    crate::sla::after_change(c, sla, by.tenant_id, &resolved, now).await
+    Ok(())
 }
 
 /// The post-incident review of a major incident.
@@ -68,8 +68,8 @@ impl App {
     /// Declares a major incident run by `manager`: priority 1, the manager watches it.
     pub async fn declare_major(&self, actor: &Actor, number: &str, manager: &str) -> Result<()> {
         agents_only(actor)?;
-        let (actor, now, b, number, manager) = (actor.clone(), self.now(), self.backend(), number.to_string(), manager.to_string());
-        let sla = self.sla.clone();
+        let (actor, now, number, manager, kernel) =
+            (actor.clone(), self.now(), number.to_string(), manager.to_string(), self.kernel.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -81,23 +81,21 @@ impl App {
                     if !m.role.is_staff() {
                         return Err(AppError::invalid("manager", format!("'{}' is not an agent", m.username)));
                     }
-                    let old_priority = t.priority;
+                    let before = t.clone();
                     t.major = true;
                     t.major_manager_id = Some(m.id);
                     t.priority = Priority::parse(1)?;
-                    t.version += 1;
                     t.updated_at = now;
-                    store::update(c, b, &t, false).await?;
                     watchers::add(c, t.id, m.id).await?;
                     let mut e = Entry::action("ticket", t.id.0, "major_declared");
                     e.field = Some("manager".into());
                     e.new = Some(m.username.clone());
                     let mut p = Entry::action("ticket", t.id.0, "updated");
                     p.field = Some("priority".into());
-                    p.old = Some(old_priority.get().to_string());
+                    p.old = Some(before.priority.get().to_string());
                     p.new = Some("1".into());
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e, p]).await?;
-                    crate::sla::after_change(c, &sla, actor.tenant_id, &[t.id], now).await?;
+                    let by = By::user(actor.user_id, true);
+                    kernel.update(c, &Prepared::default(), &before, &mut t, &[], vec![e, p], by, now).await?;
                     if m.id != actor.user_id {
                         notify(c, &t, m.id, format!("You manage major incident {}", t.number), now).await?;
                     }
@@ -112,7 +110,7 @@ impl App {
     pub async fn communicate(&self, actor: &Actor, number: &str, message: &str) -> Result<usize> {
         agents_only(actor)?;
         let text = ticket::parse_text("message", message, true)?;
-        let (actor, now, b, number, sla) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.sla.clone());
+        let (actor, now, b, number, kernel) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.kernel.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -132,7 +130,7 @@ impl App {
                     e.field = Some("update".into());
                     e.new = Some(text.clone());
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    crate::sla::after_change(c, &sla, actor.tenant_id, &[t.id], now).await?;
+                    kernel.touched(c, &Prepared::default(), &t, By::user(actor.user_id, true), now).await?;
                     let message = format!("{} update: {}", t.number, text.chars().take(140).collect::<String>());
                     let mut told = std::collections::BTreeSet::new();
                     for child in store::linked(c, &scope, t.id, "parent_of").await? {

@@ -11,6 +11,7 @@ use cairn_store::platform::journal::{self, Entry};
 use cairn_store::problem::known_errors::{self, KnownError};
 use cairn_store::{platform::tenants, ticket as store};
 
+use crate::ticket::kernel::{By, Prepared};
 use crate::ticket::{load, notify};
 use crate::{App, AppError, Result, agents_only};
 
@@ -171,7 +172,7 @@ impl App {
     /// problem causes, as a public reply; returns the incidents reached.
     pub async fn apply_workaround(&self, actor: &Actor, problem: &str) -> Result<Vec<String>> {
         agents_only(actor)?;
-        let (actor, now, b, problem, sla) = (actor.clone(), self.now(), self.backend(), problem.to_string(), self.sla.clone());
+        let (actor, now, b, problem, kernel) = (actor.clone(), self.now(), self.backend(), problem.to_string(), self.kernel.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -202,13 +203,14 @@ impl App {
                         if i.requester_id != actor.user_id {
                             notify(c, &i, i.requester_id, format!("{}: a workaround is available", i.number), now).await?;
                         }
-                        reached.push((i.id, i.number));
+                        reached.push(i);
                     }
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
-                    let ids: Vec<_> = reached.iter().map(|(id, _)| *id).collect();
-                    crate::sla::after_change(c, &sla, actor.tenant_id, &ids, now).await?;
-                    let reached: Vec<String> = reached.into_iter().map(|(_, n)| n).collect();
-                    Ok(reached)
+                    let (by, p) = (By::user(actor.user_id, true), Prepared::default());
+                    for i in &reached {
+                        kernel.touched(c, &p, i, by, now).await?;
+                    }
+                    Ok(reached.into_iter().map(|i| i.number).collect())
                 })
             })
             .await

@@ -11,6 +11,7 @@ use cairn_store::problem::candidates::{self, Candidate};
 use cairn_store::{platform::directory, platform::jobs, platform::tenants, ticket as store};
 use serde::{Deserialize, Serialize};
 
+use crate::ticket::kernel::{By, Prepared, created_entry};
 use crate::{App, AppError, Result, agents_only};
 
 const DAY: i64 = 86_400_000;
@@ -155,7 +156,7 @@ impl App {
     /// Accepts a candidate: raises a problem and links it to the candidate's incidents.
     pub async fn accept_candidate(&self, actor: &Actor, id: i64) -> Result<String> {
         agents_only(actor)?;
-        let (actor, now, b, sla) = (actor.clone(), self.now(), self.backend(), self.sla.clone());
+        let (actor, now, kernel) = (actor.clone(), self.now(), self.kernel.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -188,13 +189,13 @@ impl App {
                     p.requester_id = actor.user_id;
                     p.version = 1;
                     (p.created_at, p.updated_at) = (now, now);
-                    p.id = store::insert(c, b, &p).await?;
-                    let mut entries = Vec::new();
-                    entries.push(crate::sla::created_entry(&p, None, None));
                     let mut from = Entry::action("ticket", p.id.0, "from_candidate");
                     from.field = Some("incidents".into());
                     from.new = Some(incidents.len().to_string());
-                    entries.push(from);
+                    let by = By::user(actor.user_id, true);
+                    let created = created_entry(&p, None, None);
+                    let inserted = kernel.insert(c, &mut p, vec![created, from], by).await?;
+                    let mut entries = Vec::new();
                     for i in &incidents {
                         store::insert_link(c, &scope, p.id, i.id, "causes", now).await?;
                         let mut l = Entry::action("ticket", p.id.0, "linked");
@@ -204,7 +205,7 @@ impl App {
                     }
                     candidates::settle(c, t, id, "accepted", Some(p.id), now).await?;
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
-                    crate::sla::after_change(c, &sla, t, &[p.id], now).await?;
+                    kernel.created(c, &Prepared::default(), inserted, &p).await?;
                     Ok(p.number)
                 })
             })

@@ -5,6 +5,7 @@
 //! acts on each warning and breach once: a row in `sla_events` per clock and round is
 //! the guard, written in the transaction of the actions.
 
+pub(crate) mod effect;
 pub mod report;
 pub mod surveys;
 
@@ -15,17 +16,18 @@ use cairn_domain::ids::{TenantId, TicketId, UserId};
 use cairn_domain::platform::access::{Actor, Scope};
 use cairn_domain::sla::attach::{Attached, Change, apply_step, replay};
 use cairn_domain::sla::definition::BreachAction;
-use cairn_domain::sla::replay::{Event, OPENED_FIELDS, steps};
+use cairn_domain::sla::replay::{Event, steps};
 use cairn_domain::sla::{Calendar, CalendarSpec, Clock, Definition, Facts, Schedule, Schedules, State, Step};
 use cairn_domain::ticket::priority::Priority;
-use cairn_domain::ticket::{CurrentNames, Ticket, TicketPatch};
+use cairn_domain::ticket::{CurrentNames, FieldChange, Ticket, TicketPatch};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::sla::{self as store, TicketClock};
 use cairn_store::{Backend, Conn, platform::directory, platform::jobs, ticket as tickets};
 use serde::{Deserialize, Serialize};
 
 use crate::platform::admin::Admin;
-use crate::ticket::{change_entries, current_names, load, notify};
+use crate::ticket::kernel::{By, Prepared};
+use crate::ticket::{current_names, load, notify};
 use crate::{App, AppError, Result, agents_only};
 
 const YEAR: i64 = 365 * 86_400_000;
@@ -135,34 +137,6 @@ async fn facts_of(c: &mut Conn, tk: &Ticket) -> Result<Facts> {
         tags: tk.tags.clone(),
         agent_replies: tickets::agent_replies(c, &Scope::system(t), tk.id).await?,
     })
-}
-
-/// The "created" journal entry of a ticket. It records the facts the ticket was opened
-/// with (field "facts", a JSON object), so that its clocks can be replayed from the
-/// journal alone.
-pub(crate) fn created_entry(tk: &Ticket, group: Option<&str>, assignee: Option<&str>) -> Entry {
-    let value = |f: &str| -> Option<String> {
-        match f {
-            "status" => Some(tk.status.as_str().into()),
-            "priority" => Some(tk.priority.get().to_string()),
-            "category" => tk.category.clone(),
-            "service" => tk.service.clone(),
-            "group" => group.map(str::to_string),
-            "assignee" => assignee.map(str::to_string),
-            "tags" => (!tk.tags.is_empty()).then(|| tk.tags.join(", ")),
-            _ => None,
-        }
-    };
-    let facts: serde_json::Map<String, serde_json::Value> =
-        OPENED_FIELDS.iter().filter_map(|f| value(f).map(|v| (f.to_string(), serde_json::Value::String(v)))).collect();
-    Entry {
-        entity: "ticket",
-        entity_id: tk.id.0,
-        action: "created",
-        field: Some("facts".into()),
-        old: None,
-        new: Some(serde_json::Value::Object(facts).to_string()),
-    }
 }
 
 /// The job that acts on a clock's next warning or breach.
@@ -504,7 +478,7 @@ impl App {
     /// queues the next alarm.
     pub(crate) async fn run_alarm(&self, t: TenantId, alarm: Alarm) -> Result<()> {
         let (now, b) = (self.now(), self.backend());
-        let cache = self.sla.clone();
+        let (cache, kernel) = (self.sla.clone(), self.kernel.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -537,7 +511,8 @@ impl App {
                             tell(c, &tk, &d.warn_to, &message, now).await?;
                         }
                     }
-                    let mut changed = false;
+                    let before = tk.clone();
+                    let mut changes = Vec::new();
                     if clock.overdue()
                         && clock.state == State::Running
                         && store::record_event(c, t, k.id, "breach", clock.round, now).await?
@@ -552,18 +527,18 @@ impl App {
                         });
                         let message = format!("{} breached its {} target ({})", tk.number, target.replace('_', " "), d.name);
                         for a in &d.breach_actions {
-                            changed |= breach_action(c, b, &mut tk, a, &message, &mut entries, now).await?;
+                            changes.extend(breach_action(c, b, &mut tk, a, &message, &mut entries, now).await?);
                         }
                     }
+                    let summary_breached = entries.iter().any(|e| e.action == "sla_breached");
                     journal::append(c, t, None, now, &entries).await?;
-                    if changed {
-                        after_change(c, &cache, t, &[tk.id], now).await?;
+                    if !changes.is_empty() {
+                        kernel.update(c, &Prepared::default(), &before, &mut tk, &changes, Vec::new(), By::SYSTEM, now).await?;
                     }
                     // The next alarm of this clock (the breach after the warnings).
                     let fresh = store::clock_by_id(c, t, k.id).await?.unwrap_or(k);
                     let cl = fresh.meter.at(s, now);
                     let next = cl.next_alarm(s, &d.warnings, now).map(|a| a.0).filter(|a| *a > now);
-                    let summary_breached = entries.iter().any(|e| e.action == "sla_breached");
                     if next != fresh.alarm_at || summary_breached {
                         let row = TicketClock { alarm_at: next, ..fresh };
                         store::save_clock(c, t, &row).await?;
@@ -610,7 +585,7 @@ async fn tell(c: &mut Conn, tk: &Ticket, to: &[String], message: &str, now: i64)
     Ok(())
 }
 
-/// Carries out one breach action; true when it changed the ticket.
+/// Carries out one breach action; returns the changes it made to the ticket (not saved yet).
 async fn breach_action(
     c: &mut Conn,
     b: Backend,
@@ -619,12 +594,12 @@ async fn breach_action(
     message: &str,
     entries: &mut Vec<Entry>,
     now: i64,
-) -> Result<bool> {
+) -> Result<Vec<FieldChange>> {
     let t = tk.tenant_id;
     let patch = match a {
         BreachAction::Notify { to } => {
             tell(c, tk, std::slice::from_ref(to), message, now).await?;
-            return Ok(false);
+            return Ok(Vec::new());
         }
         BreachAction::Note { text } => {
             let body = format!("{message}. {text}");
@@ -634,27 +609,20 @@ async fn breach_action(
             e.field = Some("note".into());
             e.new = Some(body);
             entries.push(e);
-            return Ok(false);
+            return Ok(Vec::new());
         }
         BreachAction::RaisePriority if tk.priority.get() > 1 => {
             TicketPatch { priority: Some(Priority::parse(i64::from(tk.priority.get()) - 1)?), ..TicketPatch::default() }
         }
-        BreachAction::RaisePriority => return Ok(false),
+        BreachAction::RaisePriority => return Ok(Vec::new()),
         BreachAction::Reassign { group } => {
-            let Some(g) = directory::group_by_name(c, t, group).await? else { return Ok(false) };
+            let Some(g) = directory::group_by_name(c, t, group).await? else { return Ok(Vec::new()) };
             if tk.group_id == Some(g.id) {
-                return Ok(false);
+                return Ok(Vec::new());
             }
             TicketPatch { group: Some(Some((g.id, g.name))), assignee: Some(None), ..TicketPatch::default() }
         }
     };
     let current = current_names(c, tk).await?;
-    let changes = tk.apply(patch, &current, &Default::default(), now)?;
-    if changes.is_empty() {
-        return Ok(false);
-    }
-    tk.version += 1;
-    tickets::update(c, b, tk, false).await?;
-    entries.extend(change_entries(tk.id, &changes));
-    Ok(true)
+    Ok(tk.apply(patch, &current, &Default::default(), now)?)
 }

@@ -3,6 +3,10 @@
 //! within 14 days. CSAT and effort scores per group, service or agent, and XLAs: targets
 //! on those scores over a sliding window.
 
+use crate::ticket::kernel::{Effect, Event, Tx};
+use cairn_domain::ticket::TicketKind;
+use cairn_domain::ticket::status::Status;
+use cairn_store::BoxFuture;
 use std::collections::BTreeMap;
 
 use cairn_domain::ids::UserId;
@@ -22,7 +26,21 @@ use crate::{App, AppError, Result, agents_only};
 pub const VALID_MS: i64 = 14 * 86_400_000;
 
 /// Opens the ticket's survey (first resolution only) and sends the requester the link.
-pub(crate) async fn send(c: &mut Conn, tk: &Ticket, now: i64) -> Result<()> {
+/// Sends the survey when an incident or request is resolved by someone other than its
+/// requester (a requester who resolves their own ticket is not asked how we did).
+pub(crate) struct Survey;
+
+impl Effect for Survey {
+    fn after<'a>(&'a self, c: &'a mut Conn, _tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let tk = e.ticket;
+            let asks = matches!(tk.kind, TicketKind::Incident | TicketKind::Request) && Some(tk.requester_id) != e.by;
+            if asks && e.entered(Status::Resolved) { send(c, tk, e.now).await } else { Ok(()) }
+        })
+    }
+}
+
+async fn send(c: &mut Conn, tk: &Ticket, now: i64) -> Result<()> {
     let token = random_secret()?;
     if store::open(c, tk.tenant_id, tk.id, &hash_secret(&token), now, now + VALID_MS).await? {
         let message = format!("{} is resolved. How did we do? Rate it at /survey/{token}", tk.number);

@@ -6,7 +6,8 @@ use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket as store;
 use cairn_store::ticket::watchers;
 
-use crate::ticket::{TicketView, change_entries, load, notify};
+use crate::ticket::kernel::{By, Prepared, change_entries};
+use crate::ticket::{TicketView, load, notify};
 use crate::{App, AppError, Result};
 
 impl App {
@@ -17,7 +18,7 @@ impl App {
         }
         let who = actor.clone();
         let (actor, now, backend, number, into) = (actor.clone(), self.now(), self.backend(), number.to_string(), into.to_string());
-        let sla = self.sla.clone();
+        let kernel = self.kernel.clone();
         let survivor = self
             .db
             .write(move |c| {
@@ -34,9 +35,8 @@ impl App {
                             format!("{} is {}; merge into an open ticket", keep.number, keep.status.as_str()),
                         ));
                     }
+                    let before = dup.clone();
                     let changes = dup.close_as_duplicate(&keep.number, now)?;
-                    dup.version += 1;
-                    store::update(c, backend, &dup, false).await?;
                     let replies = store::agent_replies(c, &scope, dup.id).await?;
                     let moved = store::move_comments(c, backend, &scope, dup.id, keep.id).await?;
                     watchers::move_all(c, dup.id, keep.id).await?;
@@ -58,9 +58,11 @@ impl App {
                     // Agents' replies moved with the conversation count for the survivor's clocks.
                     let mut replies_entry = Entry::action("ticket", keep.id.0, "replies_moved");
                     replies_entry.new = Some(replies.to_string());
-                    let entries = [vec![into_entry], change_entries(dup.id, &changes), vec![from_entry, replies_entry]].concat();
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
-                    crate::sla::after_change(c, &sla, actor.tenant_id, &[dup.id, keep.id], now).await?;
+                    let (by, p) = (By::user(actor.user_id, true), Prepared::default());
+                    let entries = [vec![into_entry], change_entries(&dup, &changes)].concat();
+                    kernel.update(c, &p, &before, &mut dup, &changes, entries, by, now).await?;
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[from_entry, replies_entry]).await?;
+                    kernel.touched(c, &p, &keep, by, now).await?;
                     if dup.requester_id != actor.user_id {
                         notify(c, &dup, dup.requester_id, format!("{} was merged into {}", dup.number, keep.number), now).await?;
                     }

@@ -109,3 +109,27 @@ mod tests {
         }
     }
 }
+
+/// A request's approval stages and task template, as copied from its item when ordered.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub stages: Vec<crate::request::approval::Stage>,
+    pub tasks: Vec<TaskTemplate>,
+}
+
+impl Plan {
+    /// Reads a plan from the JSON its item's stages and tasks are kept as.
+    pub fn from_json(stages: &str, tasks: &str) -> Result<Plan, serde_json::Error> {
+        Ok(Plan { stages: serde_json::from_str(stages)?, tasks: serde_json::from_str(tasks)? })
+    }
+
+    /// Where a request of this plan starts.
+    pub fn first_status(&self) -> crate::ticket::status::Status {
+        use crate::ticket::status::Status;
+        match (self.stages.is_empty(), self.tasks.is_empty()) {
+            (false, _) => Status::AwaitingApproval,
+            (true, false) => Status::InProgress,
+            (true, true) => Status::New,
+        }
+    }
+}

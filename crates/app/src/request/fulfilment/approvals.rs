@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{Flow, HOUR_MS, LINK_VALID_MS, Plan, plan_of, tasks};
 use crate::platform::auth::{hash_secret, random_secret};
 use crate::platform::mail::Mail;
+use crate::ticket::kernel::{By, Prepared, Tx, change_entries};
 use crate::ticket::notify;
 use crate::{App, AppError, Result};
 
@@ -57,7 +58,7 @@ async fn approvers(c: &mut Conn, request: &Ticket, n: usize, stage: &Stage) -> R
 
 /// Asks the approvers of stage `n` (1-based): an approval row each with a fresh email
 /// link, their mail and notification, and the stage's timers.
-pub(super) async fn start_stage(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Plan, n: usize, now: i64) -> Result<()> {
+pub(super) async fn start_stage(c: &mut Conn, flow: Flow<'_>, request: &Ticket, plan: &Plan, n: usize, now: i64) -> Result<()> {
     let stage = &plan.stages[n - 1];
     let mut people = approvers(c, request, n, stage).await?;
     let mut escalation = false;
@@ -106,7 +107,7 @@ async fn escalation_approver(c: &mut Conn, request: &Ticket, name: &str) -> Resu
 #[allow(clippy::too_many_arguments)]
 async fn ask(
     c: &mut Conn,
-    flow: &Flow,
+    flow: Flow<'_>,
     request: &Ticket,
     u: &directory::User,
     (stage, escalation): (i64, bool),
@@ -121,7 +122,7 @@ async fn ask(
     send_link(c, flow, request, u, &token, what, now).await
 }
 
-async fn send_link(c: &mut Conn, flow: &Flow, request: &Ticket, u: &directory::User, token: &str, what: &str, now: i64) -> Result<()> {
+async fn send_link(c: &mut Conn, flow: Flow<'_>, request: &Ticket, u: &directory::User, token: &str, what: &str, now: i64) -> Result<()> {
     notify(c, request, u.id, format!("{} {what}: {}", request.number, request.title), now).await?;
     if let Some(to) = u.email.as_deref().filter(|e| !e.is_empty()) {
         let body = format!(
@@ -145,7 +146,7 @@ pub struct Decision {
 }
 
 /// Records `approver`'s decision on approval `a` and settles its stage when it can.
-pub(crate) async fn decide_approval(c: &mut Conn, flow: &Flow, a: &Approval, d: &Decision, now: i64) -> Result<()> {
+pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, d: &Decision, now: i64) -> Result<()> {
     let t = a.tenant_id;
     if a.state != "pending" {
         let when = a.decided_at.map(crate::platform::clock::minute).unwrap_or_default() + " UTC";
@@ -195,6 +196,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: &Flow, a: &Approval, d: 
             rules::verdict(stage.rule, stage.quorum, own.len(), count("approved"), count("rejected"))
         }
     };
+    let before = request.clone();
     let mut changes = Vec::new();
     match verdict {
         Verdict::Pending => request.updated_at = now,
@@ -211,13 +213,13 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: &Flow, a: &Approval, d: 
             notify(c, &request, request.requester_id, format!("{} {what}", request.number), now).await?;
         }
     }
-    request.version += 1;
-    tickets::update(c, flow.backend, &request, false).await?;
-    journal::append(c, t, Some(a.approver_id), now, &crate::ticket::change_entries(request.id, &changes)).await?;
+    let entries = change_entries(&request, &changes);
+    let by = By { user: Some(a.approver_id), staff: false };
+    flow.tx.kernel.update(c, flow.tx.prepared, &before, &mut request, &changes, entries, by, now).await?;
     if request.status == Status::InProgress {
         tasks::start_step(c, flow, &request, &plan, None, now).await?;
     }
-    crate::sla::after_change(c, &flow.sla, t, &[request.id], now).await
+    Ok(())
 }
 
 fn rejection(d: &Decision) -> String {
@@ -257,12 +259,13 @@ impl App {
     /// The actor decides one of their approvals.
     pub async fn decide(&self, actor: &Actor, id: i64, d: Decision) -> Result<()> {
         let d = checked(d)?;
-        let (flow, now, actor) = (self.flow(), self.now(), actor.clone());
+        let (kernel, url, now, actor) = (self.kernel.clone(), self.public_url(), self.now(), actor.clone());
         self.db
             .write(move |c| {
                 Box::pin(async move {
                     let a = mine(c, &actor, id).await?;
-                    decide_approval(c, &flow, &a, &d, now).await
+                    let p = Prepared::default();
+                    decide_approval(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, &a, &d, now).await
                 })
             })
             .await
@@ -278,12 +281,13 @@ impl App {
     /// Decides through an email link: the link stands for its approver, once.
     pub async fn decide_by_link(&self, token: &str, approve: bool, comment: Option<String>) -> Result<()> {
         let d = checked(Decision { approve, comment, via: "email" })?;
-        let (flow, now, token) = (self.flow(), self.now(), token.to_string());
+        let (kernel, url, now, token) = (self.kernel.clone(), self.public_url(), self.now(), token.to_string());
         self.db
             .write(move |c| {
                 Box::pin(async move {
                     let a = by_link(c, &token, now).await?;
-                    decide_approval(c, &flow, &a, &d, now).await
+                    let p = Prepared::default();
+                    decide_approval(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, &a, &d, now).await
                 })
             })
             .await
@@ -291,8 +295,15 @@ impl App {
 
     /// A stage's timer: remind its approvers, or escalate it, if it still waits.
     pub(crate) async fn run_approval_timer(&self, t: TenantId, timer: ApprovalTimer) -> Result<()> {
-        let (flow, now) = (self.flow(), self.now());
-        self.db.write(move |c| Box::pin(async move { approval_timer(c, &flow, t, &timer, now).await })).await
+        let (kernel, url, now) = (self.kernel.clone(), self.public_url(), self.now());
+        self.db
+            .write(move |c| {
+                Box::pin(async move {
+                    let p = Prepared::default();
+                    approval_timer(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, t, &timer, now).await
+                })
+            })
+            .await
     }
 }
 
@@ -342,7 +353,7 @@ async fn case(c: &mut Conn, a: Approval) -> Result<Case> {
     Ok(Case { approval: a, request, requester, items })
 }
 
-async fn approval_timer(c: &mut Conn, flow: &Flow, t: TenantId, timer: &ApprovalTimer, now: i64) -> Result<()> {
+async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &ApprovalTimer, now: i64) -> Result<()> {
     let scope = cairn_domain::platform::access::Scope::system(t);
     tickets::lock(c, TicketId(timer.ticket_id)).await?;
     let Some(request) = tickets::by_id(c, &scope, TicketId(timer.ticket_id)).await? else { return Ok(()) };

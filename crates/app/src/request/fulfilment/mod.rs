@@ -7,65 +7,73 @@
 mod approvals;
 mod tasks;
 
-use std::sync::Arc;
-
 use cairn_domain::ids::{TicketId, UserId};
 use cairn_domain::platform::access::Actor;
-use cairn_domain::request::approval::Stage;
-use cairn_domain::request::fulfilment::{self as template, TaskTemplate};
+use cairn_domain::request::fulfilment::{self as template, Plan};
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{Ticket, TicketKind};
 use cairn_store::request::approvals::{self as store, Approval, Task};
 use cairn_store::request::catalog::Requested;
-use cairn_store::{Backend, Conn, ticket as tickets};
+use cairn_store::{BoxFuture, Conn, ticket as tickets};
 
 pub use approvals::{ApprovalTimer, Case, Decision};
 
-use crate::sla::SlaCache;
+use crate::ticket::kernel::{Change, Effect, Event, Tx};
 use crate::{App, AppError, Result};
 
 /// How long an email link stays valid when its stage has no timeout.
 pub const LINK_VALID_MS: i64 = 7 * 86_400_000;
 const HOUR_MS: i64 = 3_600_000;
 
-/// A request's approval stages and task template, as copied from its item when ordered.
-#[derive(Debug, Clone, Default)]
-pub struct Plan {
-    pub stages: Vec<Stage>,
-    pub tasks: Vec<TaskTemplate>,
+/// The plan of a request as ordered (its requested item's stages and tasks).
+pub(crate) fn plan(r: &Requested) -> Result<Plan> {
+    Plan::from_json(&r.approvals, &r.tasks).map_err(|e| AppError::Internal(format!("requested item {}: {e}", r.item_id)))
 }
 
-impl Plan {
-    pub fn of(r: &Requested) -> Result<Plan> {
-        let bad = |e: serde_json::Error| AppError::Internal(format!("requested item {}: {e}", r.item_id));
-        Ok(Plan { stages: serde_json::from_str(&r.approvals).map_err(bad)?, tasks: serde_json::from_str(&r.tasks).map_err(bad)? })
-    }
-
-    /// Where a request of this plan starts.
-    pub fn first_status(&self) -> Status {
-        match (self.stages.is_empty(), self.tasks.is_empty()) {
-            (false, _) => Status::AwaitingApproval,
-            (true, false) => Status::InProgress,
-            (true, true) => Status::New,
-        }
-    }
+/// What the flow needs inside a transaction: the kernel to save requests and tasks
+/// with, and the address approval links point at.
+#[derive(Clone, Copy)]
+pub(crate) struct Flow<'a> {
+    pub tx: Tx<'a>,
+    pub public_url: &'a str,
 }
 
-/// What the flow needs from the app inside a transaction.
-#[derive(Clone)]
-pub(crate) struct Flow {
-    pub backend: Backend,
-    pub sla: Arc<SlaCache>,
+/// Fulfilment as a ticket effect: a task's request is locked before the task changes,
+/// an ordered request begins its plan, and status changes carry on (see [`after_status`]).
+pub(crate) struct Fulfilment {
     pub public_url: String,
+}
+
+impl Effect for Fulfilment {
+    fn before_update<'a>(&'a self, c: &'a mut Conn, _tx: Tx<'a>, ticket: &'a Ticket) -> BoxFuture<'a, Result<()>> {
+        Box::pin(lock_request_of(c, ticket))
+    }
+
+    fn after<'a>(&'a self, c: &'a mut Conn, tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let flow = Flow { tx, public_url: &self.public_url };
+            match e.change {
+                Change::Created if e.ticket.kind == TicketKind::Request => match plan_of(c, e.ticket.id).await? {
+                    Some(plan) => begin(c, flow, e.ticket, &plan, e.now).await,
+                    None => Ok(()),
+                },
+                Change::Updated { .. } => match e.status_before() {
+                    Some(before) => after_status(c, flow, e.ticket, before, e.by, e.now).await,
+                    None => Ok(()),
+                },
+                _ => Ok(()),
+            }
+        })
+    }
 }
 
 /// The plan of a request (its one requested item), if it was ordered from the catalog.
 async fn plan_of(c: &mut Conn, request: TicketId) -> Result<Option<Plan>> {
-    cairn_store::request::catalog::requested(c, request).await?.first().map(Plan::of).transpose()
+    cairn_store::request::catalog::requested(c, request).await?.first().map(plan).transpose()
 }
 
 /// Starts a freshly ordered request: its first approval stage, or else its first tasks.
-pub(crate) async fn begin(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Plan, now: i64) -> Result<()> {
+async fn begin(c: &mut Conn, flow: Flow<'_>, request: &Ticket, plan: &Plan, now: i64) -> Result<()> {
     if !plan.stages.is_empty() {
         approvals::start_stage(c, flow, request, plan, 1, now).await
     } else {
@@ -76,7 +84,7 @@ pub(crate) async fn begin(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Pl
 /// Locks a task's request before the task is changed, so that every use case locks a
 /// request before its tasks (cancelling a request changes it, then its tasks) and two
 /// of them never wait on each other.
-pub(crate) async fn lock_request_of(c: &mut Conn, ticket: &Ticket) -> Result<()> {
+async fn lock_request_of(c: &mut Conn, ticket: &Ticket) -> Result<()> {
     if ticket.kind == TicketKind::Task
         && let Some((request, _)) = store::request_of(c, ticket.id).await?
     {
@@ -90,7 +98,7 @@ pub(crate) async fn lock_request_of(c: &mut Conn, ticket: &Ticket) -> Result<()>
 /// that ends cancels its open tasks and what it still waits approval for; a request
 /// resolved by hand with tasks still open is refused (the caller's transaction rolls
 /// back).
-pub(crate) async fn after_status(c: &mut Conn, flow: &Flow, ticket: &Ticket, before: Status, by: Option<UserId>, now: i64) -> Result<()> {
+async fn after_status(c: &mut Conn, flow: Flow<'_>, ticket: &Ticket, before: Status, by: Option<UserId>, now: i64) -> Result<()> {
     if ticket.status == before {
         return Ok(());
     }
@@ -164,10 +172,6 @@ impl Progress {
 }
 
 impl App {
-    pub(crate) fn flow(&self) -> Flow {
-        Flow { backend: self.backend(), sla: self.sla.clone(), public_url: self.mailer.public_url.clone() }
-    }
-
     /// The approvals and tasks of a request the actor may see.
     pub async fn request_progress(&self, actor: &Actor, number: &str) -> Result<Progress> {
         let mut c = self.db.read().await?;

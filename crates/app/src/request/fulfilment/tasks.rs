@@ -15,10 +15,11 @@ use cairn_store::{Conn, platform::directory, platform::tenants, ticket as ticket
 use super::{Flow, Plan, plan_of};
 use crate::Result;
 use crate::automation::routing::{Current, decide};
+use crate::ticket::kernel::{By, change_entries};
 use crate::ticket::{end_ticket, notify};
 
 /// Opens the tasks of the step after `after` (None: the first); false when none is left.
-pub(super) async fn start_step(c: &mut Conn, flow: &Flow, request: &Ticket, plan: &Plan, after: Option<u32>, now: i64) -> Result<bool> {
+pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, plan: &Plan, after: Option<u32>, now: i64) -> Result<bool> {
     let Some(step) = template::next_step(&plan.tasks, after) else { return Ok(false) };
     let t = request.tenant_id;
     for tpl in template::step_tasks(&plan.tasks, step) {
@@ -42,30 +43,30 @@ pub(super) async fn start_step(c: &mut Conn, flow: &Flow, request: &Ticket, plan
             updated_at: now,
             ..Ticket::blank(TicketKind::Task)
         };
-        task.id = tickets::insert(c, flow.backend, &task).await?;
-        store::insert_task(c, task.id, request.id, i64::from(step)).await?;
-        let created = crate::sla::created_entry(
+        let created = crate::ticket::kernel::created_entry(
             &task,
             group.as_ref().map(|g| g.name.as_str()),
             routed.assignee.as_ref().map(|u| u.username.as_str()),
         );
+        let entries = [vec![created], routed.entries(task.id)].concat();
+        let inserted = flow.tx.kernel.insert(c, &mut task, entries, By::SYSTEM).await?;
+        store::insert_task(c, task.id, request.id, i64::from(step)).await?;
         let mut added = Entry::action("ticket", request.id.0, "task_added");
         added.field = Some(format!("step {step}"));
         // The number stays out of the text requesters read in the history.
         added.old = Some(task.number.clone());
         added.new = Some(task.title.clone());
-        let entries = [vec![created, added], routed.entries(task.id)].concat();
-        journal::append(c, t, None, now, &entries).await?;
+        journal::append(c, t, None, now, &[added]).await?;
         routed.remember_turn(c).await?;
         if let Some(a) = task.assignee_id {
             notify(c, &task, a, format!("{} was assigned to you", task.number), now).await?;
         }
-        crate::sla::after_change(c, &flow.sla, t, &[task.id], now).await?;
+        flow.tx.kernel.created(c, flow.tx.prepared, inserted, &task).await?;
     }
     Ok(true)
 }
 
-pub(super) async fn finished(c: &mut Conn, flow: &Flow, task: &Ticket, now: i64) -> Result<()> {
+pub(super) async fn finished(c: &mut Conn, flow: Flow<'_>, task: &Ticket, now: i64) -> Result<()> {
     let Some((request_id, step)) = store::request_of(c, task.id).await? else { return Ok(()) };
     // Tasks of one step closing at once see each other's closure.
     tickets::lock(c, request_id).await?;
@@ -89,14 +90,11 @@ pub(super) async fn finished(c: &mut Conn, flow: &Flow, task: &Ticket, now: i64)
         resolution_notes: Some(format!("Fulfilled: all {} tasks are done.", siblings.len())),
         ..TicketPatch::default()
     };
+    let before = request.clone();
     let changes = request.apply(done, &CurrentNames::default(), &Default::default(), now)?;
-    request.version += 1;
-    tickets::update(c, flow.backend, &request, false).await?;
-    journal::append(c, request.tenant_id, None, now, &crate::ticket::change_entries(request.id, &changes)).await?;
-    let days = tenants::by_id(c, request.tenant_id).await?.map_or(0, |t| t.auto_close_days);
-    crate::ticket::on_resolved(c, &request, days, None, now).await?;
-    notify(c, &request, request.requester_id, format!("{} is now resolved", request.number), now).await?;
-    crate::sla::after_change(c, &flow.sla, request.tenant_id, &[request.id], now).await
+    let entries = change_entries(&request, &changes);
+    flow.tx.kernel.update(c, flow.tx.prepared, &before, &mut request, &changes, entries, By::SYSTEM, now).await?;
+    notify(c, &request, request.requester_id, format!("{} is now resolved", request.number), now).await
 }
 
 fn open(t: &Task) -> bool {
@@ -114,13 +112,14 @@ pub(super) async fn none_open(c: &mut Conn, request: &Ticket) -> Result<()> {
 }
 
 /// Cancels the open tasks of a request that ended.
-pub(super) async fn cancel_open(c: &mut Conn, flow: &Flow, request: &Ticket, by: Option<UserId>, now: i64) -> Result<()> {
+pub(super) async fn cancel_open(c: &mut Conn, flow: Flow<'_>, request: &Ticket, by: Option<UserId>, now: i64) -> Result<()> {
     let scope = Scope::system(request.tenant_id);
     for task in store::tasks_of(c, request.id).await? {
         let Some(mut tk) = tickets::by_id(c, &scope, task.id).await? else { continue };
         if tk.status.is_open() {
             let why = format!("{} was {}", request.number, request.status.label().to_lowercase());
-            end_ticket(c, flow.backend, &flow.sla, &mut tk, Status::Cancelled, (by, "cancelled_with_request", &why), now).await?;
+            let by = By { user: by, staff: true };
+            end_ticket(c, flow.tx, &mut tk, Status::Cancelled, (by, "cancelled_with_request", &why), now).await?;
         }
     }
     Ok(())

@@ -1,0 +1,36 @@
+//! Service levels as a ticket effect: after every event of a ticket, in its transaction,
+//! its clocks take the new facts (see [`super::after_change_with`]).
+
+use std::any::Any;
+use std::sync::Arc;
+
+use cairn_domain::ids::TenantId;
+use cairn_store::{BoxFuture, Conn};
+
+use super::{Setup, SlaCache, after_change, after_change_with, setup};
+use crate::Result;
+use crate::ticket::kernel::{Effect, Event, Tx};
+
+pub(crate) struct Clocks {
+    pub cache: Arc<SlaCache>,
+}
+
+/// The tenant's definitions and schedules, read before the write (None: it has none).
+struct Prepared(Option<Setup>);
+
+impl Effect for Clocks {
+    fn prepare<'a>(&'a self, c: &'a mut Conn, t: TenantId, now: i64) -> BoxFuture<'a, Result<Option<Box<dyn Any + Send + Sync>>>> {
+        Box::pin(async move { Ok(Some(Box::new(Prepared(setup(c, &self.cache, t, now).await?)) as Box<dyn Any + Send + Sync>)) })
+    }
+
+    fn after<'a>(&'a self, c: &'a mut Conn, tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let (t, id) = (e.ticket.tenant_id, e.ticket.id);
+            match tx.prepared::<Prepared>(t) {
+                Some(Prepared(Some(s))) => after_change_with(c, s, t, id, e.now).await,
+                Some(Prepared(None)) => Ok(()),
+                None => after_change(c, &self.cache, t, &[id], e.now).await,
+            }
+        })
+    }
+}
