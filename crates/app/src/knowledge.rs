@@ -9,8 +9,8 @@ use cairn_store::knowledge::{self as store, Article, Find, Reader, Version};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::{BoxFuture, Conn, platform::directory, platform::tenants, problem::known_errors};
 
+use crate::platform::directory::user_named;
 use crate::ticket::kernel::{Change, Effect, Event, Tx};
-use crate::ticket::user_named;
 use crate::{App, AppError, Result, agents_only};
 
 /// What an author writes; on an update, fields left `None` stay as they are.

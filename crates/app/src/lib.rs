@@ -48,6 +48,17 @@ fn kernel(backend: Backend, sla: &Arc<sla::SlaCache>, public_url: &str) -> ticke
     )
 }
 
+/// Every kind of follow-up work the worker runs.
+fn jobs() -> platform::worker::Jobs {
+    platform::worker::Jobs::default()
+        .with::<platform::notify::Notify>()
+        .with::<platform::mail::Mail>()
+        .with::<ticket::end::AutoClose>()
+        .with::<problem::recurring::Detect>()
+        .with::<sla::Alarm>()
+        .with::<request::fulfilment::ApprovalTimer>()
+}
+
 /// The tenant every instance has; more are added with `cairn admin create-tenant`.
 pub const DEFAULT_TENANT: &str = "default";
 
@@ -59,6 +70,7 @@ pub struct App {
     session_ttl_ms: i64,
     sla: Arc<sla::SlaCache>,
     kernel: Arc<ticket::kernel::Kernel>,
+    jobs: Arc<platform::worker::Jobs>,
     live: Arc<platform::live::Live>,
     mailer: Arc<platform::mail::Mailer>,
 }
@@ -69,6 +81,7 @@ impl App {
         let sla = Arc::new(sla::SlaCache::default());
         App {
             kernel: Arc::new(kernel(db.backend(), &sla, &mailer.public_url)),
+            jobs: Arc::new(jobs()),
             db,
             clock,
             throttle: Arc::new(platform::auth::Throttle::default()),

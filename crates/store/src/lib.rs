@@ -19,7 +19,8 @@ pub mod sla;
 pub mod testing;
 pub mod ticket;
 
-pub use engine::db::{Backend, Db};
+pub use engine::backend::Backend;
+pub use engine::db::Db;
 pub use error::StoreError;
 
 /// The connection a use case runs its statements on, inside its transaction.

@@ -305,7 +305,7 @@ impl App {
                         let new = if name.is_empty() {
                             None
                         } else {
-                            let u = crate::ticket::user_named(c, t, "manager", &name).await?;
+                            let u = crate::platform::directory::user_named(c, t, "manager", &name).await?;
                             if !u.role.is_staff() {
                                 return Err(AppError::invalid("manager", format!("'{name}' is not an agent")));
                             }

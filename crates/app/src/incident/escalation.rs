@@ -10,8 +10,9 @@ use cairn_store::platform::journal::{self, Entry};
 use cairn_store::{platform::directory, ticket as store, ticket::watchers};
 
 use crate::automation::routing::{Current, decide};
+use crate::platform::notify::notify;
 use crate::ticket::kernel::{By, Prepared, change_entries};
-use crate::ticket::{current_names, load, notify};
+use crate::ticket::{current_names, load};
 use crate::{App, AppError, Result, agents_only};
 
 /// Where an escalation goes.

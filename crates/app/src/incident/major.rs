@@ -12,9 +12,11 @@ use cairn_store::incident::reviews::{self, ReviewText};
 use cairn_store::platform::journal::{self, Entry, Recorded};
 use cairn_store::{BoxFuture, Conn, ticket as store, ticket::watchers};
 
+use crate::platform::directory::user_named;
+use crate::platform::notify::notify;
 use crate::ticket::kernel::{By, Effect, Event, Prepared, Tx, change_entries};
+use crate::ticket::load;
 use crate::ticket::watchers::tell_watchers;
-use crate::ticket::{load, notify, user_named};
 use crate::{App, AppError, Result, agents_only};
 
 /// A parent that is resolved resolves its open children with its resolution, each

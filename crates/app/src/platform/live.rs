@@ -61,20 +61,6 @@ pub struct Listener {
 }
 
 impl App {
-    /// Listens for changes of one ticket the actor may see. `seen` is the page's
-    /// `(version, updated_at)`; a change made since is returned in `missed`.
-    pub async fn watch_ticket(&self, actor: &Actor, number: &str, seen: (i64, i64)) -> Result<(TicketId, Listener)> {
-        let rx = self.listen(actor.tenant_id);
-        let mut c = self.db.read().await?;
-        let t = crate::ticket::load(&mut c, &actor.scope(), number).await?;
-        let missed = if (t.version, t.updated_at) != seen {
-            vec![Change { id: t.id, number: t.number.clone(), version: t.version, updated_at: t.updated_at }]
-        } else {
-            vec![]
-        };
-        Ok((t.id, Listener { rx, missed }))
-    }
-
     /// Listens for changes of any ticket of the tenant (agents: the queue). Changes
     /// made at or after `since` (ms) are returned in `missed`.
     pub async fn watch_tickets(&self, actor: &Actor, since: i64) -> Result<Listener> {
@@ -86,7 +72,7 @@ impl App {
     }
 
     /// Joins the tenant's sweep, starting it when nobody listened yet.
-    fn listen(&self, t: TenantId) -> broadcast::Receiver<Batch> {
+    pub(crate) fn listen(&self, t: TenantId) -> broadcast::Receiver<Batch> {
         let mut guard = self.live.tenants.lock().expect("live lock");
         let Some(map) = guard.as_mut() else { return broadcast::channel(1).1 };
         if let Some(tx) = map.get(&t) {

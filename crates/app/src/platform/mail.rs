@@ -11,6 +11,8 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
+use crate::App;
+use crate::platform::worker::Job;
 use crate::{AppError, Result};
 
 /// How mail leaves.
@@ -85,9 +87,15 @@ pub struct Mail {
     pub body: String,
 }
 
-impl Mail {
-    pub const KIND: &'static str = "mail";
+impl Job for Mail {
+    const KIND: &'static str = "mail";
 
+    async fn run(self, app: &App, _t: TenantId) -> Result<(), String> {
+        app.mailer.send(&self).await
+    }
+}
+
+impl Mail {
     /// Queues the mail in the caller's transaction.
     pub(crate) async fn queue(&self, c: &mut Conn, t: TenantId, now: i64) -> Result<()> {
         let payload = serde_json::to_string(self).map_err(|e| AppError::Internal(e.to_string()))?;

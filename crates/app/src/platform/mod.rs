@@ -4,6 +4,8 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub(crate) mod clock;
+pub(crate) mod directory;
 pub mod live;
 pub mod mail;
+pub mod notify;
 pub mod worker;

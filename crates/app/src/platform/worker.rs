@@ -1,11 +1,18 @@
 //! Runs the outbox. Jobs are claimed with a lease (several instances never run one job
-//! at the same time), handled, and marked done; a failing job is retried with backoff.
+//! at the same time), handled by the [`Job`] registered for their kind, and marked
+//! done; a failing job is retried with backoff. The worker knows no kind itself: each
+//! practice registers its jobs (`App::new`).
 
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
-use cairn_domain::ids::{TicketId, UserId};
-use cairn_store::platform::jobs::{self, Job};
-use serde::{Deserialize, Serialize};
+use cairn_domain::ids::TenantId;
+use cairn_store::BoxFuture;
+use cairn_store::platform::jobs::{self, Job as Claimed};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
 use crate::{App, AppError, Result};
@@ -14,31 +21,15 @@ const LEASE_MS: i64 = 60_000;
 const BATCH: i64 = 32;
 const MAX_ATTEMPTS: i64 = 8;
 
-/// An in-app notification to deliver.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Notify {
-    pub ticket_id: i64,
-    pub user_id: i64,
-    pub message: String,
-}
+/// A kind of follow-up work: its payload is the job itself, as JSON.
+pub(crate) trait Job: Serialize + DeserializeOwned + Send + 'static {
+    /// The `jobs.kind` its rows carry; never changed once released.
+    const KIND: &'static str;
 
-impl Notify {
-    pub const KIND: &'static str = "notify";
-    pub fn payload(&self) -> Result<String> {
-        serde_json::to_string(self).map_err(|e| AppError::Internal(e.to_string()))
-    }
-}
+    /// Does the work; an error is retried with backoff.
+    fn run(self, app: &App, t: TenantId) -> impl Future<Output = Result<(), String>> + Send;
 
-/// Closes a ticket still resolved since `resolved_at` (see the tenant's auto-close days).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AutoClose {
-    pub ticket_id: i64,
-    pub resolved_at: i64,
-}
-
-impl AutoClose {
-    pub const KIND: &'static str = "auto_close";
-    pub fn payload(&self) -> Result<String> {
+    fn payload(&self) -> Result<String> {
         serde_json::to_string(self).map_err(|e| AppError::Internal(e.to_string()))
     }
 }
@@ -51,15 +42,52 @@ pub enum Outcome {
     Failed(String),
 }
 
+trait Handler: Send + Sync {
+    fn handle<'a>(&'a self, app: &'a App, job: &'a Claimed) -> BoxFuture<'a, Outcome>;
+}
+
+struct Kind<J>(PhantomData<fn() -> J>);
+
+impl<J: Job> Handler for Kind<J> {
+    fn handle<'a>(&'a self, app: &'a App, job: &'a Claimed) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            match serde_json::from_str::<J>(&job.payload) {
+                Ok(j) => match j.run(app, job.tenant_id).await {
+                    Ok(()) => Outcome::Done,
+                    Err(e) => Outcome::Retry(e),
+                },
+                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
+            }
+        })
+    }
+}
+
+/// The job kinds this instance runs, by kind.
+#[derive(Default, Clone)]
+pub(crate) struct Jobs {
+    kinds: HashMap<&'static str, Arc<dyn Handler>>,
+}
+
+impl Jobs {
+    pub fn with<J: Job>(mut self) -> Jobs {
+        let previous = self.kinds.insert(J::KIND, Arc::new(Kind::<J>(PhantomData)));
+        assert!(previous.is_none(), "job kind '{}' registered twice", J::KIND);
+        self
+    }
+}
+
 impl App {
     /// Claims due jobs for `worker` and runs them; returns how many were handled.
     pub async fn run_due_jobs(&self, worker: &str) -> Result<usize> {
         let (now, backend, w) = (self.now(), self.backend(), worker.to_string());
-        let claimed: Vec<Job> =
+        let claimed: Vec<Claimed> =
             self.db.write(move |c| Box::pin(async move { jobs::claim(c, backend, &w, now, LEASE_MS, BATCH).await })).await?;
         let n = claimed.len();
         for job in claimed {
-            let outcome = self.handle(&job).await;
+            let outcome = match self.jobs.kinds.get(job.kind.as_str()) {
+                Some(h) => h.handle(self, &job).await,
+                None => Outcome::Failed(format!("unknown job kind '{}'", job.kind)),
+            };
             let (now, w) = (self.now(), worker.to_string());
             self.db
                 .write(move |c| {
@@ -80,75 +108,6 @@ impl App {
                 .await?;
         }
         Ok(n)
-    }
-
-    async fn handle(&self, job: &Job) -> Outcome {
-        match job.kind.as_str() {
-            Notify::KIND => match serde_json::from_str::<Notify>(&job.payload) {
-                Ok(n) => {
-                    let (t, now) = (job.tenant_id, self.now());
-                    let r = self
-                        .db
-                        .write(move |c| {
-                            Box::pin(async move {
-                                cairn_store::platform::notifications::insert(
-                                    c,
-                                    t,
-                                    UserId(n.user_id),
-                                    Some(TicketId(n.ticket_id)),
-                                    &n.message,
-                                    now,
-                                )
-                                .await
-                            })
-                        })
-                        .await;
-                    match r {
-                        Ok(()) => Outcome::Done,
-                        Err(e) => Outcome::Retry(e.to_string()),
-                    }
-                }
-                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
-            },
-            AutoClose::KIND => match serde_json::from_str::<AutoClose>(&job.payload) {
-                Ok(a) => match self.auto_close(job.tenant_id, a).await {
-                    Ok(()) => Outcome::Done,
-                    Err(e) => Outcome::Retry(e.to_string()),
-                },
-                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
-            },
-            crate::problem::recurring::Detect::KIND => match serde_json::from_str::<crate::problem::recurring::Detect>(&job.payload) {
-                Ok(d) => match self.run_detection_job(job.tenant_id, d).await {
-                    Ok(()) => Outcome::Done,
-                    Err(e) => Outcome::Retry(e.to_string()),
-                },
-                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
-            },
-            crate::sla::Alarm::KIND => match serde_json::from_str::<crate::sla::Alarm>(&job.payload) {
-                Ok(a) => match self.run_alarm(job.tenant_id, a).await {
-                    Ok(()) => Outcome::Done,
-                    Err(e) => Outcome::Retry(e.to_string()),
-                },
-                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
-            },
-            crate::platform::mail::Mail::KIND => match serde_json::from_str::<crate::platform::mail::Mail>(&job.payload) {
-                Ok(m) => match self.mailer.send(&m).await {
-                    Ok(()) => Outcome::Done,
-                    Err(e) => Outcome::Retry(e),
-                },
-                Err(e) => Outcome::Failed(format!("bad payload: {e}")),
-            },
-            crate::request::fulfilment::ApprovalTimer::KIND => {
-                match serde_json::from_str::<crate::request::fulfilment::ApprovalTimer>(&job.payload) {
-                    Ok(a) => match self.run_approval_timer(job.tenant_id, a).await {
-                        Ok(()) => Outcome::Done,
-                        Err(e) => Outcome::Retry(e.to_string()),
-                    },
-                    Err(e) => Outcome::Failed(format!("bad payload: {e}")),
-                }
-            }
-            other => Outcome::Failed(format!("unknown job kind '{other}'")),
-        }
     }
 
     /// Runs jobs until none is due (tests and one-shot use).
@@ -181,13 +140,5 @@ impl App {
             }
         }
         tracing::info!(%worker, "worker stopped");
-    }
-
-    pub async fn notifications(
-        &self,
-        actor: &cairn_domain::platform::access::Actor,
-    ) -> Result<Vec<cairn_store::platform::notifications::Notification>> {
-        let mut c = self.db.read().await?;
-        Ok(cairn_store::platform::notifications::for_user(&mut c, actor.tenant_id, actor.user_id, 50).await?)
     }
 }

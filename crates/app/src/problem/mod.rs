@@ -11,8 +11,9 @@ use cairn_store::platform::journal::{self, Entry};
 use cairn_store::problem::known_errors::{self, KnownError};
 use cairn_store::{platform::tenants, ticket as store};
 
+use crate::platform::notify::notify;
 use crate::ticket::kernel::{By, Prepared};
-use crate::ticket::{load, notify};
+use crate::ticket::load;
 use crate::{App, AppError, Result, agents_only};
 
 /// A known error as an agent writes it.

@@ -11,6 +11,7 @@ use cairn_store::problem::candidates::{self, Candidate};
 use cairn_store::{platform::directory, platform::jobs, platform::tenants, ticket as store};
 use serde::{Deserialize, Serialize};
 
+use crate::platform::worker::Job;
 use crate::ticket::kernel::{By, Prepared, created_entry};
 use crate::{App, AppError, Result, agents_only};
 
@@ -31,9 +32,15 @@ impl Default for Detect {
     }
 }
 
-impl Detect {
-    pub const KIND: &'static str = "detect_recurring";
+impl Job for Detect {
+    const KIND: &'static str = "detect_recurring";
 
+    async fn run(self, app: &App, t: TenantId) -> Result<(), String> {
+        app.run_detection_job(t, self).await.map_err(|e| e.to_string())
+    }
+}
+
+impl Detect {
     fn check(self) -> Result<Detect> {
         if !(1..=365).contains(&self.window_days) {
             return Err(AppError::invalid("window_days", "must be 1 to 365"));

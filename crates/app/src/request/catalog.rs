@@ -11,7 +11,8 @@ use cairn_store::platform::journal::{self, Entry};
 use cairn_store::request::catalog::{self as store, Item, Requested};
 
 use crate::platform::admin::{Admin, check_name};
-use crate::ticket::{Created, NewTicket, user_named};
+use crate::platform::directory::user_named;
+use crate::ticket::{Created, NewTicket};
 use crate::{App, AppError, Result};
 
 /// A catalog item as administrators describe it.

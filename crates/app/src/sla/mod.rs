@@ -26,8 +26,10 @@ use cairn_store::{Backend, Conn, platform::directory, platform::jobs, ticket as 
 use serde::{Deserialize, Serialize};
 
 use crate::platform::admin::Admin;
+use crate::platform::notify::notify;
+use crate::platform::worker::Job;
 use crate::ticket::kernel::{By, Prepared};
-use crate::ticket::{current_names, load, notify};
+use crate::ticket::{current_names, load};
 use crate::{App, AppError, Result, agents_only};
 
 const YEAR: i64 = 365 * 86_400_000;
@@ -145,8 +147,12 @@ pub struct Alarm {
     pub clock: i64,
 }
 
-impl Alarm {
-    pub const KIND: &'static str = "sla_alarm";
+impl Job for Alarm {
+    const KIND: &'static str = "sla_alarm";
+
+    async fn run(self, app: &App, t: TenantId) -> Result<(), String> {
+        app.run_alarm(t, self).await.map_err(|e| e.to_string())
+    }
 }
 
 fn name_of(defs: &[Definition], id: i64) -> String {

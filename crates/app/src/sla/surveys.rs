@@ -19,7 +19,7 @@ use cairn_store::sla::surveys::Details;
 use cairn_store::{Conn, incident::outages, platform::directory, sla::surveys as store};
 
 use crate::platform::auth::{hash_secret, random_secret};
-use crate::ticket::notify;
+use crate::platform::notify::notify;
 use crate::{App, AppError, Result, agents_only};
 
 /// How long a survey link can be answered.

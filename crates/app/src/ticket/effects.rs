@@ -6,9 +6,10 @@ use cairn_domain::ticket::status::Status;
 use cairn_store::platform::{jobs, tenants};
 use cairn_store::{BoxFuture, Conn};
 
+use super::end::AutoClose;
 use super::kernel::{Effect, Event, Tx};
 use crate::Result;
-use crate::platform::worker::AutoClose;
+use crate::platform::worker::Job;
 
 /// Queues the auto-close of every ticket that enters `resolved`.
 pub(crate) struct AutoCloseTimer;

@@ -3,6 +3,7 @@
 
 use super::kernel::{By, Prepared, Tx, change_entries};
 use super::*;
+use crate::platform::worker::Job;
 
 /// How a requester ends their own ticket (see `App::requester_ends`).
 struct RequesterEnd {
@@ -33,6 +34,21 @@ pub(crate) async fn end_ticket(
     why.new = Some(reason.into());
     let entries = [vec![why], change_entries(ticket, &changes)].concat();
     tx.kernel.update(c, tx.prepared, &before, ticket, &changes, entries, by, now).await
+}
+
+/// Closes a ticket still resolved since `resolved_at` (see the tenant's auto-close days).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AutoClose {
+    pub ticket_id: i64,
+    pub resolved_at: i64,
+}
+
+impl Job for AutoClose {
+    const KIND: &'static str = "auto_close";
+
+    async fn run(self, app: &App, t: TenantId) -> Result<(), String> {
+        app.auto_close(t, self).await.map_err(|e| e.to_string())
+    }
 }
 
 impl App {

@@ -6,8 +6,9 @@ use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket as store;
 use cairn_store::ticket::watchers;
 
+use crate::platform::notify::notify;
 use crate::ticket::kernel::{By, Prepared, change_entries};
-use crate::ticket::{TicketView, load, notify};
+use crate::ticket::{TicketView, load};
 use crate::{App, AppError, Result};
 
 impl App {

@@ -4,8 +4,7 @@ pub mod canned;
 mod comment;
 mod create;
 pub(crate) mod effects;
-mod end;
-pub(crate) use end::end_ticket;
+pub(crate) mod end;
 pub(crate) mod kernel;
 mod links;
 mod list;
@@ -13,6 +12,7 @@ pub(crate) mod merge;
 pub mod saved_views;
 pub mod similar;
 mod update;
+mod watch;
 pub mod watchers;
 
 use cairn_domain::automation::routing::Facts;
@@ -23,12 +23,13 @@ use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketKind, TicketPatch};
 use cairn_store::platform::journal::{Entry, Recorded};
 use cairn_store::ticket::{self as store, AssigneeFilter, Comment, Cursor, GroupFilter, Link, Page, Sort, TicketQuery};
-use cairn_store::{Conn, automation::routing as routing_store, platform::directory, platform::jobs, platform::journal, platform::tenants};
+use cairn_store::{Conn, automation::routing as routing_store, platform::directory, platform::journal, platform::tenants};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::automation::routing::{self, Current};
-use crate::platform::worker::{AutoClose, Notify};
+use crate::platform::directory::user_named;
+use crate::platform::notify::notify;
 use crate::ticket::watchers::{tell_mentioned, tell_watchers};
 use crate::{App, AppError, Result};
 
@@ -122,13 +123,6 @@ fn level(field: &'static str, v: Option<i64>) -> Result<Option<Level>> {
     Ok(v.map(|v| Level::parse(field, v)).transpose()?)
 }
 
-pub(crate) async fn user_named(c: &mut Conn, t: TenantId, field: &str, name: &str) -> Result<directory::User> {
-    directory::user_by_name(c, t, name)
-        .await?
-        .filter(|u| !u.disabled)
-        .ok_or_else(|| AppError::invalid(field, format!("no active user '{name}'")))
-}
-
 /// The names of a ticket's assignee and group, as the journal records changes to them.
 pub(crate) async fn current_names(c: &mut Conn, tk: &Ticket) -> Result<CurrentNames> {
     let t = tk.tenant_id;
@@ -176,12 +170,6 @@ async fn view(c: &mut Conn, t: Ticket) -> Result<TicketView> {
 pub(crate) async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket> {
     let n = ticket::parse_number(number).ok_or_else(|| AppError::NotFound(format!("ticket '{number}'")))?;
     store::by_number(c, s, &n).await?.ok_or_else(|| AppError::NotFound(format!("ticket {n}")))
-}
-
-pub(crate) async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i64) -> Result<()> {
-    let payload = Notify { ticket_id: t.id.0, user_id: user.0, message }.payload()?;
-    jobs::enqueue(c, t.tenant_id, Notify::KIND, &payload, now, now).await?;
-    Ok(())
 }
 
 impl App {

@@ -5,7 +5,9 @@ use cairn_domain::ticket::Ticket;
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::{Conn, platform::directory, ticket::watchers};
 
-use crate::ticket::{load, notify, user_named};
+use crate::platform::directory::user_named;
+use crate::platform::notify::notify;
+use crate::ticket::load;
 use crate::{App, AppError, Result};
 
 /// Tells every watcher except `except` (the person acting); staff-only news (internal

@@ -5,27 +5,10 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Connection};
 
+use crate::engine::backend::{Backend, prepare_sqlite};
 use crate::engine::writer::Writer;
 use crate::error::Result;
 use crate::{BoxFuture, Conn, StoreError, engine::deferred, engine::migrate};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn of_url(url: &str) -> Result<Backend> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Backend::Postgres)
-        } else if url.starts_with("sqlite:") {
-            Ok(Backend::Sqlite)
-        } else {
-            Err(StoreError::Config("database_url must start with sqlite: or postgres://".into()))
-        }
-    }
-}
 
 /// A handle on the database: a pool for reads and the one way to write.
 #[derive(Clone)]
@@ -38,23 +21,6 @@ struct Inner {
     backend: Backend,
     /// SQLite only: the single writer that commits concurrent changes together.
     writer: Option<Writer>,
-}
-
-/// Pragmas on every SQLite connection: WAL for concurrent readers, FULL sync so an
-/// acknowledged commit survives a power cut, foreign keys enforced.
-const SQLITE_PRAGMAS: [&str; 5] = [
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = FULL",
-    "PRAGMA busy_timeout = 10000",
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA cache_size = -8000",
-];
-
-pub(crate) async fn prepare_sqlite(conn: &mut Conn) -> std::result::Result<(), sqlx::Error> {
-    for p in SQLITE_PRAGMAS {
-        sqlx::raw_sql(p).execute(&mut *conn).await?;
-    }
-    Ok(())
 }
 
 fn sqlite_url(url: &str) -> String {

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 use cairn_domain::ids::TicketId;
 
+use crate::engine::chain::{self, Pending};
 use crate::error::Result;
-use crate::platform::journal::{self, Pending};
 use crate::{Backend, Conn, engine::dialect};
 
 #[derive(Debug, Default)]
@@ -70,7 +70,7 @@ impl Deferred {
 
     /// Does the deferred work in the caller's transaction.
     pub(crate) async fn finish(self, c: &mut Conn, b: Backend) -> Result<()> {
-        journal::chain(c, self.events).await?;
+        chain::chain(c, self.events).await?;
         let stale: Vec<i64> = self.search.iter().filter(|(_, fresh)| !**fresh).map(|(id, _)| *id).collect();
         let all: Vec<i64> = self.search.into_keys().collect();
         for ids in stale.chunks(IDS_PER_STATEMENT) {

@@ -1,6 +1,8 @@
 //! The storage engine: connections, the SQLite group-commit writer, dialects, migrations.
 
 pub(crate) mod args;
+pub(crate) mod backend;
+pub(crate) mod chain;
 pub(crate) mod db;
 pub(crate) mod deferred;
 pub mod dialect;

@@ -13,9 +13,9 @@
 use sqlx::{AnyConnection, Connection};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::engine::db::prepare_sqlite;
+use crate::engine::backend::{Backend, prepare_sqlite};
 use crate::engine::deferred::{self, Deferred};
-use crate::{Backend, BoxFuture, Conn, StoreError};
+use crate::{BoxFuture, Conn, StoreError};
 
 /// At most this many changes share one commit.
 const MAX_BATCH: usize = 512;

@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use super::{Flow, HOUR_MS, LINK_VALID_MS, Plan, plan_of, tasks};
 use crate::platform::auth::{hash_secret, random_secret};
 use crate::platform::mail::Mail;
+use crate::platform::notify::notify;
+use crate::platform::worker::Job;
 use crate::ticket::kernel::{By, Prepared, Tx, change_entries};
-use crate::ticket::notify;
 use crate::{App, AppError, Result};
 
 /// A stage's reminder (at half its timeout) or escalation (at the end).
@@ -28,9 +29,15 @@ pub struct ApprovalTimer {
     pub escalate: bool,
 }
 
-impl ApprovalTimer {
-    pub const KIND: &'static str = "approval_timer";
+impl Job for ApprovalTimer {
+    const KIND: &'static str = "approval_timer";
+
+    async fn run(self, app: &App, t: TenantId) -> Result<(), String> {
+        app.run_approval_timer(t, self).await.map_err(|e| e.to_string())
+    }
 }
+
+impl ApprovalTimer {}
 
 fn refuse(stage: usize, why: String) -> AppError {
     AppError::invalid("approvals", format!("stage {stage}: {why}"))

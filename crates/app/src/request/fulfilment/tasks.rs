@@ -15,8 +15,9 @@ use cairn_store::{Conn, platform::directory, platform::tenants, ticket as ticket
 use super::{Flow, Plan, plan_of};
 use crate::Result;
 use crate::automation::routing::{Current, decide};
+use crate::platform::notify::notify;
+use crate::ticket::end::end_ticket;
 use crate::ticket::kernel::{By, change_entries};
-use crate::ticket::{end_ticket, notify};
 
 /// Opens the tasks of the step after `after` (None: the first); false when none is left.
 pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, plan: &Plan, after: Option<u32>, now: i64) -> Result<bool> {
