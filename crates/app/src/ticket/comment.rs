@@ -2,6 +2,7 @@
 //! resolved ticket.
 
 use super::kernel::{By, Prepared, change_entries};
+use super::watchers::{tell_mentioned, tell_watchers};
 use super::*;
 
 impl App {

@@ -30,7 +30,6 @@ use sha2::{Digest, Sha256};
 use crate::automation::routing::{self, Current};
 use crate::platform::directory::user_named;
 use crate::platform::notify::notify;
-use crate::ticket::watchers::{tell_mentioned, tell_watchers};
 use crate::{App, AppError, Result};
 
 /// What a caller asks for when raising a ticket; references are by name.

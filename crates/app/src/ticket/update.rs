@@ -2,6 +2,7 @@
 //! its facts changed.
 
 use super::kernel::{By, Prepared, change_entries};
+use super::watchers::tell_watchers;
 use super::*;
 
 /// Routing after a change: rules run again when the ticket's facts changed and the

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::ticket::parse_tag;
 use crate::ticket::priority::Priority;
 
 /// What must hold for a rule to fire; an empty condition holds for every ticket.
@@ -79,13 +80,6 @@ pub fn check(name: &str, when: &Conditions, then: &Actions) -> Result<(), Domain
         parse_tag(t).map_err(|_| DomainError::invalid("then.tags", format!("'{t}' is not a tag (letters, digits, - and _)")))?;
     }
     Ok(())
-}
-
-/// A tag: 1 to 40 of lowercase letters, digits, `-` and `_`.
-pub fn parse_tag(raw: &str) -> Result<String, DomainError> {
-    let t = raw.trim().to_lowercase();
-    let ok = !t.is_empty() && t.chars().count() <= 40 && t.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    if ok { Ok(t) } else { Err(DomainError::invalid("tags", format!("'{raw}' is not a tag (letters, digits, - and _)"))) }
 }
 
 /// The facts of a ticket that rules look at.

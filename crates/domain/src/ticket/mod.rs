@@ -1,6 +1,7 @@
 //! The ticket core shared by every record type, and how a change to it is decided.
 
 pub mod canned;
+mod kind;
 pub mod priority;
 pub mod status;
 
@@ -9,46 +10,13 @@ use crate::ids::{GroupId, TenantId, TicketId, UserId};
 use crate::ticket::priority::{Level, Priority, PriorityMatrix};
 use crate::ticket::status::Status;
 
-/// Record types on the ticket core; each has its own number prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketKind {
-    Incident,
-    Problem,
-    /// A service request, ordered from the catalog.
-    Request,
-    /// A fulfilment task of a request, for one group.
-    Task,
-}
+pub use kind::TicketKind;
 
-impl TicketKind {
-    pub const ALL: [TicketKind; 4] = [TicketKind::Incident, TicketKind::Problem, TicketKind::Request, TicketKind::Task];
-
-    pub fn prefix(self) -> &'static str {
-        match self {
-            TicketKind::Incident => "INC",
-            TicketKind::Problem => "PRB",
-            TicketKind::Request => "REQ",
-            TicketKind::Task => "TSK",
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TicketKind::Incident => "incident",
-            TicketKind::Problem => "problem",
-            TicketKind::Request => "request",
-            TicketKind::Task => "task",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, DomainError> {
-        TicketKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| DomainError::invalid("kind", format!("unknown ticket kind '{s}' (incident, problem, request or task)")))
-    }
-    pub fn number(self, seq: i64) -> String {
-        format!("{}{seq:07}", self.prefix())
-    }
+/// A tag: 1 to 40 of lowercase letters, digits, `-` and `_`.
+pub fn parse_tag(raw: &str) -> Result<String, DomainError> {
+    let t = raw.trim().to_lowercase();
+    let ok = !t.is_empty() && t.chars().count() <= 40 && t.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok { Ok(t) } else { Err(DomainError::invalid("tags", format!("'{raw}' is not a tag (letters, digits, - and _)"))) }
 }
 
 /// A human ticket number such as `INC0000042`, checked for shape only.
@@ -64,7 +32,7 @@ pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, DomainError> {
     if raw.len() > 20 {
         return Err(DomainError::invalid("tags", "at most 20 tags"));
     }
-    let mut tags = raw.iter().map(|t| crate::automation::routing::parse_tag(t)).collect::<Result<Vec<_>, _>>()?;
+    let mut tags = raw.iter().map(|t| parse_tag(t)).collect::<Result<Vec<_>, _>>()?;
     tags.sort();
     tags.dedup();
     Ok(tags)

@@ -2,7 +2,7 @@
 //! so no code path can put a ticket into a state the process does not allow.
 
 use crate::DomainError;
-use crate::ticket::TicketKind;
+use crate::ticket::kind::TicketKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
