@@ -69,6 +69,10 @@ pub const DEFLECTION_WINDOW_MS: i64 = 30 * 60_000;
 pub(crate) struct Deflection;
 
 impl Effect for Deflection {
+    fn name(&self) -> &'static str {
+        "deflection"
+    }
+
     fn after<'a>(&'a self, c: &'a mut Conn, _tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             match (&e.change, e.by) {
@@ -149,6 +153,7 @@ fn journal_entry(a: &Article, action: &'static str, field: Option<&str>, new: Op
 }
 
 impl App {
+    #[tracing::instrument(name = "create_article", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn create_article(&self, actor: &Actor, input: ArticleInput, source: Option<String>) -> Result<Article> {
         agents_only(actor)?;
         let (actor, now, backend) = (actor.clone(), self.now(), self.backend());
@@ -196,6 +201,7 @@ impl App {
     }
 
     /// Saves an edit as a new version if the caller's copy (`expected_version`) is current.
+    #[tracing::instrument(name = "update_article", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn update_article(&self, actor: &Actor, number: &str, expected_version: i64, input: ArticleInput) -> Result<Article> {
         agents_only(actor)?;
         let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
@@ -230,6 +236,7 @@ impl App {
 
     /// Moves an article through its lifecycle. Review needs a reviewer; only that
     /// reviewer (or an administrator) publishes, and never the article's own author.
+    #[tracing::instrument(name = "set_article_state", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn set_article_state(&self, actor: &Actor, number: &str, state: &str) -> Result<Article> {
         agents_only(actor)?;
         let to = ArticleState::parse(state)?;
@@ -283,6 +290,7 @@ impl App {
     /// An article the actor may read; each reading by someone other than its owner
     /// counts. A requester who opens it from a suggestion is remembered: if they raise
     /// no request within [`DEFLECTION_WINDOW_MS`], the article deflected one.
+    #[tracing::instrument(name = "article", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article(&self, actor: &Actor, number: &str, via_suggestion: bool) -> Result<Article> {
         let mut c = self.db.read().await?;
         let mut a = load(&mut c, actor, number).await?;
@@ -310,6 +318,7 @@ impl App {
 
     /// How often requesters opened the article from a suggestion, and how many of them
     /// then raised no request within the window (agents).
+    #[tracing::instrument(name = "article_deflection", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article_deflection(&self, actor: &Actor, a: &Article) -> Result<(i64, i64)> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -317,6 +326,7 @@ impl App {
     }
 
     /// Articles the actor may read: matching `q` best first, else the latest changed.
+    #[tracing::instrument(name = "search_articles", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn search_articles(&self, actor: &Actor, q: Option<&str>, state: Option<&str>, limit: i64) -> Result<Vec<Article>> {
         if let Some(s) = state {
             ArticleState::parse(s)?;
@@ -336,6 +346,7 @@ impl App {
     }
 
     /// Articles whose review date has come, soonest first (agents).
+    #[tracing::instrument(name = "articles_due_for_review", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn articles_due_for_review(&self, actor: &Actor, limit: i64) -> Result<Vec<Article>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -363,6 +374,7 @@ impl App {
 
     /// Published articles that may help with this text (a ticket's title, or what a
     /// requester is typing): all of its most telling words, then fewer; best match first.
+    #[tracing::instrument(name = "suggested_articles", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn suggested_articles(&self, actor: &Actor, text: &str, limit: usize) -> Result<Vec<Article>> {
         let mut c = self.db.read().await?;
         let mut found: Vec<Article> = Vec::new();
@@ -381,6 +393,7 @@ impl App {
     }
 
     /// Every version of an article, newest first (agents).
+    #[tracing::instrument(name = "article_versions", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article_versions(&self, actor: &Actor, number: &str) -> Result<Vec<Version>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -389,12 +402,14 @@ impl App {
     }
 
     /// The line-by-line difference between two versions' texts (title first, then body).
+    #[tracing::instrument(name = "article_diff", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article_diff(&self, actor: &Actor, number: &str, from: i64, to: i64) -> Result<Vec<DiffLine>> {
         versions_diff(&self.article_versions(actor, number).await?, number, from, to)
     }
 
     /// What agents see around an article they have opened: its versions, readers'
     /// feedback and its deflection figures, read on one connection.
+    #[tracing::instrument(name = "article_record", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article_record(&self, actor: &Actor, a: &Article) -> Result<ArticleRecord> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -406,6 +421,7 @@ impl App {
     }
 
     /// Makes an earlier version's text the current one, as a new version.
+    #[tracing::instrument(name = "restore_article", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn restore_article(&self, actor: &Actor, number: &str, version: i64, expected_version: i64) -> Result<Article> {
         let old = self
             .article_versions(actor, number)
@@ -423,6 +439,7 @@ impl App {
     }
 
     /// A reader says whether the article helped, once.
+    #[tracing::instrument(name = "article_feedback", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article_feedback(&self, actor: &Actor, number: &str, helpful: bool, comment: &str) -> Result<()> {
         if comment.chars().count() > 2000 {
             return Err(AppError::invalid("comment", "at most 2000 characters"));
@@ -445,6 +462,7 @@ impl App {
     }
 
     /// Readers' feedback with comments, newest first (agents).
+    #[tracing::instrument(name = "article_feedback_list", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article_feedback_list(&self, actor: &Actor, number: &str) -> Result<Vec<(String, bool, String, i64)>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -453,6 +471,7 @@ impl App {
     }
 
     /// A draft's text taken from a ticket: its title, what was wrong, and how it was solved.
+    #[tracing::instrument(name = "article_from_ticket", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article_from_ticket(&self, actor: &Actor, number: &str) -> Result<ArticleInput> {
         agents_only(actor)?;
         let t = self.get_ticket(actor, number).await?.ticket;
@@ -464,6 +483,7 @@ impl App {
     }
 
     /// A draft's text taken from a known error: symptom, cause and workaround.
+    #[tracing::instrument(name = "article_from_known_error", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn article_from_known_error(&self, actor: &Actor, number: &str) -> Result<ArticleInput> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;

@@ -10,6 +10,7 @@ use crate::{App, AppError, Result};
 impl App {
     /// Up to `limit` tickets and `limit` articles for `q`; `next_cursor` on the tickets
     /// says more match.
+    #[tracing::instrument(name = "search_everything", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn search_everything(&self, actor: &Actor, q: &str, limit: i64) -> Result<(ListPage, Vec<Article>)> {
         if q.trim().is_empty() {
             return Err(AppError::invalid("q", "say what to look for"));

@@ -185,6 +185,7 @@ fn admin_only(actor: &Actor) -> Result<()> {
 }
 
 impl App {
+    #[tracing::instrument(name = "routing_rules", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn routing_rules(&self, actor: &Actor) -> Result<Vec<Rule>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -192,6 +193,7 @@ impl App {
     }
 
     /// Adds a rule, or replaces rule `id`.
+    #[tracing::instrument(name = "save_routing_rule", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn save_routing_rule(&self, actor: &Actor, id: Option<i64>, input: RuleInput) -> Result<Rule> {
         admin_only(actor)?;
         routing::check(&input.name, &input.when, &input.then)?;
@@ -231,6 +233,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "delete_routing_rule", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn delete_routing_rule(&self, actor: &Actor, id: i64) -> Result<()> {
         admin_only(actor)?;
         let (t, by, now) = (actor.tenant_id, actor.user_id, self.now());
@@ -249,6 +252,7 @@ impl App {
     }
 
     /// What the rules would do with a sample ticket, changing nothing.
+    #[tracing::instrument(name = "try_routing", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn try_routing(&self, actor: &Actor, s: Sample) -> Result<Routed> {
         agents_only(actor)?;
         let t = actor.tenant_id;

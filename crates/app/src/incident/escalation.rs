@@ -30,6 +30,7 @@ fn escalated(ticket: i64, field: &str, old: Option<String>, new: Option<String>)
 
 impl App {
     /// Escalates a ticket; returns who now has it (functional) or who was told (hierarchical).
+    #[tracing::instrument(name = "escalate", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn escalate(&self, actor: &Actor, number: &str, to: Escalation, reason: &str) -> Result<String> {
         agents_only(actor)?;
         let reason = ticket::parse_text("reason", reason, true)?;

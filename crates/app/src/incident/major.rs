@@ -24,6 +24,10 @@ use crate::{App, AppError, Result, agents_only};
 pub(crate) struct Children;
 
 impl Effect for Children {
+    fn name(&self) -> &'static str {
+        "children_of_major"
+    }
+
     fn after<'a>(&'a self, c: &'a mut Conn, tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move { if e.entered(Status::Resolved) { resolve_children(c, tx, e.ticket, e.by, e.now).await } else { Ok(()) } })
     }
@@ -68,6 +72,7 @@ fn must_be_major(t: &Ticket) -> Result<()> {
 
 impl App {
     /// Declares a major incident run by `manager`: priority 1, the manager watches it.
+    #[tracing::instrument(name = "declare_major", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn declare_major(&self, actor: &Actor, number: &str, manager: &str) -> Result<()> {
         agents_only(actor)?;
         let (actor, now, number, manager, kernel) =
@@ -109,6 +114,7 @@ impl App {
 
     /// Posts a communication update: a public reply on the major incident, sent to its
     /// watchers and to the requesters of its child incidents.
+    #[tracing::instrument(name = "communicate", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn communicate(&self, actor: &Actor, number: &str, message: &str) -> Result<usize> {
         agents_only(actor)?;
         let text = ticket::parse_text("message", message, true)?;
@@ -152,6 +158,7 @@ impl App {
     }
 
     /// The review of a major incident, with its timeline.
+    #[tracing::instrument(name = "review", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn review(&self, actor: &Actor, number: &str) -> Result<Review> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -172,6 +179,7 @@ impl App {
     }
 
     /// Writes the review's summary, root cause and follow-up actions.
+    #[tracing::instrument(name = "save_review", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn save_review(&self, actor: &Actor, number: &str, summary: &str, root_cause: &str, actions: &str) -> Result<()> {
         agents_only(actor)?;
         let fields = [("summary", summary), ("root_cause", root_cause), ("actions", actions)].map(|(f, v)| ticket::parse_text(f, v, false));

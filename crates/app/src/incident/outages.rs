@@ -48,6 +48,7 @@ async fn one(c: &mut cairn_store::Conn, tk: &cairn_domain::ticket::Ticket, id: i
 
 impl App {
     /// Records an outage window on an incident (agents).
+    #[tracing::instrument(name = "record_outage", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn record_outage(&self, actor: &Actor, number: &str, input: OutageInput) -> Result<Outage> {
         agents_only(actor)?;
         let now = self.now();
@@ -81,6 +82,7 @@ impl App {
     }
 
     /// Ends an outage (or reopens it with None).
+    #[tracing::instrument(name = "end_outage", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn end_outage(&self, actor: &Actor, number: &str, id: i64, ended_at: Option<i64>) -> Result<Outage> {
         agents_only(actor)?;
         let now = self.now();
@@ -106,6 +108,7 @@ impl App {
     }
 
     /// Removes an outage recorded in error.
+    #[tracing::instrument(name = "remove_outage", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn remove_outage(&self, actor: &Actor, number: &str, id: i64) -> Result<()> {
         agents_only(actor)?;
         let now = self.now();
@@ -127,6 +130,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "outages", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn outages(&self, actor: &Actor, number: &str) -> Result<Vec<Outage>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;

@@ -352,6 +352,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "users", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn users(&self, actor: &Actor) -> Result<Vec<User>> {
         let mut c = self.db.read().await?;
         let mut users = directory::users(&mut c, actor.tenant_id).await?;
@@ -361,11 +362,13 @@ impl App {
         Ok(users)
     }
 
+    #[tracing::instrument(name = "groups", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn groups(&self, actor: &Actor) -> Result<Vec<Group>> {
         let mut c = self.db.read().await?;
         Ok(directory::groups(&mut c, actor.tenant_id).await?)
     }
 
+    #[tracing::instrument(name = "categories", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn categories(&self, actor: &Actor) -> Result<Vec<String>> {
         let mut c = self.db.read().await?;
         Ok(directory::categories(&mut c, actor.tenant_id).await?)

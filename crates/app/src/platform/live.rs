@@ -63,6 +63,7 @@ pub struct Listener {
 impl App {
     /// Listens for changes of any ticket of the tenant (agents: the queue). Changes
     /// made at or after `since` (ms) are returned in `missed`.
+    #[tracing::instrument(name = "watch_tickets", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn watch_tickets(&self, actor: &Actor, since: i64) -> Result<Listener> {
         agents_only(actor)?;
         let rx = self.listen(actor.tenant_id);

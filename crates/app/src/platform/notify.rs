@@ -43,6 +43,7 @@ pub(crate) async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: Stri
 }
 
 impl App {
+    #[tracing::instrument(name = "notifications", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn notifications(&self, actor: &Actor) -> Result<Vec<notifications::Notification>> {
         let mut c = self.db.read().await?;
         Ok(notifications::for_user(&mut c, actor.tenant_id, actor.user_id, 50).await?)

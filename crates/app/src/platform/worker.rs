@@ -14,6 +14,7 @@ use cairn_store::platform::jobs::{self, Job as Claimed};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use crate::{App, AppError, Result};
 
@@ -85,7 +86,10 @@ impl App {
         let n = claimed.len();
         for job in claimed {
             let outcome = match self.jobs.kinds.get(job.kind.as_str()) {
-                Some(h) => h.handle(self, &job).await,
+                Some(h) => {
+                    let span = tracing::info_span!("job", kind = %job.kind, tenant = job.tenant_id.0, id = job.id.0);
+                    h.handle(self, &job).instrument(span).await
+                }
                 None => Outcome::Failed(format!("unknown job kind '{}'", job.kind)),
             };
             let (now, w) = (self.now(), worker.to_string());

@@ -69,6 +69,7 @@ pub fn rank(incident_text: &str, candidates: Vec<KnownError>, limit: usize) -> V
 }
 
 impl App {
+    #[tracing::instrument(name = "create_known_error", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn create_known_error(&self, actor: &Actor, input: KnownErrorInput) -> Result<KnownError> {
         agents_only(actor)?;
         let title = text("title", input.title, true)?.unwrap_or_default();
@@ -109,6 +110,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "update_known_error", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn update_known_error(&self, actor: &Actor, number: &str, input: KnownErrorInput) -> Result<KnownError> {
         agents_only(actor)?;
         let (actor, now, number) = (actor.clone(), self.now(), number.to_string());
@@ -150,6 +152,7 @@ impl App {
     }
 
     /// Known errors, optionally ranked against a search text.
+    #[tracing::instrument(name = "known_errors", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn known_errors(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<Match>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -161,6 +164,7 @@ impl App {
     }
 
     /// The active known errors that best match an incident's title and description.
+    #[tracing::instrument(name = "known_errors_for", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn known_errors_for(&self, actor: &Actor, number: &str) -> Result<Vec<Match>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -171,6 +175,7 @@ impl App {
 
     /// Posts the workaround of a problem's known error to each open incident the
     /// problem causes, as a public reply; returns the incidents reached.
+    #[tracing::instrument(name = "apply_workaround", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn apply_workaround(&self, actor: &Actor, problem: &str) -> Result<Vec<String>> {
         agents_only(actor)?;
         let (actor, now, b, problem, kernel) = (actor.clone(), self.now(), self.backend(), problem.to_string(), self.kernel.clone());

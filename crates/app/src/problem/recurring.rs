@@ -102,6 +102,7 @@ impl App {
     }
 
     /// Runs detection now on a problem manager's request.
+    #[tracing::instrument(name = "detect_now", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn detect_now(&self, actor: &Actor, d: Detect) -> Result<Report> {
         agents_only(actor)?;
         self.detect_recurring(actor.tenant_id, d).await
@@ -139,6 +140,7 @@ impl App {
         Ok(())
     }
 
+    #[tracing::instrument(name = "problem_candidates", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn problem_candidates(&self, actor: &Actor, status: Option<&str>) -> Result<Vec<(Candidate, Vec<String>)>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -161,6 +163,7 @@ impl App {
     }
 
     /// Accepts a candidate: raises a problem and links it to the candidate's incidents.
+    #[tracing::instrument(name = "accept_candidate", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn accept_candidate(&self, actor: &Actor, id: i64) -> Result<String> {
         agents_only(actor)?;
         let (actor, now, kernel) = (actor.clone(), self.now(), self.kernel.clone());
@@ -219,6 +222,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "dismiss_candidate", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn dismiss_candidate(&self, actor: &Actor, id: i64) -> Result<()> {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());

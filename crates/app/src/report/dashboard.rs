@@ -62,6 +62,7 @@ fn percent(part: i64, whole: i64) -> Option<f64> {
 }
 
 impl App {
+    #[tracing::instrument(name = "dashboard", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn dashboard(&self, actor: &Actor, q: DashboardQuery) -> Result<Dashboard> {
         agents_only(actor)?;
         if q.to <= q.from {

@@ -142,6 +142,7 @@ impl App {
     }
 
     /// What the actor may order; administrators see every item, inactive ones too.
+    #[tracing::instrument(name = "catalog", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn catalog(&self, actor: &Actor) -> Result<Vec<CatalogItem>> {
         let mut c = self.db.read().await?;
         let orderer = (!actor.may(Permission::Administer)).then_some(actor.user_id);
@@ -150,6 +151,7 @@ impl App {
 
     /// Active items the actor may order whose name, category or description holds a
     /// word of `q` (for search and for suggestions while a requester types).
+    #[tracing::instrument(name = "matching_items", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn matching_items(&self, actor: &Actor, q: &str, limit: usize) -> Result<Vec<CatalogItem>> {
         let words = cairn_domain::problem::similarity::terms(q);
         if words.is_empty() {
@@ -163,6 +165,7 @@ impl App {
     }
 
     /// An item the actor may order (404 otherwise: another organisation's, or inactive).
+    #[tracing::instrument(name = "orderable_item", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn orderable_item(&self, actor: &Actor, id: i64) -> Result<CatalogItem> {
         let mut c = self.db.read().await?;
         let item = store::item(&mut c, actor.tenant_id, Some(actor.user_id), id).await?;
@@ -171,6 +174,7 @@ impl App {
 
     /// Orders `quantity` of an item the actor may order, with the form's answers: one
     /// request (REQ) holding the requested item, in one transaction.
+    #[tracing::instrument(name = "order", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn order(&self, actor: &Actor, item_id: i64, quantity: i64, answers: &Answers) -> Result<Created> {
         if !(1..=100).contains(&quantity) {
             return Err(AppError::invalid("quantity", "between 1 and 100"));
@@ -206,6 +210,7 @@ impl App {
     }
 
     /// The items a request asked for, with their answers.
+    #[tracing::instrument(name = "requested_items", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn requested_items(&self, actor: &Actor, number: &str) -> Result<Vec<(Requested, Answers)>> {
         let mut c = self.db.read().await?;
         let t = crate::ticket::load(&mut c, &actor.scope(), number).await?;

@@ -19,6 +19,10 @@ pub(crate) struct Clocks {
 struct Prepared(Option<Setup>);
 
 impl Effect for Clocks {
+    fn name(&self) -> &'static str {
+        "sla_clocks"
+    }
+
     fn prepare<'a>(&'a self, c: &'a mut Conn, t: TenantId, now: i64) -> BoxFuture<'a, Result<Option<Box<dyn Any + Send + Sync>>>> {
         Box::pin(async move { Ok(Some(Box::new(Prepared(setup(c, &self.cache, t, now).await?)) as Box<dyn Any + Send + Sync>)) })
     }

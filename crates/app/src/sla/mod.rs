@@ -340,6 +340,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "calendars", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn calendars(&self, actor: &Actor) -> Result<Vec<(String, CalendarSpec)>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -371,6 +372,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "sla_definitions", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn sla_definitions(&self, actor: &Actor) -> Result<Vec<Definition>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -378,6 +380,7 @@ impl App {
     }
 
     /// The ticket's clocks now; `timeline` replays each one's timeline from the journal.
+    #[tracing::instrument(name = "ticket_slas", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn ticket_slas(&self, actor: &Actor, number: &str, timeline: bool) -> Result<Vec<ClockView>> {
         let now = self.now();
         let mut c = self.db.read().await?;

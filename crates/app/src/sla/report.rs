@@ -103,6 +103,7 @@ impl App {
 
     /// Compliance per `by` (definition, group, service or priority) and target, for the
     /// tickets raised in the period.
+    #[tracing::instrument(name = "sla_compliance", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn sla_compliance(&self, actor: &Actor, by: &str, from: i64, to: i64) -> Result<Vec<Line>> {
         if !GROUPINGS.contains(&by) {
             return Err(AppError::invalid("by", format!("'{by}' is not one of {}", GROUPINGS.join(", "))));
@@ -148,6 +149,7 @@ impl App {
 
     /// The clocks past their target among the tickets raised in the period, most
     /// overdue first.
+    #[tracing::instrument(name = "sla_breaches", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn sla_breaches(&self, actor: &Actor, from: i64, to: i64) -> Result<Vec<Breach>> {
         let Input { rows, definitions, .. } = self.report_input(actor, from, to).await?;
         let now = self.now();

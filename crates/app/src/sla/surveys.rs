@@ -31,6 +31,10 @@ pub const VALID_MS: i64 = 14 * 86_400_000;
 pub(crate) struct Survey;
 
 impl Effect for Survey {
+    fn name(&self) -> &'static str {
+        "survey"
+    }
+
     fn after<'a>(&'a self, c: &'a mut Conn, _tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let tk = e.ticket;
@@ -184,6 +188,7 @@ impl App {
 
     /// Rates a resolved ticket from the portal: its requester answers the ticket's
     /// survey (the same one the link leads to, answered once).
+    #[tracing::instrument(name = "rate_ticket", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn rate_ticket(&self, actor: &Actor, number: &str, rating: Option<i64>, answer: SurveyAnswer) -> Result<String> {
         let (actor, number, now) = (actor.clone(), number.to_string(), self.now());
         self.db
@@ -204,6 +209,7 @@ impl App {
 
     /// Whether the ticket's survey can still be answered: Some(rating given) or None
     /// when there is no open survey.
+    #[tracing::instrument(name = "survey_state", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn survey_state(&self, actor: &Actor, number: &str) -> Result<Option<Option<i64>>> {
         let mut c = self.db.read().await?;
         let tk = crate::ticket::load(&mut c, &actor.scope(), number).await?;
@@ -214,6 +220,7 @@ impl App {
         Ok(store::by_ticket(&mut c, tk.tenant_id, tk.id).await?.filter(|s| now <= s.expires_at || s.rating.is_some()).map(|s| s.rating))
     }
 
+    #[tracing::instrument(name = "survey_questions", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn survey_questions(&self, actor: &Actor) -> Result<Questions> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -239,6 +246,7 @@ impl App {
 
     /// The answers of the period, newest first, with their comments: for administrators,
     /// and for group managers on their groups' tickets.
+    #[tracing::instrument(name = "survey_responses", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn survey_responses(&self, actor: &Actor, from: i64, to: i64) -> Result<Vec<Response>> {
         agents_only(actor)?;
         let t = actor.tenant_id;
@@ -268,6 +276,7 @@ impl App {
 
     /// CSAT (share of 4 and 5), mean rating and mean effort per group, service or agent,
     /// over the answers given in the period.
+    #[tracing::instrument(name = "csat_report", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn csat_report(&self, actor: &Actor, by: &str, from: i64, to: i64) -> Result<Vec<CsatLine>> {
         agents_only(actor)?;
         if !GROUPINGS.contains(&by) {
@@ -350,6 +359,7 @@ impl App {
     }
 
     /// Every XLA with its value over its window, the window before, status and trend.
+    #[tracing::instrument(name = "xla_statuses", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn xla_statuses(&self, actor: &Actor) -> Result<Vec<XlaStatus>> {
         agents_only(actor)?;
         let (t, now) = (actor.tenant_id, self.now());

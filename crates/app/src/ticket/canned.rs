@@ -38,6 +38,7 @@ fn entry(r: &Canned, action: &'static str) -> Entry {
 
 impl App {
     /// The responses an agent may use: their own and their groups'.
+    #[tracing::instrument(name = "canned_responses", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn canned_responses(&self, actor: &Actor) -> Result<Vec<Canned>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -45,6 +46,7 @@ impl App {
     }
 
     /// Adds a response (`id` None) or changes one; its group cannot change.
+    #[tracing::instrument(name = "save_canned_response", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn save_canned_response(&self, actor: &Actor, id: Option<i64>, input: CannedInput) -> Result<Canned> {
         agents_only(actor)?;
         let (title, body) = canned::check(&input.title, &input.body)?;
@@ -85,6 +87,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "delete_canned_response", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn delete_canned_response(&self, actor: &Actor, id: i64) -> Result<()> {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());
@@ -103,6 +106,7 @@ impl App {
     }
 
     /// A response's body filled in for a ticket, ready to edit and send.
+    #[tracing::instrument(name = "render_canned_response", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn render_canned_response(&self, actor: &Actor, id: i64, number: &str) -> Result<String> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;

@@ -9,6 +9,7 @@ impl App {
     /// Adds a public reply, or an internal note (staff only).
     /// Adds a public reply or an internal note, with the minutes spent on the work it
     /// records (agents only).
+    #[tracing::instrument(name = "add_comment", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn add_comment(&self, actor: &Actor, number: &str, body: &str, internal: bool, minutes: i64) -> Result<Comment> {
         if internal && !actor.may(Permission::InternalNotes) {
             return Err(AppError::Forbidden("only agents can write internal notes".into()));

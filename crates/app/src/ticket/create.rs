@@ -9,6 +9,7 @@ impl App {
     /// Raises a ticket. With an idempotency key, a retry returns the first result: when
     /// two identical requests race (PostgreSQL), the loser's insert of the key conflicts,
     /// its transaction rolls back whole, and running it again finds the winner's ticket.
+    #[tracing::instrument(name = "create_ticket", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn create_ticket(&self, actor: &Actor, req: NewTicket, idempotency_key: Option<String>) -> Result<Created> {
         match self.create_ticket_once(actor, req.clone(), idempotency_key.clone()).await {
             Err(AppError::Conflict(_)) if idempotency_key.is_some() => self.create_ticket_once(actor, req, idempotency_key).await,

@@ -15,6 +15,10 @@ use crate::platform::worker::Job;
 pub(crate) struct AutoCloseTimer;
 
 impl Effect for AutoCloseTimer {
+    fn name(&self) -> &'static str {
+        "auto_close_timer"
+    }
+
     fn after<'a>(&'a self, c: &'a mut Conn, _tx: Tx<'a>, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             if !e.entered(Status::Resolved) {

@@ -72,6 +72,7 @@ impl App {
     }
 
     /// says it is not solved and reopens it).
+    #[tracing::instrument(name = "confirm_resolution", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn confirm_resolution(&self, actor: &Actor, number: &str) -> Result<()> {
         let end = RequesterEnd {
             verb: "confirms a resolution",
@@ -86,6 +87,7 @@ impl App {
 
     /// The requester withdraws a request still being worked on: it is cancelled with
     /// their reason, and the assignee is told.
+    #[tracing::instrument(name = "withdraw", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn withdraw(&self, actor: &Actor, number: &str, reason: &str) -> Result<()> {
         let reason = reason.trim().to_string();
         if reason.is_empty() || reason.chars().count() > 500 {

@@ -14,6 +14,8 @@ use cairn_domain::ticket::{FieldChange, Ticket};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::{Backend, BoxFuture, Conn, ticket as store};
 
+use tracing::Instrument;
+
 use crate::Result;
 
 /// What happened to a ticket, as effects see it.
@@ -88,6 +90,9 @@ impl<'a> Tx<'a> {
 
 /// A practice's reaction to ticket events. Each method has a no-op default.
 pub(crate) trait Effect: Send + Sync {
+    /// What the effect is called in traces.
+    fn name(&self) -> &'static str;
+
     /// Reads configuration on a reader before the write, so the single writer does less.
     fn prepare<'a>(&'a self, _c: &'a mut Conn, _t: TenantId, _now: i64) -> BoxFuture<'a, Result<Option<Box<dyn Any + Send + Sync>>>> {
         Box::pin(async { Ok(None) })
@@ -196,7 +201,8 @@ impl Kernel {
     fn run<'a>(&'a self, c: &'a mut Conn, p: &'a Prepared, e: &'a Event<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             for (slot, effect) in self.effects.iter().enumerate() {
-                effect.after(c, Tx { kernel: self, prepared: p, slot }, e).await?;
+                let span = tracing::debug_span!("effect", name = effect.name(), ticket = %e.ticket.number);
+                effect.after(c, Tx { kernel: self, prepared: p, slot }, e).instrument(span).await?;
             }
             Ok(())
         })

@@ -3,6 +3,7 @@
 use super::*;
 
 impl App {
+    #[tracing::instrument(name = "add_link", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn add_link(&self, actor: &Actor, number: &str, target: &str, kind: &str) -> Result<()> {
         if !actor.may(Permission::WorkTickets) {
             return Err(AppError::Forbidden("only agents can link tickets".into()));
@@ -37,6 +38,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "comments", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn comments(&self, actor: &Actor, number: &str) -> Result<Vec<Comment>> {
         let mut c = self.db.read().await?;
         let s = actor.scope();
@@ -44,6 +46,7 @@ impl App {
         Ok(store::comments(&mut c, &s, t.id).await?)
     }
 
+    #[tracing::instrument(name = "links", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn links(&self, actor: &Actor, number: &str) -> Result<Vec<Link>> {
         let mut c = self.db.read().await?;
         let s = actor.scope();
@@ -52,6 +55,7 @@ impl App {
     }
 
     /// The ticket's journal, oldest first; requesters do not see internal notes.
+    #[tracing::instrument(name = "history", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn history(&self, actor: &Actor, number: &str) -> Result<Vec<Recorded>> {
         let mut c = self.db.read().await?;
         let s = actor.scope();

@@ -38,12 +38,14 @@ impl App {
     }
 
     /// How many tickets match a list request's filters, counted no further than `cap`.
+    #[tracing::instrument(name = "count_tickets", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn count_tickets(&self, actor: &Actor, req: ListRequest, cap: i64) -> Result<i64> {
         let mut c = self.db.read().await?;
         let q = Self::ticket_query(&mut c, actor, req).await?;
         Ok(store::count_matching(&mut c, self.backend(), &actor.scope(), &q, cap).await?)
     }
 
+    #[tracing::instrument(name = "list_tickets", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn list_tickets(&self, actor: &Actor, req: ListRequest) -> Result<ListPage> {
         let mut c = self.db.read().await?;
         let q = Self::ticket_query(&mut c, actor, req).await?;

@@ -13,6 +13,7 @@ use crate::{App, AppError, Result};
 
 impl App {
     /// Merges ticket `number` into `into`; returns the survivor.
+    #[tracing::instrument(name = "merge_ticket", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn merge_ticket(&self, actor: &Actor, number: &str, into: &str) -> Result<TicketView> {
         if !actor.may(Permission::WorkTickets) {
             return Err(AppError::Forbidden("only agents can merge tickets".into()));

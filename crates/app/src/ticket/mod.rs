@@ -172,6 +172,7 @@ pub(crate) async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket
 }
 
 impl App {
+    #[tracing::instrument(name = "get_ticket", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn get_ticket(&self, actor: &Actor, number: &str) -> Result<TicketView> {
         let mut c = self.db.read().await?;
         let t = load(&mut c, &actor.scope(), number).await?;

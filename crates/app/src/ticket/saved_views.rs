@@ -32,6 +32,7 @@ fn check_query(query: &str) -> Result<String> {
 
 impl App {
     /// Saves the queue's current filters under a name (agents).
+    #[tracing::instrument(name = "save_view", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn save_view(&self, actor: &Actor, name: &str, query: &str, shared: bool) -> Result<SavedView> {
         agents_only(actor)?;
         let name = crate::platform::admin::check_name("name", name, 60)?;
@@ -52,6 +53,7 @@ impl App {
     }
 
     /// The agent's own views and those shared with them.
+    #[tracing::instrument(name = "saved_views", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn saved_views(&self, actor: &Actor) -> Result<Vec<SavedView>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
@@ -59,6 +61,7 @@ impl App {
     }
 
     /// Deletes a view: its owner, or an administrator for a shared one.
+    #[tracing::instrument(name = "delete_view", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn delete_view(&self, actor: &Actor, id: i64) -> Result<()> {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());

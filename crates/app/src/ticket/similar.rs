@@ -14,6 +14,7 @@ const SHOWN: usize = 5;
 
 impl App {
     /// Tickets like `this` (one the actor has already loaded).
+    #[tracing::instrument(name = "similar_tickets", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn similar_tickets(&self, actor: &Actor, this: &Ticket) -> Result<Vec<TicketView>> {
         agents_only(actor)?;
         let mut found: Vec<TicketView> = Vec::new();

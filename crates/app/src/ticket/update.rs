@@ -52,6 +52,7 @@ async fn reroute(
 
 impl App {
     /// Applies a change if the caller's copy (`expected_version`) is current.
+    #[tracing::instrument(name = "update_ticket", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn update_ticket(&self, actor: &Actor, number: &str, expected_version: i64, ch: TicketChange) -> Result<TicketView> {
         if !actor.may(Permission::WorkTickets) {
             return Err(AppError::Forbidden("only agents can change tickets; add a reply instead".into()));

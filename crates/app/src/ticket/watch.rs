@@ -10,6 +10,7 @@ use crate::{App, Result};
 impl App {
     /// Listens for changes of one ticket the actor may see. `seen` is the page's
     /// `(version, updated_at)`; a change made since is returned in `missed`.
+    #[tracing::instrument(name = "watch_ticket", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn watch_ticket(&self, actor: &Actor, number: &str, seen: (i64, i64)) -> Result<(TicketId, Listener)> {
         let rx = self.listen(actor.tenant_id);
         let mut c = self.db.read().await?;

@@ -61,10 +61,12 @@ pub(crate) async fn tell_mentioned(c: &mut Conn, t: &Ticket, by: &Actor, text: &
 
 impl App {
     /// Adds a watcher. Agents add anyone; a requester only themselves.
+    #[tracing::instrument(name = "watch", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn watch(&self, actor: &Actor, number: &str, username: &str) -> Result<()> {
         self.set_watching(actor, number, username, true).await
     }
 
+    #[tracing::instrument(name = "unwatch", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn unwatch(&self, actor: &Actor, number: &str, username: &str) -> Result<()> {
         self.set_watching(actor, number, username, false).await
     }
@@ -93,6 +95,7 @@ impl App {
             .await
     }
 
+    #[tracing::instrument(name = "watchers", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn watchers(&self, actor: &Actor, number: &str) -> Result<Vec<String>> {
         let mut c = self.db.read().await?;
         let ticket = load(&mut c, &actor.scope(), number).await?;

@@ -247,6 +247,7 @@ pub struct Case {
 
 impl App {
     /// What waits for the actor's decision.
+    #[tracing::instrument(name = "my_approvals", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn my_approvals(&self, actor: &Actor) -> Result<Vec<Case>> {
         let mut c = self.db.read().await?;
         let mut out = Vec::new();
@@ -257,6 +258,7 @@ impl App {
     }
 
     /// One of the actor's approvals (another person's or tenant's: not found).
+    #[tracing::instrument(name = "approval", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn approval(&self, actor: &Actor, id: i64) -> Result<Case> {
         let mut c = self.db.read().await?;
         let a = mine(&mut c, actor, id).await?;
@@ -264,6 +266,7 @@ impl App {
     }
 
     /// The actor decides one of their approvals.
+    #[tracing::instrument(name = "decide", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn decide(&self, actor: &Actor, id: i64, d: Decision) -> Result<()> {
         let d = checked(d)?;
         let (kernel, url, now, actor) = (self.kernel.clone(), self.public_url(), self.now(), actor.clone());

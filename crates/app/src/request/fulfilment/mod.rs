@@ -45,6 +45,10 @@ pub(crate) struct Fulfilment {
 }
 
 impl Effect for Fulfilment {
+    fn name(&self) -> &'static str {
+        "fulfilment"
+    }
+
     fn before_update<'a>(&'a self, c: &'a mut Conn, _tx: Tx<'a>, ticket: &'a Ticket) -> BoxFuture<'a, Result<()>> {
         Box::pin(lock_request_of(c, ticket))
     }
@@ -173,6 +177,7 @@ impl Progress {
 
 impl App {
     /// The approvals and tasks of a request the actor may see.
+    #[tracing::instrument(name = "request_progress", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn request_progress(&self, actor: &Actor, number: &str) -> Result<Progress> {
         let mut c = self.db.read().await?;
         let t = crate::ticket::load(&mut c, &actor.scope(), number).await?;
@@ -182,6 +187,7 @@ impl App {
     }
 
     /// The request a task (already read by the caller) belongs to: its number.
+    #[tracing::instrument(name = "request_of_task", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn request_of_task(&self, actor: &Actor, task: &Ticket) -> Result<Option<String>> {
         let mut c = self.db.read().await?;
         let Some((req, _)) = store::request_of(&mut c, task.id).await? else { return Ok(None) };
