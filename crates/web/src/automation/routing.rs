@@ -2,7 +2,6 @@
 //! them, trying them on a sample ticket, and each group's assignment mode and manager.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,10 +12,10 @@ use cairn_domain::platform::access::Permission;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
-use crate::platform::form::CsrfOnly;
+use crate::platform::csrf::{Button, CsrfForm};
 use crate::platform::form::{filled, list, number};
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 
 pub(crate) struct RuleRow {
@@ -132,8 +131,6 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(q): Query<Rou
 #[derive(Deserialize)]
 pub(crate) struct RuleForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     position: String,
@@ -184,10 +181,7 @@ fn rule_input(f: RuleForm) -> Result<RuleInput, AppError> {
     })
 }
 
-pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<RuleForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<RuleForm>) -> Response {
     let saved = match rule_input(f) {
         Ok(input) => ctx.app.save_routing_rule(&s.actor, None, input).await,
         Err(e) => Err(e),
@@ -199,10 +193,7 @@ pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<Rul
     }
 }
 
-pub(crate) async fn delete(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn delete(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, _: CsrfForm<Button>) -> Response {
     match ctx.app.delete_routing_rule(&s.actor, id).await {
         Ok(()) => Redirect::to("/admin/routing?saved=1").into_response(),
         Err(e) => error_page(Some(&s), e),
@@ -211,8 +202,6 @@ pub(crate) async fn delete(State(ctx): State<Ctx>, s: Session, Path(id): Path<i6
 
 #[derive(Deserialize)]
 pub(crate) struct SampleForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -227,10 +216,7 @@ pub(crate) struct SampleForm {
     urgency: Option<i64>,
 }
 
-pub(crate) async fn try_rules(State(ctx): State<Ctx>, s: Session, Form(f): Form<SampleForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn try_rules(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<SampleForm>) -> Response {
     let sample = Sample {
         title: f.title,
         description: f.description,
@@ -269,17 +255,17 @@ pub(crate) async fn try_rules(State(ctx): State<Ctx>, s: Session, Form(f): Form<
 #[derive(Deserialize)]
 pub(crate) struct GroupForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     assignment: String,
     #[serde(default)]
     manager: String,
 }
 
-pub(crate) async fn update_group(State(ctx): State<Ctx>, s: Session, Path(name): Path<String>, Form(f): Form<GroupForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn update_group(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(name): Path<String>,
+    CsrfForm(f): CsrfForm<GroupForm>,
+) -> Response {
     match ctx.app.update_group(&s.actor, &name, Some(&f.assignment), Some(&f.manager)).await {
         Ok(_) => Redirect::to("/admin/routing?saved=1").into_response(),
         Err(e @ AppError::Invalid { .. }) => page(&ctx, &s, vec![], None, Some(e.to_string())).await,

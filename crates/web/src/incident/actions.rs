@@ -2,7 +2,6 @@
 //! communication update, write its review, and record the outages it caused. Each
 //! posts a small form, then returns to the ticket with a notice or the error.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use cairn_app::AppError;
@@ -11,14 +10,12 @@ use cairn_app::incident::outages::OutageInput;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
-use crate::platform::page::csrf_rejected;
+use crate::platform::csrf::{Button, CsrfForm};
 use crate::platform::session::Session;
 use crate::ticket::show::finish;
 
 #[derive(Deserialize)]
 pub(crate) struct ActionForm {
-    #[serde(default)]
-    csrf: String,
     /// Escalation: `group` or `manager`.
     #[serde(default)]
     to: String,
@@ -62,43 +59,38 @@ fn when(field: &'static str, raw: &str) -> Result<Option<i64>, AppError> {
         .ok_or_else(|| AppError::invalid(field, format!("'{raw}' is not a date and time like 2026-11-20T09:30")))
 }
 
-pub(crate) async fn escalate(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn escalate(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(number): Path<String>,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let to = if f.to == "manager" { Escalation::Hierarchical } else { Escalation::Functional { group: f.group } };
     let r = ctx.app.escalate(&s.actor, &number, to, &f.reason).await.map(|_| None);
     finish(&ctx, &s, &number, "escalated", r).await
 }
 
-pub(crate) async fn major(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn major(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
     let r = ctx.app.declare_major(&s.actor, &number, &f.manager).await.map(|_| None);
     finish(&ctx, &s, &number, "major", r).await
 }
 
-pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
     let r = ctx.app.communicate(&s.actor, &number, &f.message).await.map(|_| None);
     finish(&ctx, &s, &number, "update", r).await
 }
 
-pub(crate) async fn review(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn review(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
     let r = ctx.app.save_review(&s.actor, &number, &f.summary, &f.root_cause, &f.actions).await.map(|_| None);
     finish(&ctx, &s, &number, "review", r).await
 }
 
-pub(crate) async fn record_outage(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn record_outage(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(number): Path<String>,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = async {
         let started_at =
             when("started_at", &f.started_at)?.ok_or_else(|| AppError::invalid("started_at", "say when the outage started"))?;
@@ -113,11 +105,8 @@ pub(crate) async fn end_outage(
     State(ctx): State<Ctx>,
     s: Session,
     Path((number, id)): Path<(String, i64)>,
-    Form(f): Form<ActionForm>,
+    CsrfForm(f): CsrfForm<ActionForm>,
 ) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
     let r = async {
         let at = when("ended_at", &f.ended_at)?.unwrap_or_else(|| ctx.app.now());
         ctx.app.end_outage(&s.actor, &number, id, Some(at)).await.map(|_| None)
@@ -130,11 +119,8 @@ pub(crate) async fn remove_outage(
     State(ctx): State<Ctx>,
     s: Session,
     Path((number, id)): Path<(String, i64)>,
-    Form(f): Form<ActionForm>,
+    _: CsrfForm<Button>,
 ) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
     let r = ctx.app.remove_outage(&s.actor, &number, id).await.map(|_| None);
     finish(&ctx, &s, &number, "outage", r).await
 }

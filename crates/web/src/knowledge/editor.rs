@@ -2,7 +2,6 @@
 //! and a new version of an article. A refused save comes back as typed.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,8 +11,9 @@ use serde::Deserialize;
 
 use super::pages::day;
 use crate::ctx::Ctx;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::form::list;
-use crate::platform::page::{Me, csrf_rejected, error_page, lookups, render};
+use crate::platform::page::{Me, error_page, lookups, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]
@@ -32,8 +32,6 @@ pub(crate) struct FormPage {
 /// The editor's fields, as typed.
 #[derive(Deserialize, Default, Clone)]
 pub(crate) struct ArticleForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     pub version: i64,
     #[serde(default)]
@@ -123,10 +121,7 @@ pub(crate) async fn new_form(State(ctx): State<Ctx>, s: Session, Query(q): Query
     form_page(&ctx, &s, None, f, None).await
 }
 
-pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<ArticleForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<ArticleForm>) -> Response {
     let source = Some(f.source.clone()).filter(|x| !x.is_empty());
     let created = match f.input() {
         Ok(input) => ctx.app.create_article(&s.actor, input, source).await,
@@ -162,10 +157,7 @@ pub(crate) async fn edit_form(State(ctx): State<Ctx>, s: Session, Path(number): 
     form_page(&ctx, &s, Some(a.number), f, None).await
 }
 
-pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ArticleForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ArticleForm>) -> Response {
     let updated = match f.input() {
         Ok(input) => ctx.app.update_article(&s.actor, &number, f.version, input).await,
         Err(e) => Err(e),

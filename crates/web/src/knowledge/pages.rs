@@ -3,7 +3,6 @@
 //! published articles of their audience, whatever the address.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,8 +14,9 @@ use serde::Deserialize;
 
 use crate::ctx::Ctx;
 use crate::markdown::to_html;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 use crate::time::short;
 
@@ -213,8 +213,6 @@ fn line(l: DiffLine) -> (&'static str, String) {
 #[derive(Deserialize)]
 pub(crate) struct ActionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     state: String,
     #[serde(default)]
     restore: i64,
@@ -226,26 +224,27 @@ pub(crate) struct ActionForm {
     comment: String,
 }
 
-pub(crate) async fn set_state(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn set_state(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(number): Path<String>,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.set_article_state(&s.actor, &number, &f.state).await.map(|_| ());
     after(&ctx, &s, &number, "state", r).await
 }
 
-pub(crate) async fn restore(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn restore(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
     let r = ctx.app.restore_article(&s.actor, &number, f.restore, f.version).await.map(|_| ());
     after(&ctx, &s, &number, "restored", r).await
 }
 
-pub(crate) async fn feedback(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn feedback(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(number): Path<String>,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.article_feedback(&s.actor, &number, f.helpful == "yes", &f.comment).await;
     after(&ctx, &s, &number, "feedback", r).await
 }

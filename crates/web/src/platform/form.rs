@@ -29,10 +29,3 @@ pub(crate) fn enc(s: &str) -> String {
         })
         .collect()
 }
-
-/// A form that carries nothing but its CSRF token (a button).
-#[derive(serde::Deserialize)]
-pub(crate) struct CsrfOnly {
-    #[serde(default)]
-    pub csrf: String,
-}

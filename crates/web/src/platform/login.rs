@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
 use serde::Deserialize;
 
-use super::form::CsrfOnly;
-use super::page::{Me, csrf_rejected, error_page, render};
+use super::csrf::{Button, CsrfForm};
+use super::page::{Me, error_page, render};
 use super::session::{COOKIE, ClientAddr, Session};
 use crate::ctx::Ctx;
 
@@ -65,10 +65,7 @@ pub(crate) async fn login(State(ctx): State<Ctx>, ClientAddr(addr): ClientAddr, 
     }
 }
 
-pub(crate) async fn logout(State(ctx): State<Ctx>, s: Session, Form(f): Form<CsrfOnly>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn logout(State(ctx): State<Ctx>, s: Session, _: CsrfForm<Button>) -> Response {
     if let Err(e) = ctx.app.logout(&s.token).await {
         return error_page(Some(&s), e);
     }

@@ -4,6 +4,7 @@
 
 pub(crate) mod api;
 mod assets;
+pub(crate) mod csrf;
 pub(crate) mod dto;
 pub(crate) mod form;
 pub(crate) mod history;

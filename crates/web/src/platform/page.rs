@@ -59,10 +59,6 @@ pub(crate) fn error_page(s: Option<&Session>, e: AppError) -> Response {
     (status, render(page)).into_response()
 }
 
-pub(crate) fn csrf_rejected(s: &Session) -> Response {
-    error_page(Some(s), AppError::Forbidden("The form expired. Go back, reload the page and try again.".into()))
-}
-
 /// Group names and agent usernames for the pickers.
 pub(crate) async fn lookups(ctx: &Ctx, s: &Session) -> (Vec<String>, Vec<String>) {
     let groups = ctx.app.groups(&s.actor).await.map(|g| g.into_iter().map(|g| g.name).collect()).unwrap_or_default();

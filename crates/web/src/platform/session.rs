@@ -1,6 +1,6 @@
 //! Who is calling. The API takes `Authorization: Bearer <token>`; the pages take a
 //! session in an HttpOnly, SameSite=Lax cookie, and every form post carries the
-//! session's CSRF token, checked before anything happens.
+//! session's CSRF token, checked before anything happens (see `csrf`).
 
 use std::net::SocketAddr;
 
@@ -46,6 +46,7 @@ fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 }
 
 /// A signed-in browser session; pages that need one redirect to sign-in without it.
+#[derive(Clone)]
 pub(crate) struct Session {
     pub actor: Actor,
     pub csrf: String,
@@ -59,15 +60,10 @@ impl FromRequestParts<Ctx> for Session {
         let to_login = || Redirect::to("/login").into_response();
         let token = cookie_value(parts, COOKIE).ok_or_else(to_login)?.to_string();
         let (actor, csrf) = ctx.app.session(&token).await.map_err(|_| to_login())?;
-        Ok(Session { actor, csrf, token })
-    }
-}
-
-impl Session {
-    /// Constant-time comparison of the posted token with the session's.
-    pub fn csrf_ok(&self, posted: &str) -> bool {
-        let (a, b) = (self.csrf.as_bytes(), posted.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        let s = Session { actor, csrf, token };
+        // Kept for the CSRF check of the form that follows, so the session is read once.
+        parts.extensions.insert(s.clone());
+        Ok(s)
     }
 }
 

@@ -2,7 +2,6 @@
 //! matrix, the auto-close waiting period, and the categories.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,8 +11,9 @@ use cairn_domain::ticket::priority::PriorityMatrix;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]
@@ -73,8 +73,6 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(q): Query<Sav
 /// Any settings form: the fields present say what changes.
 #[derive(Deserialize)]
 pub(crate) struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
     m11: Option<i64>,
     m12: Option<i64>,
     m13: Option<i64>,
@@ -115,10 +113,7 @@ async fn apply(ctx: &Ctx, admin: &Admin, f: SettingsForm) -> Result<(), AppError
     Ok(())
 }
 
-pub(crate) async fn save(State(ctx): State<Ctx>, s: Session, Form(f): Form<SettingsForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn save(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<SettingsForm>) -> Response {
     let admin = match Admin::from_actor(&s.actor) {
         Ok(a) => a,
         Err(e) => return error_page(Some(&s), e),

@@ -3,7 +3,6 @@
 //! `cairn admin create-user`; this page sets managers.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,9 +12,10 @@ use cairn_store::platform::directory::User;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::form::enc;
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]
@@ -53,18 +53,13 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(q): Query<Sav
 #[derive(Deserialize, Default)]
 pub(crate) struct ManagerForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     username: String,
     /// Empty clears it.
     #[serde(default)]
     manager: String,
 }
 
-pub(crate) async fn set_manager(State(ctx): State<Ctx>, s: Session, Form(f): Form<ManagerForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn set_manager(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<ManagerForm>) -> Response {
     let admin = match Admin::from_actor(&s.actor) {
         Ok(a) => a,
         Err(e) => return error_page(Some(&s), e),

@@ -2,7 +2,6 @@
 //! candidates proposed by recurring-incident detection (accept, dismiss, detect now).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,10 +11,10 @@ use cairn_app::problem::recurring::Detect;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
-use crate::platform::form::CsrfOnly;
+use crate::platform::csrf::{Button, CsrfForm};
 use crate::platform::form::filled;
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 use crate::time::short;
 
@@ -80,8 +79,6 @@ pub(crate) async fn known_errors(State(ctx): State<Ctx>, s: Session, Query(q): Q
 #[derive(Deserialize)]
 pub(crate) struct KnownErrorForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     title: String,
     #[serde(default)]
     symptom: String,
@@ -93,10 +90,7 @@ pub(crate) struct KnownErrorForm {
     problem: String,
 }
 
-pub(crate) async fn create_known_error(State(ctx): State<Ctx>, s: Session, Form(f): Form<KnownErrorForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn create_known_error(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<KnownErrorForm>) -> Response {
     let input = KnownErrorInput {
         title: Some(f.title),
         symptom: Some(f.symptom),
@@ -112,15 +106,7 @@ pub(crate) async fn create_known_error(State(ctx): State<Ctx>, s: Session, Form(
     }
 }
 
-pub(crate) async fn retire_known_error(
-    State(ctx): State<Ctx>,
-    s: Session,
-    Path(number): Path<String>,
-    Form(f): Form<CsrfOnly>,
-) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn retire_known_error(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, _: CsrfForm<Button>) -> Response {
     let input = KnownErrorInput { status: Some("retired".into()), ..KnownErrorInput::default() };
     match ctx.app.update_known_error(&s.actor, &number, input).await {
         Ok(_) => Redirect::to("/known-errors?saved=1").into_response(),
@@ -180,30 +166,21 @@ pub(crate) async fn candidates(State(ctx): State<Ctx>, s: Session, Query(q): Que
     render(CandidatesPage { me: Some(Me::new(&s.actor, &s.csrf)), csrf: s.csrf.clone(), status, rows, notice })
 }
 
-pub(crate) async fn accept(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn accept(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, _: CsrfForm<Button>) -> Response {
     match ctx.app.accept_candidate(&s.actor, id).await {
         Ok(problem) => Redirect::to(&format!("/tickets/{problem}?created=1")).into_response(),
         Err(e) => error_page(Some(&s), e),
     }
 }
 
-pub(crate) async fn dismiss(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn dismiss(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, _: CsrfForm<Button>) -> Response {
     match ctx.app.dismiss_candidate(&s.actor, id).await {
         Ok(()) => Redirect::to("/problem-candidates?notice=dismissed").into_response(),
         Err(e) => error_page(Some(&s), e),
     }
 }
 
-pub(crate) async fn detect(State(ctx): State<Ctx>, s: Session, Form(f): Form<CsrfOnly>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn detect(State(ctx): State<Ctx>, s: Session, _: CsrfForm<Button>) -> Response {
     match ctx.app.detect_now(&s.actor, Detect::default()).await {
         Ok(r) => Redirect::to(&format!("/problem-candidates?notice={}", r.new_candidates)).into_response(),
         Err(e) => error_page(Some(&s), e),

@@ -13,8 +13,9 @@ use serde::Deserialize;
 
 use crate::ctx::Ctx;
 use crate::error::status_of;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 use crate::request::progress::RequestedView;
 use crate::time::short;
@@ -104,8 +105,6 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>
 #[derive(Deserialize, Default)]
 pub(crate) struct DecisionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     decision: String,
     #[serde(default)]
     comment: String,
@@ -118,10 +117,7 @@ impl DecisionForm {
 }
 
 /// The decision from the approver's own page (portal or agent UI).
-pub(crate) async fn decide(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, Form(f): Form<DecisionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn decide(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, CsrfForm(f): CsrfForm<DecisionForm>) -> Response {
     let via = if s.actor.role.is_staff() { "agent" } else { "portal" };
     match ctx.app.decide(&s.actor, id, f.decision(via)).await {
         Ok(()) => {

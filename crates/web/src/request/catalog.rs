@@ -3,7 +3,6 @@
 //! the server checks every answer again and names the one at fault.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,8 +11,9 @@ use cairn_app::request::catalog::CatalogItem;
 use cairn_domain::request::catalog::{Answers, VarKind, Variable};
 
 use crate::ctx::Ctx;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]
@@ -99,11 +99,13 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>
 
 /// The posted form: `csrf`, `quantity`, and one `a.<name>` per answer (repeated for
 /// several choices).
-pub(crate) async fn order(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub(crate) async fn order(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(id): Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Response {
     let value = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    if !s.csrf_ok(&value("csrf")) {
-        return csrf_rejected(&s);
-    }
     let mut answers = Answers::new();
     for (k, v) in &pairs {
         if let Some(name) = k.strip_prefix("a.")

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,9 +19,10 @@ use cairn_domain::request::fulfilment::TaskTemplate;
 
 use super::catalog::kind_name;
 use crate::ctx::Ctx;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::form::enc;
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 
 pub(crate) const KINDS: [&str; 8] = ["text", "number", "date", "checkbox", "choice", "multi_choice", "user", "group"];
@@ -337,10 +337,6 @@ pub(crate) async fn edit_form(State(ctx): State<Ctx>, s: Session, Path(id): Path
 }
 
 async fn save(ctx: &Ctx, s: &Session, id: Option<i64>, pairs: &[(String, String)]) -> Response {
-    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
-    if !s.csrf_ok(csrf) {
-        return csrf_rejected(s);
-    }
     let admin = match Admin::from_actor(&s.actor) {
         Ok(a) => a,
         Err(e) => return error_page(Some(s), e),
@@ -357,10 +353,15 @@ async fn save(ctx: &Ctx, s: &Session, id: Option<i64>, pairs: &[(String, String)
     }
 }
 
-pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, CsrfForm(pairs): CsrfForm<Vec<(String, String)>>) -> Response {
     save(&ctx, &s, None, &pairs).await
 }
 
-pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub(crate) async fn update(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(id): Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Response {
     save(&ctx, &s, Some(id), &pairs).await
 }

@@ -5,7 +5,6 @@
 //! A refused form comes back with what the administrator typed and the problem named.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,8 +17,9 @@ use serde::Deserialize;
 
 use super::admin_forms::{CalendarForm, DAYS, DefinitionForm, SurveyForm, XlaForm};
 use crate::ctx::Ctx;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::page::Me;
-use crate::platform::page::{csrf_rejected, error_page, render};
+use crate::platform::page::{error_page, render};
 use crate::platform::session::Session;
 
 pub(crate) struct CalendarRow {
@@ -190,10 +190,7 @@ async fn saved(ctx: &Ctx, s: &Session, result: Result<(), AppError>, drafts: Dra
     }
 }
 
-pub(crate) async fn save_calendar(State(ctx): State<Ctx>, s: Session, Form(f): Form<CalendarForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn save_calendar(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<CalendarForm>) -> Response {
     let result = match Admin::from_actor(&s.actor) {
         Ok(admin) => ctx.app.save_calendar(&admin, &f.name, f.spec()).await.map(|_| ()),
         Err(e) => Err(e),
@@ -201,10 +198,7 @@ pub(crate) async fn save_calendar(State(ctx): State<Ctx>, s: Session, Form(f): F
     saved(&ctx, &s, result, Drafts { calendar: Some(f), ..Drafts::default() }).await
 }
 
-pub(crate) async fn save_definition(State(ctx): State<Ctx>, s: Session, Form(f): Form<DefinitionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn save_definition(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<DefinitionForm>) -> Response {
     let result = match (Admin::from_actor(&s.actor), f.definition()) {
         (Ok(admin), Ok(d)) => ctx.app.save_sla_definition(&admin, d).await.map(|_| ()),
         (Err(e), _) | (_, Err(e)) => Err(e),
@@ -212,10 +206,7 @@ pub(crate) async fn save_definition(State(ctx): State<Ctx>, s: Session, Form(f):
     saved(&ctx, &s, result, Drafts { definition: Some(f), ..Drafts::default() }).await
 }
 
-pub(crate) async fn save_xla(State(ctx): State<Ctx>, s: Session, Form(f): Form<XlaForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn save_xla(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<XlaForm>) -> Response {
     let result = match (Admin::from_actor(&s.actor), f.xla()) {
         (Ok(admin), Ok(x)) => ctx.app.save_xla(&admin, x).await.map(|_| ()),
         (Err(e), _) | (_, Err(e)) => Err(e),
@@ -223,10 +214,7 @@ pub(crate) async fn save_xla(State(ctx): State<Ctx>, s: Session, Form(f): Form<X
     saved(&ctx, &s, result, Drafts { xla: Some(f), ..Drafts::default() }).await
 }
 
-pub(crate) async fn save_survey(State(ctx): State<Ctx>, s: Session, Form(f): Form<SurveyForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn save_survey(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<SurveyForm>) -> Response {
     let result = match (Admin::from_actor(&s.actor), f.questions()) {
         (Ok(admin), Ok(q)) => ctx.app.save_survey_questions(&admin, q).await,
         (Err(e), _) | (_, Err(e)) => Err(e),
@@ -237,17 +225,12 @@ pub(crate) async fn save_survey(State(ctx): State<Ctx>, s: Session, Form(f): For
 #[derive(Deserialize)]
 pub(crate) struct ReplayForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     apply: Option<String>,
 }
 
 /// Recomputes every clock under the current definitions; shows what changes outcome,
 /// and stores it when asked to apply.
-pub(crate) async fn replay(State(ctx): State<Ctx>, s: Session, Form(f): Form<ReplayForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn replay(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<ReplayForm>) -> Response {
     if let Err(e) = Admin::from_actor(&s.actor) {
         return error_page(Some(&s), e);
     }

@@ -17,8 +17,6 @@ pub(crate) const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "s
 #[derive(Deserialize, Default, Clone)]
 pub(crate) struct CalendarForm {
     #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub time_zone: String,
@@ -58,7 +56,6 @@ impl CalendarForm {
     pub fn of(name: &str, spec: &CalendarSpec) -> CalendarForm {
         let day = |d: &str| spec.hours.get(d).map(|h| h.join(", ")).unwrap_or_default();
         CalendarForm {
-            csrf: String::new(),
             name: name.into(),
             time_zone: spec.time_zone.clone(),
             parent: spec.parent.clone().unwrap_or_default(),
@@ -95,8 +92,6 @@ impl CalendarForm {
 /// The definition form, as typed; `id` blank adds one.
 #[derive(Deserialize, Default, Clone)]
 pub(crate) struct DefinitionForm {
-    #[serde(default)]
-    pub csrf: String,
     #[serde(default)]
     pub id: String,
     #[serde(default)]
@@ -166,7 +161,6 @@ impl DefinitionForm {
         let minutes = |m: Option<i64>| m.map(|m| m.to_string()).unwrap_or_default();
         let on = |to: &str| d.warn_to.iter().any(|w| w == to).then(|| "on".to_string());
         DefinitionForm {
-            csrf: String::new(),
             id: d.id.to_string(),
             name: d.name.clone(),
             kind: d.kind.clone(),
@@ -234,8 +228,6 @@ impl DefinitionForm {
 #[derive(Deserialize, Default, Clone)]
 pub(crate) struct XlaForm {
     #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub measure: String,
@@ -271,8 +263,6 @@ impl XlaForm {
 #[derive(Deserialize, Default, Clone)]
 pub(crate) struct SurveyForm {
     #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub rating: String,
     #[serde(default)]
     pub effort: String,
@@ -282,12 +272,7 @@ pub(crate) struct SurveyForm {
 
 impl SurveyForm {
     pub fn of(q: &Questions) -> SurveyForm {
-        SurveyForm {
-            csrf: String::new(),
-            rating: q.rating.clone(),
-            effort: q.effort.clone().unwrap_or_default(),
-            extra: survey::format_extra(&q.extra),
-        }
+        SurveyForm { rating: q.rating.clone(), effort: q.effort.clone().unwrap_or_default(), extra: survey::format_extra(&q.extra) }
     }
 
     pub fn questions(&self) -> Result<Questions, AppError> {

@@ -2,7 +2,6 @@
 //! link, watch, and the requester's confirmation or withdrawal; and the queue's saved
 //! views. Each posts a small form, then returns to the page with a notice or the error.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -10,13 +9,12 @@ use serde::Deserialize;
 use super::queue::Filters;
 use super::show::finish;
 use crate::ctx::Ctx;
-use crate::platform::page::{csrf_rejected, error_page};
+use crate::platform::csrf::{Button, CsrfForm};
+use crate::platform::page::error_page;
 use crate::platform::session::Session;
 
 #[derive(Deserialize)]
 pub(crate) struct ActionForm {
-    #[serde(default)]
-    csrf: String,
     /// Merge: the surviving ticket.
     #[serde(default)]
     into: String,
@@ -36,8 +34,6 @@ pub(crate) struct ActionForm {
 #[derive(Deserialize)]
 pub(crate) struct ViewForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     query: String,
@@ -46,10 +42,7 @@ pub(crate) struct ViewForm {
 }
 
 /// Saves the queue's filters as a view, then shows it.
-pub(crate) async fn save_view(State(ctx): State<Ctx>, s: Session, Form(f): Form<ViewForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn save_view(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<ViewForm>) -> Response {
     if let Err(e) = Filters::parse(&f.query) {
         return error_page(Some(&s), cairn_app::AppError::invalid("query", e));
     }
@@ -59,10 +52,7 @@ pub(crate) async fn save_view(State(ctx): State<Ctx>, s: Session, Form(f): Form<
     }
 }
 
-pub(crate) async fn delete_view(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, Form(f): Form<ViewForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn delete_view(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, _: CsrfForm<Button>) -> Response {
     match ctx.app.delete_view(&s.actor, id).await {
         Ok(()) => Redirect::to("/tickets").into_response(),
         Err(e) => error_page(Some(&s), e),
@@ -70,43 +60,33 @@ pub(crate) async fn delete_view(State(ctx): State<Ctx>, s: Session, Path(id): Pa
 }
 
 /// The requester confirms the resolution.
-pub(crate) async fn confirm(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn confirm(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, _: CsrfForm<Button>) -> Response {
     let r = ctx.app.confirm_resolution(&s.actor, &number).await.map(|_| None);
     finish(&ctx, &s, &number, "confirmed", r).await
 }
 
 /// The requester withdraws an open request.
-pub(crate) async fn withdraw(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn withdraw(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(number): Path<String>,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.withdraw(&s.actor, &number, &f.reason).await.map(|_| None);
     finish(&ctx, &s, &number, "withdrawn", r).await
 }
 
-pub(crate) async fn merge(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn merge(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
     let r = ctx.app.merge_ticket(&s.actor, &number, f.into.trim()).await.map(|v| Some(v.ticket.number));
     finish(&ctx, &s, &number, "merged", r).await
 }
 
-pub(crate) async fn link(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn link(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
     let r = ctx.app.add_link(&s.actor, &number, f.target.trim(), &f.kind).await.map(|_| None);
     finish(&ctx, &s, &number, "linked", r).await
 }
 
-pub(crate) async fn watch(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn watch(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
     let r = ctx.app.watch(&s.actor, &number, &f.username).await.map(|_| None);
     finish(&ctx, &s, &number, "watching", r).await
 }
@@ -115,11 +95,8 @@ pub(crate) async fn unwatch(
     State(ctx): State<Ctx>,
     s: Session,
     Path((number, username)): Path<(String, String)>,
-    Form(f): Form<ActionForm>,
+    _: CsrfForm<Button>,
 ) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
     let r = ctx.app.unwatch(&s.actor, &number, &username).await.map(|_| None);
     finish(&ctx, &s, &number, "watching", r).await
 }

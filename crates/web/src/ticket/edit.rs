@@ -9,8 +9,6 @@ use crate::platform::form::{filled, list};
 
 #[derive(Deserialize, Clone, Default)]
 pub(crate) struct UpdateForm {
-    #[serde(default)]
-    pub csrf: String,
     pub version: i64,
     title: Option<String>,
     description: Option<String>,

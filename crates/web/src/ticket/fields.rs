@@ -3,10 +3,10 @@
 //! beside it. The page's script also saves one field at a time (`Accept:
 //! application/json`) and gets the ticket's fields back, or the field's message.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
 use cairn_app::AppError;
 use serde_json::json;
 
@@ -14,7 +14,8 @@ use super::edit::UpdateForm;
 use super::show::{Typed, ticket_page, ticket_page_with};
 use super::view::TView;
 use crate::ctx::Ctx;
-use crate::platform::page::{csrf_rejected, error_page};
+use crate::platform::csrf::CsrfForm;
+use crate::platform::page::error_page;
 use crate::platform::session::Session;
 
 const STALE: &str = "This ticket changed while you were editing it. Review the current values below and make your change again.";
@@ -38,11 +39,8 @@ pub(crate) async fn update(
     s: Session,
     h: HeaderMap,
     Path(number): Path<String>,
-    Form(f): Form<UpdateForm>,
+    CsrfForm(f): CsrfForm<UpdateForm>,
 ) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
     let json = wants_json(&h);
     match ctx.app.update_ticket(&s.actor, &number, f.version, f.change()).await {
         Ok(v) if json => {

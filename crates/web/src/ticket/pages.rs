@@ -1,7 +1,6 @@
 //! The queue, raising a ticket, and replying on one.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,8 +13,9 @@ use serde::Deserialize;
 use super::queue::{Column, Filters, QueuePage, Row, SavedRow};
 use super::show::{Typed, ticket_page_with};
 use crate::ctx::Ctx;
+use crate::platform::csrf::CsrfForm;
 use crate::platform::form::{enc, filled};
-use crate::platform::page::{Me, csrf_rejected, error_page, lookups, render};
+use crate::platform::page::{Me, error_page, lookups, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]
@@ -156,8 +156,6 @@ pub(crate) async fn new_form(State(ctx): State<Ctx>, s: Session) -> Response {
 #[derive(Deserialize)]
 pub(crate) struct CreateForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     title: String,
     #[serde(default)]
     description: String,
@@ -173,10 +171,7 @@ pub(crate) struct CreateForm {
     kind: String,
 }
 
-pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<CreateForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<CreateForm>) -> Response {
     let new = NewTicket {
         title: f.title.clone(),
         description: f.description.clone(),
@@ -199,8 +194,6 @@ pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, Form(f): Form<Cre
 #[derive(Deserialize)]
 pub(crate) struct CommentForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     body: String,
     visibility: Option<String>,
     /// Minutes spent, blank for none.
@@ -208,10 +201,12 @@ pub(crate) struct CommentForm {
     minutes: String,
 }
 
-pub(crate) async fn comment(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Form(f): Form<CommentForm>) -> Response {
-    if !s.csrf_ok(&f.csrf) {
-        return csrf_rejected(&s);
-    }
+pub(crate) async fn comment(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(number): Path<String>,
+    CsrfForm(f): CsrfForm<CommentForm>,
+) -> Response {
     let internal = f.visibility.as_deref() == Some("internal");
     let typed = || Typed { reply: f.body.clone(), ..Typed::default() };
     let Ok(minutes) = (if f.minutes.trim().is_empty() { Ok(0) } else { f.minutes.trim().parse::<i64>() }) else {
