@@ -14,8 +14,7 @@ use serde::Deserialize;
 use crate::ctx::Ctx;
 use crate::platform::csrf::{Button, CsrfForm};
 use crate::platform::form::{filled, list, number};
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 
 pub(crate) struct RuleRow {

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
 use cairn_app::knowledge::ArticleInput;
@@ -13,7 +12,7 @@ use super::pages::day;
 use crate::ctx::Ctx;
 use crate::platform::csrf::CsrfForm;
 use crate::platform::form::list;
-use crate::platform::page::{Me, error_page, lookups, render};
+use crate::platform::page::{Me, Refusal, error_page, lookups, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]
@@ -85,10 +84,10 @@ impl ArticleForm {
     }
 }
 
-async fn form_page(ctx: &Ctx, s: &Session, number: Option<String>, f: ArticleForm, error: Option<String>) -> Response {
+async fn form_page(ctx: &Ctx, s: &Session, number: Option<String>, f: ArticleForm, refused: Option<Refusal>) -> Response {
     let (_, agents) = lookups(ctx, s).await;
     let organisations = ctx.app.organisations(&s.actor).await.unwrap_or_default().into_iter().map(|(n, _)| n).collect();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (status, error) = Refusal::split(refused);
     let page = FormPage { me: Some(Me::new(&s.actor, &s.csrf)), csrf: s.csrf.clone(), number, f, agents, organisations, error };
     (status, render(page)).into_response()
 }
@@ -129,7 +128,7 @@ pub(crate) async fn create(State(ctx): State<Ctx>, s: Session, CsrfForm(f): Csrf
     };
     match created {
         Ok(a) => Redirect::to(&format!("/knowledge/{}?done=created", a.number)).into_response(),
-        Err(e @ (AppError::Invalid { .. } | AppError::InvalidTransition(_))) => form_page(&ctx, &s, None, f, Some(e.to_string())).await,
+        Err(e @ (AppError::Invalid { .. } | AppError::InvalidTransition(_))) => form_page(&ctx, &s, None, f, Some(Refusal::of(&e))).await,
         Err(e) => error_page(Some(&s), e),
     }
 }
@@ -166,9 +165,9 @@ pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Pat
         Ok(a) => Redirect::to(&format!("/knowledge/{}?done=saved", a.number)).into_response(),
         Err(AppError::Stale) => {
             let msg = "Someone saved this article while you were editing it. Open it again and redo your change.";
-            form_page(&ctx, &s, Some(number), f, Some(msg.into())).await
+            form_page(&ctx, &s, Some(number), f, Some(Refusal::saying(&AppError::Stale, msg))).await
         }
-        Err(e @ AppError::Invalid { .. }) => form_page(&ctx, &s, Some(number), f, Some(e.to_string())).await,
+        Err(e @ AppError::Invalid { .. }) => form_page(&ctx, &s, Some(number), f, Some(Refusal::of(&e))).await,
         Err(e) => error_page(Some(&s), e),
     }
 }

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
 use cairn_app::knowledge::versions_diff;
@@ -15,8 +14,7 @@ use serde::Deserialize;
 use crate::ctx::Ctx;
 use crate::markdown::to_html;
 use crate::platform::csrf::CsrfForm;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, Refusal, error_page, render};
 use crate::platform::session::Session;
 use crate::time::short;
 
@@ -142,7 +140,7 @@ async fn article_page(
     number: &str,
     (compare, via): (Option<i64>, bool),
     notice: Option<String>,
-    error: Option<String>,
+    refused: Option<Refusal>,
 ) -> Response {
     let a = match ctx.app.article(&s.actor, number, via).await {
         Ok(a) => a,
@@ -183,7 +181,7 @@ async fn article_page(
     } else {
         vec![]
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (status, error) = Refusal::split(refused);
     let page = ArticlePage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         staff,
@@ -254,7 +252,7 @@ async fn after(ctx: &Ctx, s: &Session, number: &str, done: &str, r: Result<(), A
     match r {
         Ok(()) => Redirect::to(&format!("/knowledge/{number}?done={done}")).into_response(),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::Stale)) => {
-            article_page(ctx, s, number, (None, false), None, Some(e.to_string())).await
+            article_page(ctx, s, number, (None, false), None, Some(Refusal::of(&e))).await
         }
         Err(e) => error_page(Some(s), e),
     }

@@ -9,6 +9,7 @@ use cairn_domain::platform::access::Actor;
 
 use super::session::Session;
 use crate::ctx::Ctx;
+use crate::error::status_of;
 
 pub(crate) struct Me {
     pub username: String,
@@ -44,19 +45,44 @@ pub(crate) fn render(t: impl Template) -> Response {
     }
 }
 
+/// The page for a refusal that has no page of its own to show it on, with the status
+/// the API answers the same refusal with.
 pub(crate) fn error_page(s: Option<&Session>, e: AppError) -> Response {
-    let (status, title) = match &e {
-        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
-        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "Not allowed"),
+    let title = match &e {
+        AppError::NotFound(_) => "Not found",
+        AppError::Forbidden(_) => "Not allowed",
         AppError::Internal(d) => {
             tracing::error!(detail = %d, "internal error");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong")
+            "Something went wrong"
         }
-        _ => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that"),
+        _ => "Cannot do that",
     };
     let message = if matches!(e, AppError::Internal(_)) { "Please try again.".into() } else { e.to_string() };
     let page = ErrorPage { me: s.map(|s| Me::new(&s.actor, &s.csrf)), title: title.into(), message };
-    (status, render(page)).into_response()
+    (status_of(&e), render(page)).into_response()
+}
+
+/// A refusal shown on the page that was refused (a form shown again as typed), with
+/// the status the API answers the same refusal with.
+pub(crate) struct Refusal {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn of(e: &AppError) -> Refusal {
+        Refusal { status: status_of(e), message: e.to_string() }
+    }
+
+    /// The refusal in the page's own words.
+    pub fn saying(e: &AppError, message: &str) -> Refusal {
+        Refusal { status: status_of(e), message: message.into() }
+    }
+
+    /// The page's status and message: 200 and none without a refusal.
+    pub fn split(r: Option<Refusal>) -> (StatusCode, Option<String>) {
+        r.map_or((StatusCode::OK, None), |r| (r.status, Some(r.message)))
+    }
 }
 
 /// Group names and agent usernames for the pickers.

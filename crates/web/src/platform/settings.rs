@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
 use cairn_app::platform::admin::Admin;
@@ -12,8 +11,7 @@ use serde::Deserialize;
 
 use crate::ctx::Ctx;
 use crate::platform::csrf::CsrfForm;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, Refusal, error_page, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]
@@ -36,7 +34,7 @@ pub(crate) struct SavedQuery {
     saved: Option<String>,
 }
 
-async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, error: Option<String>) -> Response {
+async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Refusal>) -> Response {
     let admin = match Admin::from_actor(&s.actor) {
         Ok(a) => a,
         Err(e) => return error_page(Some(s), e),
@@ -52,7 +50,7 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, error: Option<Stri
         .enumerate()
         .map(|(i, row)| row.iter().enumerate().map(|(j, p)| (format!("m{}{}", i + 1, j + 1), *p)).collect())
         .collect();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (status, error) = Refusal::split(refused);
     let page = SettingsPage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         csrf: s.csrf.clone(),
@@ -120,7 +118,7 @@ pub(crate) async fn save(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfFo
     };
     match apply(&ctx, &admin, f).await {
         Ok(()) => Redirect::to("/admin/settings?saved=1").into_response(),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => page(&ctx, &s, None, Some(e.to_string())).await,
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => page(&ctx, &s, None, Some(Refusal::of(&e))).await,
         Err(e) => error_page(Some(&s), e),
     }
 }

@@ -14,8 +14,7 @@ use serde::Deserialize;
 use crate::ctx::Ctx;
 use crate::platform::csrf::CsrfForm;
 use crate::platform::form::enc;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]

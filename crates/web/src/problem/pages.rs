@@ -13,8 +13,7 @@ use serde::Deserialize;
 use crate::ctx::Ctx;
 use crate::platform::csrf::{Button, CsrfForm};
 use crate::platform::form::filled;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 use crate::time::short;
 

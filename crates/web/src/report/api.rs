@@ -10,8 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
 use crate::platform::session::ApiActor;
-use crate::time::instant;
-use crate::time::rfc3339;
+use crate::time::{instant, rfc3339};
 
 pub(crate) fn router() -> Router<Ctx> {
     Router::new().route("/api/v1/reports/dashboard", get(dashboard))

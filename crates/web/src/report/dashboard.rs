@@ -11,8 +11,7 @@ use serde::Deserialize;
 use super::charts::{BAR_X, Bars, LINE_H, LINE_W, Lines};
 use crate::ctx::Ctx;
 use crate::platform::form::filled;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 
 const DAY: i64 = 86_400_000;

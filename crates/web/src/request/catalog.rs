@@ -12,8 +12,7 @@ use cairn_domain::request::catalog::{Answers, VarKind, Variable};
 
 use crate::ctx::Ctx;
 use crate::platform::csrf::CsrfForm;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 
 #[derive(Template)]

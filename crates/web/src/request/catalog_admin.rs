@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
 use cairn_app::platform::admin::Admin;
@@ -21,8 +20,7 @@ use super::catalog::kind_name;
 use crate::ctx::Ctx;
 use crate::platform::csrf::CsrfForm;
 use crate::platform::form::enc;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, Refusal, error_page, render};
 use crate::platform::session::Session;
 
 pub(crate) const KINDS: [&str; 8] = ["text", "number", "date", "checkbox", "choice", "multi_choice", "user", "group"];
@@ -301,10 +299,10 @@ pub(crate) async fn index(State(ctx): State<Ctx>, s: Session, q: axum::extract::
     }
 }
 
-async fn editor(ctx: &Ctx, s: &Session, id: Option<i64>, f: ItemForm, error: Option<String>) -> Response {
+async fn editor(ctx: &Ctx, s: &Session, id: Option<i64>, f: ItemForm, refused: Option<Refusal>) -> Response {
     let groups = ctx.app.groups(&s.actor).await.unwrap_or_default().into_iter().map(|g| g.name).collect();
     let organisations = ctx.app.organisations(&s.actor).await.unwrap_or_default().into_iter().map(|(n, _)| n).collect();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (status, error) = Refusal::split(refused);
     let page = EditPage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         csrf: s.csrf.clone(),
@@ -348,7 +346,7 @@ async fn save(ctx: &Ctx, s: &Session, id: Option<i64>, pairs: &[(String, String)
     };
     match saved {
         Ok(item) => Redirect::to(&format!("/admin/catalog?saved={}", enc(&item.item.name))).into_response(),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => editor(ctx, s, id, form, Some(e.to_string())).await,
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => editor(ctx, s, id, form, Some(Refusal::of(&e))).await,
         Err(e) => error_page(Some(s), e),
     }
 }

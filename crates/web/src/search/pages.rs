@@ -10,8 +10,7 @@ use serde::Deserialize;
 use crate::ctx::Ctx;
 use crate::knowledge::pages::ArticleRow;
 use crate::platform::form::enc;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 use crate::ticket::queue::Row;
 

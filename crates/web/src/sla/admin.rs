@@ -18,8 +18,7 @@ use serde::Deserialize;
 use super::admin_forms::{CalendarForm, DAYS, DefinitionForm, SurveyForm, XlaForm};
 use crate::ctx::Ctx;
 use crate::platform::csrf::CsrfForm;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 
 pub(crate) struct CalendarRow {

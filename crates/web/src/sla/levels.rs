@@ -6,8 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use crate::ctx::Ctx;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 use crate::time::short;
 

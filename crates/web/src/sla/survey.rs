@@ -13,8 +13,8 @@ use cairn_domain::sla::survey::Question;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
-use crate::platform::page::Me;
-use crate::platform::page::render;
+use crate::error::status_of;
+use crate::platform::page::{Me, render};
 
 #[derive(Template)]
 #[template(path = "sla/survey.html")]
@@ -86,10 +86,12 @@ async fn answer(ctx: &Ctx, token: String, pairs: Vec<(String, String)>) -> Respo
     };
     let (status, error) = match result {
         Ok(_) => (StatusCode::OK, None),
-        Err(e @ AppError::Invalid { .. }) => (StatusCode::UNPROCESSABLE_ENTITY, Some(e.to_string())),
-        Err(e @ AppError::Conflict(_)) => (StatusCode::CONFLICT, Some(e.to_string())),
         Err(AppError::NotFound(_)) => return not_found(token),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, Some("Something went wrong; please try again later.".to_string())),
+        Err(e @ AppError::Internal(_)) => {
+            tracing::error!(error = %e, "survey answer failed");
+            (status_of(&e), Some("Something went wrong; please try again later.".to_string()))
+        }
+        Err(e) => (status_of(&e), Some(e.to_string())),
     };
     let view = match ctx.app.survey(&token).await {
         Ok(v) => v,

@@ -8,8 +8,7 @@ use axum::response::Response;
 use cairn_app::ticket::ListRequest;
 
 use crate::ctx::Ctx;
-use crate::platform::page::Me;
-use crate::platform::page::{error_page, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 use crate::ticket::queue::Row;
 
