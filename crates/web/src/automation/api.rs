@@ -186,3 +186,8 @@ pub(crate) async fn update_group(
     let (g, manager) = ctx.app.update_group(&actor, &name, req.assignment.as_deref(), req.manager.as_deref()).await?;
     Ok(Json(GroupBody { name: g.name, assignment: g.assignment.as_str().into(), manager }))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_rules, create_rule, replace_rule, delete_rule, test_rules, update_group))]
+pub(crate) struct ApiDoc;

@@ -1,15 +1,21 @@
 //! Automation: routing rules and each group's automatic assignment.
 
-pub(crate) mod api;
+mod api;
 mod routing;
 
 use axum::Router;
 use axum::routing::{get, post};
+use utoipa::OpenApi;
 
 use crate::ctx::Ctx;
 
 pub(crate) fn api() -> Router<Ctx> {
     api::router()
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    api::ApiDoc::openapi()
 }
 
 pub(crate) fn ui() -> Router<Ctx> {

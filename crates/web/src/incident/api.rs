@@ -154,3 +154,8 @@ pub(crate) async fn put_review(
     ctx.app.save_review(&actor, &number, &req.summary, &req.root_cause, &req.actions).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(escalate, declare_major, communicate, get_review, put_review))]
+pub(crate) struct ApiDoc;

@@ -2,17 +2,25 @@
 //! communication updates and post-incident review, and outage windows.
 
 mod actions;
-pub(crate) mod api;
-pub(crate) mod outages_api;
+mod api;
+mod outages_api;
 pub(crate) mod review;
 
 use axum::Router;
 use axum::routing::post;
+use utoipa::OpenApi;
 
 use crate::ctx::Ctx;
 
 pub(crate) fn api() -> Router<Ctx> {
     Router::new().merge(api::router()).merge(outages_api::router())
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(outages_api::ApiDoc::openapi());
+    doc
 }
 
 pub(crate) fn ui() -> Router<Ctx> {

@@ -111,3 +111,8 @@ pub(crate) async fn remove_outage(
     ctx.app.remove_outage(&actor, &number, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_outages, record_outage, end_outage, remove_outage))]
+pub(crate) struct ApiDoc;

@@ -397,3 +397,8 @@ pub(crate) async fn list_feedback(
     let list = ctx.app.article_feedback_list(&actor, &number).await?;
     Ok(Json(list.into_iter().map(|(by, helpful, comment, at)| FeedbackBody { by, helpful, comment, at: rfc3339(at) }).collect()))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(search, create, read, suggest, update, set_state, versions, diff, restore, give_feedback, list_feedback))]
+pub(crate) struct ApiDoc;

@@ -231,3 +231,29 @@ pub(crate) async fn set_auto_close(
     ctx.app.set_auto_close_days(&Admin::from_actor(&actor)?, req.days).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        get_me,
+        list_notifications,
+        list_users,
+        create_user,
+        set_manager,
+        disable_user,
+        enable_user,
+        list_groups,
+        create_group,
+        add_member,
+        list_categories,
+        create_category,
+        create_organisation,
+        list_organisations,
+        update_organisation,
+        set_priority_matrix,
+        set_auto_close
+    ),
+    components(schemas(ErrorBody, UserBody))
+)]
+pub(crate) struct ApiDoc;

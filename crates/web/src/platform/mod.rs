@@ -2,10 +2,10 @@
 //! signing in and out, people and tenant settings, live updates, the frame and error
 //! page every page shares, static assets and the OpenAPI document.
 
-pub(crate) mod api;
+mod api;
 mod assets;
 pub(crate) mod csrf;
-pub(crate) mod dto;
+mod dto;
 pub(crate) mod form;
 pub(crate) mod history;
 mod live;
@@ -20,6 +20,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use utoipa::OpenApi;
 
 use crate::ctx::Ctx;
 
@@ -28,6 +29,11 @@ pub(crate) fn api() -> Router<Ctx> {
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .merge(api::router())
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    api::ApiDoc::openapi()
 }
 
 pub(crate) fn ui() -> Router<Ctx> {

@@ -262,3 +262,18 @@ pub(crate) async fn dismiss_candidate(
     ctx.app.dismiss_candidate(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_known_errors,
+    create_known_error,
+    update_known_error,
+    matching_known_errors,
+    apply_workaround,
+    list_candidates,
+    detect,
+    accept_candidate,
+    dismiss_candidate
+))]
+pub(crate) struct ApiDoc;

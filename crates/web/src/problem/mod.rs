@@ -2,17 +2,23 @@
 //! detection proposes, and a problem's workaround posted to its incidents.
 
 mod actions;
-pub(crate) mod api;
+mod api;
 mod pages;
 pub(crate) mod suggestions;
 
 use axum::Router;
 use axum::routing::{get, post};
+use utoipa::OpenApi;
 
 use crate::ctx::Ctx;
 
 pub(crate) fn api() -> Router<Ctx> {
     api::router()
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    api::ApiDoc::openapi()
 }
 
 pub(crate) fn ui() -> Router<Ctx> {

@@ -77,3 +77,8 @@ pub(crate) async fn dashboard(
         csat_responses: d.csat_responses,
     }))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(dashboard))]
+pub(crate) struct ApiDoc;

@@ -189,3 +189,8 @@ pub(crate) async fn progress(
 ) -> Result<Json<ProgressBody>, ApiError> {
     Ok(Json(ctx.app.request_progress(&actor, &number).await?.into()))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(inbox, read, approve, reject, progress))]
+pub(crate) struct ApiDoc;

@@ -209,3 +209,8 @@ pub(crate) async fn requested(
         list.into_iter().map(|(r, answers)| RequestedBody { item_id: r.item_id, item: r.item, quantity: r.quantity, answers }).collect(),
     ))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, replace, order, requested))]
+pub(crate) struct ApiDoc;

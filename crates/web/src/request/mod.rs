@@ -2,19 +2,27 @@
 //! approvals a request waits for, and its fulfilment progress.
 
 mod approvals;
-pub(crate) mod approvals_api;
+mod approvals_api;
 mod catalog;
 mod catalog_admin;
-pub(crate) mod catalog_api;
+mod catalog_api;
 pub(crate) mod progress;
 
 use axum::Router;
 use axum::routing::get;
+use utoipa::OpenApi;
 
 use crate::ctx::Ctx;
 
 pub(crate) fn api() -> Router<Ctx> {
     Router::new().merge(catalog_api::router()).merge(approvals_api::router())
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = catalog_api::ApiDoc::openapi();
+    doc.merge(approvals_api::ApiDoc::openapi());
+    doc
 }
 
 pub(crate) fn ui() -> Router<Ctx> {

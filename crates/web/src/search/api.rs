@@ -48,3 +48,8 @@ pub(crate) async fn search_everything(
         articles: articles.into_iter().map(ArticleBody::from).collect(),
     }))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(search_everything))]
+pub(crate) struct ApiDoc;

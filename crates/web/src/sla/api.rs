@@ -261,3 +261,18 @@ pub(crate) async fn create_xla(
 ) -> Result<(StatusCode, Json<cairn_domain::sla::xla::Xla>), ApiError> {
     Ok((StatusCode::CREATED, Json(ctx.app.save_xla(&Admin::from_actor(&actor)?, x).await?)))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_calendars,
+    put_calendar,
+    list_definitions,
+    create_definition,
+    replace_definition,
+    ticket_slas,
+    replay,
+    list_xlas,
+    create_xla
+))]
+pub(crate) struct ApiDoc;

@@ -3,21 +3,30 @@
 
 mod admin;
 mod admin_forms;
-pub(crate) mod api;
+mod api;
 pub(crate) mod clocks;
 mod levels;
 mod rating;
-pub(crate) mod report_api;
+mod report_api;
 mod survey;
-pub(crate) mod survey_api;
+mod survey_api;
 
 use axum::Router;
 use axum::routing::{get, post};
+use utoipa::OpenApi;
 
 use crate::ctx::Ctx;
 
 pub(crate) fn api() -> Router<Ctx> {
     Router::new().merge(api::router()).merge(report_api::router()).merge(survey_api::router())
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(report_api::ApiDoc::openapi());
+    doc.merge(survey_api::ApiDoc::openapi());
+    doc
 }
 
 pub(crate) fn ui() -> Router<Ctx> {

@@ -244,3 +244,8 @@ pub(crate) async fn csat(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Quer
         .collect();
     Ok(csv("csat", &["key", "responses", "mean_rating", "csat_percent", "mean_effort"], rows))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(compliance, breaches, csat))]
+pub(crate) struct ApiDoc;

@@ -99,3 +99,8 @@ pub(crate) async fn responses(
         .collect();
     Ok(csv("csat-responses", &["ticket", "group", "answered_at", "rating", "effort", "comment", "answers"], rows))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(questions, set_questions, responses))]
+pub(crate) struct ApiDoc;

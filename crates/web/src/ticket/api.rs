@@ -266,3 +266,22 @@ pub(crate) async fn merge(
 ) -> Result<Response, ApiError> {
     Ok(with_etag(StatusCode::OK, ctx.app.merge_ticket(&actor, &number, &req.into).await?.into()))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        create_ticket,
+        get_ticket,
+        update_ticket,
+        create_comment,
+        list_comments,
+        create_link,
+        list_links,
+        list_history,
+        list_tickets,
+        merge
+    ),
+    components(schemas(TicketBody, TicketPage, CommentBody, EventBody, LinkBody))
+)]
+pub(crate) struct ApiDoc;

@@ -104,3 +104,8 @@ pub(crate) async fn render_canned(
 ) -> Result<Json<Rendered>, ApiError> {
     Ok(Json(Rendered { body: ctx.app.render_canned_response(&actor, id, &number).await? }))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_canned, create_canned, replace_canned, delete_canned, render_canned))]
+pub(crate) struct ApiDoc;

@@ -4,25 +4,35 @@
 
 mod actions;
 pub(crate) mod api;
-pub(crate) mod canned_api;
+mod canned_api;
 pub(crate) mod dto;
 mod edit;
 mod fields;
 mod pages;
 mod portal;
 pub(crate) mod queue;
-pub(crate) mod requester_api;
+mod requester_api;
 pub(crate) mod show;
 mod view;
-pub(crate) mod watchers_api;
+mod watchers_api;
 
 use axum::Router;
 use axum::routing::{get, post};
+use utoipa::OpenApi;
 
 use crate::ctx::Ctx;
 
 pub(crate) fn api() -> Router<Ctx> {
     Router::new().merge(api::router()).merge(canned_api::router()).merge(watchers_api::router()).merge(requester_api::router())
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(canned_api::ApiDoc::openapi());
+    doc.merge(watchers_api::ApiDoc::openapi());
+    doc.merge(requester_api::ApiDoc::openapi());
+    doc
 }
 
 pub(crate) fn ui() -> Router<Ctx> {

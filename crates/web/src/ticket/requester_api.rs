@@ -49,3 +49,8 @@ pub(crate) async fn withdraw(
     ctx.app.withdraw(&actor, &number, &req.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(confirm, withdraw))]
+pub(crate) struct ApiDoc;

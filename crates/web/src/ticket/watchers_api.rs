@@ -59,3 +59,8 @@ pub(crate) async fn remove_watcher(
     ctx.app.unwatch(&actor, &number, &username).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_watchers, add_watcher, remove_watcher))]
+pub(crate) struct ApiDoc;
