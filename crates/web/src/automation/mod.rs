@@ -1,6 +1,7 @@
 //! Automation: routing rules and each group's automatic assignment.
 
 mod api;
+pub(crate) mod history;
 mod routing;
 
 use axum::Router;

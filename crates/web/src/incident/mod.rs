@@ -3,6 +3,7 @@
 
 mod actions;
 mod api;
+pub(crate) mod history;
 mod outages_api;
 pub(crate) mod review;
 

@@ -8,6 +8,7 @@ pub(crate) mod csrf;
 mod dto;
 pub(crate) mod form;
 pub(crate) mod history;
+pub(crate) mod journal;
 mod live;
 mod login;
 pub(crate) mod openapi;

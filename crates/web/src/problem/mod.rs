@@ -3,6 +3,7 @@
 
 mod actions;
 mod api;
+pub(crate) mod history;
 mod pages;
 pub(crate) mod suggestions;
 

@@ -6,6 +6,7 @@ mod approvals_api;
 mod catalog;
 mod catalog_admin;
 mod catalog_api;
+pub(crate) mod history;
 pub(crate) mod progress;
 
 use axum::Router;

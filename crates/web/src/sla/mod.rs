@@ -5,6 +5,7 @@ mod admin;
 mod admin_forms;
 mod api;
 pub(crate) mod clocks;
+pub(crate) mod history;
 mod levels;
 mod rating;
 mod report_api;

@@ -8,6 +8,7 @@ mod canned_api;
 pub(crate) mod dto;
 mod edit;
 mod fields;
+pub(crate) mod history;
 mod pages;
 mod portal;
 pub(crate) mod queue;
