@@ -1,13 +1,25 @@
 //! HTTP for Cairn: the REST API under `/api/v1`, the server-rendered UI, and the
 //! security headers around both. Handlers only translate HTTP to use cases and back.
+//!
+//! Code is grouped by practice, with the same folder names as in the other crates; each
+//! practice brings its own API routes, pages and templates, merged here.
 
-mod api;
+mod automation;
+mod ctx;
 mod error;
+mod incident;
 mod json;
+mod knowledge;
 mod markdown;
+mod platform;
+mod problem;
+mod report;
+mod request;
+mod search;
 mod security;
+mod sla;
+mod ticket;
 mod time;
-mod ui;
 
 use std::net::SocketAddr;
 
@@ -16,20 +28,10 @@ use axum::extract::DefaultBodyLimit;
 use cairn_app::App;
 use tokio::net::TcpListener;
 
-pub use api::openapi::document as openapi_document;
+pub use ctx::WebConfig;
+pub use platform::openapi::document as openapi_document;
 
-/// Settings the web layer needs.
-#[derive(Debug, Clone)]
-pub struct WebConfig {
-    /// Mark cookies `Secure` (when Cairn is served over HTTPS).
-    pub secure_cookies: bool,
-}
-
-#[derive(Clone)]
-pub(crate) struct Ctx {
-    pub app: App,
-    pub config: WebConfig,
-}
+use crate::ctx::Ctx;
 
 /// Largest request body accepted (JSON or form).
 const BODY_LIMIT: usize = 1024 * 1024;
@@ -37,8 +39,26 @@ const BODY_LIMIT: usize = 1024 * 1024;
 pub fn router(app: App, config: WebConfig) -> Router {
     let ctx = Ctx { app, config };
     Router::new()
-        .merge(api::router())
-        .merge(ui::router())
+        .merge(platform::api())
+        .merge(ticket::api())
+        .merge(incident::api())
+        .merge(problem::api())
+        .merge(request::api())
+        .merge(sla::api())
+        .merge(knowledge::api())
+        .merge(report::api())
+        .merge(automation::api())
+        .merge(search::api())
+        .merge(platform::ui())
+        .merge(ticket::ui())
+        .merge(incident::ui())
+        .merge(problem::ui())
+        .merge(request::ui())
+        .merge(sla::ui())
+        .merge(knowledge::ui())
+        .merge(report::ui())
+        .merge(automation::ui())
+        .merge(search::ui())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())

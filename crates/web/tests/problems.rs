@@ -6,7 +6,7 @@
 mod common;
 
 use cairn_store::on_both_databases;
-use common::{TestApp, body};
+use common::{TestApp, body, signed_in};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -227,6 +227,11 @@ async fn recurring_incidents_become_problem_candidates_to_accept_or_dismiss(url:
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let r = t.post(&agent, &format!("/api/v1/problem-candidates/{}/dismiss", p["id"]), json!({})).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
+    // The pages answer the same refusal with the same status as the API.
+    let (ada, csrf) = signed_in(&t, "ada", "agent").await;
+    let r = ada.post(&format!("/problem-candidates/{}/dismiss", p["id"]), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "as through the API");
+    assert!(r.text().await.unwrap().contains("is already dismissed"));
     assert_eq!(t.post(&agent, "/api/v1/problem-candidates/999/accept", json!({})).await.status(), StatusCode::NOT_FOUND);
     let again = body(t.post(&agent, "/api/v1/problem-candidates/detect", json!({})).await).await;
     assert_eq!(again["new_candidates"], 0, "{again}");

@@ -6,7 +6,7 @@
 mod common;
 
 use cairn_store::on_both_databases;
-use common::{Browser, TestApp, hidden};
+use common::{Browser, TestApp, hidden, signed_in};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use serde_json::{Value, json};
@@ -133,9 +133,70 @@ async fn a_refused_field_is_marked_and_what_was_typed_is_kept(url: String) {
     assert!(r.text().await.unwrap().contains(">Half-written answer</textarea>"), "{page}");
 }
 
+async fn every_signed_in_form_refuses_a_forged_token(url: String) {
+    let t = TestApp::spawn(url).await;
+    let (b, _) = signed_in(&t, "root", "admin").await;
+    let posts = [
+        "/logout",
+        "/tickets",
+        "/tickets/INC0000001",
+        "/tickets/INC0000001/comments",
+        "/tickets/INC0000001/escalate",
+        "/tickets/INC0000001/merge",
+        "/tickets/INC0000001/major",
+        "/tickets/INC0000001/updates",
+        "/tickets/INC0000001/apply-workaround",
+        "/tickets/INC0000001/links",
+        "/tickets/INC0000001/watchers",
+        "/tickets/INC0000001/watchers/root/remove",
+        "/tickets/INC0000001/review",
+        "/tickets/INC0000001/confirm",
+        "/tickets/INC0000001/withdraw",
+        "/tickets/INC0000001/rate",
+        "/tickets/INC0000001/outages",
+        "/tickets/INC0000001/outages/1/end",
+        "/tickets/INC0000001/outages/1/remove",
+        "/views",
+        "/views/1/delete",
+        "/known-errors",
+        "/known-errors/KE0000001/retire",
+        "/problem-candidates/detect",
+        "/problem-candidates/1/accept",
+        "/problem-candidates/1/dismiss",
+        "/admin/routing/rules",
+        "/admin/routing/rules/1/delete",
+        "/admin/routing/try",
+        "/admin/groups/Network",
+        "/admin/settings",
+        "/admin/users/manager",
+        "/admin/service-levels/calendars",
+        "/admin/service-levels/definitions",
+        "/admin/service-levels/xlas",
+        "/admin/service-levels/survey",
+        "/admin/service-levels/replay",
+        "/admin/catalog",
+        "/admin/catalog/1",
+        "/catalog/1",
+        "/approvals/1",
+        "/knowledge",
+        "/knowledge/KB0000001/edit",
+        "/knowledge/KB0000001/state",
+        "/knowledge/KB0000001/restore",
+        "/knowledge/KB0000001/feedback",
+    ];
+    for path in posts {
+        let r = b.post(path, &[("csrf", "forged"), ("version", "1"), ("title", "forged")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(r.text().await.unwrap().contains("The form expired"), "{path}");
+    }
+    let (status, _) = b.get("/tickets").await;
+    assert_eq!(status, StatusCode::OK, "still signed in: the forged sign-out did nothing");
+}
+
 on_both_databases!(
     a_refused_field_is_marked_and_what_was_typed_is_kept,
     sign_in_is_throttled_after_repeated_failures,
     form_posts_need_the_session_csrf_token,
+    every_signed_in_form_refuses_a_forged_token,
     a_stale_edit_shows_a_notice_and_changes_nothing,
 );

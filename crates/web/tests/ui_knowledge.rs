@@ -60,7 +60,7 @@ async fn agents_write_review_and_publish_articles_that_requesters_find(url: Stri
     };
     assert_eq!(location(&post(edit(&version, "10 s")).await.unwrap()), "/knowledge/KB0000001?done=saved");
     let r = post(edit(&version, "20 s")).await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED, "an old copy is refused, as through the API");
     assert!(r.text().await.unwrap().contains("Someone saved this article while you were editing it"));
     assert_eq!(
         location(&alice.post("/knowledge/KB0000001/state", &[("csrf", &csrf), ("state", "in_review")]).await),

@@ -1,0 +1,36 @@
+//! Incident work beyond the ticket core: escalation, major incidents with their
+//! communication updates and post-incident review, and outage windows.
+
+mod actions;
+mod api;
+pub(crate) mod history;
+mod outages_api;
+pub(crate) mod review;
+
+use axum::Router;
+use axum::routing::post;
+use utoipa::OpenApi;
+
+use crate::ctx::Ctx;
+
+pub(crate) fn api() -> Router<Ctx> {
+    Router::new().merge(api::router()).merge(outages_api::router())
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(outages_api::ApiDoc::openapi());
+    doc
+}
+
+pub(crate) fn ui() -> Router<Ctx> {
+    Router::new()
+        .route("/tickets/{number}/escalate", post(actions::escalate))
+        .route("/tickets/{number}/major", post(actions::major))
+        .route("/tickets/{number}/updates", post(actions::update))
+        .route("/tickets/{number}/review", post(actions::review))
+        .route("/tickets/{number}/outages", post(actions::record_outage))
+        .route("/tickets/{number}/outages/{id}/end", post(actions::end_outage))
+        .route("/tickets/{number}/outages/{id}/remove", post(actions::remove_outage))
+}

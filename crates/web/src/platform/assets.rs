@@ -1,0 +1,33 @@
+//! The style sheet and the small scripts of progressive enhancement, built into the
+//! binary so that nothing but Cairn itself needs serving.
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::ctx::Ctx;
+
+pub(crate) fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/static/app.css", get(css))
+        .route("/static/keys.js", get(|| script(include_str!("../../static/keys.js"))))
+        .route("/static/live.js", get(|| script(include_str!("../../static/live.js"))))
+        .route("/static/fields.js", get(|| script(include_str!("../../static/fields.js"))))
+        .route("/static/suggest.js", get(|| script(include_str!("../../static/suggest.js"))))
+        .route("/static/catalog.js", get(|| script(include_str!("../../static/catalog.js"))))
+}
+
+async fn css() -> Response {
+    let mut res = include_str!("../../static/app.css").into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}
+
+async fn script(text: &'static str) -> Response {
+    let mut res = text.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}

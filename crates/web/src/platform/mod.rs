@@ -1,0 +1,61 @@
+//! The platform under every practice: who is calling (sessions, bearer tokens, CSRF),
+//! signing in and out, people and tenant settings, live updates, the frame and error
+//! page every page shares, static assets and the OpenAPI document.
+
+mod api;
+mod assets;
+pub(crate) mod csrf;
+mod dto;
+pub(crate) mod form;
+pub(crate) mod history;
+pub(crate) mod journal;
+mod live;
+mod login;
+pub(crate) mod openapi;
+pub(crate) mod page;
+pub(crate) mod session;
+mod settings;
+mod users;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+use crate::ctx::Ctx;
+
+pub(crate) fn api() -> Router<Ctx> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
+        .merge(api::router())
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    api::ApiDoc::openapi()
+}
+
+pub(crate) fn ui() -> Router<Ctx> {
+    Router::new()
+        .merge(assets::router())
+        .route("/", get(login::root))
+        .route("/login", get(login::login_form).post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/admin/users", get(users::show))
+        .route("/admin/users/manager", post(users::set_manager))
+        .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/queue/events", get(live::queue))
+        .route("/tickets/{number}/events", get(live::ticket))
+}
+
+async fn healthz(State(ctx): State<Ctx>) -> (StatusCode, &'static str) {
+    match ctx.app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

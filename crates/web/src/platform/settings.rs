@@ -1,0 +1,124 @@
+//! The tenant settings page for administrators: the impact × urgency → priority
+//! matrix, the auto-close waiting period, and the categories.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use cairn_app::AppError;
+use cairn_app::platform::admin::Admin;
+use cairn_domain::ticket::priority::PriorityMatrix;
+use serde::Deserialize;
+
+use crate::ctx::Ctx;
+use crate::platform::csrf::CsrfForm;
+use crate::platform::page::{Me, Refusal, error_page, render};
+use crate::platform::session::Session;
+
+#[derive(Template)]
+#[template(path = "platform/settings.html")]
+pub(crate) struct SettingsPage {
+    pub me: Option<Me>,
+    pub csrf: String,
+    /// Rows by impact, columns by urgency: (form field name, priority).
+    pub matrix: Vec<Vec<(String, i64)>>,
+    pub auto_close_days: i64,
+    pub categories: Vec<String>,
+    /// (name, shares tickets among its requesters)
+    pub organisations: Vec<(String, bool)>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Refusal>) -> Response {
+    let admin = match Admin::from_actor(&s.actor) {
+        Ok(a) => a,
+        Err(e) => return error_page(Some(s), e),
+    };
+    let found = tokio::try_join!(ctx.app.settings(&admin), ctx.app.categories(&s.actor), ctx.app.organisations(&s.actor));
+    let (tenant, categories, organisations) = match found {
+        Ok(x) => x,
+        Err(e) => return error_page(Some(s), e),
+    };
+    let raw: [[i64; 3]; 3] = tenant.priority_matrix.into();
+    let matrix = raw
+        .iter()
+        .enumerate()
+        .map(|(i, row)| row.iter().enumerate().map(|(j, p)| (format!("m{}{}", i + 1, j + 1), *p)).collect())
+        .collect();
+    let (status, error) = Refusal::split(refused);
+    let page = SettingsPage {
+        me: Some(Me::new(&s.actor, &s.csrf)),
+        csrf: s.csrf.clone(),
+        matrix,
+        auto_close_days: tenant.auto_close_days,
+        categories,
+        organisations,
+        notice,
+        error,
+    };
+    (status, render(page)).into_response()
+}
+
+pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(q): Query<SavedQuery>) -> Response {
+    page(&ctx, &s, q.saved.map(|_| "Saved.".to_string()), None).await
+}
+
+/// Any settings form: the fields present say what changes.
+#[derive(Deserialize)]
+pub(crate) struct SettingsForm {
+    m11: Option<i64>,
+    m12: Option<i64>,
+    m13: Option<i64>,
+    m21: Option<i64>,
+    m22: Option<i64>,
+    m23: Option<i64>,
+    m31: Option<i64>,
+    m32: Option<i64>,
+    m33: Option<i64>,
+    auto_close_days: Option<String>,
+    category: Option<String>,
+    /// An organisation to add.
+    new_organisation: Option<String>,
+    /// An organisation whose sharing changes to `shared` ("1" or "0").
+    organisation: Option<String>,
+    shared: Option<String>,
+}
+
+async fn apply(ctx: &Ctx, admin: &Admin, f: SettingsForm) -> Result<(), AppError> {
+    let cells = [[f.m11, f.m12, f.m13], [f.m21, f.m22, f.m23], [f.m31, f.m32, f.m33]];
+    if cells.iter().flatten().any(Option::is_some) {
+        let raw = cells.map(|row| row.map(|v| v.unwrap_or(0)));
+        ctx.app.set_priority_matrix(admin, PriorityMatrix::try_from(raw)?).await?;
+    }
+    if let Some(days) = f.auto_close_days {
+        let days = days.trim().parse().map_err(|_| AppError::invalid("days", format!("'{}' is not a number of days", days.trim())))?;
+        ctx.app.set_auto_close_days(admin, days).await?;
+    }
+    if let Some(name) = f.category {
+        ctx.app.create_category(admin, &name).await?;
+    }
+    if let Some(name) = f.new_organisation {
+        ctx.app.create_organisation(admin, &name).await?;
+    }
+    if let Some(name) = f.organisation {
+        ctx.app.set_organisation_sharing(admin, &name, f.shared.as_deref() == Some("1")).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn save(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<SettingsForm>) -> Response {
+    let admin = match Admin::from_actor(&s.actor) {
+        Ok(a) => a,
+        Err(e) => return error_page(Some(&s), e),
+    };
+    match apply(&ctx, &admin, f).await {
+        Ok(()) => Redirect::to("/admin/settings?saved=1").into_response(),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => page(&ctx, &s, None, Some(Refusal::of(&e))).await,
+        Err(e) => error_page(Some(&s), e),
+    }
+}

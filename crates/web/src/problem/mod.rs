@@ -1,0 +1,34 @@
+//! Problem management: known errors, the problem candidates that recurring-incident
+//! detection proposes, and a problem's workaround posted to its incidents.
+
+mod actions;
+mod api;
+pub(crate) mod history;
+mod pages;
+pub(crate) mod suggestions;
+
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+
+use crate::ctx::Ctx;
+
+pub(crate) fn api() -> Router<Ctx> {
+    api::router()
+}
+
+/// The practice's part of the OpenAPI document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    api::ApiDoc::openapi()
+}
+
+pub(crate) fn ui() -> Router<Ctx> {
+    Router::new()
+        .route("/tickets/{number}/apply-workaround", post(actions::workaround))
+        .route("/known-errors", get(pages::known_errors).post(pages::create_known_error))
+        .route("/known-errors/{number}/retire", post(pages::retire_known_error))
+        .route("/problem-candidates", get(pages::candidates))
+        .route("/problem-candidates/detect", post(pages::detect))
+        .route("/problem-candidates/{id}/accept", post(pages::accept))
+        .route("/problem-candidates/{id}/dismiss", post(pages::dismiss))
+}
