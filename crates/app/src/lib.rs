@@ -7,6 +7,7 @@ pub mod demo;
 mod error;
 pub mod incident;
 pub mod knowledge;
+pub mod page;
 pub mod platform;
 pub mod problem;
 pub mod report;

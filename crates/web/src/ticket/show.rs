@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_domain::ticket::TicketKind;
 use serde::Deserialize;
 
 use super::edit::UpdateForm;
@@ -14,7 +13,7 @@ use super::view::{CView, HView, TView, TicketPage, status_choices};
 use crate::ctx::Ctx;
 use crate::incident::review::{ReviewView, timeline};
 use crate::platform::history::history_text;
-use crate::platform::page::{Me, error_page, lookups, render};
+use crate::platform::page::{Me, error_page, render};
 use crate::platform::session::Session;
 use crate::problem::suggestions::KView;
 use crate::request::progress::{ProgressView, RequestedView};
@@ -86,61 +85,44 @@ pub(crate) async fn ticket_page_with(
     typed: Typed,
 ) -> Response {
     let a = &s.actor;
-    let view = match ctx.app.get_ticket(a, number).await {
-        Ok(v) => v,
+    // One read of everything the page shows; sections that could not be read are named.
+    let data = match ctx.app.ticket_page(a, number).await {
+        Ok(d) => d,
         Err(e) => return error_page(Some(s), e),
     };
-    let number = view.ticket.number.clone();
-    let (comments, history, links) =
-        match tokio::try_join!(ctx.app.comments(a, &number), ctx.app.history(a, &number), ctx.app.links(a, &number)) {
-            Ok(x) => x,
-            Err(e) => return error_page(Some(s), e),
-        };
+    let cairn_app::page::TicketPage {
+        view,
+        comments,
+        history,
+        links,
+        groups,
+        agents,
+        categories,
+        canned,
+        watchers,
+        similar,
+        articles,
+        slas,
+        outages,
+        review,
+        known_errors,
+        items,
+        progress,
+        request_of,
+        survey,
+        unavailable,
+    } = data;
     let staff = a.role.is_staff();
-    let (groups, agents) = if staff { lookups(ctx, s).await } else { (vec![], vec![]) };
-    let categories = if staff { ctx.app.categories(a).await.unwrap_or_default() } else { vec![] };
-    let canned = if staff { ctx.app.canned_responses(a).await.unwrap_or_default() } else { vec![] };
-    let watchers = if staff { ctx.app.watchers(a, &number).await.unwrap_or_default() } else { vec![] };
-    let similar = if staff { ctx.app.similar_tickets(a, &view.ticket).await.unwrap_or_default() } else { vec![] };
-    let items = if view.ticket.kind == TicketKind::Request {
-        ctx.app
-            .requested_items(a, &number)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(r, answers)| RequestedView::of(r.item, r.quantity, answers))
-            .collect()
-    } else {
-        vec![]
-    };
-    let progress = if view.ticket.kind == TicketKind::Request { ctx.app.request_progress(a, &number).await.ok() } else { None };
+    let items = items.into_iter().map(|(r, answers)| RequestedView::of(r.item, r.quantity, answers)).collect();
     let my_approval =
         progress.as_ref().and_then(|p| p.approvals.iter().find(|x| x.approver_id == a.user_id && x.state == "pending").map(|x| x.id));
-    let request_of =
-        if view.ticket.kind == TicketKind::Task { ctx.app.request_of_task(a, &view.ticket).await.unwrap_or_default() } else { None };
-    let articles = if staff { ctx.app.suggested_articles(a, &view.ticket.title, 3).await.unwrap_or_default() } else { vec![] };
-    let slas = if staff { ctx.app.ticket_slas(a, &number, true).await.unwrap_or_default() } else { vec![] };
-    let incident = view.ticket.kind == TicketKind::Incident;
-    let survey = if staff { None } else { ctx.app.survey_state(a, &number).await.unwrap_or_default() };
-    let outages = if staff && incident { ctx.app.outages(a, &number).await.unwrap_or_default() } else { vec![] };
-    let review = if staff && view.ticket.major {
-        match ctx.app.review(a, &number).await {
-            Ok(r) => Some(ReviewView {
-                summary: r.text.summary,
-                root_cause: r.text.root_cause,
-                actions: r.text.actions,
-                timeline: timeline(r.timeline),
-            }),
-            Err(e) => return error_page(Some(s), e),
-        }
-    } else {
-        None
-    };
-    let known_errors = if staff && incident && view.ticket.status.is_open() {
-        ctx.app.known_errors_for(a, &number).await.unwrap_or_default()
-    } else {
-        vec![]
-    };
+    let review = review.map(|r| ReviewView {
+        summary: r.text.summary,
+        root_cause: r.text.root_cause,
+        actions: r.text.actions,
+        timeline: timeline(r.timeline),
+    });
+    let unavailable = (!unavailable.is_empty()).then(|| format!("Could not show: {}. Reload to try again.", unavailable.join(", ")));
     let levels = [("1", "High"), ("2", "Medium"), ("3", "Low")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
     let page = TicketPage {
         me: Some(Me::new(a, &s.csrf)),
@@ -205,6 +187,7 @@ pub(crate) async fn ticket_page_with(
         known_errors: known_errors.into_iter().map(KView::of).collect(),
         notice,
         error: error.clone(),
+        unavailable,
     };
     let status = match (&typed.invalid, &error) {
         (Some(_), _) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -152,6 +152,8 @@ pub(crate) struct TicketPage {
     pub review: Option<ReviewView>,
     pub notice: Option<String>,
     pub error: Option<String>,
+    /// The sections that could not be read, said on the page.
+    pub unavailable: Option<String>,
 }
 
 impl TicketPage {
