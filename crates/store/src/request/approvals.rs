@@ -157,8 +157,9 @@ pub struct Task {
     pub assignee: Option<String>,
 }
 
-pub async fn insert_task(c: &mut Conn, task: TicketId, request: TicketId, step: i64) -> Result<()> {
-    sqlx::query("INSERT INTO request_tasks (task_id, request_id, step) VALUES ($1, $2, $3)")
+pub async fn insert_task(c: &mut Conn, t: TenantId, task: TicketId, request: TicketId, step: i64) -> Result<()> {
+    sqlx::query("INSERT INTO request_tasks (tenant_id, task_id, request_id, step) VALUES ($1, $2, $3, $4)")
+        .bind(t.0)
         .bind(task.0)
         .bind(request.0)
         .bind(step)
@@ -168,13 +169,14 @@ pub async fn insert_task(c: &mut Conn, task: TicketId, request: TicketId, step: 
 }
 
 /// The tasks of a request, by step and number.
-pub async fn tasks_of(c: &mut Conn, request: TicketId) -> Result<Vec<Task>> {
+pub async fn tasks_of(c: &mut Conn, t: TenantId, request: TicketId) -> Result<Vec<Task>> {
     let rows = sqlx::query(
         "SELECT t.id, t.number, t.title, t.status, x.step, g.name AS group_name, u.username AS assignee \
-         FROM request_tasks x JOIN tickets t ON t.id = x.task_id \
+         FROM request_tasks x JOIN tickets t ON t.id = x.task_id AND t.tenant_id = x.tenant_id \
          LEFT JOIN assignment_groups g ON g.id = t.group_id LEFT JOIN users u ON u.id = t.assignee_id \
-         WHERE x.request_id = $1 ORDER BY x.step, t.id",
+         WHERE x.tenant_id = $1 AND x.request_id = $2 ORDER BY x.step, t.id",
     )
+    .bind(t.0)
     .bind(request.0)
     .fetch_all(c)
     .await?;
@@ -194,7 +196,11 @@ pub async fn tasks_of(c: &mut Conn, request: TicketId) -> Result<Vec<Task>> {
 }
 
 /// The request a task belongs to, and its step.
-pub async fn request_of(c: &mut Conn, task: TicketId) -> Result<Option<(TicketId, i64)>> {
-    let row = sqlx::query("SELECT request_id, step FROM request_tasks WHERE task_id = $1").bind(task.0).fetch_optional(c).await?;
+pub async fn request_of(c: &mut Conn, t: TenantId, task: TicketId) -> Result<Option<(TicketId, i64)>> {
+    let row = sqlx::query("SELECT request_id, step FROM request_tasks WHERE tenant_id = $1 AND task_id = $2")
+        .bind(t.0)
+        .bind(task.0)
+        .fetch_optional(c)
+        .await?;
     row.map(|r| Ok((TicketId(get(&r, "request_id")?), get(&r, "step")?))).transpose()
 }

@@ -350,7 +350,7 @@ fn matching(b: Backend, s: &Scope, q: &TicketQuery) -> Matching {
         }
         Some(GroupFilter::MemberOf(u)) => {
             let p = push(&mut args, Arg::I(u.0));
-            wh.push(format!("t.group_id IN (SELECT group_id FROM group_members WHERE user_id = {p})"));
+            wh.push(format!("t.group_id IN (SELECT group_id FROM group_members WHERE tenant_id = $1 AND user_id = {p})"));
         }
         None => {}
     }

@@ -186,7 +186,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
     e.new = d.comment.clone();
     journal::append(c, t, Some(a.approver_id), now, &[e]).await?;
     let rows: Vec<Approval> = store::of_ticket(c, request.id).await?.into_iter().filter(|r| r.stage == a.stage).collect();
-    let plan = plan_of(c, request.id).await?.unwrap_or_default();
+    let plan = plan_of(c, t, request.id).await?.unwrap_or_default();
     let n = a.stage as usize;
     let stage = plan.stages.get(n - 1).ok_or_else(|| AppError::Internal(format!("{}: no stage {n}", request.number)))?;
     let verdict = match rows.iter().find(|r| r.escalation && r.state != "pending") {
@@ -353,7 +353,7 @@ async fn case(c: &mut Conn, a: Approval) -> Result<Case> {
     let request = tickets::by_id(c, &scope, a.ticket_id).await?.ok_or_else(|| AppError::NotFound("request".into()))?;
     let requester = directory::user_by_id(c, a.tenant_id, request.requester_id).await?.map(|u| u.display_name).unwrap_or_default();
     let mut items = Vec::new();
-    for r in cairn_store::request::catalog::requested(c, request.id).await? {
+    for r in cairn_store::request::catalog::requested(c, a.tenant_id, request.id).await? {
         let answers = serde_json::from_str(&r.answers).map_err(|e| AppError::Internal(e.to_string()))?;
         items.push((r, answers));
     }
@@ -369,7 +369,7 @@ async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &Appro
     if request.status != Status::AwaitingApproval || pending.is_empty() {
         return Ok(());
     }
-    let plan = plan_of(c, request.id).await?.unwrap_or_default();
+    let plan = plan_of(c, t, request.id).await?.unwrap_or_default();
     let Some(stage) = plan.stages.get(timer.stage as usize - 1) else { return Ok(()) };
     let expires = now + stage.timeout_hours.map_or(LINK_VALID_MS, |h| i64::from(h) * HOUR_MS);
     let mut e;
