@@ -294,7 +294,7 @@ impl App {
                 .write(move |c| {
                     Box::pin(async move {
                         if counted {
-                            store::count_view(c, id).await?;
+                            store::count_view(c, t, id).await?;
                         }
                         if suggestion {
                             store::record_opening(c, t, id, user, now).await?;
@@ -313,7 +313,7 @@ impl App {
     pub async fn article_deflection(&self, actor: &Actor, a: &Article) -> Result<(i64, i64)> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
-        Ok(store::deflection(&mut c, a.id, self.now() - DEFLECTION_WINDOW_MS).await?)
+        Ok(store::deflection(&mut c, actor.tenant_id, a.id, self.now() - DEFLECTION_WINDOW_MS).await?)
     }
 
     /// Articles the actor may read: matching `q` best first, else the latest changed.
@@ -401,7 +401,7 @@ impl App {
         Ok(ArticleRecord {
             versions: store::versions(&mut c, actor.tenant_id, a.id).await?,
             feedback: store::feedback(&mut c, actor.tenant_id, a.id).await?,
-            deflection: store::deflection(&mut c, a.id, self.now() - DEFLECTION_WINDOW_MS).await?,
+            deflection: store::deflection(&mut c, actor.tenant_id, a.id, self.now() - DEFLECTION_WINDOW_MS).await?,
         })
     }
 

@@ -298,8 +298,8 @@ pub async fn versions(c: &mut Conn, t: TenantId, article: i64) -> Result<Vec<Ver
 }
 
 /// Counts one reading.
-pub async fn count_view(c: &mut Conn, article: i64) -> Result<()> {
-    sqlx::query("UPDATE articles SET views = views + 1 WHERE id = $1").bind(article).execute(c).await?;
+pub async fn count_view(c: &mut Conn, t: TenantId, article: i64) -> Result<()> {
+    sqlx::query("UPDATE articles SET views = views + 1 WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(article).execute(c).await?;
     Ok(())
 }
 
@@ -376,11 +376,12 @@ pub async fn request_raised(c: &mut Conn, t: TenantId, user: UserId, ticket: i64
 
 /// Openings from suggestions, and how many of those raised no request before `settled`
 /// (openings after it are still undecided).
-pub async fn deflection(c: &mut Conn, article: i64, settled: i64) -> Result<(i64, i64)> {
+pub async fn deflection(c: &mut Conn, t: TenantId, article: i64, settled: i64) -> Result<(i64, i64)> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS opened, COALESCE(SUM(CASE WHEN ticket_id IS NULL AND opened_at < $2 THEN 1 ELSE 0 END), 0) AS deflected \
-         FROM article_openings WHERE article_id = $1",
+        "SELECT COUNT(*) AS opened, COALESCE(SUM(CASE WHEN ticket_id IS NULL AND opened_at < $3 THEN 1 ELSE 0 END), 0) AS deflected \
+         FROM article_openings WHERE tenant_id = $1 AND article_id = $2",
     )
+    .bind(t.0)
     .bind(article)
     .bind(settled)
     .fetch_one(c)

@@ -85,7 +85,7 @@ impl Routed {
     /// Records the round-robin turn, so the next ticket goes to the next member.
     pub async fn remember_turn(&self, c: &mut Conn) -> Result<()> {
         if let (Some(Assignment::RoundRobin), Some(u), Some(g)) = (self.auto, &self.assignee, &self.group_for_turn) {
-            directory::set_last_assignee(c, *g, u.id).await?;
+            directory::set_last_assignee(c, u.tenant_id, *g, u.id).await?;
         }
         Ok(())
     }

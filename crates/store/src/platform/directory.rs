@@ -95,6 +95,8 @@ pub async fn users(c: &mut Conn, t: TenantId) -> Result<Vec<User>> {
     rows.iter().map(user).collect()
 }
 
+/// Users in every tenant: whether the installation has been set up at all, asked before
+/// there is a tenant to ask about.
 pub async fn count_users(c: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await?)
 }
@@ -207,8 +209,13 @@ pub async fn set_manager(c: &mut Conn, t: TenantId, g: GroupId, u: Option<UserId
     Ok(())
 }
 
-pub async fn set_last_assignee(c: &mut Conn, g: GroupId, u: UserId) -> Result<()> {
-    sqlx::query("UPDATE assignment_groups SET last_assignee_id = $1 WHERE id = $2").bind(u.0).bind(g.0).execute(c).await?;
+pub async fn set_last_assignee(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Result<()> {
+    sqlx::query("UPDATE assignment_groups SET last_assignee_id = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(u.0)
+        .bind(t.0)
+        .bind(g.0)
+        .execute(c)
+        .await?;
     Ok(())
 }
 

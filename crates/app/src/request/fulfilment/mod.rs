@@ -88,7 +88,7 @@ async fn lock_request_of(c: &mut Conn, ticket: &Ticket) -> Result<()> {
     if ticket.kind == TicketKind::Task
         && let Some((request, _)) = store::request_of(c, ticket.tenant_id, ticket.id).await?
     {
-        tickets::lock(c, request).await?;
+        tickets::lock(c, ticket.tenant_id, request).await?;
     }
     Ok(())
 }
@@ -105,7 +105,7 @@ async fn after_status(c: &mut Conn, flow: Flow<'_>, ticket: &Ticket, before: Sta
     match ticket.kind {
         TicketKind::Task if before.is_open() && !ticket.status.is_open() => tasks::finished(c, flow, ticket, now).await,
         TicketKind::Request if ticket.status.is_final() => {
-            store::skip_pending(c, ticket.id, now).await?;
+            store::skip_pending(c, ticket.tenant_id, ticket.id, now).await?;
             tasks::cancel_open(c, flow, ticket, by, now).await
         }
         TicketKind::Request if ticket.status == Status::Resolved => tasks::none_open(c, ticket).await,
@@ -177,7 +177,7 @@ impl App {
         let mut c = self.db.read().await?;
         let t = crate::ticket::load(&mut c, &actor.scope(), number).await?;
         let plan = plan_of(&mut c, t.tenant_id, t.id).await?.unwrap_or_default();
-        let (approvals, tasks) = (store::of_ticket(&mut c, t.id).await?, store::tasks_of(&mut c, t.tenant_id, t.id).await?);
+        let (approvals, tasks) = (store::of_ticket(&mut c, t.tenant_id, t.id).await?, store::tasks_of(&mut c, t.tenant_id, t.id).await?);
         Ok(Progress { plan, approvals, tasks })
     }
 

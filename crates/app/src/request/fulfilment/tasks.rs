@@ -71,7 +71,7 @@ pub(super) async fn finished(c: &mut Conn, flow: Flow<'_>, task: &Ticket, now: i
     let t = task.tenant_id;
     let Some((request_id, step)) = store::request_of(c, t, task.id).await? else { return Ok(()) };
     // Tasks of one step closing at once see each other's closure.
-    tickets::lock(c, request_id).await?;
+    tickets::lock(c, t, request_id).await?;
     let siblings = store::tasks_of(c, t, request_id).await?;
     if siblings.iter().any(|s| s.step == step && open(s)) {
         return Ok(());
