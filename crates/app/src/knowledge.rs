@@ -191,7 +191,7 @@ impl App {
                     let orgs = fill(c, &actor, &mut a, input).await?;
                     a.number = format!("KB{:07}", tenants::next_number(c, t, "KB").await?.seq);
                     a.id = store::insert(c, backend, t, &a, &orgs).await?;
-                    store::add_version(c, &a, Some(actor.user_id), &note).await?;
+                    store::add_version(c, t, &a, Some(actor.user_id), &note).await?;
                     let e = journal_entry(&a, "created", None, Some(a.number.clone()));
                     journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
                     Ok(a)
@@ -218,7 +218,7 @@ impl App {
                     a.version += 1;
                     a.updated_at = now;
                     store::update(c, backend, actor.tenant_id, &a, expected_version, &orgs).await?;
-                    store::add_version(c, &a, Some(actor.user_id), &note).await?;
+                    store::add_version(c, actor.tenant_id, &a, Some(actor.user_id), &note).await?;
                     let mut entries = vec![journal_entry(&a, "updated", Some("version"), Some(a.version.to_string()))];
                     if (before.2.as_str(), &before.3) != (a.audience.as_str(), &a.orgs) {
                         let who = if a.orgs.is_empty() { a.audience.clone() } else { format!("orgs: {}", a.orgs.join(", ")) };
@@ -302,7 +302,7 @@ impl App {
                 .write(move |c| {
                     Box::pin(async move {
                         if counted {
-                            store::count_view(c, id).await?;
+                            store::count_view(c, t, id).await?;
                         }
                         if suggestion {
                             store::record_opening(c, t, id, user, now).await?;
@@ -322,7 +322,7 @@ impl App {
     pub async fn article_deflection(&self, actor: &Actor, a: &Article) -> Result<(i64, i64)> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
-        Ok(store::deflection(&mut c, a.id, self.now() - DEFLECTION_WINDOW_MS).await?)
+        Ok(store::deflection(&mut c, actor.tenant_id, a.id, self.now() - DEFLECTION_WINDOW_MS).await?)
     }
 
     /// Articles the actor may read: matching `q` best first, else the latest changed.
@@ -342,7 +342,7 @@ impl App {
                 store::search(&mut c, self.backend(), actor.tenant_id, find).await?
             }
         };
-        Ok(store::with_orgs_all(&mut c, found).await?)
+        Ok(store::with_orgs_all(&mut c, actor.tenant_id, found).await?)
     }
 
     /// Articles whose review date has come, soonest first (agents).
@@ -352,7 +352,7 @@ impl App {
         let mut c = self.db.read().await?;
         let find = Find { reader: Reader::Staff, text: None, state: None, review_due_by: Some(self.now()), limit };
         let found = store::search(&mut c, self.backend(), actor.tenant_id, find).await?;
-        Ok(store::with_orgs_all(&mut c, found).await?)
+        Ok(store::with_orgs_all(&mut c, actor.tenant_id, found).await?)
     }
 
     /// The best `limit` of the newest `candidates` matches, by [`relevance`]: ranking a
@@ -389,7 +389,7 @@ impl App {
             }
         }
         found.truncate(limit);
-        Ok(store::with_orgs_all(&mut c, found).await?)
+        Ok(store::with_orgs_all(&mut c, actor.tenant_id, found).await?)
     }
 
     /// Every version of an article, newest first (agents).
@@ -398,7 +398,7 @@ impl App {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
         let a = load(&mut c, actor, number).await?;
-        Ok(store::versions(&mut c, a.id).await?)
+        Ok(store::versions(&mut c, actor.tenant_id, a.id).await?)
     }
 
     /// The line-by-line difference between two versions' texts (title first, then body).
@@ -414,9 +414,9 @@ impl App {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
         Ok(ArticleRecord {
-            versions: store::versions(&mut c, a.id).await?,
-            feedback: store::feedback(&mut c, a.id).await?,
-            deflection: store::deflection(&mut c, a.id, self.now() - DEFLECTION_WINDOW_MS).await?,
+            versions: store::versions(&mut c, actor.tenant_id, a.id).await?,
+            feedback: store::feedback(&mut c, actor.tenant_id, a.id).await?,
+            deflection: store::deflection(&mut c, actor.tenant_id, a.id, self.now() - DEFLECTION_WINDOW_MS).await?,
         })
     }
 
@@ -449,10 +449,10 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     let a = load(c, &actor, &number).await?;
-                    if store::gave_feedback(c, a.id, actor.user_id).await? {
+                    if store::gave_feedback(c, actor.tenant_id, a.id, actor.user_id).await? {
                         return Err(AppError::Conflict(format!("you already said whether {number} helped")));
                     }
-                    store::add_feedback(c, a.id, actor.user_id, helpful, &comment, now).await?;
+                    store::add_feedback(c, actor.tenant_id, a.id, actor.user_id, helpful, &comment, now).await?;
                     let e = journal_entry(&a, "feedback", Some("helpful"), Some(helpful.to_string()));
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
                     Ok(())
@@ -467,7 +467,7 @@ impl App {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
         let a = load(&mut c, actor, number).await?;
-        Ok(store::feedback(&mut c, a.id).await?)
+        Ok(store::feedback(&mut c, actor.tenant_id, a.id).await?)
     }
 
     /// A draft's text taken from a ticket: its title, what was wrong, and how it was solved.

@@ -158,7 +158,7 @@ pub async fn seed_articles(app: &App, n: usize) -> anyhow::Result<()> {
                     for mut a in rows {
                         a.number = format!("KB{:07}", tenants::next_number(c, tid, "KB").await?.seq);
                         a.id = kb::insert(c, backend, tid, &a, &[]).await?;
-                        kb::add_version(c, &a, Some(a.owner), "first version").await?;
+                        kb::add_version(c, tid, &a, Some(a.owner), "first version").await?;
                         let mut e = Entry::action("article", a.id, "created");
                         e.new = Some(a.number);
                         entries.push(e);

@@ -87,15 +87,16 @@ fn article(r: &AnyRow) -> Result<Article> {
     })
 }
 
-/// The condition a reader puts on `a`, its argument pushed onto `args`.
-fn readable(reader: Reader, args: &mut Vec<Arg>) -> String {
+/// The condition a reader puts on `a`, its argument pushed onto `args`; `tenant` is the
+/// placeholder the query binds the tenant to.
+fn readable(reader: Reader, tenant: &str, args: &mut Vec<Arg>) -> String {
     match reader {
         Reader::Staff => "1 = 1".into(),
         Reader::Requester(u) => {
             let p = push(args, Arg::I(u.0));
             format!(
                 "a.state = 'published' AND (a.audience = 'portal' OR (a.audience = 'orgs' AND EXISTS (SELECT 1 FROM article_orgs ao \
-                 JOIN users me ON me.organisation_id = ao.org_id WHERE ao.article_id = a.id AND me.id = {p})))"
+                 JOIN users me ON me.organisation_id = ao.org_id WHERE ao.tenant_id = {tenant} AND ao.article_id = a.id AND me.id = {p})))"
             )
         }
     }
@@ -128,7 +129,7 @@ pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[
     .bind(a.updated_at)
     .fetch_one(&mut *c)
     .await?;
-    set_orgs(c, id, orgs).await?;
+    set_orgs(c, t, id, orgs).await?;
     index(c, b, id, true).await?;
     Ok(id)
 }
@@ -157,14 +158,19 @@ pub async fn update(c: &mut Conn, b: Backend, t: TenantId, a: &Article, expected
     if r.rows_affected() == 0 {
         return Err(StoreError::Stale);
     }
-    set_orgs(c, a.id, orgs).await?;
+    set_orgs(c, t, a.id, orgs).await?;
     index(c, b, a.id, false).await
 }
 
-async fn set_orgs(c: &mut Conn, id: i64, orgs: &[OrgId]) -> Result<()> {
-    sqlx::query("DELETE FROM article_orgs WHERE article_id = $1").bind(id).execute(&mut *c).await?;
+async fn set_orgs(c: &mut Conn, t: TenantId, id: i64, orgs: &[OrgId]) -> Result<()> {
+    sqlx::query("DELETE FROM article_orgs WHERE tenant_id = $1 AND article_id = $2").bind(t.0).bind(id).execute(&mut *c).await?;
     for o in orgs {
-        sqlx::query("INSERT INTO article_orgs (article_id, org_id) VALUES ($1, $2)").bind(id).bind(o.0).execute(&mut *c).await?;
+        sqlx::query("INSERT INTO article_orgs (tenant_id, article_id, org_id) VALUES ($1, $2, $3)")
+            .bind(t.0)
+            .bind(id)
+            .bind(o.0)
+            .execute(&mut *c)
+            .await?;
     }
     Ok(())
 }
@@ -176,11 +182,13 @@ async fn index(c: &mut Conn, b: Backend, id: i64, fresh: bool) -> Result<()> {
     Ok(())
 }
 
-async fn with_orgs(c: &mut Conn, mut a: Article) -> Result<Article> {
+async fn with_orgs(c: &mut Conn, t: TenantId, mut a: Article) -> Result<Article> {
     if a.audience == "orgs" {
         a.orgs = sqlx::query_scalar(
-            "SELECT o.name FROM article_orgs ao JOIN organisations o ON o.id = ao.org_id WHERE ao.article_id = $1 ORDER BY o.name",
+            "SELECT o.name FROM article_orgs ao JOIN organisations o ON o.id = ao.org_id \
+             WHERE ao.tenant_id = $1 AND ao.article_id = $2 ORDER BY o.name",
         )
+        .bind(t.0)
         .bind(a.id)
         .fetch_all(&mut *c)
         .await?;
@@ -191,10 +199,10 @@ async fn with_orgs(c: &mut Conn, mut a: Article) -> Result<Article> {
 /// The article with this number, if the reader may read it.
 pub async fn by_number(c: &mut Conn, t: TenantId, number: &str, reader: Reader) -> Result<Option<Article>> {
     let mut args = vec![Arg::I(t.0), Arg::S(number.to_string())];
-    let cond = readable(reader, &mut args);
+    let cond = readable(reader, "$1", &mut args);
     let sql = format!("SELECT {COLS} FROM articles a {JOINS} WHERE a.tenant_id = $1 AND a.number = $2 AND {cond}");
     let Some(row) = bind_all(sql, args).fetch_optional(&mut *c).await? else { return Ok(None) };
-    Ok(Some(with_orgs(c, article(&row)?).await?))
+    Ok(Some(with_orgs(c, t, article(&row)?).await?))
 }
 
 /// What to look for among articles.
@@ -214,7 +222,7 @@ pub struct Find<'a> {
 /// [`with_orgs_all`]).
 pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Result<Vec<Article>> {
     let mut args = vec![Arg::I(t.0)];
-    let mut wh = vec!["a.tenant_id = $1".to_string(), readable(f.reader, &mut args)];
+    let mut wh = vec!["a.tenant_id = $1".to_string(), readable(f.reader, "$1", &mut args)];
     let (mut from, mut order) = ("FROM articles a", "a.updated_at DESC, a.id DESC");
     if let Some(q) = f.text.and_then(|q| dialect::text_query(b, q, true)) {
         let p = push(&mut args, Arg::S(q));
@@ -239,18 +247,20 @@ pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Resul
 }
 
 /// Fills in the organisations of the articles meant for some.
-pub async fn with_orgs_all(c: &mut Conn, list: Vec<Article>) -> Result<Vec<Article>> {
+pub async fn with_orgs_all(c: &mut Conn, t: TenantId, list: Vec<Article>) -> Result<Vec<Article>> {
     let mut out = Vec::with_capacity(list.len());
     for a in list {
-        out.push(with_orgs(c, a).await?);
+        out.push(with_orgs(c, t, a).await?);
     }
     Ok(out)
 }
 
-pub async fn add_version(c: &mut Conn, a: &Article, author: Option<UserId>, note: &str) -> Result<()> {
+pub async fn add_version(c: &mut Conn, t: TenantId, a: &Article, author: Option<UserId>, note: &str) -> Result<()> {
     sqlx::query(
-        "INSERT INTO article_versions (article_id, version, title, body, author_id, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO article_versions (tenant_id, article_id, version, title, body, author_id, note, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
+    .bind(t.0)
     .bind(a.id)
     .bind(a.version)
     .bind(&a.title)
@@ -264,11 +274,12 @@ pub async fn add_version(c: &mut Conn, a: &Article, author: Option<UserId>, note
 }
 
 /// Every version of an article, newest first.
-pub async fn versions(c: &mut Conn, article: i64) -> Result<Vec<Version>> {
+pub async fn versions(c: &mut Conn, t: TenantId, article: i64) -> Result<Vec<Version>> {
     let rows = sqlx::query(
         "SELECT v.version, v.title, v.body, u.username AS author, v.note, v.created_at FROM article_versions v \
-         LEFT JOIN users u ON u.id = v.author_id WHERE v.article_id = $1 ORDER BY v.version DESC",
+         LEFT JOIN users u ON u.id = v.author_id WHERE v.tenant_id = $1 AND v.article_id = $2 ORDER BY v.version DESC",
     )
+    .bind(t.0)
     .bind(article)
     .fetch_all(c)
     .await?;
@@ -287,32 +298,36 @@ pub async fn versions(c: &mut Conn, article: i64) -> Result<Vec<Version>> {
 }
 
 /// Counts one reading.
-pub async fn count_view(c: &mut Conn, article: i64) -> Result<()> {
-    sqlx::query("UPDATE articles SET views = views + 1 WHERE id = $1").bind(article).execute(c).await?;
+pub async fn count_view(c: &mut Conn, t: TenantId, article: i64) -> Result<()> {
+    sqlx::query("UPDATE articles SET views = views + 1 WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(article).execute(c).await?;
     Ok(())
 }
 
-pub async fn add_feedback(c: &mut Conn, article: i64, user: UserId, helpful: bool, comment: &str, now: i64) -> Result<()> {
-    sqlx::query("INSERT INTO article_feedback (article_id, user_id, helpful, comment, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(article)
-        .bind(user.0)
-        .bind(i64::from(helpful))
-        .bind(comment)
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
+pub async fn add_feedback(c: &mut Conn, t: TenantId, article: i64, user: UserId, helpful: bool, comment: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO article_feedback (tenant_id, article_id, user_id, helpful, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(t.0)
+    .bind(article)
+    .bind(user.0)
+    .bind(i64::from(helpful))
+    .bind(comment)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
     let col = if helpful {
-        "UPDATE articles SET helpful = helpful + 1 WHERE id = $1"
+        "UPDATE articles SET helpful = helpful + 1 WHERE tenant_id = $1 AND id = $2"
     } else {
-        "UPDATE articles SET not_helpful = not_helpful + 1 WHERE id = $1"
+        "UPDATE articles SET not_helpful = not_helpful + 1 WHERE tenant_id = $1 AND id = $2"
     };
-    sqlx::query(col).bind(article).execute(c).await?;
+    sqlx::query(col).bind(t.0).bind(article).execute(c).await?;
     Ok(())
 }
 
 /// Whether the user already gave feedback on the article.
-pub async fn gave_feedback(c: &mut Conn, article: i64, user: UserId) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM article_feedback WHERE article_id = $1 AND user_id = $2")
+pub async fn gave_feedback(c: &mut Conn, t: TenantId, article: i64, user: UserId) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM article_feedback WHERE tenant_id = $1 AND article_id = $2 AND user_id = $3")
+        .bind(t.0)
         .bind(article)
         .bind(user.0)
         .fetch_one(c)
@@ -321,11 +336,12 @@ pub async fn gave_feedback(c: &mut Conn, article: i64, user: UserId) -> Result<b
 }
 
 /// Feedback comments, newest first: (username, helpful, comment, at).
-pub async fn feedback(c: &mut Conn, article: i64) -> Result<Vec<(String, bool, String, i64)>> {
+pub async fn feedback(c: &mut Conn, t: TenantId, article: i64) -> Result<Vec<(String, bool, String, i64)>> {
     let rows = sqlx::query(
         "SELECT u.username, f.helpful, f.comment, f.created_at FROM article_feedback f JOIN users u ON u.id = f.user_id \
-         WHERE f.article_id = $1 ORDER BY f.created_at DESC, f.id DESC LIMIT 100",
+         WHERE f.tenant_id = $1 AND f.article_id = $2 ORDER BY f.created_at DESC, f.id DESC LIMIT 100",
     )
+    .bind(t.0)
     .bind(article)
     .fetch_all(c)
     .await?;
@@ -360,11 +376,12 @@ pub async fn request_raised(c: &mut Conn, t: TenantId, user: UserId, ticket: i64
 
 /// Openings from suggestions, and how many of those raised no request before `settled`
 /// (openings after it are still undecided).
-pub async fn deflection(c: &mut Conn, article: i64, settled: i64) -> Result<(i64, i64)> {
+pub async fn deflection(c: &mut Conn, t: TenantId, article: i64, settled: i64) -> Result<(i64, i64)> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS opened, COALESCE(SUM(CASE WHEN ticket_id IS NULL AND opened_at < $2 THEN 1 ELSE 0 END), 0) AS deflected \
-         FROM article_openings WHERE article_id = $1",
+        "SELECT COUNT(*) AS opened, COALESCE(SUM(CASE WHEN ticket_id IS NULL AND opened_at < $3 THEN 1 ELSE 0 END), 0) AS deflected \
+         FROM article_openings WHERE tenant_id = $1 AND article_id = $2",
     )
+    .bind(t.0)
     .bind(article)
     .bind(settled)
     .fetch_one(c)

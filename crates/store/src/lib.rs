@@ -4,6 +4,12 @@
 //! written once, and only what really differs (full-text search, job claiming) lives in
 //! [`engine::dialect`]. Ticket queries take a [`cairn_domain::platform::access::Scope`], so the tenant and
 //! requester restrictions are part of every query by construction.
+//!
+//! Every table has a `tenant_id`, and every function takes its tenant (or scope) first,
+//! right after the connection (and the backend, where the SQL depends on it); each query
+//! names that tenant. The few that cannot have one say why: a lookup by a secret (session,
+//! API token, survey or approval link), where the row tells the tenant, and the work of
+//! the whole installation (the job worker, first-run checks, the list of tenants).
 
 pub mod automation;
 pub mod engine;

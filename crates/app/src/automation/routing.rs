@@ -85,7 +85,7 @@ impl Routed {
     /// Records the round-robin turn, so the next ticket goes to the next member.
     pub async fn remember_turn(&self, c: &mut Conn) -> Result<()> {
         if let (Some(Assignment::RoundRobin), Some(u), Some(g)) = (self.auto, &self.assignee, &self.group_for_turn) {
-            directory::set_last_assignee(c, *g, u.id).await?;
+            directory::set_last_assignee(c, u.tenant_id, *g, u.id).await?;
         }
         Ok(())
     }
@@ -112,7 +112,7 @@ pub async fn decide(c: &mut Conn, t: TenantId, rules: &[Rule], facts: &Facts, no
         {
             // The rule's assignee must belong to the ticket's group, as for a hand assignment.
             let in_group = match now.group.or(out.group.as_ref()) {
-                Some(g) => directory::is_member(c, g.id, u.id).await?,
+                Some(g) => directory::is_member(c, t, g.id, u.id).await?,
                 None => true,
             };
             if in_group {
@@ -129,7 +129,7 @@ pub async fn decide(c: &mut Conn, t: TenantId, rules: &[Rule], facts: &Facts, no
         && let Some(g) = group
         && g.assignment != Assignment::None
     {
-        let members = directory::assignable_members(c, g.id).await?;
+        let members = directory::assignable_members(c, t, g.id).await?;
         let pick = match g.assignment {
             Assignment::RoundRobin => assignment::round_robin(&members, g.last_assignee),
             Assignment::LeastLoaded => assignment::least_loaded(&tickets::open_load(c, t, &members).await?),
@@ -172,7 +172,7 @@ async fn check_references(c: &mut Conn, t: TenantId, when: &Conditions, then: &A
             .filter(|u| !u.disabled && u.role.is_staff())
             .ok_or_else(|| AppError::invalid("then.assignee", format!("no active agent '{name}'")))?;
         if let Some(g) = &group
-            && !directory::is_member(c, g.id, u.id).await?
+            && !directory::is_member(c, t, g.id, u.id).await?
         {
             return Err(AppError::invalid("then.assignee", format!("'{name}' is not a member of '{}'", g.name)));
         }

@@ -89,7 +89,7 @@ impl App {
                                 None => None,
                             }
                             .ok_or_else(|| AppError::invalid("manager", format!("group {} has no manager", g.name)))?;
-                            watchers::add(c, tk.id, manager.id).await?;
+                            watchers::add(c, t, tk.id, manager.id).await?;
                             store::touch(c, &actor.scope(), tk.id, now).await?;
                             let entries = [escalated(tk.id.0, "manager", Some(g.name.clone()), Some(manager.username.clone())), why];
                             journal::append(c, t, Some(actor.user_id), now, &entries).await?;

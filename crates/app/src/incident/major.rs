@@ -93,7 +93,7 @@ impl App {
                     t.major_manager_id = Some(m.id);
                     t.priority = Priority::parse(1)?;
                     t.updated_at = now;
-                    watchers::add(c, t.id, m.id).await?;
+                    watchers::add(c, t.tenant_id, t.id, m.id).await?;
                     let mut e = Entry::action("ticket", t.id.0, "major_declared");
                     e.field = Some("manager".into());
                     e.new = Some(m.username.clone());
@@ -149,7 +149,7 @@ impl App {
                     if t.requester_id != actor.user_id && told.insert(t.requester_id) {
                         notify(c, &t, t.requester_id, message.clone(), now).await?;
                     }
-                    let watching = watchers::list(c, t.id).await?;
+                    let watching = watchers::list(c, t.tenant_id, t.id).await?;
                     tell_watchers(c, &t, actor.user_id, false, &message, now).await?;
                     Ok(told.len() + watching.iter().filter(|(id, _)| *id != actor.user_id && !told.contains(id)).count())
                 })

@@ -214,7 +214,7 @@ impl App {
     pub async fn requested_items(&self, actor: &Actor, number: &str) -> Result<Vec<(Requested, Answers)>> {
         let mut c = self.db.read().await?;
         let t = crate::ticket::load(&mut c, &actor.scope(), number).await?;
-        store::requested(&mut c, t.id)
+        store::requested(&mut c, t.tenant_id, t.id)
             .await?
             .into_iter()
             .map(|r| {

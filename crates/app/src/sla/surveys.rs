@@ -120,7 +120,7 @@ async fn record(c: &mut Conn, s: store::Survey, rating: Option<i64>, answer: Sur
     let mut e = Entry::action("ticket", s.ticket.0, "survey_answered");
     match (rating, s.answered_at) {
         (Some(r), None) => {
-            store::answer(c, s.id, r, &d, now).await?;
+            store::answer(c, s.tenant_id, s.id, r, &d, now).await?;
             e.field = Some("rating".into());
             e.new = Some(r.to_string());
         }
@@ -128,7 +128,7 @@ async fn record(c: &mut Conn, s: store::Survey, rating: Option<i64>, answer: Sur
         (_, Some(_)) if d == Details::default() => return Err(AppError::invalid("comment", "nothing to add")),
         (_, Some(_)) => {
             // Rated in one click: the details, once.
-            if !store::add_details(c, s.id, &d).await? {
+            if !store::add_details(c, s.tenant_id, s.id, &d).await? {
                 return Err(AppError::Conflict("this survey was already answered; thank you".into()));
             }
             e.field = Some("details".into());

@@ -24,7 +24,7 @@ pub struct CannedInput {
 async fn may_edit(c: &mut Conn, actor: &Actor, r: &Canned) -> Result<()> {
     let ok = match (&r.group, r.owner) {
         (_, Some(owner)) => owner == actor.user_id,
-        (Some((g, _)), None) => actor.may(Permission::Administer) || directory::is_member(c, *g, actor.user_id).await?,
+        (Some((g, _)), None) => actor.may(Permission::Administer) || directory::is_member(c, actor.tenant_id, *g, actor.user_id).await?,
         (None, None) => actor.may(Permission::Administer),
     };
     if ok { Ok(()) } else { Err(AppError::Forbidden("not your canned response or your group's".into())) }

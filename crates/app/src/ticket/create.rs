@@ -147,7 +147,7 @@ impl App {
                     let inserted = kernel.insert(c, &mut ticket, entries, by).await?;
                     // The item ordered is part of the request before its fulfilment begins.
                     if let Some(o) = &req.order {
-                        cairn_store::request::catalog::insert_requested(c, ticket.id, o, now).await?;
+                        cairn_store::request::catalog::insert_requested(c, ticket.tenant_id, ticket.id, o, now).await?;
                     }
                     routed.remember_turn(c).await?;
                     kernel.created(c, &prepared, inserted, &ticket).await?;

@@ -41,10 +41,10 @@ impl App {
                     let changes = dup.close_as_duplicate(&keep.number, now)?;
                     let replies = store::agent_replies(c, &scope, dup.id).await?;
                     let moved = store::move_comments(c, backend, &scope, dup.id, keep.id).await?;
-                    watchers::move_all(c, dup.id, keep.id).await?;
+                    watchers::move_all(c, scope.tenant_id(), dup.id, keep.id).await?;
                     // The duplicate's requester keeps hearing about the problem they reported.
                     if dup.requester_id != keep.requester_id {
-                        watchers::add(c, keep.id, dup.requester_id).await?;
+                        watchers::add(c, scope.tenant_id(), keep.id, dup.requester_id).await?;
                     }
                     if let Err(e) = store::insert_link(c, &scope, dup.id, keep.id, "duplicate_of", now).await
                         && !matches!(e, cairn_store::StoreError::Conflict(_))

@@ -155,7 +155,7 @@ async fn check_assignee(c: &mut Conn, user: &directory::User, group: Option<Grou
         return Err(AppError::invalid("assignee", format!("'{}' is not an agent", user.username)));
     }
     if let Some(g) = group
-        && !directory::is_member(c, g, user.id).await?
+        && !directory::is_member(c, user.tenant_id, g, user.id).await?
     {
         return Err(AppError::invalid("assignee", format!("'{}' is not a member of the ticket's group", user.username)));
     }

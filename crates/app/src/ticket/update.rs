@@ -90,7 +90,7 @@ impl App {
                         Some(None) => Some(None),
                         // Moving to another group unassigns someone who is not in it.
                         None => match (ticket.assignee_id, &group) {
-                            (Some(a), Some(Some((g, _)))) if !directory::is_member(c, *g, a).await? => Some(None),
+                            (Some(a), Some(Some((g, _)))) if !directory::is_member(c, t, *g, a).await? => Some(None),
                             _ => None,
                         },
                     };

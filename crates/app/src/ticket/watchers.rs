@@ -20,7 +20,7 @@ pub(crate) async fn tell_watchers(
     message: &str,
     now: i64,
 ) -> Result<()> {
-    for (id, _) in watchers::list(c, t.id).await? {
+    for (id, _) in watchers::list(c, t.tenant_id, t.id).await? {
         if id == except {
             continue;
         }
@@ -80,9 +80,13 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     let ticket = load(c, &actor.scope(), &number).await?;
-                    let user = user_named(c, actor.tenant_id, "username", &username).await?;
-                    let changed =
-                        if on { watchers::add(c, ticket.id, user.id).await? } else { watchers::remove(c, ticket.id, user.id).await? };
+                    let t = actor.tenant_id;
+                    let user = user_named(c, t, "username", &username).await?;
+                    let changed = if on {
+                        watchers::add(c, t, ticket.id, user.id).await?
+                    } else {
+                        watchers::remove(c, t, ticket.id, user.id).await?
+                    };
                     if changed {
                         let mut e = Entry::action("ticket", ticket.id.0, if on { "watcher_added" } else { "watcher_removed" });
                         e.field = Some("watcher".into());
@@ -99,7 +103,7 @@ impl App {
     pub async fn watchers(&self, actor: &Actor, number: &str) -> Result<Vec<String>> {
         let mut c = self.db.read().await?;
         let ticket = load(&mut c, &actor.scope(), number).await?;
-        Ok(watchers::list(&mut c, ticket.id).await?.into_iter().map(|(_, n)| n).collect())
+        Ok(watchers::list(&mut c, ticket.tenant_id, ticket.id).await?.into_iter().map(|(_, n)| n).collect())
     }
 }
 

@@ -129,6 +129,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0019_approvals.sql"),
         postgres: include_str!("../../migrations/postgres/0019_approvals.sql"),
     },
+    Migration {
+        version: 20,
+        name: "tenancy",
+        sqlite: include_str!("../../migrations/sqlite/0020_tenancy.sql"),
+        postgres: include_str!("../../migrations/postgres/0020_tenancy.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;

@@ -34,7 +34,8 @@ pub async fn insert_session(c: &mut Conn, t: TenantId, u: UserId, token_hash: &s
     Ok(())
 }
 
-/// The actor and CSRF token of a live session.
+/// The actor and CSRF token of a live session. In any tenant: the cookie is all a
+/// request has, and the secret is the key (the tenant comes from the session).
 pub async fn session(c: &mut Conn, token_hash: &str, now: i64) -> Result<Option<(Actor, String)>> {
     let row = sqlx::query(
         "SELECT u.id, u.tenant_id, u.username, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -47,6 +48,7 @@ pub async fn session(c: &mut Conn, token_hash: &str, now: i64) -> Result<Option<
     row.map(|r| Ok((actor(&r)?, get(&r, "csrf_token")?))).transpose()
 }
 
+/// Ends the session with this secret (signing out), in whichever tenant it is.
 pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(c).await?;
     Ok(())
@@ -77,6 +79,7 @@ pub async fn insert_token(c: &mut Conn, t: TenantId, u: UserId, name: &str, toke
     .await?)
 }
 
+/// The actor of a live API token. In any tenant, like [`session`]: the bearer token is the key.
 pub async fn token(c: &mut Conn, token_hash: &str) -> Result<Option<Actor>> {
     let row = sqlx::query(
         "SELECT u.id, u.tenant_id, u.username, u.role FROM api_tokens k JOIN users u ON u.id = k.user_id \

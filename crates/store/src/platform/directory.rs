@@ -95,6 +95,8 @@ pub async fn users(c: &mut Conn, t: TenantId) -> Result<Vec<User>> {
     rows.iter().map(user).collect()
 }
 
+/// Users in every tenant: whether the installation has been set up at all, asked before
+/// there is a tenant to ask about.
 pub async fn count_users(c: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await?)
 }
@@ -207,17 +209,23 @@ pub async fn set_manager(c: &mut Conn, t: TenantId, g: GroupId, u: Option<UserId
     Ok(())
 }
 
-pub async fn set_last_assignee(c: &mut Conn, g: GroupId, u: UserId) -> Result<()> {
-    sqlx::query("UPDATE assignment_groups SET last_assignee_id = $1 WHERE id = $2").bind(u.0).bind(g.0).execute(c).await?;
+pub async fn set_last_assignee(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Result<()> {
+    sqlx::query("UPDATE assignment_groups SET last_assignee_id = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(u.0)
+        .bind(t.0)
+        .bind(g.0)
+        .execute(c)
+        .await?;
     Ok(())
 }
 
 /// Members who can take tickets (active staff), by id.
-pub async fn assignable_members(c: &mut Conn, g: GroupId) -> Result<Vec<UserId>> {
+pub async fn assignable_members(c: &mut Conn, t: TenantId, g: GroupId) -> Result<Vec<UserId>> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT u.id FROM group_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.group_id = $1 AND u.disabled = 0 AND u.role IN ('agent', 'admin') ORDER BY u.id",
+         WHERE m.tenant_id = $1 AND m.group_id = $2 AND u.disabled = 0 AND u.role IN ('agent', 'admin') ORDER BY u.id",
     )
+    .bind(t.0)
     .bind(g.0)
     .fetch_all(c)
     .await?;
@@ -227,7 +235,7 @@ pub async fn assignable_members(c: &mut Conn, g: GroupId) -> Result<Vec<UserId>>
 /// Adds a member; both must belong to tenant `t` (checked by the join).
 pub async fn add_member(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Result<bool> {
     let r = sqlx::query(
-        "INSERT INTO group_members (group_id, user_id) SELECT g.id, u.id FROM assignment_groups g, users u \
+        "INSERT INTO group_members (tenant_id, group_id, user_id) SELECT g.tenant_id, g.id, u.id FROM assignment_groups g, users u \
          WHERE g.id = $1 AND u.id = $2 AND g.tenant_id = $3 AND u.tenant_id = $3 ON CONFLICT DO NOTHING",
     )
     .bind(g.0)
@@ -238,8 +246,9 @@ pub async fn add_member(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Res
     Ok(r.rows_affected() > 0)
 }
 
-pub async fn is_member(c: &mut Conn, g: GroupId, u: UserId) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM group_members WHERE group_id = $1 AND user_id = $2")
+pub async fn is_member(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND user_id = $3")
+        .bind(t.0)
         .bind(g.0)
         .bind(u.0)
         .fetch_one(c)
@@ -248,12 +257,13 @@ pub async fn is_member(c: &mut Conn, g: GroupId, u: UserId) -> Result<bool> {
 }
 
 pub async fn members(c: &mut Conn, t: TenantId, g: GroupId) -> Result<Vec<User>> {
-    let rows =
-        sqlx::query(sql("JOIN group_members m ON m.user_id = u.id WHERE u.tenant_id = $1 AND m.group_id = $2 ORDER BY u.display_name"))
-            .bind(t.0)
-            .bind(g.0)
-            .fetch_all(c)
-            .await?;
+    let rows = sqlx::query(sql(
+        "JOIN group_members m ON m.user_id = u.id WHERE u.tenant_id = $1 AND m.tenant_id = $1 AND m.group_id = $2 ORDER BY u.display_name",
+    ))
+    .bind(t.0)
+    .bind(g.0)
+    .fetch_all(c)
+    .await?;
     rows.iter().map(user).collect()
 }
 

@@ -32,6 +32,8 @@ pub async fn enqueue(c: &mut Conn, t: TenantId, kind: &str, payload: &str, run_a
     Ok(JobId(id))
 }
 
+/// Claims due jobs of every tenant: the worker serves the whole installation, and each
+/// job carries its tenant for the work it does.
 pub async fn claim(c: &mut Conn, b: Backend, worker: &str, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Job>> {
     let rows = sqlx::query(dialect::claim_jobs(b)).bind(worker).bind(now + lease_ms).bind(now).bind(limit).fetch_all(c).await?;
     rows.iter()
@@ -47,7 +49,8 @@ pub async fn claim(c: &mut Conn, b: Backend, worker: &str, now: i64, lease_ms: i
         .collect()
 }
 
-/// Marks a job done if this worker still holds it.
+/// Marks a job done if this worker still holds it. By id, in any tenant: only the
+/// worker that claimed it (across tenants) finishes it.
 pub async fn complete(c: &mut Conn, id: JobId, worker: &str, now: i64) -> Result<bool> {
     let r = sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL WHERE id = $2 AND locked_by = $3 AND done_at IS NULL")
         .bind(now)
@@ -59,6 +62,7 @@ pub async fn complete(c: &mut Conn, id: JobId, worker: &str, now: i64) -> Result
 }
 
 /// Releases a failed job to run again at `retry_at`; after `give_up` it is marked done with its error.
+/// By id, in any tenant, like [`complete`].
 pub async fn fail(c: &mut Conn, id: JobId, worker: &str, error: &str, retry_at: Option<i64>, now: i64) -> Result<()> {
     match retry_at {
         Some(at) => {
@@ -83,7 +87,7 @@ pub async fn fail(c: &mut Conn, id: JobId, worker: &str, error: &str, retry_at: 
     Ok(())
 }
 
-/// Jobs not yet done (for tests and health).
+/// Jobs not yet done in every tenant (for tests and health).
 pub async fn pending(c: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL").fetch_one(c).await?)
 }

@@ -1,3 +1,7 @@
+//! The tenants themselves. Functions on one tenant take it first, like every store
+//! function; [`by_slug`], [`all`] and [`insert`] come before there is a tenant to name
+//! (a sign-in by slug, the installation's schedules, setup).
+
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::journal::GENESIS;
 use cairn_domain::ticket::priority::PriorityMatrix;

@@ -80,8 +80,12 @@ pub async fn insert(c: &mut Conn, t: TenantId, a: &NewApproval<'_>, now: i64) ->
 }
 
 /// Every approval of a request, by stage and id.
-pub async fn of_ticket(c: &mut Conn, ticket: TicketId) -> Result<Vec<Approval>> {
-    let rows = sqlx::query(sql(" WHERE a.ticket_id = $1 ORDER BY a.stage, a.id")).bind(ticket.0).fetch_all(c).await?;
+pub async fn of_ticket(c: &mut Conn, t: TenantId, ticket: TicketId) -> Result<Vec<Approval>> {
+    let rows = sqlx::query(sql(" WHERE a.tenant_id = $1 AND a.ticket_id = $2 ORDER BY a.stage, a.id"))
+        .bind(t.0)
+        .bind(ticket.0)
+        .fetch_all(c)
+        .await?;
     rows.iter().map(approval).collect()
 }
 
@@ -90,7 +94,8 @@ pub async fn by_id(c: &mut Conn, t: TenantId, id: i64) -> Result<Option<Approval
     row.as_ref().map(approval).transpose()
 }
 
-/// The approval an email link's token (its SHA-256) belongs to, in any tenant.
+/// The approval an email link's token (its SHA-256) belongs to, in any tenant: the link
+/// is all its holder has, and the secret is the key (the tenant comes from the row).
 pub async fn by_token(c: &mut Conn, token_hash: &str) -> Result<Option<Approval>> {
     let row = sqlx::query(sql(" WHERE a.token_hash = $1")).bind(token_hash).fetch_optional(c).await?;
     row.as_ref().map(approval).transpose()
@@ -108,15 +113,16 @@ pub async fn pending_for(c: &mut Conn, t: TenantId, user: UserId) -> Result<Vec<
 
 /// Records a decision on a pending approval; false when it was no longer pending. Its
 /// email link stays known, so a second use is told it was already decided.
-pub async fn decide(c: &mut Conn, id: i64, state: &str, comment: Option<&str>, via: &str, now: i64) -> Result<bool> {
+pub async fn decide(c: &mut Conn, t: TenantId, id: i64, state: &str, comment: Option<&str>, via: &str, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE approvals SET state = $1, comment = $2, via = $3, decided_at = $4 \
-         WHERE id = $5 AND state = 'pending'",
+         WHERE tenant_id = $5 AND id = $6 AND state = 'pending'",
     )
     .bind(state)
     .bind(comment)
     .bind(via)
     .bind(now)
+    .bind(t.0)
     .bind(id)
     .execute(c)
     .await?;
@@ -125,9 +131,10 @@ pub async fn decide(c: &mut Conn, id: i64, state: &str, comment: Option<&str>, v
 
 /// Marks what is still pending on a request as skipped (its stage settled, or the
 /// request ended).
-pub async fn skip_pending(c: &mut Conn, ticket: TicketId, now: i64) -> Result<()> {
-    sqlx::query("UPDATE approvals SET state = 'skipped', decided_at = $1 WHERE ticket_id = $2 AND state = 'pending'")
+pub async fn skip_pending(c: &mut Conn, t: TenantId, ticket: TicketId, now: i64) -> Result<()> {
+    sqlx::query("UPDATE approvals SET state = 'skipped', decided_at = $1 WHERE tenant_id = $2 AND ticket_id = $3 AND state = 'pending'")
         .bind(now)
+        .bind(t.0)
         .bind(ticket.0)
         .execute(c)
         .await?;
@@ -135,10 +142,11 @@ pub async fn skip_pending(c: &mut Conn, ticket: TicketId, now: i64) -> Result<()
 }
 
 /// Replaces an approval's email token (a reminder sends a fresh link).
-pub async fn set_token(c: &mut Conn, id: i64, token_hash: &str, expires_at: i64) -> Result<()> {
-    sqlx::query("UPDATE approvals SET token_hash = $1, token_expires_at = $2 WHERE id = $3")
+pub async fn set_token(c: &mut Conn, t: TenantId, id: i64, token_hash: &str, expires_at: i64) -> Result<()> {
+    sqlx::query("UPDATE approvals SET token_hash = $1, token_expires_at = $2 WHERE tenant_id = $3 AND id = $4")
         .bind(token_hash)
         .bind(expires_at)
+        .bind(t.0)
         .bind(id)
         .execute(c)
         .await?;
@@ -157,8 +165,9 @@ pub struct Task {
     pub assignee: Option<String>,
 }
 
-pub async fn insert_task(c: &mut Conn, task: TicketId, request: TicketId, step: i64) -> Result<()> {
-    sqlx::query("INSERT INTO request_tasks (task_id, request_id, step) VALUES ($1, $2, $3)")
+pub async fn insert_task(c: &mut Conn, t: TenantId, task: TicketId, request: TicketId, step: i64) -> Result<()> {
+    sqlx::query("INSERT INTO request_tasks (tenant_id, task_id, request_id, step) VALUES ($1, $2, $3, $4)")
+        .bind(t.0)
         .bind(task.0)
         .bind(request.0)
         .bind(step)
@@ -168,13 +177,14 @@ pub async fn insert_task(c: &mut Conn, task: TicketId, request: TicketId, step: 
 }
 
 /// The tasks of a request, by step and number.
-pub async fn tasks_of(c: &mut Conn, request: TicketId) -> Result<Vec<Task>> {
+pub async fn tasks_of(c: &mut Conn, t: TenantId, request: TicketId) -> Result<Vec<Task>> {
     let rows = sqlx::query(
         "SELECT t.id, t.number, t.title, t.status, x.step, g.name AS group_name, u.username AS assignee \
-         FROM request_tasks x JOIN tickets t ON t.id = x.task_id \
+         FROM request_tasks x JOIN tickets t ON t.id = x.task_id AND t.tenant_id = x.tenant_id \
          LEFT JOIN assignment_groups g ON g.id = t.group_id LEFT JOIN users u ON u.id = t.assignee_id \
-         WHERE x.request_id = $1 ORDER BY x.step, t.id",
+         WHERE x.tenant_id = $1 AND x.request_id = $2 ORDER BY x.step, t.id",
     )
+    .bind(t.0)
     .bind(request.0)
     .fetch_all(c)
     .await?;
@@ -194,7 +204,11 @@ pub async fn tasks_of(c: &mut Conn, request: TicketId) -> Result<Vec<Task>> {
 }
 
 /// The request a task belongs to, and its step.
-pub async fn request_of(c: &mut Conn, task: TicketId) -> Result<Option<(TicketId, i64)>> {
-    let row = sqlx::query("SELECT request_id, step FROM request_tasks WHERE task_id = $1").bind(task.0).fetch_optional(c).await?;
+pub async fn request_of(c: &mut Conn, t: TenantId, task: TicketId) -> Result<Option<(TicketId, i64)>> {
+    let row = sqlx::query("SELECT request_id, step FROM request_tasks WHERE tenant_id = $1 AND task_id = $2")
+        .bind(t.0)
+        .bind(task.0)
+        .fetch_optional(c)
+        .await?;
     row.map(|r| Ok((TicketId(get(&r, "request_id")?), get(&r, "step")?))).transpose()
 }

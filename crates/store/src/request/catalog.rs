@@ -63,11 +63,13 @@ fn item_of(r: &AnyRow) -> Result<Item> {
     })
 }
 
-async fn with_orgs(c: &mut Conn, mut i: Item) -> Result<Item> {
+async fn with_orgs(c: &mut Conn, t: TenantId, mut i: Item) -> Result<Item> {
     if i.audience == "orgs" {
         i.orgs = sqlx::query_scalar(
-            "SELECT o.name FROM catalog_item_orgs x JOIN organisations o ON o.id = x.org_id WHERE x.item_id = $1 ORDER BY o.name",
+            "SELECT o.name FROM catalog_item_orgs x JOIN organisations o ON o.id = x.org_id \
+             WHERE x.tenant_id = $1 AND x.item_id = $2 ORDER BY o.name",
         )
+        .bind(t.0)
         .bind(i.id)
         .fetch_all(&mut *c)
         .await?;
@@ -109,9 +111,14 @@ pub async fn save<'a>(c: &mut Conn, t: TenantId, i: &'a Item, orgs: &[OrgId], no
         fields(sqlx::query(sql)).bind(now).bind(t.0).bind(i.id).execute(&mut *c).await.map_err(named_twice)?;
         i.id
     };
-    sqlx::query("DELETE FROM catalog_item_orgs WHERE item_id = $1").bind(id).execute(&mut *c).await?;
+    sqlx::query("DELETE FROM catalog_item_orgs WHERE tenant_id = $1 AND item_id = $2").bind(t.0).bind(id).execute(&mut *c).await?;
     for o in orgs {
-        sqlx::query("INSERT INTO catalog_item_orgs (item_id, org_id) VALUES ($1, $2)").bind(id).bind(o.0).execute(&mut *c).await?;
+        sqlx::query("INSERT INTO catalog_item_orgs (tenant_id, item_id, org_id) VALUES ($1, $2, $3)")
+            .bind(t.0)
+            .bind(id)
+            .bind(o.0)
+            .execute(&mut *c)
+            .await?;
     }
     Ok(id)
 }
@@ -134,7 +141,7 @@ async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<i
         let p = push(&mut args, Arg::I(u.0));
         sql.push_str(&format!(
             " AND i.active = 1 AND (i.audience = 'everyone' OR EXISTS (SELECT 1 FROM catalog_item_orgs x \
-             JOIN users me ON me.organisation_id = x.org_id WHERE x.item_id = i.id AND me.id = {p}))"
+             JOIN users me ON me.organisation_id = x.org_id WHERE x.tenant_id = $1 AND x.item_id = i.id AND me.id = {p}))"
         ));
     }
     if let Some(id) = id {
@@ -145,16 +152,17 @@ async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<i
     let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        out.push(with_orgs(c, item_of(r)?).await?);
+        out.push(with_orgs(c, t, item_of(r)?).await?);
     }
     Ok(out)
 }
 
-pub async fn insert_requested(c: &mut Conn, ticket: TicketId, r: &Requested, now: i64) -> Result<()> {
+pub async fn insert_requested(c: &mut Conn, t: TenantId, ticket: TicketId, r: &Requested, now: i64) -> Result<()> {
     sqlx::query(
-        "INSERT INTO requested_items (ticket_id, item_id, quantity, answers, created_at, approvals, tasks) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO requested_items (tenant_id, ticket_id, item_id, quantity, answers, created_at, approvals, tasks) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
+    .bind(t.0)
     .bind(ticket.0)
     .bind(r.item_id)
     .bind(r.quantity)
@@ -168,11 +176,13 @@ pub async fn insert_requested(c: &mut Conn, ticket: TicketId, r: &Requested, now
 }
 
 /// The items a request asked for.
-pub async fn requested(c: &mut Conn, ticket: TicketId) -> Result<Vec<Requested>> {
+pub async fn requested(c: &mut Conn, t: TenantId, ticket: TicketId) -> Result<Vec<Requested>> {
     let rows = sqlx::query(
-        "SELECT r.item_id, i.name, r.quantity, r.answers, r.approvals, r.tasks FROM requested_items r JOIN catalog_items i ON i.id = r.item_id \
-         WHERE r.ticket_id = $1 ORDER BY r.id",
+        "SELECT r.item_id, i.name, r.quantity, r.answers, r.approvals, r.tasks FROM requested_items r \
+         JOIN catalog_items i ON i.id = r.item_id AND i.tenant_id = r.tenant_id \
+         WHERE r.tenant_id = $1 AND r.ticket_id = $2 ORDER BY r.id",
     )
+    .bind(t.0)
     .bind(ticket.0)
     .fetch_all(c)
     .await?;

@@ -52,7 +52,8 @@ fn survey(r: &sqlx::any::AnyRow) -> Result<Survey> {
     })
 }
 
-/// The survey a link leads to (any tenant: the secret is the key).
+/// The survey a link leads to, in any tenant: the link is all its holder has, and the
+/// secret is the key (the tenant comes from the row).
 pub async fn by_token(c: &mut Conn, token_hash: &str) -> Result<Option<Survey>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SURVEY} WHERE token_hash = $1"))).bind(token_hash).fetch_optional(c).await?;
     row.as_ref().map(survey).transpose()
@@ -78,15 +79,17 @@ pub struct Details {
 }
 
 /// Records the answer; false when it was already answered.
-pub async fn answer(c: &mut Conn, id: i64, rating: i64, d: &Details, now: i64) -> Result<bool> {
+pub async fn answer(c: &mut Conn, t: TenantId, id: i64, rating: i64, d: &Details, now: i64) -> Result<bool> {
     let r = sqlx::query(
-        "UPDATE surveys SET rating = $1, effort = $2, comment = $3, answers = $4, answered_at = $5 WHERE id = $6 AND answered_at IS NULL",
+        "UPDATE surveys SET rating = $1, effort = $2, comment = $3, answers = $4, answered_at = $5 \
+         WHERE tenant_id = $6 AND id = $7 AND answered_at IS NULL",
     )
     .bind(rating)
     .bind(d.effort)
     .bind(&d.comment)
     .bind(&d.answers)
     .bind(now)
+    .bind(t.0)
     .bind(id)
     .execute(c)
     .await?;
@@ -95,14 +98,15 @@ pub async fn answer(c: &mut Conn, id: i64, rating: i64, d: &Details, now: i64) -
 
 /// Adds the details to a survey rated in one click; false when it is not rated yet or
 /// its details were given already.
-pub async fn add_details(c: &mut Conn, id: i64, d: &Details) -> Result<bool> {
+pub async fn add_details(c: &mut Conn, t: TenantId, id: i64, d: &Details) -> Result<bool> {
     let r = sqlx::query(
-        "UPDATE surveys SET effort = $1, comment = $2, answers = $3 WHERE id = $4 AND answered_at IS NOT NULL \
+        "UPDATE surveys SET effort = $1, comment = $2, answers = $3 WHERE tenant_id = $4 AND id = $5 AND answered_at IS NOT NULL \
          AND effort IS NULL AND comment IS NULL AND answers IS NULL",
     )
     .bind(d.effort)
     .bind(&d.comment)
     .bind(&d.answers)
+    .bind(t.0)
     .bind(id)
     .execute(c)
     .await?;

@@ -37,7 +37,7 @@ fn canned(r: &AnyRow) -> Result<Canned> {
 pub async fn visible(c: &mut Conn, t: TenantId, user: UserId) -> Result<Vec<Canned>> {
     let sql = crate::joined(
         COLS,
-        " AND (r.owner_id = $2 OR r.group_id IN (SELECT group_id FROM group_members WHERE user_id = $2)) ORDER BY r.title, r.id",
+        " AND (r.owner_id = $2 OR r.group_id IN (SELECT group_id FROM group_members WHERE tenant_id = $1 AND user_id = $2)) ORDER BY r.title, r.id",
     );
     let rows = sqlx::query(sql).bind(t.0).bind(user.0).fetch_all(c).await?;
     rows.iter().map(canned).collect()

@@ -67,7 +67,7 @@ fn decode_tags(s: &str) -> Vec<String> {
     s.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect()
 }
 
-/// Inserts a new ticket (id assigned here) and indexes it for search.
+/// Inserts a new ticket (id assigned here) in its tenant (`t.tenant_id`) and indexes it for search.
 pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, category, \
@@ -103,7 +103,7 @@ pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
 }
 
 /// Refreshes a ticket's search document (after its text or comments changed).
-pub async fn reindex(c: &mut Conn, b: Backend, id: TicketId) -> Result<()> {
+async fn reindex(c: &mut Conn, b: Backend, id: TicketId) -> Result<()> {
     index(c, b, id, false).await
 }
 
@@ -120,7 +120,8 @@ async fn index(c: &mut Conn, b: Backend, id: TicketId, fresh: bool) -> Result<()
     Ok(())
 }
 
-/// Writes `t` over the stored row if the stored version is still `t.version - 1`.
+/// Writes `t` over the stored row of its tenant (`t.tenant_id`) if the stored version is still
+/// `t.version - 1`.
 pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) -> Result<()> {
     let r = sqlx::query(
         "UPDATE tickets SET title = $1, description = $2, status = $3, impact = $4, urgency = $5, priority = $6, category = $7, \
@@ -203,8 +204,8 @@ async fn one(c: &mut Conn, s: &Scope, cond: &str, key: Arg) -> Result<Option<Tic
 /// Takes the ticket's row lock until the transaction ends (PostgreSQL; SQLite runs one
 /// writer at a time anyway), so that what is read next includes every change committed
 /// by others who held it: decisions and task closures that settle a request together.
-pub async fn lock(c: &mut Conn, id: TicketId) -> Result<()> {
-    sqlx::query("UPDATE tickets SET version = version WHERE id = $1").bind(id.0).execute(c).await?;
+pub async fn lock(c: &mut Conn, t: cairn_domain::ids::TenantId, id: TicketId) -> Result<()> {
+    sqlx::query("UPDATE tickets SET version = version WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(id.0).execute(c).await?;
     Ok(())
 }
 
@@ -350,7 +351,7 @@ fn matching(b: Backend, s: &Scope, q: &TicketQuery) -> Matching {
         }
         Some(GroupFilter::MemberOf(u)) => {
             let p = push(&mut args, Arg::I(u.0));
-            wh.push(format!("t.group_id IN (SELECT group_id FROM group_members WHERE user_id = {p})"));
+            wh.push(format!("t.group_id IN (SELECT group_id FROM group_members WHERE tenant_id = $1 AND user_id = {p})"));
         }
         None => {}
     }
@@ -621,10 +622,14 @@ pub async fn move_comments(c: &mut Conn, b: Backend, s: &Scope, from: TicketId, 
         .await?
         .rows_affected();
     for t in [from, to] {
-        sqlx::query("UPDATE tickets SET time_spent = (SELECT COALESCE(SUM(minutes), 0) FROM comments WHERE ticket_id = $1) WHERE id = $1")
-            .bind(t.0)
-            .execute(&mut *c)
-            .await?;
+        sqlx::query(
+            "UPDATE tickets SET time_spent = (SELECT COALESCE(SUM(minutes), 0) FROM comments WHERE tenant_id = $1 AND ticket_id = $2) \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(s.tenant_id().0)
+        .bind(t.0)
+        .execute(&mut *c)
+        .await?;
         reindex(c, b, t).await?;
     }
     Ok(moved)

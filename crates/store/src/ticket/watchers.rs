@@ -1,13 +1,14 @@
 //! People who follow a ticket and are told about its replies and changes.
 
-use cairn_domain::ids::{TicketId, UserId};
+use cairn_domain::ids::{TenantId, TicketId, UserId};
 
 use crate::Conn;
 use crate::error::Result;
 
 /// Adds a watcher; false when they already watch.
-pub async fn add(c: &mut Conn, ticket: TicketId, user: UserId) -> Result<bool> {
-    let r = sqlx::query("INSERT INTO ticket_watchers (ticket_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+pub async fn add(c: &mut Conn, t: TenantId, ticket: TicketId, user: UserId) -> Result<bool> {
+    let r = sqlx::query("INSERT INTO ticket_watchers (tenant_id, ticket_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(t.0)
         .bind(ticket.0)
         .bind(user.0)
         .execute(c)
@@ -15,16 +16,23 @@ pub async fn add(c: &mut Conn, ticket: TicketId, user: UserId) -> Result<bool> {
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn remove(c: &mut Conn, ticket: TicketId, user: UserId) -> Result<bool> {
-    let r = sqlx::query("DELETE FROM ticket_watchers WHERE ticket_id = $1 AND user_id = $2").bind(ticket.0).bind(user.0).execute(c).await?;
+pub async fn remove(c: &mut Conn, t: TenantId, ticket: TicketId, user: UserId) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM ticket_watchers WHERE tenant_id = $1 AND ticket_id = $2 AND user_id = $3")
+        .bind(t.0)
+        .bind(ticket.0)
+        .bind(user.0)
+        .execute(c)
+        .await?;
     Ok(r.rows_affected() == 1)
 }
 
 /// Watchers as (id, username), by username.
-pub async fn list(c: &mut Conn, ticket: TicketId) -> Result<Vec<(UserId, String)>> {
+pub async fn list(c: &mut Conn, t: TenantId, ticket: TicketId) -> Result<Vec<(UserId, String)>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.username FROM ticket_watchers w JOIN users u ON u.id = w.user_id WHERE w.ticket_id = $1 ORDER BY u.username",
+        "SELECT u.id, u.username FROM ticket_watchers w JOIN users u ON u.id = w.user_id \
+         WHERE w.tenant_id = $1 AND w.ticket_id = $2 ORDER BY u.username",
     )
+    .bind(t.0)
     .bind(ticket.0)
     .fetch_all(c)
     .await?;
@@ -32,14 +40,16 @@ pub async fn list(c: &mut Conn, ticket: TicketId) -> Result<Vec<(UserId, String)
 }
 
 /// Moves every watcher of `from` to `to` (a merge).
-pub async fn move_all(c: &mut Conn, from: TicketId, to: TicketId) -> Result<()> {
+pub async fn move_all(c: &mut Conn, t: TenantId, from: TicketId, to: TicketId) -> Result<()> {
     sqlx::query(
-        "INSERT INTO ticket_watchers (ticket_id, user_id) SELECT $1, user_id FROM ticket_watchers WHERE ticket_id = $2 ON CONFLICT DO NOTHING",
+        "INSERT INTO ticket_watchers (tenant_id, ticket_id, user_id) SELECT tenant_id, $1, user_id FROM ticket_watchers \
+         WHERE tenant_id = $2 AND ticket_id = $3 ON CONFLICT DO NOTHING",
     )
     .bind(to.0)
+    .bind(t.0)
     .bind(from.0)
     .execute(&mut *c)
     .await?;
-    sqlx::query("DELETE FROM ticket_watchers WHERE ticket_id = $1").bind(from.0).execute(c).await?;
+    sqlx::query("DELETE FROM ticket_watchers WHERE tenant_id = $1 AND ticket_id = $2").bind(t.0).bind(from.0).execute(c).await?;
     Ok(())
 }

@@ -163,7 +163,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
         }));
     }
     // Decisions on one request settle one after the other.
-    tickets::lock(c, a.ticket_id).await?;
+    tickets::lock(c, t, a.ticket_id).await?;
     let mut request = tickets::by_id(c, &cairn_domain::platform::access::Scope::system(t), a.ticket_id)
         .await?
         .ok_or_else(|| AppError::NotFound("request".into()))?;
@@ -178,15 +178,15 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
         )));
     }
     let state = if d.approve { "approved" } else { "rejected" };
-    if !store::decide(c, a.id, state, d.comment.as_deref(), d.via, now).await? {
+    if !store::decide(c, t, a.id, state, d.comment.as_deref(), d.via, now).await? {
         return Err(AppError::Conflict("this approval was decided meanwhile; reload".into()));
     }
     let mut e = Entry::action("ticket", request.id.0, state);
     e.field = Some(format!("stage {}, via {}", a.stage, d.via));
     e.new = d.comment.clone();
     journal::append(c, t, Some(a.approver_id), now, &[e]).await?;
-    let rows: Vec<Approval> = store::of_ticket(c, request.id).await?.into_iter().filter(|r| r.stage == a.stage).collect();
-    let plan = plan_of(c, request.id).await?.unwrap_or_default();
+    let rows: Vec<Approval> = store::of_ticket(c, t, request.id).await?.into_iter().filter(|r| r.stage == a.stage).collect();
+    let plan = plan_of(c, t, request.id).await?.unwrap_or_default();
     let n = a.stage as usize;
     let stage = plan.stages.get(n - 1).ok_or_else(|| AppError::Internal(format!("{}: no stage {n}", request.number)))?;
     let verdict = match rows.iter().find(|r| r.escalation && r.state != "pending") {
@@ -208,12 +208,12 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
     match verdict {
         Verdict::Pending => request.updated_at = now,
         Verdict::Approved if n < plan.stages.len() => {
-            store::skip_pending(c, request.id, now).await?;
+            store::skip_pending(c, t, request.id, now).await?;
             start_stage(c, flow, &request, &plan, n + 1, now).await?;
             request.updated_at = now;
         }
         Verdict::Approved | Verdict::Rejected => {
-            store::skip_pending(c, request.id, now).await?;
+            store::skip_pending(c, t, request.id, now).await?;
             let approved = verdict == Verdict::Approved;
             changes = request.settle_approval(approved, now)?;
             let what = if approved { "was approved".to_string() } else { rejection(d) };
@@ -356,7 +356,7 @@ async fn case(c: &mut Conn, a: Approval) -> Result<Case> {
     let request = tickets::by_id(c, &scope, a.ticket_id).await?.ok_or_else(|| AppError::NotFound("request".into()))?;
     let requester = directory::user_by_id(c, a.tenant_id, request.requester_id).await?.map(|u| u.display_name).unwrap_or_default();
     let mut items = Vec::new();
-    for r in cairn_store::request::catalog::requested(c, request.id).await? {
+    for r in cairn_store::request::catalog::requested(c, a.tenant_id, request.id).await? {
         let answers = serde_json::from_str(&r.answers).map_err(|e| AppError::Internal(e.to_string()))?;
         items.push((r, answers));
     }
@@ -365,14 +365,14 @@ async fn case(c: &mut Conn, a: Approval) -> Result<Case> {
 
 async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &ApprovalTimer, now: i64) -> Result<()> {
     let scope = cairn_domain::platform::access::Scope::system(t);
-    tickets::lock(c, TicketId(timer.ticket_id)).await?;
+    tickets::lock(c, t, TicketId(timer.ticket_id)).await?;
     let Some(request) = tickets::by_id(c, &scope, TicketId(timer.ticket_id)).await? else { return Ok(()) };
-    let rows: Vec<Approval> = store::of_ticket(c, request.id).await?.into_iter().filter(|r| r.stage == timer.stage).collect();
+    let rows: Vec<Approval> = store::of_ticket(c, t, request.id).await?.into_iter().filter(|r| r.stage == timer.stage).collect();
     let pending: Vec<&Approval> = rows.iter().filter(|r| r.state == "pending").collect();
     if request.status != Status::AwaitingApproval || pending.is_empty() {
         return Ok(());
     }
-    let plan = plan_of(c, request.id).await?.unwrap_or_default();
+    let plan = plan_of(c, t, request.id).await?.unwrap_or_default();
     let Some(stage) = plan.stages.get(timer.stage as usize - 1) else { return Ok(()) };
     let expires = now + stage.timeout_hours.map_or(LINK_VALID_MS, |h| i64::from(h) * HOUR_MS);
     let mut e;
@@ -380,7 +380,7 @@ async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &Appro
         for a in &pending {
             let Some(u) = directory::user_by_id(c, t, a.approver_id).await? else { continue };
             let token = random_secret()?;
-            store::set_token(c, a.id, &hash_secret(&token), expires).await?;
+            store::set_token(c, t, a.id, &hash_secret(&token), expires).await?;
             send_link(c, flow, &request, &u, &token, "still awaits your approval (reminder)", now).await?;
         }
         e = Entry::action("ticket", request.id.0, "approval_reminded");

@@ -7,7 +7,7 @@
 mod approvals;
 mod tasks;
 
-use cairn_domain::ids::{TicketId, UserId};
+use cairn_domain::ids::{TenantId, TicketId, UserId};
 use cairn_domain::platform::access::Actor;
 use cairn_domain::request::fulfilment::{self as template, Plan};
 use cairn_domain::ticket::status::Status;
@@ -57,7 +57,7 @@ impl Effect for Fulfilment {
         Box::pin(async move {
             let flow = Flow { tx, public_url: &self.public_url };
             match e.change {
-                Change::Created if e.ticket.kind == TicketKind::Request => match plan_of(c, e.ticket.id).await? {
+                Change::Created if e.ticket.kind == TicketKind::Request => match plan_of(c, e.ticket.tenant_id, e.ticket.id).await? {
                     Some(plan) => begin(c, flow, e.ticket, &plan, e.now).await,
                     None => Ok(()),
                 },
@@ -72,8 +72,8 @@ impl Effect for Fulfilment {
 }
 
 /// The plan of a request (its one requested item), if it was ordered from the catalog.
-async fn plan_of(c: &mut Conn, request: TicketId) -> Result<Option<Plan>> {
-    cairn_store::request::catalog::requested(c, request).await?.first().map(plan).transpose()
+async fn plan_of(c: &mut Conn, t: TenantId, request: TicketId) -> Result<Option<Plan>> {
+    cairn_store::request::catalog::requested(c, t, request).await?.first().map(plan).transpose()
 }
 
 /// Starts a freshly ordered request: its first approval stage, or else its first tasks.
@@ -90,9 +90,9 @@ async fn begin(c: &mut Conn, flow: Flow<'_>, request: &Ticket, plan: &Plan, now:
 /// of them never wait on each other.
 async fn lock_request_of(c: &mut Conn, ticket: &Ticket) -> Result<()> {
     if ticket.kind == TicketKind::Task
-        && let Some((request, _)) = store::request_of(c, ticket.id).await?
+        && let Some((request, _)) = store::request_of(c, ticket.tenant_id, ticket.id).await?
     {
-        tickets::lock(c, request).await?;
+        tickets::lock(c, ticket.tenant_id, request).await?;
     }
     Ok(())
 }
@@ -109,7 +109,7 @@ async fn after_status(c: &mut Conn, flow: Flow<'_>, ticket: &Ticket, before: Sta
     match ticket.kind {
         TicketKind::Task if before.is_open() && !ticket.status.is_open() => tasks::finished(c, flow, ticket, now).await,
         TicketKind::Request if ticket.status.is_final() => {
-            store::skip_pending(c, ticket.id, now).await?;
+            store::skip_pending(c, ticket.tenant_id, ticket.id, now).await?;
             tasks::cancel_open(c, flow, ticket, by, now).await
         }
         TicketKind::Request if ticket.status == Status::Resolved => tasks::none_open(c, ticket).await,
@@ -181,8 +181,8 @@ impl App {
     pub async fn request_progress(&self, actor: &Actor, number: &str) -> Result<Progress> {
         let mut c = self.db.read().await?;
         let t = crate::ticket::load(&mut c, &actor.scope(), number).await?;
-        let plan = plan_of(&mut c, t.id).await?.unwrap_or_default();
-        let (approvals, tasks) = (store::of_ticket(&mut c, t.id).await?, store::tasks_of(&mut c, t.id).await?);
+        let plan = plan_of(&mut c, t.tenant_id, t.id).await?.unwrap_or_default();
+        let (approvals, tasks) = (store::of_ticket(&mut c, t.tenant_id, t.id).await?, store::tasks_of(&mut c, t.tenant_id, t.id).await?);
         Ok(Progress { plan, approvals, tasks })
     }
 
@@ -190,7 +190,7 @@ impl App {
     #[tracing::instrument(name = "request_of_task", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn request_of_task(&self, actor: &Actor, task: &Ticket) -> Result<Option<String>> {
         let mut c = self.db.read().await?;
-        let Some((req, _)) = store::request_of(&mut c, task.id).await? else { return Ok(None) };
+        let Some((req, _)) = store::request_of(&mut c, actor.tenant_id, task.id).await? else { return Ok(None) };
         Ok(tickets::by_id(&mut c, &actor.scope(), req).await?.map(|r| r.number))
     }
 }

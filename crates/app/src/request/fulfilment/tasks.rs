@@ -51,7 +51,7 @@ pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, p
         );
         let entries = [vec![created], routed.entries(task.id)].concat();
         let inserted = flow.tx.kernel.insert(c, &mut task, entries, By::SYSTEM).await?;
-        store::insert_task(c, task.id, request.id, i64::from(step)).await?;
+        store::insert_task(c, t, task.id, request.id, i64::from(step)).await?;
         let mut added = Entry::action("ticket", request.id.0, "task_added");
         added.field = Some(format!("step {step}"));
         // The number stays out of the text requesters read in the history.
@@ -68,19 +68,20 @@ pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, p
 }
 
 pub(super) async fn finished(c: &mut Conn, flow: Flow<'_>, task: &Ticket, now: i64) -> Result<()> {
-    let Some((request_id, step)) = store::request_of(c, task.id).await? else { return Ok(()) };
+    let t = task.tenant_id;
+    let Some((request_id, step)) = store::request_of(c, t, task.id).await? else { return Ok(()) };
     // Tasks of one step closing at once see each other's closure.
-    tickets::lock(c, request_id).await?;
-    let siblings = store::tasks_of(c, request_id).await?;
+    tickets::lock(c, t, request_id).await?;
+    let siblings = store::tasks_of(c, t, request_id).await?;
     if siblings.iter().any(|s| s.step == step && open(s)) {
         return Ok(());
     }
-    let scope = Scope::system(task.tenant_id);
+    let scope = Scope::system(t);
     let Some(mut request) = tickets::by_id(c, &scope, request_id).await? else { return Ok(()) };
     if !request.status.is_open() || siblings.iter().any(|s| s.step > step) {
         return Ok(());
     }
-    let plan = plan_of(c, request_id).await?.unwrap_or_default();
+    let plan = plan_of(c, t, request_id).await?.unwrap_or_default();
     if start_step(c, flow, &request, &plan, Some(step as u32), now).await? {
         return Ok(());
     }
@@ -104,7 +105,7 @@ fn open(t: &Task) -> bool {
 
 /// A request is resolved by hand only once its tasks are done or cancelled.
 pub(super) async fn none_open(c: &mut Conn, request: &Ticket) -> Result<()> {
-    let open: Vec<String> = store::tasks_of(c, request.id).await?.into_iter().filter(open).map(|t| t.number).collect();
+    let open: Vec<String> = store::tasks_of(c, request.tenant_id, request.id).await?.into_iter().filter(open).map(|t| t.number).collect();
     if open.is_empty() {
         return Ok(());
     }
@@ -115,7 +116,7 @@ pub(super) async fn none_open(c: &mut Conn, request: &Ticket) -> Result<()> {
 /// Cancels the open tasks of a request that ended.
 pub(super) async fn cancel_open(c: &mut Conn, flow: Flow<'_>, request: &Ticket, by: Option<UserId>, now: i64) -> Result<()> {
     let scope = Scope::system(request.tenant_id);
-    for task in store::tasks_of(c, request.id).await? {
+    for task in store::tasks_of(c, request.tenant_id, request.id).await? {
         let Some(mut tk) = tickets::by_id(c, &scope, task.id).await? else { continue };
         if tk.status.is_open() {
             let why = format!("{} was {}", request.number, request.status.label().to_lowercase());
