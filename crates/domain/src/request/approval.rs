@@ -90,6 +90,39 @@ pub fn check_stages(stages: &[Stage]) -> Result<(), DomainError> {
 }
 
 /// Where a stage stands.
+/// Where one approver's approval stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalState {
+    Pending,
+    Approved,
+    Rejected,
+    /// No longer needed: its stage was settled by others, or its request ended.
+    Skipped,
+}
+
+impl ApprovalState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalState::Pending => "pending",
+            ApprovalState::Approved => "approved",
+            ApprovalState::Rejected => "rejected",
+            ApprovalState::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<ApprovalState, crate::DomainError> {
+        [ApprovalState::Pending, ApprovalState::Approved, ApprovalState::Rejected, ApprovalState::Skipped]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| crate::DomainError::invalid("state", format!("unknown approval state '{s}'")))
+    }
+
+    /// The state a decision leaves.
+    pub fn decided(approve: bool) -> ApprovalState {
+        if approve { ApprovalState::Approved } else { ApprovalState::Rejected }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Pending,

@@ -2,6 +2,7 @@
 //! requests (TSK tickets with their step).
 
 use cairn_domain::ids::{TenantId, TicketId, UserId};
+use cairn_domain::request::approval::ApprovalState;
 use sqlx::any::AnyRow;
 
 use crate::Conn;
@@ -18,7 +19,7 @@ pub struct Approval {
     pub approver: String,
     pub approver_name: String,
     /// pending, approved, rejected or skipped.
-    pub state: String,
+    pub state: ApprovalState,
     pub escalation: bool,
     pub comment: Option<String>,
     pub via: Option<String>,
@@ -39,7 +40,7 @@ fn approval(r: &AnyRow) -> Result<Approval> {
         approver_id: UserId(get(r, "approver_id")?),
         approver: get(r, "username")?,
         approver_name: get(r, "display_name")?,
-        state: get(r, "state")?,
+        state: ApprovalState::parse(&get::<String>(r, "state")?)?,
         escalation: get::<i64>(r, "escalation")? == 1,
         comment: get(r, "comment")?,
         via: get(r, "via")?,
@@ -113,12 +114,12 @@ pub async fn pending_for(c: &mut Conn, t: TenantId, user: UserId) -> Result<Vec<
 
 /// Records a decision on a pending approval; false when it was no longer pending. Its
 /// email link stays known, so a second use is told it was already decided.
-pub async fn decide(c: &mut Conn, t: TenantId, id: i64, state: &str, comment: Option<&str>, via: &str, now: i64) -> Result<bool> {
+pub async fn decide(c: &mut Conn, t: TenantId, id: i64, state: ApprovalState, comment: Option<&str>, via: &str, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE approvals SET state = $1, comment = $2, via = $3, decided_at = $4 \
          WHERE tenant_id = $5 AND id = $6 AND state = 'pending'",
     )
-    .bind(state)
+    .bind(state.as_str())
     .bind(comment)
     .bind(via)
     .bind(now)

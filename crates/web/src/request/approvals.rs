@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::request::fulfilment::{Case, Decision};
+use cairn_domain::request::approval::ApprovalState;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
@@ -43,7 +44,7 @@ impl From<Case> for CaseView {
             status: c.request.status.label().into(),
             stage: c.approval.stage,
             escalation: c.approval.escalation,
-            state: c.approval.state,
+            state: c.approval.state.as_str().into(),
             asked: short(c.approval.created_at),
             items: c.items.into_iter().map(|(r, a)| RequestedView::of(r.item, r.quantity, a)).collect(),
         }
@@ -147,8 +148,8 @@ fn link_page(token: &str, case: Option<CaseView>, comment: String, notice: Optio
 pub(crate) async fn link(State(ctx): State<Ctx>, Path(token): Path<String>) -> Response {
     match ctx.app.approval_by_link(&token).await {
         Ok(c) => {
-            let decided =
-                (c.approval.state != "pending").then(|| format!("This approval is already {}; the link works once.", c.approval.state));
+            let decided = (c.approval.state != ApprovalState::Pending)
+                .then(|| format!("This approval is already {}; the link works once.", c.approval.state.as_str()));
             let status = if decided.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
             (status, render(link_page(&token, Some(c.into()), String::new(), None, decided))).into_response()
         }

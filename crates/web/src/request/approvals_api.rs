@@ -48,7 +48,7 @@ impl From<Approval> for ApprovalBody {
             id: a.id,
             stage: a.stage,
             approver: a.approver,
-            state: a.state,
+            state: a.state.as_str().into(),
             escalation: a.escalation,
             comment: a.comment,
             via: a.via,

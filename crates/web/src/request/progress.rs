@@ -18,7 +18,7 @@ impl ProgressView {
             .into_iter()
             .map(|a| {
                 let when = a.decided_at.map(crate::time::short).unwrap_or_default();
-                (a.stage, a.approver_name, a.state, a.escalation, a.comment.unwrap_or_default(), when)
+                (a.stage, a.approver_name, a.state.as_str().to_string(), a.escalation, a.comment.unwrap_or_default(), when)
             })
             .collect();
         ProgressView { approvals, steps }

@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
+use cairn_domain::request::approval::ApprovalState;
 use serde::Deserialize;
 
 use super::edit::UpdateForm;
@@ -114,8 +115,9 @@ pub(crate) async fn ticket_page_with(
     } = data;
     let staff = a.role.is_staff();
     let items = items.into_iter().map(|(r, answers)| RequestedView::of(r.item, r.quantity, answers)).collect();
-    let my_approval =
-        progress.as_ref().and_then(|p| p.approvals.iter().find(|x| x.approver_id == a.user_id && x.state == "pending").map(|x| x.id));
+    let my_approval = progress
+        .as_ref()
+        .and_then(|p| p.approvals.iter().find(|x| x.approver_id == a.user_id && x.state == ApprovalState::Pending).map(|x| x.id));
     let review = review.map(|r| ReviewView {
         summary: r.text.summary,
         root_cause: r.text.root_cause,

@@ -4,6 +4,7 @@
 use cairn_domain::ids::TenantId;
 use cairn_domain::ids::TicketId;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::request::approval::ApprovalState;
 use cairn_domain::request::approval::{self as rules, Approver, Stage, Verdict};
 use cairn_domain::ticket::Ticket;
 use cairn_domain::ticket::status::Status;
@@ -155,11 +156,11 @@ pub struct Decision {
 /// Records `approver`'s decision on approval `a` and settles its stage when it can.
 pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, d: &Decision, now: i64) -> Result<()> {
     let t = a.tenant_id;
-    if a.state != "pending" {
+    if a.state != ApprovalState::Pending {
         let when = a.decided_at.map(crate::platform::clock::minute).unwrap_or_default() + " UTC";
-        return Err(AppError::Conflict(match a.state.as_str() {
-            "skipped" => format!("this approval is no longer needed: its stage was settled on {when}"),
-            s => format!("{} already {s} this on {when}", a.approver),
+        return Err(AppError::Conflict(match a.state {
+            ApprovalState::Skipped => format!("this approval is no longer needed: its stage was settled on {when}"),
+            s => format!("{} already {} this on {when}", a.approver, s.as_str()),
         }));
     }
     // Decisions on one request settle one after the other.
@@ -177,11 +178,11 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
             request.status.label().to_lowercase()
         )));
     }
-    let state = if d.approve { "approved" } else { "rejected" };
+    let state = ApprovalState::decided(d.approve);
     if !store::decide(c, t, a.id, state, d.comment.as_deref(), d.via, now).await? {
         return Err(AppError::Conflict("this approval was decided meanwhile; reload".into()));
     }
-    let mut e = Entry::action("ticket", request.id.0, state);
+    let mut e = Entry::action("ticket", request.id.0, state.as_str());
     e.field = Some(format!("stage {}, via {}", a.stage, d.via));
     e.new = d.comment.clone();
     journal::append(c, t, Some(a.approver_id), now, &[e]).await?;
@@ -189,9 +190,9 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
     let plan = plan_of(c, t, request.id).await?.unwrap_or_default();
     let n = a.stage as usize;
     let stage = plan.stages.get(n - 1).ok_or_else(|| AppError::Internal(format!("{}: no stage {n}", request.number)))?;
-    let verdict = match rows.iter().find(|r| r.escalation && r.state != "pending") {
+    let verdict = match rows.iter().find(|r| r.escalation && r.state != ApprovalState::Pending) {
         Some(esc) => {
-            if esc.state == "approved" {
+            if esc.state == ApprovalState::Approved {
                 Verdict::Approved
             } else {
                 Verdict::Rejected
@@ -199,8 +200,8 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
         }
         None => {
             let own: Vec<&Approval> = rows.iter().filter(|r| !r.escalation).collect();
-            let count = |s: &str| own.iter().filter(|r| r.state == s).count();
-            rules::verdict(stage.rule, stage.quorum, own.len(), count("approved"), count("rejected"))
+            let count = |s: ApprovalState| own.iter().filter(|r| r.state == s).count();
+            rules::verdict(stage.rule, stage.quorum, own.len(), count(ApprovalState::Approved), count(ApprovalState::Rejected))
         }
     };
     let before = request.clone();
@@ -340,7 +341,7 @@ async fn by_link(c: &mut Conn, token: &str, now: i64) -> Result<Approval> {
     let a = store::by_token(c, &hash_secret(token)).await?.ok_or_else(|| {
         AppError::NotFound("approval link (a newer reminder may have replaced it; decide under Approvals in Cairn)".into())
     })?;
-    if a.state == "pending"
+    if a.state == ApprovalState::Pending
         && let Some(at) = a.token_expires_at.filter(|at| *at <= now)
     {
         return Err(AppError::Gone(format!(
@@ -368,7 +369,7 @@ async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &Appro
     tickets::lock(c, t, TicketId(timer.ticket_id)).await?;
     let Some(request) = tickets::by_id(c, &scope, TicketId(timer.ticket_id)).await? else { return Ok(()) };
     let rows: Vec<Approval> = store::of_ticket(c, t, request.id).await?.into_iter().filter(|r| r.stage == timer.stage).collect();
-    let pending: Vec<&Approval> = rows.iter().filter(|r| r.state == "pending").collect();
+    let pending: Vec<&Approval> = rows.iter().filter(|r| r.state == ApprovalState::Pending).collect();
     if request.status != Status::AwaitingApproval || pending.is_empty() {
         return Ok(());
     }
