@@ -1,6 +1,6 @@
-//! Embedded, plain-SQL migrations, one list per backend, applied in order and never
-//! edited once released. On PostgreSQL an advisory lock keeps two starting instances
-//! from migrating at once.
+//! Embedded, plain-SQL migrations, one file per backend each, applied in order and never
+//! edited once released. The list is generated from the folders by `build.rs`. On
+//! PostgreSQL an advisory lock keeps two starting instances from migrating at once.
 
 use sqlx::{AnyPool, Row};
 
@@ -14,128 +14,8 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "init",
-        sqlite: include_str!("../../migrations/sqlite/0001_init.sql"),
-        postgres: include_str!("../../migrations/postgres/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "routing",
-        sqlite: include_str!("../../migrations/sqlite/0002_routing.sql"),
-        postgres: include_str!("../../migrations/postgres/0002_routing.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "resolution",
-        sqlite: include_str!("../../migrations/sqlite/0003_resolution.sql"),
-        postgres: include_str!("../../migrations/postgres/0003_resolution.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "major",
-        sqlite: include_str!("../../migrations/sqlite/0004_major.sql"),
-        postgres: include_str!("../../migrations/postgres/0004_major.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "problems",
-        sqlite: include_str!("../../migrations/sqlite/0005_problems.sql"),
-        postgres: include_str!("../../migrations/postgres/0005_problems.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "recurring",
-        sqlite: include_str!("../../migrations/sqlite/0006_recurring.sql"),
-        postgres: include_str!("../../migrations/postgres/0006_recurring.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "desk",
-        sqlite: include_str!("../../migrations/sqlite/0007_desk.sql"),
-        postgres: include_str!("../../migrations/postgres/0007_desk.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "sla",
-        sqlite: include_str!("../../migrations/sqlite/0008_sla.sql"),
-        postgres: include_str!("../../migrations/postgres/0008_sla.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "surveys",
-        sqlite: include_str!("../../migrations/sqlite/0009_surveys.sql"),
-        postgres: include_str!("../../migrations/postgres/0009_surveys.sql"),
-    },
-    Migration {
-        version: 10,
-        name: "xla",
-        sqlite: include_str!("../../migrations/sqlite/0010_xla.sql"),
-        postgres: include_str!("../../migrations/postgres/0010_xla.sql"),
-    },
-    Migration {
-        version: 11,
-        name: "experience",
-        sqlite: include_str!("../../migrations/sqlite/0011_experience.sql"),
-        postgres: include_str!("../../migrations/postgres/0011_experience.sql"),
-    },
-    Migration {
-        version: 12,
-        name: "dashboard",
-        sqlite: include_str!("../../migrations/sqlite/0012_dashboard.sql"),
-        postgres: include_str!("../../migrations/postgres/0012_dashboard.sql"),
-    },
-    Migration {
-        version: 13,
-        name: "ticket_counts",
-        sqlite: include_str!("../../migrations/sqlite/0013_ticket_counts.sql"),
-        postgres: include_str!("../../migrations/postgres/0013_ticket_counts.sql"),
-    },
-    Migration {
-        version: 14,
-        name: "saved_views",
-        sqlite: include_str!("../../migrations/sqlite/0014_saved_views.sql"),
-        postgres: include_str!("../../migrations/postgres/0014_saved_views.sql"),
-    },
-    Migration {
-        version: 15,
-        name: "org_sharing",
-        sqlite: include_str!("../../migrations/sqlite/0015_org_sharing.sql"),
-        postgres: include_str!("../../migrations/postgres/0015_org_sharing.sql"),
-    },
-    Migration {
-        version: 16,
-        name: "knowledge",
-        sqlite: include_str!("../../migrations/sqlite/0016_knowledge.sql"),
-        postgres: include_str!("../../migrations/postgres/0016_knowledge.sql"),
-    },
-    Migration {
-        version: 17,
-        name: "deflection",
-        sqlite: include_str!("../../migrations/sqlite/0017_deflection.sql"),
-        postgres: include_str!("../../migrations/postgres/0017_deflection.sql"),
-    },
-    Migration {
-        version: 18,
-        name: "catalog",
-        sqlite: include_str!("../../migrations/sqlite/0018_catalog.sql"),
-        postgres: include_str!("../../migrations/postgres/0018_catalog.sql"),
-    },
-    Migration {
-        version: 19,
-        name: "approvals",
-        sqlite: include_str!("../../migrations/sqlite/0019_approvals.sql"),
-        postgres: include_str!("../../migrations/postgres/0019_approvals.sql"),
-    },
-    Migration {
-        version: 20,
-        name: "tenancy",
-        sqlite: include_str!("../../migrations/sqlite/0020_tenancy.sql"),
-        postgres: include_str!("../../migrations/postgres/0020_tenancy.sql"),
-    },
-];
+/// Every migration in `migrations/`, oldest first (generated by `build.rs`).
+const MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;
 
