@@ -16,6 +16,12 @@ use tokio::sync::watch;
 
 use config::Config;
 
+/// mimalloc returns freed memory to the system. With the C library's allocator, the
+/// 19 MiB each password hash needs stayed in per-thread arenas after use: the demo
+/// server held about 240 MB after loading instead of about 25 MB.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "cairn", version, about = "Cairn IT service management")]
 struct Cli {

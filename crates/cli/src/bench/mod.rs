@@ -72,6 +72,9 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         requests: usize,
     },
+    /// Process memory before and after loading the demo (300 incidents, users with
+    /// hashed passwords) into the configured, empty database.
+    DemoMemory,
 }
 
 /// Makes sure the bench user, groups and token exist; returns the token.
@@ -116,6 +119,14 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
         BenchCommand::SlaReplay => sla_replay_bench(&crate::open(cfg).await?).await,
         BenchCommand::Recurring { window_days, min_incidents } => {
             recurring_bench(&crate::open(cfg).await?, window_days, min_incidents).await
+        }
+        BenchCommand::DemoMemory => {
+            let app = crate::open(cfg).await?;
+            let before = rss_mb();
+            anyhow::ensure!(app.load_demo(300).await?, "the database already has tickets: point it at an empty one");
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            println!("process RSS: {before} MB before loading the demo, {} MB after", rss_mb());
+            Ok(())
         }
         BenchCommand::Create { clients, seconds } => {
             let app = crate::open(cfg).await?;
