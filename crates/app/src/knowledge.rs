@@ -2,7 +2,7 @@
 //! publish and retire them; every edit is a version that can be compared and restored.
 //! Requesters read published articles meant for them and say whether they helped.
 
-use cairn_domain::ids::OrgId;
+use cairn_domain::ids::{ArticleId, OrgId};
 use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff, relevance};
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_store::knowledge::{self as store, Article, Find, Reader, Version};
@@ -77,7 +77,7 @@ impl Effect for Deflection {
         Box::pin(async move {
             match (&e.change, e.by) {
                 (Change::Created, Some(by)) if !e.by_staff => {
-                    Ok(store::request_raised(c, e.ticket.tenant_id, by, e.ticket.id.0, e.now - DEFLECTION_WINDOW_MS).await?)
+                    Ok(store::request_raised(c, e.ticket.tenant_id, by, e.ticket.id, e.now - DEFLECTION_WINDOW_MS).await?)
                 }
                 _ => Ok(()),
             }
@@ -146,7 +146,7 @@ async fn fill(c: &mut Conn, actor: &Actor, a: &mut Article, input: ArticleInput)
 }
 
 fn journal_entry(a: &Article, action: &'static str, field: Option<&str>, new: Option<String>) -> Entry {
-    let mut e = Entry::action("article", a.id, action);
+    let mut e = Entry::action("article", a.id.0, action);
     e.field = field.map(str::to_string);
     e.new = new;
     e
@@ -163,7 +163,7 @@ impl App {
                     let t = actor.tenant_id;
                     let note = input.note.clone().unwrap_or_else(|| "first version".into());
                     let mut a = Article {
-                        id: 0,
+                        id: ArticleId(0),
                         number: String::new(),
                         title: String::new(),
                         body: String::new(),

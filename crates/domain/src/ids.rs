@@ -14,4 +14,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(TenantId, UserId, TicketId, GroupId, OrgId, CommentId, JobId);
+id_type!(TenantId, UserId, TicketId, GroupId, OrgId, CommentId, JobId, ArticleId, ApprovalId, OutageId);

@@ -2,7 +2,7 @@
 //! Reads take a [`Reader`]: requesters only ever get published articles of their
 //! audience, whether they search, list or open one by number.
 
-use cairn_domain::ids::{OrgId, TenantId, UserId};
+use cairn_domain::ids::{ArticleId, OrgId, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::engine::args::{Arg, bind_all, push};
@@ -20,7 +20,7 @@ pub enum Reader {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
-    pub id: i64,
+    pub id: ArticleId,
     pub number: String,
     pub title: String,
     pub body: String,
@@ -63,7 +63,7 @@ const JOINS: &str = "JOIN users ow ON ow.id = a.owner_id LEFT JOIN users rv ON r
 fn article(r: &AnyRow) -> Result<Article> {
     let tags: String = get(r, "tags")?;
     Ok(Article {
-        id: get(r, "id")?,
+        id: ArticleId(get(r, "id")?),
         number: get(r, "number")?,
         title: get(r, "title")?,
         body: get(r, "body")?,
@@ -107,8 +107,8 @@ fn tags_text(tags: &[String]) -> String {
 }
 
 /// Stores a new article (its `id` is ignored) as version 1 and indexes it.
-pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[OrgId]) -> Result<i64> {
-    let id: i64 = sqlx::query_scalar(
+pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[OrgId]) -> Result<ArticleId> {
+    let id = ArticleId(sqlx::query_scalar(
         "INSERT INTO articles (tenant_id, number, title, body, category, tags, audience, state, owner_id, reviewer_id, review_at, source, \
          version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
@@ -128,7 +128,7 @@ pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[
     .bind(a.created_at)
     .bind(a.updated_at)
     .fetch_one(&mut *c)
-    .await?;
+    .await?);
     set_orgs(c, t, id, orgs).await?;
     index(c, b, id, true).await?;
     Ok(id)
@@ -151,7 +151,7 @@ pub async fn update(c: &mut Conn, b: Backend, t: TenantId, a: &Article, expected
     .bind(a.version)
     .bind(a.updated_at)
     .bind(t.0)
-    .bind(a.id)
+    .bind(a.id.0)
     .bind(expected)
     .execute(&mut *c)
     .await?;
@@ -162,12 +162,12 @@ pub async fn update(c: &mut Conn, b: Backend, t: TenantId, a: &Article, expected
     index(c, b, a.id, false).await
 }
 
-async fn set_orgs(c: &mut Conn, t: TenantId, id: i64, orgs: &[OrgId]) -> Result<()> {
-    sqlx::query("DELETE FROM article_orgs WHERE tenant_id = $1 AND article_id = $2").bind(t.0).bind(id).execute(&mut *c).await?;
+async fn set_orgs(c: &mut Conn, t: TenantId, id: ArticleId, orgs: &[OrgId]) -> Result<()> {
+    sqlx::query("DELETE FROM article_orgs WHERE tenant_id = $1 AND article_id = $2").bind(t.0).bind(id.0).execute(&mut *c).await?;
     for o in orgs {
         sqlx::query("INSERT INTO article_orgs (tenant_id, article_id, org_id) VALUES ($1, $2, $3)")
             .bind(t.0)
-            .bind(id)
+            .bind(id.0)
             .bind(o.0)
             .execute(&mut *c)
             .await?;
@@ -175,9 +175,9 @@ async fn set_orgs(c: &mut Conn, t: TenantId, id: i64, orgs: &[OrgId]) -> Result<
     Ok(())
 }
 
-async fn index(c: &mut Conn, b: Backend, id: i64, fresh: bool) -> Result<()> {
+async fn index(c: &mut Conn, b: Backend, id: ArticleId, fresh: bool) -> Result<()> {
     for sql in dialect::index_article(b, fresh) {
-        sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(id).execute(&mut *c).await?;
+        sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(id.0).execute(&mut *c).await?;
     }
     Ok(())
 }
@@ -189,7 +189,7 @@ async fn with_orgs(c: &mut Conn, t: TenantId, mut a: Article) -> Result<Article>
              WHERE ao.tenant_id = $1 AND ao.article_id = $2 ORDER BY o.name",
         )
         .bind(t.0)
-        .bind(a.id)
+        .bind(a.id.0)
         .fetch_all(&mut *c)
         .await?;
     }
@@ -261,7 +261,7 @@ pub async fn add_version(c: &mut Conn, t: TenantId, a: &Article, author: Option<
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(t.0)
-    .bind(a.id)
+    .bind(a.id.0)
     .bind(a.version)
     .bind(&a.title)
     .bind(&a.body)
@@ -274,13 +274,13 @@ pub async fn add_version(c: &mut Conn, t: TenantId, a: &Article, author: Option<
 }
 
 /// Every version of an article, newest first.
-pub async fn versions(c: &mut Conn, t: TenantId, article: i64) -> Result<Vec<Version>> {
+pub async fn versions(c: &mut Conn, t: TenantId, article: ArticleId) -> Result<Vec<Version>> {
     let rows = sqlx::query(
         "SELECT v.version, v.title, v.body, u.username AS author, v.note, v.created_at FROM article_versions v \
          LEFT JOIN users u ON u.id = v.author_id WHERE v.tenant_id = $1 AND v.article_id = $2 ORDER BY v.version DESC",
     )
     .bind(t.0)
-    .bind(article)
+    .bind(article.0)
     .fetch_all(c)
     .await?;
     rows.iter()
@@ -298,17 +298,25 @@ pub async fn versions(c: &mut Conn, t: TenantId, article: i64) -> Result<Vec<Ver
 }
 
 /// Counts one reading.
-pub async fn count_view(c: &mut Conn, t: TenantId, article: i64) -> Result<()> {
-    sqlx::query("UPDATE articles SET views = views + 1 WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(article).execute(c).await?;
+pub async fn count_view(c: &mut Conn, t: TenantId, article: ArticleId) -> Result<()> {
+    sqlx::query("UPDATE articles SET views = views + 1 WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(article.0).execute(c).await?;
     Ok(())
 }
 
-pub async fn add_feedback(c: &mut Conn, t: TenantId, article: i64, user: UserId, helpful: bool, comment: &str, now: i64) -> Result<()> {
+pub async fn add_feedback(
+    c: &mut Conn,
+    t: TenantId,
+    article: ArticleId,
+    user: UserId,
+    helpful: bool,
+    comment: &str,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO article_feedback (tenant_id, article_id, user_id, helpful, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(t.0)
-    .bind(article)
+    .bind(article.0)
     .bind(user.0)
     .bind(i64::from(helpful))
     .bind(comment)
@@ -320,15 +328,15 @@ pub async fn add_feedback(c: &mut Conn, t: TenantId, article: i64, user: UserId,
     } else {
         "UPDATE articles SET not_helpful = not_helpful + 1 WHERE tenant_id = $1 AND id = $2"
     };
-    sqlx::query(col).bind(t.0).bind(article).execute(c).await?;
+    sqlx::query(col).bind(t.0).bind(article.0).execute(c).await?;
     Ok(())
 }
 
 /// Whether the user already gave feedback on the article.
-pub async fn gave_feedback(c: &mut Conn, t: TenantId, article: i64, user: UserId) -> Result<bool> {
+pub async fn gave_feedback(c: &mut Conn, t: TenantId, article: ArticleId, user: UserId) -> Result<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM article_feedback WHERE tenant_id = $1 AND article_id = $2 AND user_id = $3")
         .bind(t.0)
-        .bind(article)
+        .bind(article.0)
         .bind(user.0)
         .fetch_one(c)
         .await?;
@@ -336,23 +344,23 @@ pub async fn gave_feedback(c: &mut Conn, t: TenantId, article: i64, user: UserId
 }
 
 /// Feedback comments, newest first: (username, helpful, comment, at).
-pub async fn feedback(c: &mut Conn, t: TenantId, article: i64) -> Result<Vec<(String, bool, String, i64)>> {
+pub async fn feedback(c: &mut Conn, t: TenantId, article: ArticleId) -> Result<Vec<(String, bool, String, i64)>> {
     let rows = sqlx::query(
         "SELECT u.username, f.helpful, f.comment, f.created_at FROM article_feedback f JOIN users u ON u.id = f.user_id \
          WHERE f.tenant_id = $1 AND f.article_id = $2 ORDER BY f.created_at DESC, f.id DESC LIMIT 100",
     )
     .bind(t.0)
-    .bind(article)
+    .bind(article.0)
     .fetch_all(c)
     .await?;
     rows.iter().map(|r| Ok((get(r, "username")?, get::<i64>(r, "helpful")? == 1, get(r, "comment")?, get(r, "created_at")?))).collect()
 }
 
 /// A requester opened an article from a suggestion.
-pub async fn record_opening(c: &mut Conn, t: TenantId, article: i64, user: UserId, now: i64) -> Result<()> {
+pub async fn record_opening(c: &mut Conn, t: TenantId, article: ArticleId, user: UserId, now: i64) -> Result<()> {
     sqlx::query("INSERT INTO article_openings (tenant_id, article_id, user_id, opened_at) VALUES ($1, $2, $3, $4)")
         .bind(t.0)
-        .bind(article)
+        .bind(article.0)
         .bind(user.0)
         .bind(now)
         .execute(c)
@@ -361,11 +369,11 @@ pub async fn record_opening(c: &mut Conn, t: TenantId, article: i64, user: UserI
 }
 
 /// The user raised a request after all: their openings since `since` were not deflections.
-pub async fn request_raised(c: &mut Conn, t: TenantId, user: UserId, ticket: i64, since: i64) -> Result<()> {
+pub async fn request_raised(c: &mut Conn, t: TenantId, user: UserId, ticket: TicketId, since: i64) -> Result<()> {
     sqlx::query(
         "UPDATE article_openings SET ticket_id = $1 WHERE tenant_id = $2 AND user_id = $3 AND opened_at >= $4 AND ticket_id IS NULL",
     )
-    .bind(ticket)
+    .bind(ticket.0)
     .bind(t.0)
     .bind(user.0)
     .bind(since)
@@ -376,13 +384,13 @@ pub async fn request_raised(c: &mut Conn, t: TenantId, user: UserId, ticket: i64
 
 /// Openings from suggestions, and how many of those raised no request before `settled`
 /// (openings after it are still undecided).
-pub async fn deflection(c: &mut Conn, t: TenantId, article: i64, settled: i64) -> Result<(i64, i64)> {
+pub async fn deflection(c: &mut Conn, t: TenantId, article: ArticleId, settled: i64) -> Result<(i64, i64)> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS opened, COALESCE(SUM(CASE WHEN ticket_id IS NULL AND opened_at < $3 THEN 1 ELSE 0 END), 0) AS deflected \
          FROM article_openings WHERE tenant_id = $1 AND article_id = $2",
     )
     .bind(t.0)
-    .bind(article)
+    .bind(article.0)
     .bind(settled)
     .fetch_one(c)
     .await?;

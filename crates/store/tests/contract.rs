@@ -151,7 +151,7 @@ struct Rows {
     request: TicketId,
     task: TicketId,
     item: i64,
-    article: i64,
+    article: cairn_domain::ids::ArticleId,
 }
 
 async fn ticket(c: &mut Conn, b: Backend, t: TenantId, kind: TicketKind, requester: UserId) -> Result<TicketId, StoreError> {
@@ -196,7 +196,7 @@ async fn rows_of(c: &mut Conn, b: Backend, t: TenantId) -> Result<Rows, StoreErr
     };
     catalog::insert_requested(c, t, request, &ordered, 0).await?;
     let mut a = Article {
-        id: 0,
+        id: cairn_domain::ids::ArticleId(0),
         number: "KB0000001".into(),
         title: "Laptop setup".into(),
         body: "Plug it in.".into(),

@@ -1,6 +1,7 @@
 //! Outage windows on incidents: when the affected service was down. A service's
 //! availability XLA is measured from them, during its calendar's hours.
 
+use cairn_domain::ids::OutageId;
 use cairn_domain::platform::access::Actor;
 use cairn_domain::ticket::TicketKind;
 use cairn_store::incident::outages::{self as store, Outage};
@@ -38,7 +39,7 @@ fn window(o: &Outage) -> String {
 }
 
 /// The ticket's outage `id`.
-async fn one(c: &mut cairn_store::Conn, tk: &cairn_domain::ticket::Ticket, id: i64) -> Result<Outage> {
+async fn one(c: &mut cairn_store::Conn, tk: &cairn_domain::ticket::Ticket, id: OutageId) -> Result<Outage> {
     store::for_ticket(c, tk.tenant_id, tk.id)
         .await?
         .into_iter()
@@ -69,7 +70,7 @@ impl App {
                     if service.chars().count() > 200 {
                         return Err(AppError::invalid("service", "must be at most 200 characters"));
                     }
-                    let mut o = Outage { id: 0, ticket: tk.id, service, started_at: input.started_at, ended_at: input.ended_at };
+                    let mut o = Outage { id: OutageId(0), ticket: tk.id, service, started_at: input.started_at, ended_at: input.ended_at };
                     o.id = store::insert(c, t, &o, now).await?;
                     let mut e = Entry::action("ticket", tk.id.0, "outage_recorded");
                     e.field = Some("outage".into());
@@ -83,7 +84,7 @@ impl App {
 
     /// Ends an outage (or reopens it with None).
     #[tracing::instrument(name = "end_outage", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn end_outage(&self, actor: &Actor, number: &str, id: i64, ended_at: Option<i64>) -> Result<Outage> {
+    pub async fn end_outage(&self, actor: &Actor, number: &str, id: OutageId, ended_at: Option<i64>) -> Result<Outage> {
         agents_only(actor)?;
         let now = self.now();
         let (actor, number) = (actor.clone(), number.to_string());
@@ -109,7 +110,7 @@ impl App {
 
     /// Removes an outage recorded in error.
     #[tracing::instrument(name = "remove_outage", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn remove_outage(&self, actor: &Actor, number: &str, id: i64) -> Result<()> {
+    pub async fn remove_outage(&self, actor: &Actor, number: &str, id: OutageId) -> Result<()> {
         agents_only(actor)?;
         let now = self.now();
         let (actor, number) = (actor.clone(), number.to_string());

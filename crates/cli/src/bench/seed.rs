@@ -49,7 +49,7 @@ pub async fn seed_articles(app: &App, n: usize) -> anyhow::Result<()> {
                 .collect();
             let published = rng.below(10) != 0;
             rows.push(Article {
-                id: 0,
+                id: cairn_domain::ids::ArticleId(0),
                 number: String::new(),
                 title: format!("How to {topic} the {w1} when the {w2} fails ({k})"),
                 body: format!("## Symptom\n\nThe {w1} stops after the {w2} change.\n\n## Fix\n\n{}\n", steps.join("\n")),
@@ -81,7 +81,7 @@ pub async fn seed_articles(app: &App, n: usize) -> anyhow::Result<()> {
                         a.number = format!("KB{:07}", tenants::next_number(c, tid, "KB").await?.seq);
                         a.id = kb::insert(c, backend, tid, &a, &[]).await?;
                         kb::add_version(c, tid, &a, Some(a.owner), "first version").await?;
-                        let mut e = Entry::action("article", a.id, "created");
+                        let mut e = Entry::action("article", a.id.0, "created");
                         e.new = Some(a.number);
                         entries.push(e);
                     }

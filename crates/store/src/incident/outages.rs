@@ -1,6 +1,6 @@
 //! Outage windows recorded on incidents: when a service was down, for its availability.
 
-use cairn_domain::ids::{TenantId, TicketId};
+use cairn_domain::ids::{OutageId, TenantId, TicketId};
 
 use crate::Conn;
 use crate::engine::row::get;
@@ -8,7 +8,7 @@ use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outage {
-    pub id: i64,
+    pub id: OutageId,
     pub ticket: TicketId,
     pub service: String,
     pub started_at: i64,
@@ -20,7 +20,7 @@ const COLUMNS: &str = "id, ticket_id, service, started_at, ended_at";
 
 fn outage(r: &sqlx::any::AnyRow) -> Result<Outage> {
     Ok(Outage {
-        id: get(r, "id")?,
+        id: OutageId(get(r, "id")?),
         ticket: TicketId(get(r, "ticket_id")?),
         service: get(r, "service")?,
         started_at: get(r, "started_at")?,
@@ -28,8 +28,8 @@ fn outage(r: &sqlx::any::AnyRow) -> Result<Outage> {
     })
 }
 
-pub async fn insert(c: &mut Conn, t: TenantId, o: &Outage, now: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+pub async fn insert(c: &mut Conn, t: TenantId, o: &Outage, now: i64) -> Result<OutageId> {
+    Ok(OutageId(sqlx::query_scalar(
         "INSERT INTO outages (tenant_id, ticket_id, service, started_at, ended_at, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(t.0)
@@ -39,26 +39,26 @@ pub async fn insert(c: &mut Conn, t: TenantId, o: &Outage, now: i64) -> Result<i
     .bind(o.ended_at)
     .bind(now)
     .fetch_one(c)
-    .await?)
+    .await?))
 }
 
 /// Sets or clears the end; false when the ticket has no such outage.
-pub async fn set_end(c: &mut Conn, t: TenantId, ticket: TicketId, id: i64, ended_at: Option<i64>) -> Result<bool> {
+pub async fn set_end(c: &mut Conn, t: TenantId, ticket: TicketId, id: OutageId, ended_at: Option<i64>) -> Result<bool> {
     let r = sqlx::query("UPDATE outages SET ended_at = $1 WHERE tenant_id = $2 AND ticket_id = $3 AND id = $4")
         .bind(ended_at)
         .bind(t.0)
         .bind(ticket.0)
-        .bind(id)
+        .bind(id.0)
         .execute(c)
         .await?;
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn delete(c: &mut Conn, t: TenantId, ticket: TicketId, id: i64) -> Result<bool> {
+pub async fn delete(c: &mut Conn, t: TenantId, ticket: TicketId, id: OutageId) -> Result<bool> {
     let r = sqlx::query("DELETE FROM outages WHERE tenant_id = $1 AND ticket_id = $2 AND id = $3")
         .bind(t.0)
         .bind(ticket.0)
-        .bind(id)
+        .bind(id.0)
         .execute(c)
         .await?;
     Ok(r.rows_affected() == 1)

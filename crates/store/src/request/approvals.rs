@@ -1,7 +1,7 @@
 //! Approval rows (one per approver of a request's stage) and the fulfilment tasks of
 //! requests (TSK tickets with their step).
 
-use cairn_domain::ids::{TenantId, TicketId, UserId};
+use cairn_domain::ids::{ApprovalId, TenantId, TicketId, UserId};
 use cairn_domain::request::approval::ApprovalState;
 use sqlx::any::AnyRow;
 
@@ -11,7 +11,7 @@ use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approval {
-    pub id: i64,
+    pub id: ApprovalId,
     pub tenant_id: TenantId,
     pub ticket_id: TicketId,
     pub stage: i64,
@@ -33,7 +33,7 @@ const COLS: &str = "SELECT a.id, a.tenant_id, a.ticket_id, a.stage, a.approver_i
 
 fn approval(r: &AnyRow) -> Result<Approval> {
     Ok(Approval {
-        id: get(r, "id")?,
+        id: ApprovalId(get(r, "id")?),
         tenant_id: TenantId(get(r, "tenant_id")?),
         ticket_id: TicketId(get(r, "ticket_id")?),
         stage: get(r, "stage")?,
@@ -63,21 +63,23 @@ pub struct NewApproval<'a> {
     pub token: Option<(&'a str, i64)>,
 }
 
-pub async fn insert(c: &mut Conn, t: TenantId, a: &NewApproval<'_>, now: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO approvals (tenant_id, ticket_id, stage, approver_id, state, escalation, token_hash, token_expires_at, created_at) \
+pub async fn insert(c: &mut Conn, t: TenantId, a: &NewApproval<'_>, now: i64) -> Result<ApprovalId> {
+    Ok(ApprovalId(
+        sqlx::query_scalar(
+            "INSERT INTO approvals (tenant_id, ticket_id, stage, approver_id, state, escalation, token_hash, token_expires_at, created_at) \
          VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(t.0)
-    .bind(a.ticket.0)
-    .bind(a.stage)
-    .bind(a.approver.0)
-    .bind(i64::from(a.escalation))
-    .bind(a.token.map(|(h, _)| h))
-    .bind(a.token.map(|(_, e)| e))
-    .bind(now)
-    .fetch_one(c)
-    .await?)
+        )
+        .bind(t.0)
+        .bind(a.ticket.0)
+        .bind(a.stage)
+        .bind(a.approver.0)
+        .bind(i64::from(a.escalation))
+        .bind(a.token.map(|(h, _)| h))
+        .bind(a.token.map(|(_, e)| e))
+        .bind(now)
+        .fetch_one(c)
+        .await?,
+    ))
 }
 
 /// Every approval of a request, by stage and id.
@@ -90,8 +92,8 @@ pub async fn of_ticket(c: &mut Conn, t: TenantId, ticket: TicketId) -> Result<Ve
     rows.iter().map(approval).collect()
 }
 
-pub async fn by_id(c: &mut Conn, t: TenantId, id: i64) -> Result<Option<Approval>> {
-    let row = sqlx::query(sql(" WHERE a.tenant_id = $1 AND a.id = $2")).bind(t.0).bind(id).fetch_optional(c).await?;
+pub async fn by_id(c: &mut Conn, t: TenantId, id: ApprovalId) -> Result<Option<Approval>> {
+    let row = sqlx::query(sql(" WHERE a.tenant_id = $1 AND a.id = $2")).bind(t.0).bind(id.0).fetch_optional(c).await?;
     row.as_ref().map(approval).transpose()
 }
 
@@ -114,7 +116,15 @@ pub async fn pending_for(c: &mut Conn, t: TenantId, user: UserId) -> Result<Vec<
 
 /// Records a decision on a pending approval; false when it was no longer pending. Its
 /// email link stays known, so a second use is told it was already decided.
-pub async fn decide(c: &mut Conn, t: TenantId, id: i64, state: ApprovalState, comment: Option<&str>, via: &str, now: i64) -> Result<bool> {
+pub async fn decide(
+    c: &mut Conn,
+    t: TenantId,
+    id: ApprovalId,
+    state: ApprovalState,
+    comment: Option<&str>,
+    via: &str,
+    now: i64,
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE approvals SET state = $1, comment = $2, via = $3, decided_at = $4 \
          WHERE tenant_id = $5 AND id = $6 AND state = 'pending'",
@@ -124,7 +134,7 @@ pub async fn decide(c: &mut Conn, t: TenantId, id: i64, state: ApprovalState, co
     .bind(via)
     .bind(now)
     .bind(t.0)
-    .bind(id)
+    .bind(id.0)
     .execute(c)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -143,12 +153,12 @@ pub async fn skip_pending(c: &mut Conn, t: TenantId, ticket: TicketId, now: i64)
 }
 
 /// Replaces an approval's email token (a reminder sends a fresh link).
-pub async fn set_token(c: &mut Conn, t: TenantId, id: i64, token_hash: &str, expires_at: i64) -> Result<()> {
+pub async fn set_token(c: &mut Conn, t: TenantId, id: ApprovalId, token_hash: &str, expires_at: i64) -> Result<()> {
     sqlx::query("UPDATE approvals SET token_hash = $1, token_expires_at = $2 WHERE tenant_id = $3 AND id = $4")
         .bind(token_hash)
         .bind(expires_at)
         .bind(t.0)
-        .bind(id)
+        .bind(id.0)
         .execute(c)
         .await?;
     Ok(())

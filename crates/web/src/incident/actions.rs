@@ -104,7 +104,7 @@ pub(crate) async fn record_outage(
 pub(crate) async fn end_outage(
     State(ctx): State<Ctx>,
     s: Session,
-    Path((number, id)): Path<(String, i64)>,
+    Path((number, id)): Path<(String, cairn_domain::ids::OutageId)>,
     CsrfForm(f): CsrfForm<ActionForm>,
 ) -> Response {
     let r = async {
@@ -118,7 +118,7 @@ pub(crate) async fn end_outage(
 pub(crate) async fn remove_outage(
     State(ctx): State<Ctx>,
     s: Session,
-    Path((number, id)): Path<(String, i64)>,
+    Path((number, id)): Path<(String, cairn_domain::ids::OutageId)>,
     _: CsrfForm<Button>,
 ) -> Response {
     let r = ctx.app.remove_outage(&s.actor, &number, id).await.map(|_| None);

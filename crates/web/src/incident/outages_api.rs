@@ -31,7 +31,7 @@ pub(crate) struct OutageBody {
 }
 
 fn body(o: Outage) -> OutageBody {
-    OutageBody { id: o.id, service: o.service, started_at: rfc3339(o.started_at), ended_at: o.ended_at.map(rfc3339) }
+    OutageBody { id: o.id.0, service: o.service, started_at: rfc3339(o.started_at), ended_at: o.ended_at.map(rfc3339) }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -93,7 +93,7 @@ pub(crate) async fn record_outage(
 pub(crate) async fn end_outage(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path((number, id)): Path<(String, i64)>,
+    Path((number, id)): Path<(String, cairn_domain::ids::OutageId)>,
     JsonBody(b): JsonBody<OutageEnd>,
 ) -> Result<Json<OutageBody>, ApiError> {
     let ended_at = b.ended_at.as_deref().map(|e| required("ended_at", e)).transpose()?;
@@ -106,7 +106,7 @@ pub(crate) async fn end_outage(
 pub(crate) async fn remove_outage(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path((number, id)): Path<(String, i64)>,
+    Path((number, id)): Path<(String, cairn_domain::ids::OutageId)>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.remove_outage(&actor, &number, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -37,7 +37,7 @@ pub(crate) struct CaseView {
 impl From<Case> for CaseView {
     fn from(c: Case) -> Self {
         CaseView {
-            id: c.approval.id,
+            id: c.approval.id.0,
             number: c.request.number,
             title: c.request.title,
             requester: c.requester,
@@ -87,7 +87,7 @@ pub(crate) async fn inbox(State(ctx): State<Ctx>, s: Session, Query(q): Query<Do
     }
 }
 
-pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>) -> Response {
+pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(id): Path<cairn_domain::ids::ApprovalId>) -> Response {
     match ctx.app.approval(&s.actor, id).await {
         Ok(c) => render(ApprovalPage {
             me: Some(Me::new(&s.actor, &s.csrf)),
@@ -117,7 +117,12 @@ impl DecisionForm {
 }
 
 /// The decision from the approver's own page (portal or agent UI).
-pub(crate) async fn decide(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, CsrfForm(f): CsrfForm<DecisionForm>) -> Response {
+pub(crate) async fn decide(
+    State(ctx): State<Ctx>,
+    s: Session,
+    Path(id): Path<cairn_domain::ids::ApprovalId>,
+    CsrfForm(f): CsrfForm<DecisionForm>,
+) -> Response {
     let via = if s.actor.role.is_staff() { "agent" } else { "portal" };
     match ctx.app.decide(&s.actor, id, f.decision(via)).await {
         Ok(()) => {

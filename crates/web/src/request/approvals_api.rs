@@ -45,7 +45,7 @@ pub(crate) struct ApprovalBody {
 impl From<Approval> for ApprovalBody {
     fn from(a: Approval) -> Self {
         ApprovalBody {
-            id: a.id,
+            id: a.id.0,
             stage: a.stage,
             approver: a.approver,
             state: a.state.as_str().into(),
@@ -99,7 +99,11 @@ pub(crate) async fn inbox(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> 
 /// One of my approvals, with the request and its answers
 #[utoipa::path(get, path = "/api/v1/approvals/{id}", tag = "catalog", params(("id" = i64, Path)),
     responses((status = 200, body = CaseBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn read(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(id): Path<i64>) -> Result<Json<CaseBody>, ApiError> {
+pub(crate) async fn read(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<cairn_domain::ids::ApprovalId>,
+) -> Result<Json<CaseBody>, ApiError> {
     Ok(Json(ctx.app.approval(&actor, id).await?.into()))
 }
 
@@ -118,7 +122,7 @@ pub(crate) struct DecisionRequest {
 pub(crate) async fn approve(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    Path(id): Path<cairn_domain::ids::ApprovalId>,
     JsonBody(req): JsonBody<DecisionRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.decide(&actor, id, Decision { approve: true, comment: req.comment, via: "api" }).await?;
@@ -132,7 +136,7 @@ pub(crate) async fn approve(
 pub(crate) async fn reject(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    Path(id): Path<cairn_domain::ids::ApprovalId>,
     JsonBody(req): JsonBody<DecisionRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.decide(&actor, id, Decision { approve: false, comment: req.comment, via: "api" }).await?;

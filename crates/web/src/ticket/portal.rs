@@ -25,7 +25,7 @@ pub(crate) struct PortalPage {
     /// The most recently changed open requests.
     pub open: Vec<Row>,
     /// Requests waiting for this person's approval: (approval id, number, title, requester).
-    pub approvals: Vec<(i64, String, String, String)>,
+    pub approvals: Vec<(cairn_domain::ids::ApprovalId, String, String, String)>,
 }
 
 pub(crate) async fn home(State(ctx): State<Ctx>, s: Session) -> Response {

@@ -141,13 +141,13 @@ pub(crate) struct TicketPage {
     /// Tasks: the request they fulfil.
     pub request_of: Option<String>,
     /// The viewer's pending approval of this request.
-    pub my_approval: Option<i64>,
+    pub my_approval: Option<cairn_domain::ids::ApprovalId>,
     pub watchers: Vec<String>,
     pub slas: Vec<SlaView>,
     /// Requesters: the ticket's survey can be answered (None inside) or was rated.
     pub survey: Option<Option<i64>>,
     /// (id, service, started, ended or blank while it lasts)
-    pub outages: Vec<(i64, String, String, String)>,
+    pub outages: Vec<(cairn_domain::ids::OutageId, String, String, String)>,
     /// Major incidents: the post-incident review.
     pub review: Option<ReviewView>,
     pub notice: Option<String>,

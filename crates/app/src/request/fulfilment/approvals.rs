@@ -1,8 +1,8 @@
 //! Approval stages: who is asked, their decisions from the portal, the API or an email
 //! link, how a stage settles by its rule, and its reminder and escalation timers.
 
-use cairn_domain::ids::TenantId;
 use cairn_domain::ids::TicketId;
+use cairn_domain::ids::{ApprovalId, TenantId};
 use cairn_domain::platform::access::Actor;
 use cairn_domain::request::approval::ApprovalState;
 use cairn_domain::request::approval::{self as rules, Approver, Stage, Verdict};
@@ -260,7 +260,7 @@ impl App {
 
     /// One of the actor's approvals (another person's or tenant's: not found).
     #[tracing::instrument(name = "approval", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn approval(&self, actor: &Actor, id: i64) -> Result<Case> {
+    pub async fn approval(&self, actor: &Actor, id: ApprovalId) -> Result<Case> {
         let mut c = self.db.read().await?;
         let a = mine(&mut c, actor, id).await?;
         case(&mut c, a).await
@@ -268,7 +268,7 @@ impl App {
 
     /// The actor decides one of their approvals.
     #[tracing::instrument(name = "decide", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn decide(&self, actor: &Actor, id: i64, d: Decision) -> Result<()> {
+    pub async fn decide(&self, actor: &Actor, id: ApprovalId, d: Decision) -> Result<()> {
         let d = checked(d)?;
         let (kernel, url, now, actor) = (self.kernel.clone(), self.public_url(), self.now(), actor.clone());
         self.db
@@ -329,7 +329,7 @@ fn checked(mut d: Decision) -> Result<Decision> {
     Ok(d)
 }
 
-async fn mine(c: &mut Conn, actor: &Actor, id: i64) -> Result<Approval> {
+async fn mine(c: &mut Conn, actor: &Actor, id: ApprovalId) -> Result<Approval> {
     let a = store::by_id(c, actor.tenant_id, id).await?.ok_or_else(|| AppError::NotFound(format!("approval {id}")))?;
     if a.approver_id != actor.user_id {
         return Err(AppError::Forbidden(format!("approval {id} is {}'s to decide", a.approver)));
