@@ -6,6 +6,12 @@ macro_rules! id_type {
         #[serde(transparent)]
         pub struct $name(pub i64);
 
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
@@ -14,4 +20,22 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(TenantId, UserId, TicketId, GroupId, OrgId, CommentId, JobId, ArticleId, ApprovalId, OutageId);
+id_type!(
+    TenantId,
+    UserId,
+    TicketId,
+    GroupId,
+    OrgId,
+    CommentId,
+    JobId,
+    ArticleId,
+    ApprovalId,
+    OutageId,
+    CatalogItemId,
+    CannedId,
+    SavedViewId,
+    KnownErrorId,
+    CandidateId,
+    SurveyId,
+    NotificationId
+);

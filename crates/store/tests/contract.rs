@@ -150,7 +150,7 @@ struct Rows {
     group: GroupId,
     request: TicketId,
     task: TicketId,
-    item: i64,
+    item: cairn_domain::ids::CatalogItemId,
     article: cairn_domain::ids::ArticleId,
 }
 
@@ -172,7 +172,7 @@ async fn rows_of(c: &mut Conn, b: Backend, t: TenantId) -> Result<Rows, StoreErr
     approvals::insert_task(c, t, task, request, 1).await?;
     watchers::add(c, t, request, user).await?;
     let item = catalog::Item {
-        id: 0,
+        id: cairn_domain::ids::CatalogItemId(0),
         category: "Hardware".into(),
         name: "Laptop".into(),
         description: String::new(),

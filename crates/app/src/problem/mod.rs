@@ -4,6 +4,7 @@
 
 pub mod recurring;
 
+use cairn_domain::ids::KnownErrorId;
 use cairn_domain::platform::access::Actor;
 use cairn_domain::problem::similarity;
 use cairn_domain::ticket::{self, TicketKind};
@@ -88,7 +89,7 @@ impl App {
                     };
                     let seq = tenants::next_number(c, t, "KE").await?.seq;
                     let mut k = KnownError {
-                        id: 0,
+                        id: KnownErrorId(0),
                         number: format!("KE{seq:07}"),
                         problem: problem.as_ref().map(|p| p.id),
                         problem_number: problem.map(|p| p.number),

@@ -2,6 +2,7 @@
 //! days' similar incidents into problem candidates, and the problem manager's accept
 //! (a problem linked to the incidents) or dismiss.
 
+use cairn_domain::ids::CandidateId;
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::access::{Actor, Scope};
 use cairn_domain::problem::recurring::{self, Settings};
@@ -164,7 +165,7 @@ impl App {
 
     /// Accepts a candidate: raises a problem and links it to the candidate's incidents.
     #[tracing::instrument(name = "accept_candidate", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn accept_candidate(&self, actor: &Actor, id: i64) -> Result<String> {
+    pub async fn accept_candidate(&self, actor: &Actor, id: CandidateId) -> Result<String> {
         agents_only(actor)?;
         let (actor, now, kernel) = (actor.clone(), self.now(), self.kernel.clone());
         self.db
@@ -223,7 +224,7 @@ impl App {
     }
 
     #[tracing::instrument(name = "dismiss_candidate", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn dismiss_candidate(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn dismiss_candidate(&self, actor: &Actor, id: CandidateId) -> Result<()> {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db

@@ -2,6 +2,7 @@
 //! each; requesters order what is open to them, and each order becomes a request (REQ)
 //! holding the requested item and the form's checked answers.
 
+use cairn_domain::ids::CatalogItemId;
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_domain::request::approval::{Approver, Stage, check_stages};
 use cairn_domain::request::catalog::{Answers, VarKind, Variable, check_answers, check_form};
@@ -83,7 +84,7 @@ async fn check_names(c: &mut cairn_store::Conn, t: cairn_domain::ids::TenantId, 
 
 impl App {
     /// Adds an item (`id` None) or replaces one, after checking its order form.
-    pub async fn save_catalog_item(&self, admin: &Admin, id: Option<i64>, input: ItemInput) -> Result<CatalogItem> {
+    pub async fn save_catalog_item(&self, admin: &Admin, id: Option<CatalogItemId>, input: ItemInput) -> Result<CatalogItem> {
         check_form(&input.variables)?;
         check_stages(&input.approvals)?;
         check_tasks(&input.tasks)?;
@@ -113,7 +114,7 @@ impl App {
                         );
                     }
                     let mut item = Item {
-                        id: id.unwrap_or(0),
+                        id: id.unwrap_or(CatalogItemId(0)),
                         category,
                         name,
                         description: input.description.trim().to_string(),
@@ -166,7 +167,7 @@ impl App {
 
     /// An item the actor may order (404 otherwise: another organisation's, or inactive).
     #[tracing::instrument(name = "orderable_item", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn orderable_item(&self, actor: &Actor, id: i64) -> Result<CatalogItem> {
+    pub async fn orderable_item(&self, actor: &Actor, id: CatalogItemId) -> Result<CatalogItem> {
         let mut c = self.db.read().await?;
         let item = store::item(&mut c, actor.tenant_id, Some(actor.user_id), id).await?;
         form_of(item.ok_or_else(|| AppError::NotFound(format!("catalog item {id} you may order")))?)
@@ -175,7 +176,7 @@ impl App {
     /// Orders `quantity` of an item the actor may order, with the form's answers: one
     /// request (REQ) holding the requested item, in one transaction.
     #[tracing::instrument(name = "order", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn order(&self, actor: &Actor, item_id: i64, quantity: i64, answers: &Answers) -> Result<Created> {
+    pub async fn order(&self, actor: &Actor, item_id: CatalogItemId, quantity: i64, answers: &Answers) -> Result<Created> {
         if !(1..=100).contains(&quantity) {
             return Err(AppError::invalid("quantity", "between 1 and 100"));
         }

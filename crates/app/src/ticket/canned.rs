@@ -2,6 +2,7 @@
 //! responses are written by the group's members (or an administrator); placeholders
 //! are filled from the ticket when an agent picks one.
 
+use cairn_domain::ids::CannedId;
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_domain::ticket::canned::{self, Fill};
 use cairn_store::Conn;
@@ -47,7 +48,7 @@ impl App {
 
     /// Adds a response (`id` None) or changes one; its group cannot change.
     #[tracing::instrument(name = "save_canned_response", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn save_canned_response(&self, actor: &Actor, id: Option<i64>, input: CannedInput) -> Result<Canned> {
+    pub async fn save_canned_response(&self, actor: &Actor, id: Option<CannedId>, input: CannedInput) -> Result<Canned> {
         agents_only(actor)?;
         let (title, body) = canned::check(&input.title, &input.body)?;
         let (actor, now) = (actor.clone(), self.now());
@@ -74,7 +75,7 @@ impl App {
                                 None => None,
                             };
                             let owner = if group.is_none() { Some(actor.user_id) } else { None };
-                            let mut r = Canned { id: 0, title, body, group, owner };
+                            let mut r = Canned { id: CannedId(0), title, body, group, owner };
                             may_edit(c, &actor, &r).await?;
                             r.id = store::insert(c, t, &r, now).await?;
                             (r, "created")
@@ -88,7 +89,7 @@ impl App {
     }
 
     #[tracing::instrument(name = "delete_canned_response", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn delete_canned_response(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn delete_canned_response(&self, actor: &Actor, id: CannedId) -> Result<()> {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db
@@ -107,7 +108,7 @@ impl App {
 
     /// A response's body filled in for a ticket, ready to edit and send.
     #[tracing::instrument(name = "render_canned_response", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn render_canned_response(&self, actor: &Actor, id: i64, number: &str) -> Result<String> {
+    pub async fn render_canned_response(&self, actor: &Actor, id: CannedId, number: &str) -> Result<String> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
         let t = actor.tenant_id;

@@ -1,6 +1,7 @@
 //! Agents' saved queue views: personal, or shared with every agent of the tenant. A view
 //! keeps the queue's filters as a query string; the owner (or an administrator) deletes it.
 
+use cairn_domain::ids::SavedViewId;
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket::saved_views::{self as store, SavedView};
@@ -41,7 +42,7 @@ impl App {
         self.db
             .write(move |c| {
                 Box::pin(async move {
-                    let mut v = SavedView { id: 0, owner: actor.user_id, name, query, shared };
+                    let mut v = SavedView { id: SavedViewId(0), owner: actor.user_id, name, query, shared };
                     v.id = store::insert(c, actor.tenant_id, &v, now).await?;
                     let mut e = Entry::action("saved_view", v.id, "created");
                     e.new = Some(format!("{} ({})", v.name, if shared { "shared" } else { "personal" }));
@@ -62,7 +63,7 @@ impl App {
 
     /// Deletes a view: its owner, or an administrator for a shared one.
     #[tracing::instrument(name = "delete_view", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn delete_view(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn delete_view(&self, actor: &Actor, id: SavedViewId) -> Result<()> {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db

@@ -20,8 +20,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn action(entity: &'static str, entity_id: i64, action: &'static str) -> Entry {
-        Entry { entity, entity_id, action, field: None, old: None, new: None }
+    pub fn action(entity: &'static str, entity_id: impl Into<i64>, action: &'static str) -> Entry {
+        Entry { entity, entity_id: entity_id.into(), action, field: None, old: None, new: None }
     }
 }
 

@@ -1,6 +1,6 @@
 //! In-app notifications, written by the outbox worker.
 
-use cairn_domain::ids::{TenantId, TicketId, UserId};
+use cairn_domain::ids::{NotificationId, TenantId, TicketId, UserId};
 
 use crate::Conn;
 use crate::engine::row::get;
@@ -8,7 +8,7 @@ use crate::error::Result;
 
 #[derive(Debug, Clone)]
 pub struct Notification {
-    pub id: i64,
+    pub id: NotificationId,
     pub ticket_number: Option<String>,
     pub message: String,
     pub created_at: i64,
@@ -40,7 +40,7 @@ pub async fn for_user(c: &mut Conn, t: TenantId, u: UserId, limit: i64) -> Resul
     rows.iter()
         .map(|r| {
             Ok(Notification {
-                id: get(r, "id")?,
+                id: NotificationId(get(r, "id")?),
                 ticket_number: get(r, "number")?,
                 message: get(r, "message")?,
                 created_at: get(r, "created_at")?,

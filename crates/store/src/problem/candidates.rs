@@ -1,7 +1,7 @@
 //! Problem candidates: clusters of similar incidents proposed by recurring-incident
 //! detection, waiting for a problem manager to accept or dismiss them.
 
-use cairn_domain::ids::{TenantId, TicketId};
+use cairn_domain::ids::{CandidateId, TenantId, TicketId};
 use cairn_domain::problem::recurring::Cluster;
 use sqlx::any::AnyRow;
 
@@ -11,7 +11,7 @@ use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    pub id: i64,
+    pub id: CandidateId,
     pub fingerprint: String,
     pub scope: String,
     pub title: String,
@@ -30,7 +30,7 @@ const COLS: &str = "SELECT id, fingerprint, scope, title, label, incidents, firs
 fn candidate(r: &AnyRow) -> Result<Candidate> {
     let ids: String = get(r, "incidents")?;
     Ok(Candidate {
-        id: get(r, "id")?,
+        id: CandidateId(get(r, "id")?),
         fingerprint: get(r, "fingerprint")?,
         scope: get(r, "scope")?,
         title: get(r, "title")?,
@@ -93,19 +93,19 @@ pub async fn list(c: &mut Conn, t: TenantId, status: Option<&str>) -> Result<Vec
     rows.iter().map(candidate).collect()
 }
 
-pub async fn by_id(c: &mut Conn, t: TenantId, id: i64) -> Result<Option<Candidate>> {
-    let row = sqlx::query(crate::joined(COLS, " AND id = $2")).bind(t.0).bind(id).fetch_optional(c).await?;
+pub async fn by_id(c: &mut Conn, t: TenantId, id: CandidateId) -> Result<Option<Candidate>> {
+    let row = sqlx::query(crate::joined(COLS, " AND id = $2")).bind(t.0).bind(id.0).fetch_optional(c).await?;
     row.as_ref().map(candidate).transpose()
 }
 
 /// Settles a proposal; false when it was no longer proposed.
-pub async fn settle(c: &mut Conn, t: TenantId, id: i64, status: &str, problem: Option<TicketId>, now: i64) -> Result<bool> {
+pub async fn settle(c: &mut Conn, t: TenantId, id: CandidateId, status: &str, problem: Option<TicketId>, now: i64) -> Result<bool> {
     let r = sqlx::query("UPDATE problem_candidates SET status = $1, problem_id = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5 AND status = 'proposed'")
         .bind(status)
         .bind(problem.map(|p| p.0))
         .bind(now)
         .bind(t.0)
-        .bind(id)
+        .bind(id.0)
         .execute(c)
         .await?;
     Ok(r.rows_affected() == 1)

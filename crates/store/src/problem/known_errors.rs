@@ -1,7 +1,7 @@
 //! Known errors: a problem's symptom, root cause and workaround, for the service desk
 //! to find while the permanent fix is pending.
 
-use cairn_domain::ids::{TenantId, TicketId};
+use cairn_domain::ids::{KnownErrorId, TenantId, TicketId};
 use sqlx::any::AnyRow;
 
 use crate::Conn;
@@ -10,7 +10,7 @@ use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnownError {
-    pub id: i64,
+    pub id: KnownErrorId,
     pub number: String,
     pub problem: Option<TicketId>,
     /// The problem's number, when linked.
@@ -30,7 +30,7 @@ const COLS: &str = "SELECT k.id, k.number, k.problem_id, p.number AS problem_num
 
 fn known_error(r: &AnyRow) -> Result<KnownError> {
     Ok(KnownError {
-        id: get(r, "id")?,
+        id: KnownErrorId(get(r, "id")?),
         number: get(r, "number")?,
         problem: get::<Option<i64>>(r, "problem_id")?.map(TicketId),
         problem_number: get(r, "problem_number")?,
@@ -45,7 +45,7 @@ fn known_error(r: &AnyRow) -> Result<KnownError> {
 }
 
 /// Stores a known error (its `id` is ignored) and returns its id.
-pub async fn insert(c: &mut Conn, t: TenantId, k: &KnownError) -> Result<i64> {
+pub async fn insert(c: &mut Conn, t: TenantId, k: &KnownError) -> Result<KnownErrorId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO known_errors (tenant_id, number, problem_id, title, symptom, root_cause, workaround, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -62,7 +62,7 @@ pub async fn insert(c: &mut Conn, t: TenantId, k: &KnownError) -> Result<i64> {
     .bind(k.updated_at)
     .fetch_one(c)
     .await?;
-    Ok(id)
+    Ok(KnownErrorId(id))
 }
 
 pub async fn update(c: &mut Conn, t: TenantId, k: &KnownError) -> Result<()> {
@@ -78,7 +78,7 @@ pub async fn update(c: &mut Conn, t: TenantId, k: &KnownError) -> Result<()> {
     .bind(&k.status)
     .bind(k.updated_at)
     .bind(t.0)
-    .bind(k.id)
+    .bind(k.id.0)
     .execute(c)
     .await?;
     Ok(())

@@ -1,6 +1,6 @@
 //! Catalog items (their order forms kept as JSON) and the items each request asked for.
 
-use cairn_domain::ids::{OrgId, TenantId, TicketId, UserId};
+use cairn_domain::ids::{CatalogItemId, OrgId, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::Conn;
@@ -12,7 +12,7 @@ use crate::error::{Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    pub id: i64,
+    pub id: CatalogItemId,
     pub category: String,
     pub name: String,
     pub description: String,
@@ -34,7 +34,7 @@ pub struct Item {
 /// A requested item of a request, with the form's answers (JSON).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requested {
-    pub item_id: i64,
+    pub item_id: CatalogItemId,
     pub item: String,
     pub quantity: i64,
     pub answers: String,
@@ -48,7 +48,7 @@ const COLS: &str = "SELECT i.id, i.category, i.name, i.description, i.icon, i.de
 
 fn item_of(r: &AnyRow) -> Result<Item> {
     Ok(Item {
-        id: get(r, "id")?,
+        id: CatalogItemId(get(r, "id")?),
         category: get(r, "category")?,
         name: get(r, "name")?,
         description: get(r, "description")?,
@@ -70,7 +70,7 @@ async fn with_orgs(c: &mut Conn, t: TenantId, mut i: Item) -> Result<Item> {
              WHERE x.tenant_id = $1 AND x.item_id = $2 ORDER BY o.name",
         )
         .bind(t.0)
-        .bind(i.id)
+        .bind(i.id.0)
         .fetch_all(&mut *c)
         .await?;
     }
@@ -78,7 +78,7 @@ async fn with_orgs(c: &mut Conn, t: TenantId, mut i: Item) -> Result<Item> {
 }
 
 /// Stores an item (new when `id` is 0) with its organisations; returns its id.
-pub async fn save<'a>(c: &mut Conn, t: TenantId, i: &'a Item, orgs: &[OrgId], now: i64) -> Result<i64> {
+pub async fn save<'a>(c: &mut Conn, t: TenantId, i: &'a Item, orgs: &[OrgId], now: i64) -> Result<CatalogItemId> {
     let named_twice = |e: sqlx::Error| match StoreError::from(e) {
         StoreError::Conflict(_) => StoreError::Conflict(format!("the catalog already has an item named '{}'", i.name)),
         other => other,
@@ -97,25 +97,25 @@ pub async fn save<'a>(c: &mut Conn, t: TenantId, i: &'a Item, orgs: &[OrgId], no
             .bind(&i.tasks)
     };
     const SET: &str = "category, name, description, icon, delivery_days, variables, audience, active, approvals, tasks";
-    let id = if i.id == 0 {
+    let id = if i.id.0 == 0 {
         let sql = format!(
             "INSERT INTO catalog_items ({SET}, tenant_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id"
         );
         let row = fields(sqlx::query(sqlx::AssertSqlSafe(sql))).bind(t.0).bind(now).fetch_one(&mut *c).await.map_err(named_twice)?;
-        get(&row, "id")?
+        CatalogItemId(get(&row, "id")?)
     } else {
         let sql = "UPDATE catalog_items SET category = $1, name = $2, description = $3, icon = $4, delivery_days = $5, \
                    variables = $6, audience = $7, active = $8, approvals = $9, tasks = $10, updated_at = $11 \
                    WHERE tenant_id = $12 AND id = $13";
-        fields(sqlx::query(sql)).bind(now).bind(t.0).bind(i.id).execute(&mut *c).await.map_err(named_twice)?;
+        fields(sqlx::query(sql)).bind(now).bind(t.0).bind(i.id.0).execute(&mut *c).await.map_err(named_twice)?;
         i.id
     };
-    sqlx::query("DELETE FROM catalog_item_orgs WHERE tenant_id = $1 AND item_id = $2").bind(t.0).bind(id).execute(&mut *c).await?;
+    sqlx::query("DELETE FROM catalog_item_orgs WHERE tenant_id = $1 AND item_id = $2").bind(t.0).bind(id.0).execute(&mut *c).await?;
     for o in orgs {
         sqlx::query("INSERT INTO catalog_item_orgs (tenant_id, item_id, org_id) VALUES ($1, $2, $3)")
             .bind(t.0)
-            .bind(id)
+            .bind(id.0)
             .bind(o.0)
             .execute(&mut *c)
             .await?;
@@ -130,11 +130,11 @@ pub async fn items(c: &mut Conn, t: TenantId, orderer: Option<UserId>) -> Result
 }
 
 /// One item, if `orderer` may order it (`None`: any item of the tenant).
-pub async fn item(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: i64) -> Result<Option<Item>> {
+pub async fn item(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: CatalogItemId) -> Result<Option<Item>> {
     Ok(select(c, t, orderer, Some(id)).await?.pop())
 }
 
-async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<i64>) -> Result<Vec<Item>> {
+async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<CatalogItemId>) -> Result<Vec<Item>> {
     let mut args = vec![Arg::I(t.0)];
     let mut sql = COLS.to_string();
     if let Some(u) = orderer {
@@ -145,7 +145,7 @@ async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<i
         ));
     }
     if let Some(id) = id {
-        let p = push(&mut args, Arg::I(id));
+        let p = push(&mut args, Arg::I(id.0));
         sql.push_str(&format!(" AND i.id = {p}"));
     }
     sql.push_str(" ORDER BY i.category, i.name");
@@ -164,7 +164,7 @@ pub async fn insert_requested(c: &mut Conn, t: TenantId, ticket: TicketId, r: &R
     )
     .bind(t.0)
     .bind(ticket.0)
-    .bind(r.item_id)
+    .bind(r.item_id.0)
     .bind(r.quantity)
     .bind(&r.answers)
     .bind(now)
@@ -189,7 +189,7 @@ pub async fn requested(c: &mut Conn, t: TenantId, ticket: TicketId) -> Result<Ve
     rows.iter()
         .map(|r| {
             Ok(Requested {
-                item_id: get(r, "item_id")?,
+                item_id: CatalogItemId(get(r, "item_id")?),
                 item: get(r, "name")?,
                 quantity: get(r, "quantity")?,
                 answers: get(r, "answers")?,

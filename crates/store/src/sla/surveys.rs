@@ -1,7 +1,7 @@
 //! Satisfaction surveys: one per resolved ticket, reached through a secret link whose
 //! hash is stored, answered once.
 
-use cairn_domain::ids::{TenantId, TicketId};
+use cairn_domain::ids::{SurveyId, TenantId, TicketId};
 
 use cairn_domain::sla::survey::Questions;
 
@@ -11,7 +11,7 @@ use crate::error::{Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Survey {
-    pub id: i64,
+    pub id: SurveyId,
     pub tenant_id: TenantId,
     pub ticket: TicketId,
     pub expires_at: i64,
@@ -40,7 +40,7 @@ const SURVEY: &str = "SELECT id, tenant_id, ticket_id, expires_at, rating, answe
 
 fn survey(r: &sqlx::any::AnyRow) -> Result<Survey> {
     Ok(Survey {
-        id: get(r, "id")?,
+        id: SurveyId(get(r, "id")?),
         tenant_id: TenantId(get(r, "tenant_id")?),
         ticket: TicketId(get(r, "ticket_id")?),
         expires_at: get(r, "expires_at")?,
@@ -79,7 +79,7 @@ pub struct Details {
 }
 
 /// Records the answer; false when it was already answered.
-pub async fn answer(c: &mut Conn, t: TenantId, id: i64, rating: i64, d: &Details, now: i64) -> Result<bool> {
+pub async fn answer(c: &mut Conn, t: TenantId, id: SurveyId, rating: i64, d: &Details, now: i64) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE surveys SET rating = $1, effort = $2, comment = $3, answers = $4, answered_at = $5 \
          WHERE tenant_id = $6 AND id = $7 AND answered_at IS NULL",
@@ -90,7 +90,7 @@ pub async fn answer(c: &mut Conn, t: TenantId, id: i64, rating: i64, d: &Details
     .bind(&d.answers)
     .bind(now)
     .bind(t.0)
-    .bind(id)
+    .bind(id.0)
     .execute(c)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -98,7 +98,7 @@ pub async fn answer(c: &mut Conn, t: TenantId, id: i64, rating: i64, d: &Details
 
 /// Adds the details to a survey rated in one click; false when it is not rated yet or
 /// its details were given already.
-pub async fn add_details(c: &mut Conn, t: TenantId, id: i64, d: &Details) -> Result<bool> {
+pub async fn add_details(c: &mut Conn, t: TenantId, id: SurveyId, d: &Details) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE surveys SET effort = $1, comment = $2, answers = $3 WHERE tenant_id = $4 AND id = $5 AND answered_at IS NOT NULL \
          AND effort IS NULL AND comment IS NULL AND answers IS NULL",
@@ -107,7 +107,7 @@ pub async fn add_details(c: &mut Conn, t: TenantId, id: i64, d: &Details) -> Res
     .bind(&d.comment)
     .bind(&d.answers)
     .bind(t.0)
-    .bind(id)
+    .bind(id.0)
     .execute(c)
     .await?;
     Ok(r.rows_affected() == 1)

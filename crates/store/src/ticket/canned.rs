@@ -1,6 +1,6 @@
 //! Canned responses: a group's shared reply texts and each agent's own.
 
-use cairn_domain::ids::{GroupId, TenantId, UserId};
+use cairn_domain::ids::{CannedId, GroupId, TenantId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::Conn;
@@ -9,7 +9,7 @@ use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Canned {
-    pub id: i64,
+    pub id: CannedId,
     pub title: String,
     pub body: String,
     /// Shared with this group (id, name)...
@@ -25,7 +25,7 @@ fn canned(r: &AnyRow) -> Result<Canned> {
     let group: Option<i64> = get(r, "group_id")?;
     let name: Option<String> = get(r, "group_name")?;
     Ok(Canned {
-        id: get(r, "id")?,
+        id: CannedId(get(r, "id")?),
         title: get(r, "title")?,
         body: get(r, "body")?,
         group: group.zip(name).map(|(id, n)| (GroupId(id), n)),
@@ -43,24 +43,26 @@ pub async fn visible(c: &mut Conn, t: TenantId, user: UserId) -> Result<Vec<Cann
     rows.iter().map(canned).collect()
 }
 
-pub async fn by_id(c: &mut Conn, t: TenantId, id: i64) -> Result<Option<Canned>> {
-    let row = sqlx::query(crate::joined(COLS, " AND r.id = $2")).bind(t.0).bind(id).fetch_optional(c).await?;
+pub async fn by_id(c: &mut Conn, t: TenantId, id: CannedId) -> Result<Option<Canned>> {
+    let row = sqlx::query(crate::joined(COLS, " AND r.id = $2")).bind(t.0).bind(id.0).fetch_optional(c).await?;
     row.as_ref().map(canned).transpose()
 }
 
-pub async fn insert(c: &mut Conn, t: TenantId, r: &Canned, now: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO canned_responses (tenant_id, title, body, group_id, owner_id, created_at, updated_at) \
+pub async fn insert(c: &mut Conn, t: TenantId, r: &Canned, now: i64) -> Result<CannedId> {
+    Ok(CannedId(
+        sqlx::query_scalar(
+            "INSERT INTO canned_responses (tenant_id, title, body, group_id, owner_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(t.0)
-    .bind(&r.title)
-    .bind(&r.body)
-    .bind(r.group.as_ref().map(|g| g.0.0))
-    .bind(r.owner.map(|u| u.0))
-    .bind(now)
-    .fetch_one(c)
-    .await?)
+        )
+        .bind(t.0)
+        .bind(&r.title)
+        .bind(&r.body)
+        .bind(r.group.as_ref().map(|g| g.0.0))
+        .bind(r.owner.map(|u| u.0))
+        .bind(now)
+        .fetch_one(c)
+        .await?,
+    ))
 }
 
 pub async fn update(c: &mut Conn, t: TenantId, r: &Canned, now: i64) -> Result<()> {
@@ -69,13 +71,13 @@ pub async fn update(c: &mut Conn, t: TenantId, r: &Canned, now: i64) -> Result<(
         .bind(&r.body)
         .bind(now)
         .bind(t.0)
-        .bind(r.id)
+        .bind(r.id.0)
         .execute(c)
         .await?;
     Ok(())
 }
 
-pub async fn delete(c: &mut Conn, t: TenantId, id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM canned_responses WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(id).execute(c).await?;
+pub async fn delete(c: &mut Conn, t: TenantId, id: CannedId) -> Result<()> {
+    sqlx::query("DELETE FROM canned_responses WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(id.0).execute(c).await?;
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! A ticket's comments (replies and internal notes) and its links to other tickets.
 
 use super::*;
+use cairn_domain::ids::CommentId;
 
 #[derive(Debug, Clone)]
 pub struct Comment {
-    pub id: i64,
+    pub id: CommentId,
     pub author: Option<String>,
     pub author_id: Option<UserId>,
     pub body: String,
@@ -25,7 +26,7 @@ pub struct NewComment<'a> {
 
 /// Adds a comment and returns it as lists show it.
 pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<'_>) -> Result<Comment> {
-    let id: i64 = sqlx::query_scalar(
+    let id = CommentId(sqlx::query_scalar(
         "INSERT INTO comments (tenant_id, ticket_id, author_id, body, internal, minutes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(s.tenant_id().0)
@@ -36,7 +37,7 @@ pub async fn insert_comment(c: &mut Conn, b: Backend, s: &Scope, n: &NewComment<
     .bind(n.minutes)
     .bind(n.at)
     .fetch_one(&mut *c)
-    .await?;
+    .await?);
     if n.minutes != 0 {
         sqlx::query("UPDATE tickets SET time_spent = time_spent + $1 WHERE id = $2 AND tenant_id = $3")
             .bind(n.minutes)
@@ -54,7 +55,7 @@ const COMMENT_COLS: &str = "SELECT c.id, c.author_id, u.display_name AS author, 
 
 fn comment(r: &AnyRow) -> Result<Comment> {
     Ok(Comment {
-        id: get(r, "id")?,
+        id: CommentId(get(r, "id")?),
         author: get(r, "author")?,
         author_id: get::<Option<i64>>(r, "author_id")?.map(UserId),
         body: get(r, "body")?,
@@ -73,8 +74,8 @@ pub async fn comments(c: &mut Conn, s: &Scope, ticket: TicketId) -> Result<Vec<C
 }
 
 /// One comment by id (as just written, so no visibility filter).
-pub async fn comment_by_id(c: &mut Conn, s: &Scope, id: i64) -> Result<Comment> {
-    let row = sqlx::query(crate::joined(COMMENT_COLS, " AND c.id = $2")).bind(s.tenant_id().0).bind(id).fetch_one(c).await?;
+pub async fn comment_by_id(c: &mut Conn, s: &Scope, id: CommentId) -> Result<Comment> {
+    let row = sqlx::query(crate::joined(COMMENT_COLS, " AND c.id = $2")).bind(s.tenant_id().0).bind(id.0).fetch_one(c).await?;
     comment(&row)
 }
 

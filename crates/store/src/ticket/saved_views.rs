@@ -1,7 +1,7 @@
 //! Saved queue views: a name and the queue's filters (as a query string), personal or
 //! shared with the tenant's agents.
 
-use cairn_domain::ids::{TenantId, UserId};
+use cairn_domain::ids::{SavedViewId, TenantId, UserId};
 
 use crate::Conn;
 use crate::engine::row::get;
@@ -9,14 +9,14 @@ use crate::error::{Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedView {
-    pub id: i64,
+    pub id: SavedViewId,
     pub owner: UserId,
     pub name: String,
     pub query: String,
     pub shared: bool,
 }
 
-pub async fn insert(c: &mut Conn, t: TenantId, v: &SavedView, now: i64) -> Result<i64> {
+pub async fn insert(c: &mut Conn, t: TenantId, v: &SavedView, now: i64) -> Result<SavedViewId> {
     sqlx::query_scalar(
         "INSERT INTO saved_views (tenant_id, owner_id, name, query, shared, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -32,6 +32,7 @@ pub async fn insert(c: &mut Conn, t: TenantId, v: &SavedView, now: i64) -> Resul
         StoreError::Conflict(_) => StoreError::Conflict(format!("you already have a view named '{}'", v.name)),
         other => other,
     })
+    .map(SavedViewId)
 }
 
 /// The user's own views and the ones others share, by name.
@@ -46,7 +47,7 @@ pub async fn visible(c: &mut Conn, t: TenantId, user: UserId) -> Result<Vec<Save
     rows.iter()
         .map(|r| {
             Ok(SavedView {
-                id: get(r, "id")?,
+                id: SavedViewId(get(r, "id")?),
                 owner: UserId(get(r, "owner_id")?),
                 name: get(r, "name")?,
                 query: get(r, "query")?,
@@ -56,7 +57,7 @@ pub async fn visible(c: &mut Conn, t: TenantId, user: UserId) -> Result<Vec<Save
         .collect()
 }
 
-pub async fn delete(c: &mut Conn, t: TenantId, id: i64) -> Result<bool> {
-    let r = sqlx::query("DELETE FROM saved_views WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(id).execute(c).await?;
+pub async fn delete(c: &mut Conn, t: TenantId, id: SavedViewId) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM saved_views WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(id.0).execute(c).await?;
     Ok(r.rows_affected() == 1)
 }

@@ -212,7 +212,7 @@ pub(crate) async fn list_candidates(
     Ok(Json(
         list.into_iter()
             .map(|(k, numbers)| CandidateBody {
-                id: k.id,
+                id: k.id.0,
                 summary: cairn_app::problem::recurring::summary(&k, numbers.len()),
                 title: k.title,
                 scope: k.scope,
@@ -248,7 +248,7 @@ pub(crate) async fn accept_candidate(
     ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
 ) -> Result<Json<Accepted>, ApiError> {
-    Ok(Json(Accepted { problem: ctx.app.accept_candidate(&actor, id).await? }))
+    Ok(Json(Accepted { problem: ctx.app.accept_candidate(&actor, cairn_domain::ids::CandidateId(id)).await? }))
 }
 
 /// Dismiss a candidate; the same cluster is not proposed again
@@ -259,7 +259,7 @@ pub(crate) async fn dismiss_candidate(
     ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    ctx.app.dismiss_candidate(&actor, id).await?;
+    ctx.app.dismiss_candidate(&actor, cairn_domain::ids::CandidateId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -148,7 +148,7 @@ pub(crate) async fn candidates(State(ctx): State<Ctx>, s: Session, Query(q): Que
     let rows = list
         .into_iter()
         .map(|(k, numbers)| CandidateRow {
-            id: k.id,
+            id: k.id.0,
             summary: cairn_app::problem::recurring::summary(&k, numbers.len()),
             terms: k.label,
             incidents: numbers,
@@ -166,14 +166,14 @@ pub(crate) async fn candidates(State(ctx): State<Ctx>, s: Session, Query(q): Que
 }
 
 pub(crate) async fn accept(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, _: CsrfForm<Button>) -> Response {
-    match ctx.app.accept_candidate(&s.actor, id).await {
+    match ctx.app.accept_candidate(&s.actor, cairn_domain::ids::CandidateId(id)).await {
         Ok(problem) => Redirect::to(&format!("/tickets/{problem}?created=1")).into_response(),
         Err(e) => error_page(Some(&s), e),
     }
 }
 
 pub(crate) async fn dismiss(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, _: CsrfForm<Button>) -> Response {
-    match ctx.app.dismiss_candidate(&s.actor, id).await {
+    match ctx.app.dismiss_candidate(&s.actor, cairn_domain::ids::CandidateId(id)).await {
         Ok(()) => Redirect::to("/problem-candidates?notice=dismissed").into_response(),
         Err(e) => error_page(Some(&s), e),
     }

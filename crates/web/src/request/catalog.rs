@@ -78,7 +78,7 @@ pub(super) fn kind_name(k: &VarKind) -> &'static str {
 }
 
 async fn order_page(ctx: &Ctx, s: &Session, id: i64, typed: &Answers, quantity: String, error: Option<String>) -> Response {
-    let item = match ctx.app.orderable_item(&s.actor, id).await {
+    let item = match ctx.app.orderable_item(&s.actor, cairn_domain::ids::CatalogItemId(id)).await {
         Ok(i) => i,
         Err(e) => return error_page(Some(s), e),
     };
@@ -117,7 +117,7 @@ pub(crate) async fn order(
     let Ok(n) = quantity.trim().parse::<i64>() else {
         return order_page(&ctx, &s, id, &answers, quantity, Some("Quantity must be a whole number.".into())).await;
     };
-    match ctx.app.order(&s.actor, id, n, &answers).await {
+    match ctx.app.order(&s.actor, cairn_domain::ids::CatalogItemId(id), n, &answers).await {
         Ok(c) => Redirect::to(&format!("/tickets/{}?created=1", c.view.ticket.number)).into_response(),
         Err(e @ AppError::Invalid { .. }) => order_page(&ctx, &s, id, &answers, quantity, Some(e.to_string())).await,
         Err(e) => error_page(Some(&s), e),

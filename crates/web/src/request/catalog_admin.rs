@@ -327,7 +327,7 @@ pub(crate) async fn edit_form(State(ctx): State<Ctx>, s: Session, Path(id): Path
     if let Err(e) = Admin::from_actor(&s.actor) {
         return error_page(Some(&s), e);
     }
-    match ctx.app.catalog(&s.actor).await.map(|items| items.into_iter().find(|i| i.item.id == id)) {
+    match ctx.app.catalog(&s.actor).await.map(|items| items.into_iter().find(|i| i.item.id.0 == id)) {
         Ok(Some(item)) => editor(&ctx, &s, Some(id), ItemForm::of(&item), None).await,
         Ok(None) => error_page(Some(&s), AppError::NotFound(format!("catalog item {id}"))),
         Err(e) => error_page(Some(&s), e),
@@ -341,7 +341,7 @@ async fn save(ctx: &Ctx, s: &Session, id: Option<i64>, pairs: &[(String, String)
     };
     let form = ItemForm::posted(pairs);
     let saved = match form.input() {
-        Ok(input) => ctx.app.save_catalog_item(&admin, id, input).await,
+        Ok(input) => ctx.app.save_catalog_item(&admin, id.map(cairn_domain::ids::CatalogItemId), input).await,
         Err(e) => Err(e),
     };
     match saved {

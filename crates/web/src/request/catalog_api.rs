@@ -58,7 +58,7 @@ impl From<CatalogItem> for ItemBody {
     fn from(c: CatalogItem) -> Self {
         let i = c.item;
         ItemBody {
-            id: i.id,
+            id: i.id.0,
             category: i.category,
             name: i.name,
             description: i.description,
@@ -153,7 +153,7 @@ pub(crate) async fn replace(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<ItemRequest>,
 ) -> Result<Json<ItemBody>, ApiError> {
-    Ok(Json(ctx.app.save_catalog_item(&Admin::from_actor(&actor)?, Some(id), req.into()).await?.into()))
+    Ok(Json(ctx.app.save_catalog_item(&Admin::from_actor(&actor)?, Some(cairn_domain::ids::CatalogItemId(id)), req.into()).await?.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -183,7 +183,7 @@ pub(crate) async fn order(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<OrderRequest>,
 ) -> Result<Response, ApiError> {
-    let created = ctx.app.order(&actor, id, req.quantity, &req.answers).await?;
+    let created = ctx.app.order(&actor, cairn_domain::ids::CatalogItemId(id), req.quantity, &req.answers).await?;
     Ok(with_etag(StatusCode::CREATED, created.view.into()))
 }
 
@@ -206,7 +206,7 @@ pub(crate) async fn requested(
 ) -> Result<Json<Vec<RequestedBody>>, ApiError> {
     let list = ctx.app.requested_items(&actor, &number).await?;
     Ok(Json(
-        list.into_iter().map(|(r, answers)| RequestedBody { item_id: r.item_id, item: r.item, quantity: r.quantity, answers }).collect(),
+        list.into_iter().map(|(r, answers)| RequestedBody { item_id: r.item_id.0, item: r.item, quantity: r.quantity, answers }).collect(),
     ))
 }
 

@@ -64,7 +64,7 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|i| (i.item.id, i.item.name, i.item.description))
+        .map(|i| (i.item.id.0, i.item.name, i.item.description))
         .collect();
     let more = tickets.next_cursor.is_some().then(|| format!("/tickets?status=all&sort=-created&q={}", enc(&q)));
     render(SearchPage {

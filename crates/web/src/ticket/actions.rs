@@ -53,7 +53,7 @@ pub(crate) async fn save_view(State(ctx): State<Ctx>, s: Session, CsrfForm(f): C
 }
 
 pub(crate) async fn delete_view(State(ctx): State<Ctx>, s: Session, Path(id): Path<i64>, _: CsrfForm<Button>) -> Response {
-    match ctx.app.delete_view(&s.actor, id).await {
+    match ctx.app.delete_view(&s.actor, cairn_domain::ids::SavedViewId(id)).await {
         Ok(()) => Redirect::to("/tickets").into_response(),
         Err(e) => error_page(Some(&s), e),
     }

@@ -151,7 +151,7 @@ pub(crate) async fn create_comment(
 
 fn comment_body(c: cairn_store::ticket::Comment) -> CommentBody {
     CommentBody {
-        id: c.id,
+        id: c.id.0,
         author: c.author,
         body: c.body,
         visibility: if c.internal { "internal" } else { "public" }.into(),

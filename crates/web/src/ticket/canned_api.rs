@@ -42,7 +42,7 @@ pub(crate) struct CannedBody {
 
 impl From<Canned> for CannedBody {
     fn from(r: Canned) -> Self {
-        CannedBody { id: r.id, title: r.title, body: r.body, group: r.group.map(|g| g.1) }
+        CannedBody { id: r.id.0, title: r.title, body: r.body, group: r.group.map(|g| g.1) }
     }
 }
 
@@ -83,14 +83,14 @@ pub(crate) async fn replace_canned(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<CannedRequest>,
 ) -> Result<Json<CannedBody>, ApiError> {
-    Ok(Json(ctx.app.save_canned_response(&actor, Some(id), input(req)).await?.into()))
+    Ok(Json(ctx.app.save_canned_response(&actor, Some(cairn_domain::ids::CannedId(id)), input(req)).await?.into()))
 }
 
 /// Delete a canned response
 #[utoipa::path(delete, path = "/api/v1/canned-responses/{id}", tag = "incidents", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn delete_canned(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    ctx.app.delete_canned_response(&actor, id).await?;
+    ctx.app.delete_canned_response(&actor, cairn_domain::ids::CannedId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -102,7 +102,7 @@ pub(crate) async fn render_canned(
     ApiActor(actor): ApiActor,
     Path((number, id)): Path<(String, i64)>,
 ) -> Result<Json<Rendered>, ApiError> {
-    Ok(Json(Rendered { body: ctx.app.render_canned_response(&actor, id, &number).await? }))
+    Ok(Json(Rendered { body: ctx.app.render_canned_response(&actor, cairn_domain::ids::CannedId(id), &number).await? }))
 }
 
 /// This module's part of the OpenAPI document.

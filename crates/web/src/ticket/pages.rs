@@ -49,7 +49,7 @@ async fn saved_views(ctx: &Ctx, s: &Session, shown: &Filters) -> Vec<SavedRow> {
             Err(_) => "?".into(),
         };
         out.push(SavedRow {
-            id: v.id,
+            id: v.id.0,
             link: format!("/tickets?{}", f.query()),
             current: f.query() == shown.query(),
             mine: v.owner == s.actor.user_id,

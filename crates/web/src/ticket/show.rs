@@ -173,7 +173,7 @@ pub(crate) async fn ticket_page_with(
                 (kind, l.number, l.title)
             })
             .collect(),
-        canned: canned.into_iter().map(|r| (r.id, r.title)).collect(),
+        canned: canned.into_iter().map(|r| (r.id.0, r.title)).collect(),
         reply: typed.reply,
         watchers,
         survey,
@@ -206,7 +206,7 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<
         q.saved.map(|_| "Saved.".to_string()).or(q.done.as_deref().and_then(done_notice).map(str::to_string))
     };
     let reply = match q.canned {
-        Some(id) => match ctx.app.render_canned_response(&s.actor, id, &number).await {
+        Some(id) => match ctx.app.render_canned_response(&s.actor, cairn_domain::ids::CannedId(id), &number).await {
             Ok(text) => text,
             Err(e) => return error_page(Some(&s), e),
         },
