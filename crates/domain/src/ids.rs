@@ -2,7 +2,7 @@
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -37,5 +37,9 @@ id_type!(
     KnownErrorId,
     CandidateId,
     SurveyId,
-    NotificationId
+    NotificationId,
+    RuleId,
+    DefinitionId,
+    XlaId,
+    ClockId
 );

@@ -149,7 +149,7 @@ async fn clocks_run_pause_warn_breach_and_replay(url: String) {
     clock.set(mon(15, 0));
     let other = App::new(cairn_store::Db::open(&url, 0).await.unwrap(), clock.clone());
     let tenant = t.app.tenant_by_slug("default").await.unwrap();
-    let clock_id: i64 = {
+    let clock_id = {
         let mut c = t.app.db.read().await.unwrap();
         let id = cairn_store::ticket::by_number(&mut c, &cairn_domain::platform::access::Scope::system(tenant.id), &n)
             .await

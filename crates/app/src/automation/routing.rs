@@ -7,6 +7,7 @@
 
 use cairn_domain::automation::assignment::{self, Assignment};
 use cairn_domain::automation::routing::{self, Actions, Conditions, Facts, Rule};
+use cairn_domain::ids::RuleId;
 use cairn_domain::ids::{GroupId, TenantId, TicketId};
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_domain::ticket::priority::{Level, Priority};
@@ -194,7 +195,7 @@ impl App {
 
     /// Adds a rule, or replaces rule `id`.
     #[tracing::instrument(name = "save_routing_rule", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn save_routing_rule(&self, actor: &Actor, id: Option<i64>, input: RuleInput) -> Result<Rule> {
+    pub async fn save_routing_rule(&self, actor: &Actor, id: Option<RuleId>, input: RuleInput) -> Result<Rule> {
         admin_only(actor)?;
         routing::check(&input.name, &input.when, &input.then)?;
         let (t, by, now) = (actor.tenant_id, actor.user_id, self.now());
@@ -209,7 +210,7 @@ impl App {
                     let mut when = input.when;
                     when.normalise();
                     let mut rule = Rule {
-                        id: id.unwrap_or(0),
+                        id: id.unwrap_or(RuleId(0)),
                         name: input.name.trim().to_string(),
                         position,
                         enabled: input.enabled.unwrap_or(true),

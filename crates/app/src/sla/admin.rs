@@ -61,7 +61,7 @@ impl App {
                     if !store::calendars(c, t).await?.iter().any(|(n, _)| *n == d.calendar) {
                         return Err(AppError::invalid("calendar", format!("no calendar '{}'", d.calendar)));
                     }
-                    let action = if d.id == 0 { "created" } else { "updated" };
+                    let action = if d.id.0 == 0 { "created" } else { "updated" };
                     d.id = store::save_definition(c, t, &d, now)
                         .await?
                         .ok_or_else(|| AppError::NotFound(format!("SLA definition {}", d.id)))?;

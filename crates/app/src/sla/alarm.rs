@@ -7,6 +7,7 @@ use crate::platform::worker::Job;
 use crate::ticket::current_names;
 use crate::ticket::kernel::{By, Prepared};
 use crate::{App, AppError, Result};
+use cairn_domain::ids::ClockId;
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::access::Scope;
 use cairn_domain::sla::State;
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 /// The job that acts on a clock's next warning or breach.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Alarm {
-    pub clock: i64,
+    pub clock: ClockId,
 }
 
 impl Job for Alarm {

@@ -5,6 +5,7 @@ use super::*;
 use crate::platform::worker::Job;
 use crate::ticket::current_names;
 use crate::{AppError, Result};
+use cairn_domain::ids::{ClockId, DefinitionId};
 use cairn_domain::ids::{TenantId, TicketId};
 use cairn_domain::platform::access::Scope;
 use cairn_domain::sla::attach::{Attached, Change, apply_step};
@@ -33,12 +34,12 @@ pub(super) async fn facts_of(c: &mut Conn, tk: &Ticket) -> Result<Facts> {
     })
 }
 
-pub(super) fn name_of(defs: &[Definition], id: i64) -> String {
+pub(super) fn name_of(defs: &[Definition], id: DefinitionId) -> String {
     defs.iter().find(|d| d.id == id).map(|d| d.name.clone()).unwrap_or_else(|| format!("#{id}"))
 }
 
 /// A clock to save: its row id (0: new), the alarm already queued, and its meter.
-pub(super) type ClockRow = (i64, Option<i64>, Attached);
+pub(super) type ClockRow = (ClockId, Option<i64>, Attached);
 
 /// Saves a ticket's clocks after a step and queues the next alarm of each.
 pub(super) async fn save_clocks(c: &mut Conn, t: TenantId, ticket: TicketId, setup: &Setup, clocks: Vec<ClockRow>, now: i64) -> Result<()> {
@@ -106,7 +107,7 @@ pub(crate) async fn after_change_with(c: &mut Conn, setup: &Setup, t: TenantId, 
         .enumerate()
         .map(|(i, k)| match stored.get(i) {
             Some(s) => (s.id, s.alarm_at, k),
-            None => (0, None, k),
+            None => (ClockId(0), None, k),
         })
         .collect();
     save_clocks(c, t, tk.id, setup, rows, now).await

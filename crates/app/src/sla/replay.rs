@@ -140,7 +140,7 @@ impl App {
                         .into_iter()
                         .map(|r| {
                             let old = mine.iter().find(|k| same(k, &r));
-                            (old.map_or(0, |k| k.id), old.and_then(|k| k.alarm_at), r)
+                            (old.map_or(cairn_domain::ids::ClockId(0), |k| k.id), old.and_then(|k| k.alarm_at), r)
                         })
                         .collect();
                     updates.push((tk.id, rows));

@@ -83,7 +83,7 @@ fn mean(xs: &[i64]) -> Option<f64> {
 /// The clocks of a period with the names to group them by.
 struct Input {
     rows: Vec<ReportRow>,
-    definitions: BTreeMap<i64, String>,
+    definitions: BTreeMap<cairn_domain::ids::DefinitionId, String>,
     groups: BTreeMap<i64, String>,
 }
 

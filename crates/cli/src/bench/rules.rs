@@ -24,7 +24,7 @@ pub(super) fn routing_bench(rules: usize, tickets: usize) -> anyhow::Result<()> 
                 _ => Conditions { organisation: Some(format!("Org {i}")), keywords: vec!["outage".into()], ..Conditions::default() },
             };
             Rule {
-                id: i as i64,
+                id: cairn_domain::ids::RuleId(i as i64),
                 name: format!("rule {i}"),
                 position: i as i64,
                 enabled: true,
@@ -67,7 +67,7 @@ pub(super) fn sla_bench(tickets: usize) -> anyhow::Result<()> {
     spec.holidays.push(HolidaySpec { date: "2026-12-24".into(), hours: vec!["08:00-12:00".into()], ..HolidaySpec::default() });
     let calendar = spec.check(None).map_err(|e| anyhow::anyhow!("{e}"))?;
     let definition = Definition {
-        id: 1,
+        id: cairn_domain::ids::DefinitionId(1),
         name: "Standard".into(),
         kind: "sla".into(),
         calendar: "Office".into(),
@@ -152,7 +152,7 @@ pub(super) async fn sla_replay_bench(app: &App) -> anyhow::Result<()> {
         "targets": {"first_response_minutes": 60, "resolution_minutes": 960},
         "pause_when": [{"field": "status", "values": ["on_hold"]}]
     }))?;
-    def.id = existing.iter().find(|d| d.name == def.name).map_or(0, |d| d.id);
+    def.id = existing.iter().find(|d| d.name == def.name).map_or(cairn_domain::ids::DefinitionId(0), |d| d.id);
     app.save_sla_definition(&op, def.clone()).await?;
     let r = app.replay_slas(t.id, false).await?;
     println!("backend: {:?}", app.backend());
@@ -172,7 +172,7 @@ pub(super) async fn sla_replay_bench(app: &App) -> anyhow::Result<()> {
         r.millis as f64 / 1000.0
     );
     def.targets.resolution_minutes = Some(480);
-    def.id = definitions().await?.iter().find(|d| d.name == def.name).map_or(0, |d| d.id);
+    def.id = definitions().await?.iter().find(|d| d.name == def.name).map_or(cairn_domain::ids::DefinitionId(0), |d| d.id);
     app.save_sla_definition(&op, def).await?;
     let r = app.replay_slas(t.id, true).await?;
     println!(

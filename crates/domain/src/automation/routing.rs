@@ -3,6 +3,7 @@
 //! so a rule list reads top to bottom like a service desk's routing sheet. Pure: the
 //! app gathers the facts and applies the outcome.
 
+use crate::ids::RuleId;
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
@@ -37,7 +38,7 @@ pub struct Actions {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    pub id: i64,
+    pub id: RuleId,
     pub name: String,
     pub position: i64,
     pub enabled: bool,
@@ -186,7 +187,7 @@ mod tests {
     fn rule(id: i64, mut when: Conditions) -> Rule {
         when.normalise();
         let then = Actions { group: Some(format!("g{id}")), ..Actions::default() };
-        Rule { id, name: format!("r{id}"), position: id, enabled: true, when, then }
+        Rule { id: RuleId(id), name: format!("r{id}"), position: id, enabled: true, when, then }
     }
 
     fn facts(title: &str, category: Option<&str>) -> Facts {
@@ -219,9 +220,9 @@ mod tests {
             rule(2, Conditions { keywords: vec!["vpn".into()], ..Conditions::default() }),
             rule(3, Conditions::default()),
         ];
-        assert_eq!(route(&rules, &facts("vpn down", None)).map(|r| r.id), Some(2));
+        assert_eq!(route(&rules, &facts("vpn down", None)).map(|r| r.id), Some(RuleId(2)));
         rules[1].enabled = false;
-        assert_eq!(route(&rules, &facts("vpn down", None)).map(|r| r.id), Some(3), "falls through to the catch-all");
+        assert_eq!(route(&rules, &facts("vpn down", None)).map(|r| r.id), Some(RuleId(3)), "falls through to the catch-all");
     }
 
     #[test]

@@ -7,18 +7,19 @@
 use super::Schedules;
 use super::clock::{Meter, State, Step};
 use super::definition::{Definition, select};
+use crate::ids::DefinitionId;
 
 /// One clock on a ticket: the definition it measures and its meter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attached {
-    pub definition: i64,
+    pub definition: DefinitionId,
     pub meter: Meter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
-    Attached(i64),
-    Detached(i64),
+    Attached(DefinitionId),
+    Detached(DefinitionId),
 }
 
 /// Applies one step to a ticket's clocks; returns the definitions attached and

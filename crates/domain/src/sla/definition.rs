@@ -3,6 +3,7 @@
 //! actions. SLAs (with the customer), OLAs (a group's part of the work) and
 //! underpinning contracts (a supplier's) share one shape.
 
+use crate::ids::DefinitionId;
 use serde::{Deserialize, Serialize};
 
 use super::condition::{Condition, Facts, all};
@@ -80,7 +81,7 @@ pub const NOTIFY: [&str; 3] = ["assignee", "group", "manager"];
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     #[serde(default)]
-    pub id: i64,
+    pub id: DefinitionId,
     pub name: String,
     /// `sla`, `ola` or `underpinning`.
     pub kind: String,

@@ -28,7 +28,7 @@ fn office(holidays: Vec<HolidaySpec>) -> Calendar {
 
 fn definition() -> Definition {
     Definition {
-        id: 1,
+        id: crate::ids::DefinitionId(1),
         name: "Standard".into(),
         kind: "sla".into(),
         calendar: "Office".into(),

@@ -4,6 +4,7 @@
 //! incidents), over a sliding window, with its status and its trend against the window
 //! before.
 
+use crate::ids::XlaId;
 use serde::{Deserialize, Serialize};
 
 use super::Schedule;
@@ -16,7 +17,7 @@ pub const MEASURES: [&str; 3] = ["csat", "effort", "availability"];
 #[serde(deny_unknown_fields)]
 pub struct Xla {
     #[serde(default)]
-    pub id: i64,
+    pub id: XlaId,
     pub name: String,
     /// `csat`: mean rating 1 to 5; `effort`: mean ease 1 (very hard) to 5 (very easy).
     pub measure: String,
@@ -133,7 +134,7 @@ mod tests {
         assert_eq!(trend(Some(4.0), Some(4.02)), "flat");
         assert_eq!(trend(Some(3.0), None), "new");
         let x = Xla {
-            id: 0,
+            id: XlaId(0),
             name: "Email".into(),
             measure: "nps".into(),
             service: None,

@@ -1,7 +1,7 @@
 //! Routing rules of a tenant, in the order they are tried.
 
 use cairn_domain::automation::routing::{Actions, Conditions, Rule};
-use cairn_domain::ids::TenantId;
+use cairn_domain::ids::{RuleId, TenantId};
 use sqlx::any::AnyRow;
 
 use crate::engine::row::get;
@@ -13,7 +13,7 @@ const COLS: &str = "SELECT id, name, position, enabled, conditions, actions FROM
 fn rule(r: &AnyRow) -> Result<Rule> {
     let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("routing rule: {e}"));
     Ok(Rule {
-        id: get(r, "id")?,
+        id: RuleId(get(r, "id")?),
         name: get(r, "name")?,
         position: get(r, "position")?,
         enabled: get::<i64>(r, "enabled")? != 0,
@@ -45,7 +45,7 @@ pub async fn by_id(c: &mut Conn, t: TenantId, id: i64) -> Result<Option<Rule>> {
 }
 
 /// Stores a new rule (its `id` is ignored) and returns its id.
-pub async fn insert(c: &mut Conn, t: TenantId, r: &Rule, now: i64) -> Result<i64> {
+pub async fn insert(c: &mut Conn, t: TenantId, r: &Rule, now: i64) -> Result<RuleId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO routing_rules (tenant_id, name, position, enabled, conditions, actions, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -60,7 +60,7 @@ pub async fn insert(c: &mut Conn, t: TenantId, r: &Rule, now: i64) -> Result<i64
     .fetch_one(c)
     .await
     .map_err(named_conflict(&r.name))?;
-    Ok(id)
+    Ok(RuleId(id))
 }
 
 /// Writes a rule over the stored one; false when there is none with its id.
@@ -74,7 +74,7 @@ pub async fn update(c: &mut Conn, t: TenantId, r: &Rule) -> Result<bool> {
     .bind(json(&r.when)?)
     .bind(json(&r.then)?)
     .bind(t.0)
-    .bind(r.id)
+    .bind(r.id.0)
     .execute(c)
     .await
     .map_err(named_conflict(&r.name))?;

@@ -4,7 +4,7 @@
 
 pub mod surveys;
 
-use cairn_domain::ids::{TenantId, TicketId};
+use cairn_domain::ids::{ClockId, DefinitionId, TenantId, TicketId, XlaId};
 use cairn_domain::sla::{Definition, Meter, State, Target};
 use sqlx::any::AnyRow;
 
@@ -51,9 +51,9 @@ pub async fn calendars(c: &mut Conn, t: TenantId) -> Result<Vec<(String, cairn_d
 }
 
 /// Adds a definition (id 0) or replaces one; returns its id.
-pub async fn save_definition(c: &mut Conn, t: TenantId, d: &Definition, now: i64) -> Result<Option<i64>> {
+pub async fn save_definition(c: &mut Conn, t: TenantId, d: &Definition, now: i64) -> Result<Option<DefinitionId>> {
     let spec = to_json(d)?;
-    if d.id == 0 {
+    if d.id.0 == 0 {
         let id: i64 =
             sqlx::query_scalar("INSERT INTO sla_definitions (tenant_id, name, spec, updated_at) VALUES ($1, $2, $3, $4) RETURNING id")
                 .bind(t.0)
@@ -66,14 +66,14 @@ pub async fn save_definition(c: &mut Conn, t: TenantId, d: &Definition, now: i64
                     StoreError::Conflict(_) => StoreError::Conflict(format!("an SLA definition named '{}' exists", d.name)),
                     other => other,
                 })?;
-        return Ok(Some(id));
+        return Ok(Some(DefinitionId(id)));
     }
     let n = sqlx::query("UPDATE sla_definitions SET name = $1, spec = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
         .bind(&d.name)
         .bind(&spec)
         .bind(now)
         .bind(t.0)
-        .bind(d.id)
+        .bind(d.id.0)
         .execute(c)
         .await?
         .rows_affected();
@@ -85,7 +85,7 @@ pub async fn definitions(c: &mut Conn, t: TenantId) -> Result<Vec<Definition>> {
     rows.iter()
         .map(|r| {
             let mut d: Definition = json(&get::<String>(r, "spec")?)?;
-            d.id = get(r, "id")?;
+            d.id = DefinitionId(get(r, "id")?);
             Ok(d)
         })
         .collect()
@@ -94,9 +94,9 @@ pub async fn definitions(c: &mut Conn, t: TenantId) -> Result<Vec<Definition>> {
 /// A clock attached to a ticket, with the meter it keeps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketClock {
-    pub id: i64,
+    pub id: ClockId,
     pub ticket: TicketId,
-    pub definition: i64,
+    pub definition: DefinitionId,
     pub meter: Meter,
     pub due_at: Option<i64>,
     pub alarm_at: Option<i64>,
@@ -120,9 +120,9 @@ fn clock(r: &AnyRow) -> Result<TicketClock> {
     meter.replies = get::<i64>(r, "replies")? as u32;
     meter.resetting = get::<i64>(r, "resetting")? != 0;
     Ok(TicketClock {
-        id: get(r, "id")?,
+        id: ClockId(get(r, "id")?),
         ticket: TicketId(get(r, "ticket_id")?),
-        definition: get(r, "definition_id")?,
+        definition: DefinitionId(get(r, "definition_id")?),
         meter,
         due_at: get(r, "due_at")?,
         alarm_at: get(r, "alarm_at")?,
@@ -135,8 +135,8 @@ pub async fn clocks(c: &mut Conn, t: TenantId, ticket: TicketId) -> Result<Vec<T
     rows.iter().map(clock).collect()
 }
 
-pub async fn clock_by_id(c: &mut Conn, t: TenantId, id: i64) -> Result<Option<TicketClock>> {
-    let row = sqlx::query(crate::joined(COLS, " AND id = $2")).bind(t.0).bind(id).fetch_optional(c).await?;
+pub async fn clock_by_id(c: &mut Conn, t: TenantId, id: ClockId) -> Result<Option<TicketClock>> {
+    let row = sqlx::query(crate::joined(COLS, " AND id = $2")).bind(t.0).bind(id.0).fetch_optional(c).await?;
     row.as_ref().map(clock).transpose()
 }
 
@@ -152,7 +152,7 @@ pub async fn clocks_between(c: &mut Conn, t: TenantId, first: TicketId, last: Ti
 }
 
 /// Writes a clock (id 0: attaches a new one); returns its id.
-pub async fn save_clock(c: &mut Conn, t: TenantId, k: &TicketClock) -> Result<i64> {
+pub async fn save_clock(c: &mut Conn, t: TenantId, k: &TicketClock) -> Result<ClockId> {
     let m = &k.meter;
     let cl = &m.clock;
     let binds = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
@@ -169,30 +169,30 @@ pub async fn save_clock(c: &mut Conn, t: TenantId, k: &TicketClock) -> Result<i6
             .bind(k.due_at)
             .bind(k.alarm_at)
     };
-    if k.id == 0 {
+    if k.id.0 == 0 {
         let q = sqlx::query(
             "INSERT INTO ticket_slas (goal_ms, state, elapsed_ms, paused_ms, last_at, replies, resetting, round, breached_at, stopped_at, due_at, alarm_at, \
              tenant_id, ticket_id, definition_id, target) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         );
-        let row = binds(q).bind(t.0).bind(k.ticket.0).bind(k.definition).bind(cl.target.as_str()).fetch_one(c).await?;
-        return get(&row, "id");
+        let row = binds(q).bind(t.0).bind(k.ticket.0).bind(k.definition.0).bind(cl.target.as_str()).fetch_one(c).await?;
+        return Ok(ClockId(get(&row, "id")?));
     }
     let q = sqlx::query(
         "UPDATE ticket_slas SET goal_ms = $1, state = $2, elapsed_ms = $3, paused_ms = $4, last_at = $5, replies = $6, resetting = $7, round = $8, \
          breached_at = $9, stopped_at = $10, due_at = $11, alarm_at = $12 WHERE tenant_id = $13 AND id = $14",
     );
-    binds(q).bind(t.0).bind(k.id).execute(c).await?;
+    binds(q).bind(t.0).bind(k.id.0).execute(c).await?;
     Ok(k.id)
 }
 
 /// Records that a warning or breach of a clock's round was acted on; false when it
 /// already was (another worker, or a job run twice).
-pub async fn record_event(c: &mut Conn, t: TenantId, clock: i64, event: &str, round: u32, at: i64) -> Result<bool> {
+pub async fn record_event(c: &mut Conn, t: TenantId, clock: ClockId, event: &str, round: u32, at: i64) -> Result<bool> {
     let r = sqlx::query(
         "INSERT INTO sla_events (tenant_id, ticket_sla_id, event, round, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_sla_id, event, round) DO NOTHING",
     )
     .bind(t.0)
-    .bind(clock)
+    .bind(clock.0)
     .bind(event)
     .bind(i64::from(round))
     .bind(at)
@@ -217,7 +217,7 @@ pub async fn set_ticket_summary(c: &mut Conn, t: TenantId, ticket: TicketId, due
 #[derive(Debug, Clone)]
 pub struct ReportRow {
     pub number: String,
-    pub definition: i64,
+    pub definition: DefinitionId,
     pub target: String,
     pub state: String,
     pub goal_ms: i64,
@@ -247,7 +247,7 @@ pub async fn report_rows(c: &mut Conn, t: TenantId, from: i64, to: i64) -> Resul
         .map(|r| {
             Ok(ReportRow {
                 number: get(r, "number")?,
-                definition: get(r, "definition_id")?,
+                definition: DefinitionId(get(r, "definition_id")?),
                 target: get(r, "target")?,
                 state: get(r, "state")?,
                 goal_ms: get(r, "goal_ms")?,
@@ -265,7 +265,7 @@ pub async fn report_rows(c: &mut Conn, t: TenantId, from: i64, to: i64) -> Resul
 }
 
 /// Adds an XLA; returns its id.
-pub async fn insert_xla(c: &mut Conn, t: TenantId, x: &cairn_domain::sla::xla::Xla, now: i64) -> Result<i64> {
+pub async fn insert_xla(c: &mut Conn, t: TenantId, x: &cairn_domain::sla::xla::Xla, now: i64) -> Result<XlaId> {
     sqlx::query_scalar("INSERT INTO xla_definitions (tenant_id, name, spec, updated_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(t.0)
         .bind(&x.name)
@@ -277,6 +277,7 @@ pub async fn insert_xla(c: &mut Conn, t: TenantId, x: &cairn_domain::sla::xla::X
             StoreError::Conflict(_) => StoreError::Conflict(format!("an XLA named '{}' exists", x.name)),
             other => other,
         })
+        .map(XlaId)
 }
 
 pub async fn xlas(c: &mut Conn, t: TenantId) -> Result<Vec<cairn_domain::sla::xla::Xla>> {
@@ -284,7 +285,7 @@ pub async fn xlas(c: &mut Conn, t: TenantId) -> Result<Vec<cairn_domain::sla::xl
     rows.iter()
         .map(|r| {
             let mut x: cairn_domain::sla::xla::Xla = json(&get::<String>(r, "spec")?)?;
-            x.id = get(r, "id")?;
+            x.id = XlaId(get(r, "id")?);
             Ok(x)
         })
         .collect()

@@ -54,7 +54,7 @@ pub(crate) struct RuleBody {
 
 impl From<Rule> for RuleBody {
     fn from(r: Rule) -> Self {
-        RuleBody { id: r.id, name: r.name, position: r.position, enabled: r.enabled, when: r.when, then: r.then }
+        RuleBody { id: r.id.0, name: r.name, position: r.position, enabled: r.enabled, when: r.when, then: r.then }
     }
 }
 
@@ -135,7 +135,7 @@ pub(crate) async fn replace_rule(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<RuleRequest>,
 ) -> Result<Json<RuleBody>, ApiError> {
-    Ok(Json(ctx.app.save_routing_rule(&actor, Some(id), req.into()).await?.into()))
+    Ok(Json(ctx.app.save_routing_rule(&actor, Some(cairn_domain::ids::RuleId(id)), req.into()).await?.into()))
 }
 
 /// Remove a routing rule (admin)

@@ -59,7 +59,7 @@ fn describe(r: &Rule) -> RuleRow {
         then.push(format!("tags {}", a.tags.join(", ")));
     }
     RuleRow {
-        id: r.id,
+        id: r.id.0,
         position: r.position,
         name: r.name.clone(),
         enabled: r.enabled,

@@ -90,7 +90,7 @@ fn describe(d: &Definition) -> DefinitionRow {
         rules.push(format!("on breach: {}", text::format_actions(&d.breach_actions).replace('\n', ", ")));
     }
     DefinitionRow {
-        id: d.id,
+        id: d.id.0,
         position: d.position,
         name: d.name.clone(),
         kind: d.kind.to_uppercase(),
@@ -142,7 +142,7 @@ async fn page(ctx: &Ctx, s: &Session, q: AdminQuery, drafts: Drafts, replayed: V
             .unwrap_or_default()
     });
     let definition = drafts.definition.unwrap_or_else(|| {
-        q.definition.and_then(|id| definitions.iter().find(|d| d.id == id)).map(DefinitionForm::of).unwrap_or_else(DefinitionForm::blank)
+        q.definition.and_then(|id| definitions.iter().find(|d| d.id.0 == id)).map(DefinitionForm::of).unwrap_or_else(DefinitionForm::blank)
     });
     let xla = drafts.xla.unwrap_or_else(|| XlaForm { measure: "csat".into(), window_days: "30".into(), ..XlaForm::default() });
     let mut sorted = definitions.clone();

@@ -200,7 +200,7 @@ impl DefinitionForm {
             .map(|(to, _)| to.to_string())
             .collect();
         Ok(Definition {
-            id: number("id", &self.id)?.unwrap_or(0),
+            id: cairn_domain::ids::DefinitionId(number("id", &self.id)?.unwrap_or(0)),
             name: self.name.clone(),
             kind: self.kind.clone(),
             calendar: self.calendar.clone(),
@@ -247,7 +247,7 @@ impl XlaForm {
     pub fn xla(&self) -> Result<Xla, AppError> {
         let target = self.target.trim();
         Ok(Xla {
-            id: 0,
+            id: cairn_domain::ids::XlaId(0),
             name: self.name.clone(),
             measure: self.measure.clone(),
             service: filled(self.service.clone()),

@@ -72,7 +72,7 @@ pub(crate) async fn create_definition(
     ApiActor(actor): ApiActor,
     JsonBody(mut d): JsonBody<Definition>,
 ) -> Result<(StatusCode, Json<Definition>), ApiError> {
-    d.id = 0;
+    d.id = cairn_domain::ids::DefinitionId(0);
     Ok((StatusCode::CREATED, Json(ctx.app.save_sla_definition(&Admin::from_actor(&actor)?, d).await?)))
 }
 
@@ -85,7 +85,7 @@ pub(crate) async fn replace_definition(
     Path(id): Path<i64>,
     JsonBody(mut d): JsonBody<Definition>,
 ) -> Result<Json<Definition>, ApiError> {
-    d.id = id;
+    d.id = cairn_domain::ids::DefinitionId(id);
     Ok(Json(ctx.app.save_sla_definition(&Admin::from_actor(&actor)?, d).await?))
 }
 
@@ -232,7 +232,7 @@ pub(crate) async fn list_xlas(State(ctx): State<Ctx>, ApiActor(actor): ApiActor)
             .await?
             .into_iter()
             .map(|s| XlaBody {
-                id: s.xla.id,
+                id: s.xla.id.0,
                 name: s.xla.name,
                 measure: s.xla.measure,
                 service: s.xla.service,
