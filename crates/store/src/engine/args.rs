@@ -3,6 +3,24 @@
 pub(crate) enum Arg {
     I(i64),
     S(String),
+    /// An integer or NULL.
+    OptI(Option<i64>),
+    /// A text or NULL.
+    OptS(Option<String>),
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+impl Arg {
+    /// Binds the value as the query's next argument.
+    pub(crate) fn bind_to(self, q: AnyQuery<'_>) -> AnyQuery<'_> {
+        match self {
+            Arg::I(v) => q.bind(v),
+            Arg::S(v) => q.bind(v),
+            Arg::OptI(v) => q.bind(v),
+            Arg::OptS(v) => q.bind(v),
+        }
+    }
 }
 
 /// Adds `a` and returns its placeholder.
@@ -12,13 +30,55 @@ pub(crate) fn push(args: &mut Vec<Arg>, a: Arg) -> String {
 }
 
 /// The query with every argument bound, in order.
-pub(crate) fn bind_all<'q>(sql: String, args: Vec<Arg>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for a in args {
-        query = match a {
-            Arg::I(v) => query.bind(v),
-            Arg::S(v) => query.bind(v),
-        };
+pub(crate) fn bind_all<'q>(sql: String, args: Vec<Arg>) -> AnyQuery<'q> {
+    args.into_iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql)), |q, a| a.bind_to(q))
+}
+
+/// Columns and their values, named side by side instead of counted `$n` by `$n`.
+pub(crate) struct Columns(Vec<(&'static str, Arg)>);
+
+impl Columns {
+    pub(crate) fn new() -> Columns {
+        Columns(Vec::new())
     }
-    query
+
+    pub(crate) fn set(mut self, column: &'static str, value: Arg) -> Columns {
+        self.0.push((column, value));
+        self
+    }
+
+    /// `INSERT INTO table (a, b) VALUES ($1, $2)` followed by `tail`, and its arguments.
+    pub(crate) fn insert(self, table: &str, tail: &str) -> (String, Vec<Arg>) {
+        let names: Vec<&str> = self.0.iter().map(|(c, _)| *c).collect();
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+        (
+            format!("INSERT INTO {table} ({}) VALUES ({}){tail}", names.join(", "), marks.join(", ")),
+            self.0.into_iter().map(|(_, a)| a).collect(),
+        )
+    }
+
+    /// `UPDATE table SET a = $1, b = $2 WHERE x = $3 AND y = $4` for the `(column, value)`
+    /// conditions in `wher`, and its arguments.
+    pub(crate) fn update(self, table: &str, wher: Vec<(&'static str, Arg)>) -> (String, Vec<Arg>) {
+        let sets: Vec<String> = self.0.iter().enumerate().map(|(i, (c, _))| format!("{c} = ${}", i + 1)).collect();
+        let n = sets.len();
+        let conds: Vec<String> = wher.iter().enumerate().map(|(i, (c, _))| format!("{c} = ${}", n + i + 1)).collect();
+        let sql = format!("UPDATE {table} SET {} WHERE {}", sets.join(", "), conds.join(" AND "));
+        (sql, self.0.into_iter().chain(wher).map(|(_, a)| a).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_follow_the_columns_and_the_conditions() {
+        let (sql, args) = Columns::new().set("a", Arg::I(1)).set("b", Arg::OptS(None)).insert("t", " RETURNING id");
+        assert_eq!(sql, "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id");
+        assert_eq!(args.len(), 2);
+        let (sql, args) = Columns::new().set("a", Arg::I(1)).update("t", vec![("id", Arg::I(2)), ("v", Arg::I(3))]);
+        assert_eq!(sql, "UPDATE t SET a = $1 WHERE id = $2 AND v = $3");
+        assert_eq!(args.len(), 3);
+    }
 }

@@ -17,7 +17,7 @@ pub use conversation::{Comment, Link, NewComment, comment_by_id, comments, inser
 pub use idempotency::{idempotent_create, remember_create};
 use sqlx::any::AnyRow;
 
-use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::args::{Arg, Columns, bind_all, push};
 use crate::engine::row::get;
 use crate::error::Result;
 use crate::{Backend, Conn, StoreError, engine::dialect};
@@ -72,39 +72,41 @@ fn decode_tags(s: &str) -> Vec<String> {
     s.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect()
 }
 
+/// The columns an insert and an update both write, with the ticket's values.
+fn fields(t: &Ticket) -> Columns {
+    Columns::new()
+        .set("title", Arg::S(t.title.clone()))
+        .set("description", Arg::S(t.description.clone()))
+        .set("status", Arg::S(t.status.as_str().into()))
+        .set("impact", Arg::I(i64::from(t.impact.get())))
+        .set("urgency", Arg::I(i64::from(t.urgency.get())))
+        .set("priority", Arg::I(i64::from(t.priority.get())))
+        .set("category", Arg::OptS(t.category.clone()))
+        .set("service", Arg::OptS(t.service.clone()))
+        .set("tags", Arg::S(encode_tags(&t.tags)))
+        .set("assignee_id", Arg::OptI(t.assignee_id.map(|a| a.0)))
+        .set("group_id", Arg::OptI(t.group_id.map(|g| g.0)))
+        .set("version", Arg::I(t.version))
+        .set("updated_at", Arg::I(t.updated_at))
+        .set("resolved_at", Arg::OptI(t.resolved_at))
+        .set("closed_at", Arg::OptI(t.closed_at))
+        .set("root_cause", Arg::OptS(t.root_cause.clone()))
+        .set("affected", Arg::S(encode_tags(&t.affected)))
+}
+
 /// Inserts a new ticket (id assigned here) in its tenant (`t.tenant_id`) and indexes it for search.
 pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, category, \
-         requester_id, assignee_id, group_id, version, created_at, updated_at, resolved_at, closed_at, service, tags, root_cause, affected) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
-    )
-    .bind(t.tenant_id.0)
-    .bind(t.kind.as_str())
-    .bind(&t.number)
-    .bind(&t.title)
-    .bind(&t.description)
-    .bind(t.status.as_str())
-    .bind(i64::from(t.impact.get()))
-    .bind(i64::from(t.urgency.get()))
-    .bind(i64::from(t.priority.get()))
-    .bind(&t.category)
-    .bind(t.requester_id.0)
-    .bind(t.assignee_id.map(|a| a.0))
-    .bind(t.group_id.map(|g| g.0))
-    .bind(t.version)
-    .bind(t.created_at)
-    .bind(t.updated_at)
-    .bind(t.resolved_at)
-    .bind(t.closed_at)
-    .bind(&t.service)
-    .bind(encode_tags(&t.tags))
-    .bind(&t.root_cause)
-    .bind(encode_tags(&t.affected))
-    .fetch_one(&mut *c)
-    .await?;
-    index(c, b, TicketId(id), true).await?;
-    Ok(TicketId(id))
+    let (sql, args) = fields(t)
+        .set("tenant_id", Arg::I(t.tenant_id.0))
+        .set("kind", Arg::S(t.kind.as_str().into()))
+        .set("number", Arg::S(t.number.clone()))
+        .set("requester_id", Arg::I(t.requester_id.0))
+        .set("created_at", Arg::I(t.created_at))
+        .insert("tickets", " RETURNING id");
+    let row = bind_all(sql, args).fetch_one(&mut *c).await?;
+    let id = TicketId(get(&row, "id")?);
+    index(c, b, id, true).await?;
+    Ok(id)
 }
 
 /// Refreshes a ticket's search document (after its text or comments changed).
@@ -128,37 +130,13 @@ async fn index(c: &mut Conn, b: Backend, id: TicketId, fresh: bool) -> Result<()
 /// Writes `t` over the stored row of its tenant (`t.tenant_id`) if the stored version is still
 /// `t.version - 1`.
 pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) -> Result<()> {
-    let r = sqlx::query(
-        "UPDATE tickets SET title = $1, description = $2, status = $3, impact = $4, urgency = $5, priority = $6, category = $7, \
-         assignee_id = $8, group_id = $9, version = $10, updated_at = $11, resolved_at = $12, closed_at = $13, \
-         service = $17, tags = $18, resolution_code = $19, resolution_notes = $20, major = $21, major_manager_id = $22, root_cause = $23, affected = $24 WHERE id = $14 AND tenant_id = $15 AND version = $16",
-    )
-    .bind(&t.title)
-    .bind(&t.description)
-    .bind(t.status.as_str())
-    .bind(i64::from(t.impact.get()))
-    .bind(i64::from(t.urgency.get()))
-    .bind(i64::from(t.priority.get()))
-    .bind(&t.category)
-    .bind(t.assignee_id.map(|a| a.0))
-    .bind(t.group_id.map(|g| g.0))
-    .bind(t.version)
-    .bind(t.updated_at)
-    .bind(t.resolved_at)
-    .bind(t.closed_at)
-    .bind(t.id.0)
-    .bind(t.tenant_id.0)
-    .bind(t.version - 1)
-    .bind(&t.service)
-    .bind(encode_tags(&t.tags))
-    .bind(&t.resolution_code)
-    .bind(&t.resolution_notes)
-    .bind(i64::from(t.major))
-    .bind(t.major_manager_id.map(|u| u.0))
-    .bind(&t.root_cause)
-    .bind(encode_tags(&t.affected))
-    .execute(&mut *c)
-    .await?;
+    let (sql, args) = fields(t)
+        .set("resolution_code", Arg::OptS(t.resolution_code.clone()))
+        .set("resolution_notes", Arg::OptS(t.resolution_notes.clone()))
+        .set("major", Arg::I(i64::from(t.major)))
+        .set("major_manager_id", Arg::OptI(t.major_manager_id.map(|u| u.0)))
+        .update("tickets", vec![("id", Arg::I(t.id.0)), ("tenant_id", Arg::I(t.tenant_id.0)), ("version", Arg::I(t.version - 1))]);
+    let r = bind_all(sql, args).execute(&mut *c).await?;
     if r.rows_affected() != 1 {
         return Err(StoreError::Stale);
     }
@@ -194,11 +172,7 @@ fn requesters_tickets(p: &str) -> String {
 async fn one(c: &mut Conn, s: &Scope, cond: &str, key: Arg) -> Result<Option<Ticket>> {
     let requester = if s.requester_only().is_some() { format!(" AND {}", requesters_tickets("$3")) } else { String::new() };
     let sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND {cond}{requester}");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0);
-    q = match key {
-        Arg::I(v) => q.bind(v),
-        Arg::S(v) => q.bind(v),
-    };
+    let mut q = key.bind_to(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0));
     if let Some(u) = s.requester_only() {
         q = q.bind(u.0);
     }
