@@ -2,10 +2,10 @@
 //! restore; search; readers' feedback. Requesters get only published articles of their
 //! audience, everywhere.
 
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cairn_app::knowledge::ArticleInput;
 use cairn_domain::knowledge::DiffLine;
 use cairn_store::knowledge::{Article, Version};
@@ -18,8 +18,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/articles", get(search).post(create))
         .route("/api/v1/articles/suggest", get(suggest))
         .route("/api/v1/articles/{number}", get(read).patch(update))
