@@ -139,6 +139,7 @@ impl ArticleRequest {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SearchParams {
     /// Words to look for (best match first); without, the latest changed.
     pub q: Option<String>,
@@ -194,6 +195,7 @@ pub(crate) async fn create(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReadParams {
     /// `suggestion` when the reader followed a suggestion (counts toward deflection).
     pub via: Option<String>,
@@ -218,6 +220,7 @@ pub(crate) async fn read(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SuggestParams {
     /// What the requester is typing.
     pub q: String,
@@ -302,6 +305,7 @@ pub(crate) async fn versions(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct DiffParams {
     pub from: i64,
     pub to: i64,

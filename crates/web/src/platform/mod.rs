@@ -12,6 +12,7 @@ pub(crate) mod journal;
 mod live;
 mod login;
 pub(crate) mod openapi;
+mod openapi_contract;
 pub(crate) mod page;
 pub(crate) mod session;
 mod settings;

@@ -86,6 +86,7 @@ impl From<Match> for KnownErrorBody {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SearchParams {
     /// Text to rank by (e.g. an incident's title).
     pub q: Option<String>,
@@ -156,6 +157,7 @@ pub(crate) async fn apply_workaround(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct CandidateParams {
     /// proposed, accepted or dismissed; all when absent.
     pub status: Option<String>,

@@ -17,6 +17,7 @@ pub(crate) fn router() -> Routes {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct DashboardParams {
     /// From this day (2026-06-01, UTC) or instant; default 30 days before `to`.
     pub from: Option<String>,

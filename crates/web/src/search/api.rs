@@ -16,6 +16,7 @@ pub(crate) fn router() -> Routes {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct EverythingParams {
     /// Words to look for.
     pub q: String,

@@ -155,6 +155,7 @@ pub(crate) async fn ticket_slas(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReplayParams {
     /// Store the recomputed clocks (default: only report).
     pub apply: Option<bool>,

@@ -21,6 +21,7 @@ pub(crate) fn router() -> Routes {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReportParams {
     /// definition (default), group, service or priority.
     pub by: Option<String>,
