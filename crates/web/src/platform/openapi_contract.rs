@@ -104,9 +104,8 @@ fn require_nonempty_strings(schema: &mut Value) {
 }
 
 fn min_length(schema: &mut Value) {
-    if schema.get("type") == Some(&json!("string")) && schema.get("format").is_none() && schema.get("enum").is_none() {
-        if let Some(o) = schema.as_object_mut() {
-            o.entry("minLength").or_insert(json!(1));
-        }
+    let plain_string = schema.get("type") == Some(&json!("string")) && schema.get("format").is_none() && schema.get("enum").is_none();
+    if plain_string && let Some(o) = schema.as_object_mut() {
+        o.entry("minLength").or_insert(json!(1));
     }
 }

@@ -95,8 +95,10 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
     // Numbers are counted per tenant: those of the first run ahead of any the other
     // tenant's callers create during the run, so that a number never names a record
     // of theirs.
+    // They are alike, so that they make a problem candidate.
     for i in 0..12 {
-        let _ = created(t.post(&alice, "/api/v1/tickets", json!({"title": format!("filler {i}")})).await, "ticket").await;
+        let filler = json!({"title": format!("Printer on floor 3 jams on every page ({i})"), "description": "Paper jam on every page"});
+        let _ = created(t.post(&alice, "/api/v1/tickets", filler).await, "ticket").await;
         if i < 8 {
             let _ =
                 created(t.post(&alice, "/api/v1/articles", json!({"title": format!("filler {i}"), "body": "x"})).await, "article").await;
@@ -128,6 +130,23 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
     let sla = json!({"name": "Standard", "kind": "sla", "calendar": "Office", "targets": {"resolution_minutes": 240}});
     let sla = created(t.post(&root, "/api/v1/sla-definitions", sla).await, "sla").await;
     v.insert("sla", sla["id"].to_string());
+    let _ = created(t.post(&alice, "/api/v1/problem-candidates/detect", json!({})).await, "detect").await;
+    let candidates = created(t.get(&alice, "/api/v1/problem-candidates").await, "candidates").await;
+    v.insert("candidate", candidates[0]["id"].to_string());
+    // A ticket of kim's resolved, for the survey link kim is sent.
+    let rated = created(t.post(&kim, "/api/v1/tickets", json!({"title": "Mouse broken"})).await, "ticket").await;
+    let path = format!("/api/v1/tickets/{}", rated["number"].as_str().expect("number"));
+    let resolve = json!({"status": "resolved", "resolution_code": "solved", "group": "Desk"});
+    let _ = created(t.patch(&alice, &path, rated["etag"].as_str(), resolve).await, "resolve").await;
+    t.app.drain_jobs("matrix").await.expect("jobs");
+    let notes = created(t.get(&kim, "/api/v1/notifications").await, "notifications").await;
+    let survey = notes
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["message"].as_str())
+        .find_map(|m| m.split(' ').find_map(|w| w.strip_prefix("/survey/")).map(str::to_string));
+    v.insert("survey", survey.expect("a survey link"));
     let outage = json!({"service": "Printing", "started_at": "2026-01-10T09:00:00Z"});
     let outage = created(t.post(&alice, &format!("/api/v1/tickets/{}/outages", v["ticket"]), outage).await, "outage").await;
     v.insert("outage", outage["id"].to_string());
@@ -142,10 +161,6 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
     for (k, val) in [("org", "Acme"), ("group", "Desk"), ("calendar", "Office"), ("user", "spare"), ("watcher", "alice")] {
         v.insert(k, val.into());
     }
-    // No record behind these: their entries show who is turned away before the lookup.
-    for (k, val) in [("candidate", "999999"), ("view", "999999"), ("survey", "no-such-survey")] {
-        v.insert(k, val.into());
-    }
 
     let anon = Caller { token: None, browser: Browser::new(t), csrf: String::new() };
     let callers = vec![
@@ -158,6 +173,13 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
         signed_in(t, "other", "xalice", x_agent).await,
         signed_in(t, "other", "xroot", x_admin).await,
     ];
+    // alice's saved view, from the delete button on her queue.
+    let agent = &callers[3];
+    let r = agent.browser.post("/views", &[("csrf", agent.csrf.as_str()), ("name", "Jams"), ("query", "q=jam")]).await;
+    assert!(r.status().is_redirection(), "view saved");
+    let (_, queue) = agent.browser.get("/tickets").await;
+    let at = queue.find("/views/").expect("a saved view") + "/views/".len();
+    v.insert("view", queue[at..].chars().take_while(char::is_ascii_digit).collect());
     Fixtures { callers, values: v }
 }
 
