@@ -14,7 +14,8 @@
 //! - `login`: a redirect to the sign-in page;
 //! - a status code: exactly that.
 //!
-//! No caller may ever get a 5xx. Paths' `{params}` are filled from the fixtures
+//! No caller may ever get a 5xx, and no read by liam or the other tenant may show kim's
+//! ticket (its number or title) or the draft article, whatever its status. Paths' `{params}` are filled from the fixtures
 //! (`tests/authz/mod.rs`), as are `$names` in bodies; API bodies are JSON, page bodies
 //! form fields (the session's CSRF token is added).
 
@@ -27,6 +28,9 @@ use authz::{ACTORS, CALL_ORDER, call, classify, fixtures, meets};
 use cairn_store::on_both_databases;
 use common::TestApp;
 use reqwest::Method;
+
+/// Callers who may not see kim's ticket or the draft article: liam and the other tenant.
+const OUTSIDERS: [usize; 4] = [2, 5, 6, 7];
 
 /// One route: "METHOD /path", who gets what, and the body a write sends.
 struct Entry(&'static str, &'static str, &'static str);
@@ -269,6 +273,7 @@ async fn every_route_answers_each_caller_as_its_entry_says(url: String) {
     let f = fixtures(&t).await;
     let (reads, writes): (Vec<&Entry>, Vec<&Entry>) = ROUTES.iter().partition(|e| e.0.starts_with("GET "));
     let mut wrong = Vec::new();
+    let mut leaks = Vec::new();
     let mut observed = Vec::new();
     for entry in reads.into_iter().chain(writes) {
         let (m, template, query) = route_of(entry.0);
@@ -277,8 +282,13 @@ async fn every_route_answers_each_caller_as_its_entry_says(url: String) {
         let body = f.body(entry.2);
         let mut classes = vec![String::new(); ACTORS.len()];
         for &who in &CALL_ORDER {
-            let (status, location) = call(&t, &f.callers[who], &m, &path, &body).await;
-            classes[who] = classify(status, &location);
+            let answer = call(&t, &f.callers[who], &m, &path, &body).await;
+            classes[who] = classify(answer.status, &answer.location);
+            if OUTSIDERS.contains(&who) {
+                for secret in f.secrets().into_iter().filter(|s| answer.text.contains(*s)) {
+                    leaks.push(format!("{} shows {} '{secret}'", entry.0, ACTORS[who]));
+                }
+            }
         }
         let ok = expected.len() == ACTORS.len() && expected.iter().zip(&classes).all(|(e, c)| meets(e, c));
         if !ok {
@@ -286,6 +296,7 @@ async fn every_route_answers_each_caller_as_its_entry_says(url: String) {
         }
         observed.push(format!("{:<60} {}", entry.0, classes.join(" ")));
     }
+    assert!(leaks.is_empty(), "reads show what the caller may not see:\n{}", leaks.join("\n"));
     assert!(
         wrong.is_empty(),
         "{} of {} routes answer otherwise:\n{}\n\nobserved:\n{}",

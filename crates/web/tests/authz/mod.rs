@@ -17,6 +17,9 @@ pub const ACTORS: [&str; 8] = ["anon", "req", "peer", "agent", "admin", "x-req",
 pub const CALL_ORDER: [usize; 8] = [0, 5, 6, 7, 2, 1, 3, 4];
 
 const PASSWORD: &str = "matrix-password-1";
+const KIMS_TITLE: &str = "Printer jams";
+const KIMS_DESCRIPTION: &str = "On floor 2";
+const DRAFT_TITLE: &str = "Clearing a jam";
 
 /// A caller: an API token and a signed-in browser with its CSRF token (none for anon).
 pub struct Caller {
@@ -105,15 +108,14 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
         }
     }
     let ticket =
-        created(t.post(&kim, "/api/v1/tickets", json!({"title": "Printer jams", "description": "On floor 2"})).await, "ticket").await;
+        created(t.post(&kim, "/api/v1/tickets", json!({"title": KIMS_TITLE, "description": KIMS_DESCRIPTION})).await, "ticket").await;
     v.insert("ticket", ticket["number"].as_str().expect("number").into());
     let second = created(t.post(&alice, "/api/v1/tickets", json!({"title": "Second", "description": "x"})).await, "ticket").await;
     v.insert("ticket2", second["number"].as_str().expect("number").into());
     let problem =
         created(t.post(&alice, "/api/v1/tickets", json!({"kind": "problem", "title": "Jams", "description": "x"})).await, "problem").await;
     v.insert("problem", problem["number"].as_str().expect("number").into());
-    let article =
-        created(t.post(&alice, "/api/v1/articles", json!({"title": "Clearing a jam", "body": "Open tray 2."})).await, "article").await;
+    let article = created(t.post(&alice, "/api/v1/articles", json!({"title": DRAFT_TITLE, "body": "Open tray 2."})).await, "article").await;
     v.insert("article", article["number"].as_str().expect("number").into());
     let ke = json!({"title": "Tray 2 jams", "symptom": "Paper jams in tray 2", "workaround": "Use tray 1", "problem": v["problem"]});
     let ke = created(t.post(&alice, "/api/v1/known-errors", ke).await, "known error").await;
@@ -234,8 +236,16 @@ impl Fixtures {
     }
 }
 
-/// One call of the matrix; returns its status and where it redirects, if it does.
-pub async fn call(t: &TestApp, c: &Caller, method: &Method, path: &str, body: &str) -> (StatusCode, String) {
+/// What one call of the matrix got: its status, where it redirects, and (for reads) the
+/// body.
+pub struct Answer {
+    pub status: StatusCode,
+    pub location: String,
+    pub text: String,
+}
+
+/// One call of the matrix.
+pub async fn call(t: &TestApp, c: &Caller, method: &Method, path: &str, body: &str) -> Answer {
     let url = t.url(path);
     let http = &c.browser.http;
     let mut req = http.request(method.clone(), url);
@@ -260,7 +270,19 @@ pub async fn call(t: &TestApp, c: &Caller, method: &Method, path: &str, body: &s
     }
     let r = req.send().await.expect("request");
     let location = r.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default().to_string();
-    (r.status(), location)
+    let status = r.status();
+    // A stream of live updates never ends: only its status is read.
+    let text = if *method == Method::GET && !path.contains("/events") { r.text().await.unwrap_or_default() } else { String::new() };
+    Answer { status, location, text }
+}
+
+impl Fixtures {
+    /// What only kim and the staff of the first tenant may read: kim's ticket and the
+    /// draft article. No read by liam or by the other tenant may show any of it (a
+    /// number may be echoed back: it is what the caller asked for).
+    pub fn secrets(&self) -> [&str; 3] {
+        [KIMS_TITLE, KIMS_DESCRIPTION, DRAFT_TITLE]
+    }
 }
 
 /// The class an answer falls in, in the matrix's words.
