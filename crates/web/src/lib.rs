@@ -15,6 +15,7 @@ mod platform;
 mod problem;
 mod report;
 mod request;
+mod routes;
 mod search;
 mod security;
 mod sla;
@@ -38,7 +39,22 @@ const BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn router(app: App, config: WebConfig) -> Router {
     let ctx = Ctx { app, config };
-    Router::new()
+    all_routes()
+        .into_router()
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(ctx)
+}
+
+/// Every route the server answers, as (method, path template), in the order added.
+/// Built by the same calls as [`router`], so it cannot leave one out.
+pub fn route_table() -> Vec<(axum::http::Method, &'static str)> {
+    all_routes().table()
+}
+
+fn all_routes() -> routes::Routes {
+    routes::Routes::new()
         .merge(platform::api())
         .merge(ticket::api())
         .merge(incident::api())
@@ -59,10 +75,6 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(report::ui())
         .merge(automation::ui())
         .merge(search::ui())
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(ctx)
 }
 
 /// Serves until `shutdown` completes, then ends the pages' live updates and finishes

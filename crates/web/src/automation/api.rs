@@ -1,9 +1,9 @@
 //! Routing rules and automatic assignment per group.
 
+use crate::routes::{Routes, get, patch, post, put};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post, put};
-use axum::{Json, Router};
 use cairn_app::automation::routing::{RuleInput, Sample};
 use cairn_domain::automation::routing::{Actions, Conditions, Rule};
 use serde::{Deserialize, Serialize};
@@ -14,8 +14,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/routing-rules", get(list_rules).post(create_rule))
         .route("/api/v1/routing-rules/test", post(test_rules))
         .route("/api/v1/routing-rules/{id}", put(replace_rule).delete(delete_rule))

@@ -4,13 +4,10 @@ mod api;
 pub(crate) mod history;
 mod routing;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
+pub(crate) fn api() -> Routes {
     api::router()
 }
 
@@ -19,8 +16,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     api::ApiDoc::openapi()
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn ui() -> Routes {
+    Routes::new()
         .route("/admin/routing", get(routing::show))
         .route("/admin/routing/rules", post(routing::create))
         .route("/admin/routing/rules/{id}/delete", post(routing::delete))

@@ -1,10 +1,10 @@
 //! Incident work beyond fields and comments: escalation, major incidents with
 //! communication updates, and their post-incident review.
 
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -14,8 +14,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::ticket::dto::EventBody;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/tickets/{number}/escalate", post(escalate))
         .route("/api/v1/tickets/{number}/major", post(declare_major))
         .route("/api/v1/tickets/{number}/updates", post(communicate))

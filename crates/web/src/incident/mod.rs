@@ -7,14 +7,11 @@ pub(crate) mod history;
 mod outages_api;
 pub(crate) mod review;
 
-use axum::Router;
-use axum::routing::post;
+use crate::routes::{Routes, post};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
-    Router::new().merge(api::router()).merge(outages_api::router())
+pub(crate) fn api() -> Routes {
+    Routes::new().merge(api::router()).merge(outages_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
@@ -24,8 +21,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn ui() -> Routes {
+    Routes::new()
         .route("/tickets/{number}/escalate", post(actions::escalate))
         .route("/tickets/{number}/major", post(actions::major))
         .route("/tickets/{number}/updates", post(actions::update))

@@ -1,9 +1,9 @@
 //! Outage windows on incidents: when a service was down, for its availability.
 
+use crate::routes::{Routes, get, patch};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
-use axum::{Json, Router};
 use cairn_app::incident::outages::OutageInput;
 use cairn_store::incident::outages::Outage;
 use serde::{Deserialize, Serialize};
@@ -15,8 +15,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::{instant, rfc3339};
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/tickets/{number}/outages", get(list_outages).post(record_outage))
         .route("/api/v1/tickets/{number}/outages/{id}", patch(end_outage).delete(remove_outage))
 }

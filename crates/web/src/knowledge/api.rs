@@ -2,10 +2,10 @@
 //! restore; search; readers' feedback. Requesters get only published articles of their
 //! audience, everywhere.
 
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cairn_app::knowledge::ArticleInput;
 use cairn_domain::knowledge::DiffLine;
 use cairn_store::knowledge::{Article, Version};
@@ -18,8 +18,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/articles", get(search).post(create))
         .route("/api/v1/articles/suggest", get(suggest))
         .route("/api/v1/articles/{number}", get(read).patch(update))
@@ -139,6 +139,7 @@ impl ArticleRequest {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SearchParams {
     /// Words to look for (best match first); without, the latest changed.
     pub q: Option<String>,
@@ -194,6 +195,7 @@ pub(crate) async fn create(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReadParams {
     /// `suggestion` when the reader followed a suggestion (counts toward deflection).
     pub via: Option<String>,
@@ -218,6 +220,7 @@ pub(crate) async fn read(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SuggestParams {
     /// What the requester is typing.
     pub q: String,
@@ -302,6 +305,7 @@ pub(crate) async fn versions(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct DiffParams {
     pub from: i64,
     pub to: i64,

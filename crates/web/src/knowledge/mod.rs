@@ -5,13 +5,10 @@ pub(crate) mod api;
 mod editor;
 pub(crate) mod pages;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
+pub(crate) fn api() -> Routes {
     api::router()
 }
 
@@ -20,8 +17,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     api::ApiDoc::openapi()
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn ui() -> Routes {
+    Routes::new()
         .route("/knowledge", get(pages::index).post(editor::create))
         .route("/knowledge/new", get(editor::new_form))
         .route("/knowledge/suggest", get(pages::suggest))

@@ -1,10 +1,10 @@
 //! People and tenant settings through the API: the signed-in user, notifications,
 //! users, groups, categories, organisations, the priority matrix and auto-close.
 
+use crate::routes::{Routes, get, post, put};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use cairn_app::platform::admin::{Admin, CreateUser};
 use cairn_domain::ticket::priority::PriorityMatrix;
 
@@ -17,8 +17,8 @@ use crate::time::rfc3339;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/me", get(get_me))
         .route("/api/v1/notifications", get(list_notifications))
         .route("/api/v1/users", get(list_users).post(create_user))

@@ -1,15 +1,12 @@
 //! The style sheet and the small scripts of progressive enhancement, built into the
 //! binary so that nothing but Cairn itself needs serving.
 
-use axum::Router;
+use crate::routes::{Routes, get};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/static/app.css", get(css))
         .route("/static/keys.js", get(|| script(include_str!("../../static/keys.js"))))
         .route("/static/live.js", get(|| script(include_str!("../../static/live.js"))))

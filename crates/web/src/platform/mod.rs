@@ -12,21 +12,22 @@ pub(crate) mod journal;
 mod live;
 mod login;
 pub(crate) mod openapi;
+mod openapi_contract;
 pub(crate) mod page;
 pub(crate) mod session;
 mod settings;
 mod users;
 
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use utoipa::OpenApi;
 
 use crate::ctx::Ctx;
 
-pub(crate) fn api() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn api() -> Routes {
+    Routes::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .merge(api::router())
@@ -37,8 +38,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     api::ApiDoc::openapi()
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn ui() -> Routes {
+    Routes::new()
         .merge(assets::router())
         .route("/", get(login::root))
         .route("/login", get(login::login_form).post(login::login))

@@ -27,5 +27,7 @@ pub fn document() -> serde_json::Value {
     }
     doc.components.get_or_insert_default().add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    serde_json::to_value(doc).unwrap_or_default()
+    let mut doc = serde_json::to_value(doc).unwrap_or_default();
+    super::openapi_contract::complete(&mut doc);
+    doc
 }

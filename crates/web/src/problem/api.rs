@@ -1,10 +1,10 @@
 //! Known errors and problem actions. Problems themselves are tickets
 //! (`POST /api/v1/tickets` with `"kind": "problem"`); their incidents are `causes` links.
 
+use crate::routes::{Routes, get, patch, post};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
 use cairn_app::problem::recurring::Detect;
 use cairn_app::problem::{KnownErrorInput, Match};
 use serde::{Deserialize, Serialize};
@@ -16,8 +16,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/known-errors", get(list_known_errors).post(create_known_error))
         .route("/api/v1/known-errors/{number}", patch(update_known_error))
         .route("/api/v1/tickets/{number}/known-errors", get(matching_known_errors))
@@ -86,6 +86,7 @@ impl From<Match> for KnownErrorBody {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SearchParams {
     /// Text to rank by (e.g. an incident's title).
     pub q: Option<String>,
@@ -156,6 +157,7 @@ pub(crate) async fn apply_workaround(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct CandidateParams {
     /// proposed, accepted or dismissed; all when absent.
     pub status: Option<String>,

@@ -7,13 +7,10 @@ pub(crate) mod history;
 mod pages;
 pub(crate) mod suggestions;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
+pub(crate) fn api() -> Routes {
     api::router()
 }
 
@@ -22,8 +19,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     api::ApiDoc::openapi()
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn ui() -> Routes {
+    Routes::new()
         .route("/tickets/{number}/apply-workaround", post(actions::workaround))
         .route("/known-errors", get(pages::known_errors).post(pages::create_known_error))
         .route("/known-errors/{number}/retire", post(pages::retire_known_error))

@@ -1,8 +1,8 @@
 //! The operational dashboard's figures as JSON.
 
+use crate::routes::{Routes, get};
+use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use cairn_app::report::dashboard::DashboardQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,11 +12,12 @@ use crate::error::{ApiError, ErrorBody};
 use crate::platform::session::ApiActor;
 use crate::time::{instant, rfc3339};
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new().route("/api/v1/reports/dashboard", get(dashboard))
+pub(crate) fn router() -> Routes {
+    Routes::new().route("/api/v1/reports/dashboard", get(dashboard))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct DashboardParams {
     /// From this day (2026-06-01, UTC) or instant; default 30 days before `to`.
     pub from: Option<String>,

@@ -4,13 +4,10 @@ mod api;
 mod charts;
 mod dashboard;
 
-use axum::Router;
-use axum::routing::get;
+use crate::routes::{Routes, get};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
+pub(crate) fn api() -> Routes {
     api::router()
 }
 
@@ -19,6 +16,6 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     api::ApiDoc::openapi()
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new().route("/dashboard", get(dashboard::show)).route("/dashboard.csv", get(dashboard::csv))
+pub(crate) fn ui() -> Routes {
+    Routes::new().route("/dashboard", get(dashboard::show)).route("/dashboard.csv", get(dashboard::csv))
 }

@@ -1,10 +1,10 @@
 //! Approvals of requests (the approver's inbox and decisions) and a request's progress
 //! through its approval stages and fulfilment tasks.
 
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cairn_app::request::fulfilment::{Case, Decision, Progress};
 use cairn_domain::request::catalog::Answers;
 use cairn_store::request::approvals::Approval;
@@ -17,8 +17,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/approvals", get(inbox))
         .route("/api/v1/approvals/{id}", get(read))
         .route("/api/v1/approvals/{id}/approve", post(approve))

@@ -2,11 +2,11 @@
 //! ordering (a request, REQ, with the requested item and its checked answers), and the
 //! items a request holds.
 
+use crate::routes::{Routes, get, post, put};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use cairn_app::platform::admin::Admin;
 use cairn_app::request::catalog::{CatalogItem, ItemInput};
 use cairn_domain::request::approval::Stage;
@@ -21,8 +21,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::ticket::api::with_etag;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/catalog/items", get(list).post(create))
         .route("/api/v1/catalog/items/{id}", put(replace))
         .route("/api/v1/catalog/items/{id}/order", post(order))

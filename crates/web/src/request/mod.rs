@@ -9,14 +9,11 @@ mod catalog_api;
 pub(crate) mod history;
 pub(crate) mod progress;
 
-use axum::Router;
-use axum::routing::get;
+use crate::routes::{Routes, get};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
-    Router::new().merge(catalog_api::router()).merge(approvals_api::router())
+pub(crate) fn api() -> Routes {
+    Routes::new().merge(catalog_api::router()).merge(approvals_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
@@ -26,8 +23,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn ui() -> Routes {
+    Routes::new()
         .route("/catalog", get(catalog::index))
         .route("/catalog/{id}", get(catalog::show).post(catalog::order))
         .route("/admin/catalog", get(catalog_admin::index).post(catalog_admin::create))

@@ -1,8 +1,8 @@
 //! One search for everything through the API: tickets and knowledge articles.
 
+use crate::routes::{Routes, get};
+use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,11 +11,12 @@ use crate::error::{ApiError, ErrorBody};
 use crate::knowledge::api::ArticleBody;
 use crate::platform::session::ApiActor;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new().route("/api/v1/search", get(search_everything))
+pub(crate) fn router() -> Routes {
+    Routes::new().route("/api/v1/search", get(search_everything))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct EverythingParams {
     /// Words to look for.
     pub q: String,

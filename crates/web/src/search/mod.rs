@@ -3,13 +3,10 @@
 mod api;
 mod pages;
 
-use axum::Router;
-use axum::routing::get;
+use crate::routes::{Routes, get};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
+pub(crate) fn api() -> Routes {
     api::router()
 }
 
@@ -18,6 +15,6 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     api::ApiDoc::openapi()
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new().route("/search", get(pages::search))
+pub(crate) fn ui() -> Routes {
+    Routes::new().route("/search", get(pages::search))
 }

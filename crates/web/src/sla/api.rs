@@ -1,10 +1,10 @@
 //! Service levels: business calendars, SLA definitions, a ticket's clocks, replay, and
 //! experience-level agreements.
 
+use crate::routes::{Routes, get, post, put};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use cairn_app::platform::admin::Admin;
 use cairn_domain::sla::{CalendarSpec, Definition};
 use serde::{Deserialize, Serialize};
@@ -17,8 +17,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/calendars", get(list_calendars))
         .route("/api/v1/calendars/{name}", put(put_calendar))
         .route("/api/v1/sla-definitions", get(list_definitions).post(create_definition))
@@ -155,6 +155,7 @@ pub(crate) async fn ticket_slas(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReplayParams {
     /// Store the recomputed clocks (default: only report).
     pub apply: Option<bool>,

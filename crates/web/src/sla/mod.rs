@@ -12,14 +12,11 @@ mod report_api;
 mod survey;
 mod survey_api;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
-    Router::new().merge(api::router()).merge(report_api::router()).merge(survey_api::router())
+pub(crate) fn api() -> Routes {
+    Routes::new().merge(api::router()).merge(report_api::router()).merge(survey_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
@@ -30,8 +27,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn ui() -> Routes {
+    Routes::new()
         .route("/tickets/{number}/rate", post(rating::rate))
         .route("/survey/{token}", get(survey::show).post(survey::submit))
         .route("/service-levels", get(levels::show))

@@ -1,10 +1,10 @@
 //! Service-level reports: compliance, breaches and satisfaction, as JSON or CSV.
 
+use crate::routes::{Routes, get};
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,14 +13,15 @@ use crate::error::{ApiError, ErrorBody};
 use crate::platform::session::ApiActor;
 use crate::time::{instant, rfc3339};
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/reports/sla", get(compliance))
         .route("/api/v1/reports/sla/breaches", get(breaches))
         .route("/api/v1/reports/csat", get(csat))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ReportParams {
     /// definition (default), group, service or priority.
     pub by: Option<String>,

@@ -1,10 +1,10 @@
 //! The satisfaction survey through the API: the tenant's questions, and the answers
 //! with their comments.
 
+use crate::routes::{Routes, get};
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use cairn_app::platform::admin::Admin;
 use cairn_domain::sla::survey::Questions;
 use serde::Serialize;
@@ -17,8 +17,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/survey-questions", get(questions).put(set_questions))
         .route("/api/v1/reports/csat/responses", get(responses))
 }

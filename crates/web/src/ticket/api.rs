@@ -1,11 +1,11 @@
 //! The ticket core through the API: raise, list and search, read and change a ticket
 //! (with `If-Match`), its conversation, links and journal, and merging duplicates.
 
+use crate::routes::{Routes, get, post};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cairn_app::ticket::{ListRequest, NewTicket, TicketChange};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -17,8 +17,8 @@ use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/tickets", post(create_ticket).get(list_tickets))
         .route("/api/v1/tickets/{number}", get(get_ticket).patch(update_ticket))
         .route("/api/v1/tickets/{number}/comments", post(create_comment).get(list_comments))

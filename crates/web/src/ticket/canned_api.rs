@@ -1,9 +1,9 @@
 //! Canned responses: an agent's own reply texts and their groups' shared ones.
 
+use crate::routes::{Routes, get, put};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
 use cairn_app::ticket::canned::CannedInput;
 use cairn_store::ticket::canned::Canned;
 use serde::{Deserialize, Serialize};
@@ -14,8 +14,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/canned-responses", get(list_canned).post(create_canned))
         .route("/api/v1/canned-responses/{id}", put(replace_canned).delete(delete_canned))
         .route("/api/v1/tickets/{number}/canned-responses/{id}", get(render_canned))

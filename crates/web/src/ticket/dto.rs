@@ -211,6 +211,7 @@ pub(crate) struct TicketPage {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListParams {
     /// `incident` or `problem`; all kinds when absent.

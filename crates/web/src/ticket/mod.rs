@@ -17,14 +17,11 @@ pub(crate) mod show;
 mod view;
 mod watchers_api;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
 
-use crate::ctx::Ctx;
-
-pub(crate) fn api() -> Router<Ctx> {
-    Router::new().merge(api::router()).merge(canned_api::router()).merge(watchers_api::router()).merge(requester_api::router())
+pub(crate) fn api() -> Routes {
+    Routes::new().merge(api::router()).merge(canned_api::router()).merge(watchers_api::router()).merge(requester_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
@@ -36,8 +33,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-pub(crate) fn ui() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn ui() -> Routes {
+    Routes::new()
         .route("/portal", get(portal::home))
         .route("/tickets", get(pages::queue).post(pages::create))
         .route("/tickets/new", get(pages::new_form))

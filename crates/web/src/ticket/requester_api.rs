@@ -1,10 +1,9 @@
 //! What requesters do to their own tickets besides replying: confirm a resolution
 //! (the ticket closes) or withdraw a request they no longer need (it is cancelled).
 
-use axum::Router;
+use crate::routes::{Routes, post};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -13,8 +12,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new().route("/api/v1/tickets/{number}/confirm", post(confirm)).route("/api/v1/tickets/{number}/withdraw", post(withdraw))
+pub(crate) fn router() -> Routes {
+    Routes::new().route("/api/v1/tickets/{number}/confirm", post(confirm)).route("/api/v1/tickets/{number}/withdraw", post(withdraw))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,9 +1,9 @@
 //! Who watches a ticket: watchers hear of every change to it.
 
+use crate::routes::{Routes, delete, get};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -12,8 +12,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
-pub(crate) fn router() -> Router<Ctx> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/tickets/{number}/watchers", get(list_watchers).post(add_watcher))
         .route("/api/v1/tickets/{number}/watchers/{username}", delete(remove_watcher))
 }
