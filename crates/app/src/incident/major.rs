@@ -2,6 +2,7 @@
 //! manager, communication updates to everyone affected, children resolved with their
 //! parent, and the post-incident review with a timeline drawn from the journal.
 
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ids::UserId;
 use cairn_domain::platform::access::Actor;
 use cairn_domain::platform::access::Scope;
@@ -52,7 +53,7 @@ async fn resolve_children(c: &mut Conn, tx: Tx<'_>, parent: &Ticket, by: Option<
         let entries = [vec![why], change_entries(&child, &changes)].concat();
         tx.kernel.update(c, tx.prepared, &before, &mut child, &changes, entries, By { user: by, staff: true }, now).await?;
         if Some(child.requester_id) != by {
-            notify(c, &child, child.requester_id, format!("{} is resolved (with {})", child.number, parent.number), now).await?;
+            notify(c, &child, child.requester_id, TicketAction::Synced.visibility(None), format!("{} is resolved (with {})", child.number, parent.number), now).await?;
         }
     }
     Ok(())
@@ -104,7 +105,7 @@ impl App {
                     let by = By::user(actor.user_id, true);
                     kernel.update(c, &Prepared::default(), &before, &mut t, &[], vec![e, p], by, now).await?;
                     if m.id != actor.user_id {
-                        notify(c, &t, m.id, format!("You manage major incident {}", t.number), now).await?;
+                        notify(c, &t, m.id, TicketAction::MajorDeclared.visibility(None), format!("You manage major incident {}", t.number), now).await?;
                     }
                     Ok(())
                 })
@@ -143,14 +144,14 @@ impl App {
                     let mut told = std::collections::BTreeSet::new();
                     for child in store::linked(c, &scope, t.id, "parent_of").await? {
                         if child.requester_id != actor.user_id && told.insert(child.requester_id) {
-                            notify(c, &child, child.requester_id, message.clone(), now).await?;
+                            notify(c, &child, child.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
                         }
                     }
                     if t.requester_id != actor.user_id && told.insert(t.requester_id) {
-                        notify(c, &t, t.requester_id, message.clone(), now).await?;
+                        notify(c, &t, t.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
                     }
                     let watching = watchers::list(c, t.tenant_id, t.id).await?;
-                    tell_watchers(c, &t, actor.user_id, false, &message, now).await?;
+                    tell_watchers(c, &t, actor.user_id, TicketAction::Communicated.visibility(None), &message, now).await?;
                     Ok(told.len() + watching.iter().filter(|(id, _)| *id != actor.user_id && !told.contains(id)).count())
                 })
             })

@@ -7,6 +7,7 @@ use crate::platform::worker::Job;
 use crate::ticket::current_names;
 use crate::ticket::kernel::{By, Prepared};
 use crate::{App, AppError, Result};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::access::Scope;
 use cairn_domain::sla::State;
@@ -139,7 +140,7 @@ async fn tell(c: &mut Conn, tk: &Ticket, to: &[String], message: &str, now: i64)
         }
     }
     for u in people {
-        notify(c, tk, u, message.to_string(), now).await?;
+        notify(c, tk, u, TicketAction::SlaBreached.visibility(None), message.to_string(), now).await?;
     }
     Ok(())
 }

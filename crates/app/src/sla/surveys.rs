@@ -4,6 +4,7 @@
 //! on those scores over a sliding window.
 
 use crate::ticket::kernel::{Effect, Event, Tx};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::TicketKind;
 use cairn_domain::ticket::status::Status;
 use cairn_store::BoxFuture;
@@ -48,7 +49,7 @@ async fn send(c: &mut Conn, tk: &Ticket, now: i64) -> Result<()> {
     let token = random_secret()?;
     if store::open(c, tk.tenant_id, tk.id, &hash_secret(&token), now, now + VALID_MS).await? {
         let message = format!("{} is resolved. How did we do? Rate it at /survey/{token}", tk.number);
-        notify(c, tk, tk.requester_id, message, now).await?;
+        notify(c, tk, tk.requester_id, TicketAction::Updated.visibility(Some("status")), message, now).await?;
     }
     Ok(())
 }

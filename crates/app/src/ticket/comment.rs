@@ -68,14 +68,15 @@ impl App {
                         "has a new reply"
                     };
                     let message = format!("{} {what}", ticket.number);
+                    let seen = TicketAction::Commented.visibility(Some(if internal { "note" } else { "reply" }));
                     if !internal {
                         let to = if actor.user_id == ticket.requester_id { ticket.assignee_id } else { Some(ticket.requester_id) };
                         if let Some(to) = to.filter(|u| *u != actor.user_id) {
-                            notify(c, &ticket, to, message.clone(), now).await?;
+                            notify(c, &ticket, to, seen, message.clone(), now).await?;
                         }
                     }
-                    tell_watchers(c, &ticket, actor.user_id, internal, &message, now).await?;
-                    tell_mentioned(c, &ticket, &actor, &body, now).await?;
+                    tell_watchers(c, &ticket, actor.user_id, seen, &message, now).await?;
+                    tell_mentioned(c, &ticket, &actor, seen, &body, now).await?;
                     Ok::<_, AppError>(comment)
                 })
             })

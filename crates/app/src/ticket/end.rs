@@ -13,7 +13,7 @@ struct RequesterEnd {
     /// Why it may not, after the ticket's status.
     otherwise: &'static str,
     to: Status,
-    action: &'static str,
+    action: TicketAction,
     reason: String,
 }
 
@@ -79,7 +79,7 @@ impl App {
             may: |s| s == Status::Resolved,
             otherwise: "not resolved",
             to: Status::Closed,
-            action: "confirmed",
+            action: TicketAction::Confirmed,
             reason: "the requester confirmed the resolution".into(),
         };
         self.requester_ends(actor, number, end).await
@@ -98,7 +98,7 @@ impl App {
             may: Status::is_open,
             otherwise: "no longer open",
             to: Status::Cancelled,
-            action: "withdrawn",
+            action: TicketAction::Withdrawn,
             reason: format!("the requester withdrew it: {reason}"),
         };
         self.requester_ends(actor, number, end).await
@@ -121,9 +121,9 @@ impl App {
                     let by = By::user(actor.user_id, actor.may(Permission::WorkTickets));
                     let p = Prepared::default();
                     let tx = Tx::of(&kernel, &p);
-                    end_ticket(c, tx, &mut ticket, end.to, (by, end.action, &end.reason), now).await?;
+                    end_ticket(c, tx, &mut ticket, end.to, (by, end.action.as_str(), &end.reason), now).await?;
                     if let Some(a) = ticket.assignee_id {
-                        notify(c, &ticket, a, format!("{}: {}", ticket.number, end.reason), now).await?;
+                        notify(c, &ticket, a, end.action.visibility(None), format!("{}: {}", ticket.number, end.reason), now).await?;
                     }
                     Ok(())
                 })

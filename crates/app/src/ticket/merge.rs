@@ -2,6 +2,7 @@
 //! the duplicate closes with a pointer, both histories say so.
 
 use cairn_domain::platform::access::{Actor, Permission};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket as store;
 use cairn_store::ticket::watchers;
@@ -66,7 +67,7 @@ impl App {
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[from_entry, replies_entry]).await?;
                     kernel.touched(c, &p, &keep, by, now).await?;
                     if dup.requester_id != actor.user_id {
-                        notify(c, &dup, dup.requester_id, format!("{} was merged into {}", dup.number, keep.number), now).await?;
+                        notify(c, &dup, dup.requester_id, TicketAction::Merged.visibility(Some("into")), format!("{} was merged into {}", dup.number, keep.number), now).await?;
                     }
                     Ok(keep.number)
                 })

@@ -1,33 +1,31 @@
 //! Watchers and @mentions: who hears about a ticket besides its requester and assignee.
 
 use cairn_domain::platform::access::{Actor, Permission};
+use cairn_domain::platform::visibility::Visibility;
 use cairn_domain::ticket::Ticket;
 use cairn_store::platform::journal::{self, Entry};
-use cairn_store::{Conn, platform::directory, ticket::watchers};
+use cairn_store::ticket::{self as tickets, watchers};
+use cairn_store::{Conn, platform::directory};
 
 use crate::platform::directory::user_named;
 use crate::platform::notify::notify;
 use crate::ticket::load;
 use crate::{App, AppError, Result};
 
-/// Tells every watcher except `except` (the person acting); staff-only news (internal
-/// notes) reaches only staff watchers.
+/// Tells every watcher except `except` (the person acting). News of an internal event
+/// (`seen`) reaches staff watchers only: the notification worker sees to it.
 pub(crate) async fn tell_watchers(
     c: &mut Conn,
     t: &Ticket,
     except: cairn_domain::ids::UserId,
-    staff_only: bool,
+    seen: Visibility,
     message: &str,
     now: i64,
 ) -> Result<()> {
     for (id, _) in watchers::list(c, t.tenant_id, t.id).await? {
-        if id == except {
-            continue;
+        if id != except {
+            notify(c, t, id, seen, message.to_string(), now).await?;
         }
-        if staff_only && !directory::user_by_id(c, t.tenant_id, id).await?.is_some_and(|u| u.role.is_staff()) {
-            continue;
-        }
-        notify(c, t, id, message.to_string(), now).await?;
     }
     Ok(())
 }
@@ -48,12 +46,12 @@ pub fn mentions(text: &str) -> Vec<String> {
 }
 
 /// Notifies the staff members mentioned in a note or reply.
-pub(crate) async fn tell_mentioned(c: &mut Conn, t: &Ticket, by: &Actor, text: &str, now: i64) -> Result<()> {
+pub(crate) async fn tell_mentioned(c: &mut Conn, t: &Ticket, by: &Actor, seen: Visibility, text: &str, now: i64) -> Result<()> {
     for name in mentions(text) {
         if let Some(u) =
             directory::user_by_name(c, t.tenant_id, &name).await?.filter(|u| u.role.is_staff() && !u.disabled && u.id != by.user_id)
         {
-            notify(c, t, u.id, format!("{} mentioned you on {}", by.username, t.number), now).await?;
+            notify(c, t, u.id, seen, format!("{} mentioned you on {}", by.username, t.number), now).await?;
         }
     }
     Ok(())
@@ -82,6 +80,11 @@ impl App {
                     let ticket = load(c, &actor.scope(), &number).await?;
                     let t = actor.tenant_id;
                     let user = user_named(c, t, "username", &username).await?;
+                    // A watcher hears of the ticket, so they must be able to read it.
+                    let reader = Actor { tenant_id: t, user_id: user.id, username: user.username.clone(), role: user.role };
+                    if on && tickets::by_id(c, &reader.scope(), ticket.id).await?.is_none() {
+                        return Err(AppError::invalid("username", format!("{} cannot see {}", user.username, ticket.number)));
+                    }
                     let changed = if on {
                         watchers::add(c, t, ticket.id, user.id).await?
                     } else {

@@ -1,6 +1,7 @@
 //! Approval stages: who is asked, their decisions from the portal, the API or an email
 //! link, how a stage settles by its rule, and its reminder and escalation timers.
 
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ids::TenantId;
 use cairn_domain::ids::TicketId;
 use cairn_domain::platform::access::Actor;
@@ -131,7 +132,7 @@ async fn ask(
 }
 
 async fn send_link(c: &mut Conn, flow: Flow<'_>, request: &Ticket, u: &directory::User, token: &str, what: &str, now: i64) -> Result<()> {
-    notify(c, request, u.id, format!("{} {what}: {}", request.number, request.title), now).await?;
+    notify(c, request, u.id, TicketAction::ApprovalRequested.visibility(None), format!("{} {what}: {}", request.number, request.title), now).await?;
     if let Some(to) = u.email.as_deref().filter(|e| !e.is_empty()) {
         let body = format!(
             "Hello {},\n\n{} {what}:\n\n  {}\n\nSee it and approve or reject it here (the link works once):\n{}/approve/{token}\n\n\
@@ -218,7 +219,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
             let approved = verdict == Verdict::Approved;
             changes = request.settle_approval(approved, now)?;
             let what = if approved { "was approved".to_string() } else { rejection(d) };
-            notify(c, &request, request.requester_id, format!("{} {what}", request.number), now).await?;
+            notify(c, &request, request.requester_id, TicketAction::Approved.visibility(None), format!("{} {what}", request.number), now).await?;
         }
     }
     let entries = change_entries(&request, &changes);
