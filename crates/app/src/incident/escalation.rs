@@ -3,9 +3,9 @@
 //! Hierarchical: the manager of the ticket's group is told and watches the ticket.
 //! Both are journaled with their reason.
 
-use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::automation::routing::Facts;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::{self, TicketPatch};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::{platform::directory, ticket as store, ticket::watchers};

@@ -2,10 +2,10 @@
 //! manager, communication updates to everyone affected, children resolved with their
 //! parent, and the post-incident review with a timeline drawn from the journal.
 
-use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ids::UserId;
 use cairn_domain::platform::access::Actor;
 use cairn_domain::platform::access::Scope;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::priority::Priority;
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketPatch};
@@ -53,7 +53,15 @@ async fn resolve_children(c: &mut Conn, tx: Tx<'_>, parent: &Ticket, by: Option<
         let entries = [vec![why], change_entries(&child, &changes)].concat();
         tx.kernel.update(c, tx.prepared, &before, &mut child, &changes, entries, By { user: by, staff: true }, now).await?;
         if Some(child.requester_id) != by {
-            notify(c, &child, child.requester_id, TicketAction::Synced.visibility(None), format!("{} is resolved (with {})", child.number, parent.number), now).await?;
+            notify(
+                c,
+                &child,
+                child.requester_id,
+                TicketAction::Synced.visibility(None),
+                format!("{} is resolved (with {})", child.number, parent.number),
+                now,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -105,7 +113,15 @@ impl App {
                     let by = By::user(actor.user_id, true);
                     kernel.update(c, &Prepared::default(), &before, &mut t, &[], vec![e, p], by, now).await?;
                     if m.id != actor.user_id {
-                        notify(c, &t, m.id, TicketAction::MajorDeclared.visibility(None), format!("You manage major incident {}", t.number), now).await?;
+                        notify(
+                            c,
+                            &t,
+                            m.id,
+                            TicketAction::MajorDeclared.visibility(None),
+                            format!("You manage major incident {}", t.number),
+                            now,
+                        )
+                        .await?;
                     }
                     Ok(())
                 })
@@ -144,7 +160,8 @@ impl App {
                     let mut told = std::collections::BTreeSet::new();
                     for child in store::linked(c, &scope, t.id, "parent_of").await? {
                         if child.requester_id != actor.user_id && told.insert(child.requester_id) {
-                            notify(c, &child, child.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
+                            notify(c, &child, child.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now)
+                                .await?;
                         }
                     }
                     if t.requester_id != actor.user_id && told.insert(t.requester_id) {

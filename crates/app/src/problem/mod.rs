@@ -4,8 +4,8 @@
 
 pub mod recurring;
 
-use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::problem::similarity;
 use cairn_domain::ticket::{self, TicketKind};
 use cairn_store::platform::journal::{self, Entry};
@@ -208,7 +208,15 @@ impl App {
                         e.new = Some(k.number.clone());
                         entries.push(e);
                         if i.requester_id != actor.user_id {
-                            notify(c, &i, i.requester_id, TicketAction::WorkaroundApplied.visibility(None), format!("{}: a workaround is available", i.number), now).await?;
+                            notify(
+                                c,
+                                &i,
+                                i.requester_id,
+                                TicketAction::WorkaroundApplied.visibility(None),
+                                format!("{}: a workaround is available", i.number),
+                                now,
+                            )
+                            .await?;
                         }
                         reached.push(i);
                     }

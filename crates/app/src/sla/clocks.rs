@@ -69,19 +69,9 @@ pub(super) async fn save_clocks(c: &mut Conn, t: TenantId, ticket: TicketId, set
     Ok(())
 }
 
-/// Brings the tickets' clocks up to date after a change (same transaction), reading the
-/// tenant's setup once.
-pub(crate) async fn after_change(c: &mut Conn, cache: &SlaCache, t: TenantId, ids: &[TicketId], now: i64) -> Result<()> {
-    if let Some(setup) = setup(c, cache, t, now).await? {
-        for id in ids {
-            after_change_with(c, &setup, t, *id, now).await?;
-        }
-    }
-    Ok(())
-}
-
-/// [`after_change`] with the tenant's setup read beforehand (the create path reads it
-/// on a reader connection, keeping the single writer's work short).
+/// Brings a ticket's clocks up to date after a change (same transaction), with the
+/// tenant's setup read once per use case (on a reader before the write when the use
+/// case prepared it, keeping the single writer's work short).
 pub(crate) async fn after_change_with(c: &mut Conn, setup: &Setup, t: TenantId, id: TicketId, now: i64) -> Result<()> {
     let Some(tk) = tickets::by_id(c, &Scope::system(t), id).await? else { return Ok(()) };
     let step = Step { at: now, facts: facts_of(c, &tk).await? };

@@ -67,7 +67,15 @@ impl App {
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[from_entry, replies_entry]).await?;
                     kernel.touched(c, &p, &keep, by, now).await?;
                     if dup.requester_id != actor.user_id {
-                        notify(c, &dup, dup.requester_id, TicketAction::Merged.visibility(Some("into")), format!("{} was merged into {}", dup.number, keep.number), now).await?;
+                        notify(
+                            c,
+                            &dup,
+                            dup.requester_id,
+                            TicketAction::Merged.visibility(Some("into")),
+                            format!("{} was merged into {}", dup.number, keep.number),
+                            now,
+                        )
+                        .await?;
                     }
                     Ok(keep.number)
                 })

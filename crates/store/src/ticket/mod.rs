@@ -230,6 +230,24 @@ pub async fn by_id(c: &mut Conn, s: &Scope, id: TicketId) -> Result<Option<Ticke
     one(c, s, "t.id = $2", Arg::I(id.0)).await
 }
 
+/// The tickets of `ids` the scope may read, by id: one read for a list that refers to
+/// many tickets (an approvals inbox), not one per row.
+pub async fn by_ids(c: &mut Conn, s: &Scope, ids: &[TicketId]) -> Result<Vec<Ticket>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut args = vec![Arg::I(s.tenant_id().0)];
+    let list: Vec<String> = ids.iter().map(|i| push(&mut args, Arg::I(i.0))).collect();
+    let mut sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND t.id IN ({})", list.join(", "));
+    if let Some(u) = s.requester_only() {
+        let p = push(&mut args, Arg::I(u.0));
+        sql.push_str(&format!(" AND {}", requesters_tickets("t", &p)));
+    }
+    sql.push_str(" ORDER BY t.id");
+    let rows = bind_all(sql, args).fetch_all(c).await?;
+    rows.iter().map(ticket).collect()
+}
+
 /// How a list is ordered; keyset pagination follows the same keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {

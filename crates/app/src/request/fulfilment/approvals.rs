@@ -1,10 +1,10 @@
 //! Approval stages: who is asked, their decisions from the portal, the API or an email
 //! link, how a stage settles by its rule, and its reminder and escalation timers.
 
-use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ids::TenantId;
 use cairn_domain::ids::TicketId;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::request::approval::ApprovalState;
 use cairn_domain::request::approval::{self as rules, Approver, Stage, Verdict};
 use cairn_domain::ticket::Ticket;
@@ -132,7 +132,15 @@ async fn ask(
 }
 
 async fn send_link(c: &mut Conn, flow: Flow<'_>, request: &Ticket, u: &directory::User, token: &str, what: &str, now: i64) -> Result<()> {
-    notify(c, request, u.id, TicketAction::ApprovalRequested.visibility(None), format!("{} {what}: {}", request.number, request.title), now).await?;
+    notify(
+        c,
+        request,
+        u.id,
+        TicketAction::ApprovalRequested.visibility(None),
+        format!("{} {what}: {}", request.number, request.title),
+        now,
+    )
+    .await?;
     if let Some(to) = u.email.as_deref().filter(|e| !e.is_empty()) {
         let body = format!(
             "Hello {},\n\n{} {what}:\n\n  {}\n\nSee it and approve or reject it here (the link works once):\n{}/approve/{token}\n\n\
@@ -219,7 +227,8 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
             let approved = verdict == Verdict::Approved;
             changes = request.settle_approval(approved, now)?;
             let what = if approved { "was approved".to_string() } else { rejection(d) };
-            notify(c, &request, request.requester_id, TicketAction::Approved.visibility(None), format!("{} {what}", request.number), now).await?;
+            notify(c, &request, request.requester_id, TicketAction::Approved.visibility(None), format!("{} {what}", request.number), now)
+                .await?;
         }
     }
     let entries = change_entries(&request, &changes);
@@ -248,17 +257,6 @@ pub struct Case {
 }
 
 impl App {
-    /// What waits for the actor's decision.
-    #[tracing::instrument(name = "my_approvals", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn my_approvals(&self, actor: &Actor) -> Result<Vec<Case>> {
-        let mut c = self.db.read().await?;
-        let mut out = Vec::new();
-        for a in store::pending_for(&mut c, actor.tenant_id, actor.user_id).await? {
-            out.push(case(&mut c, a).await?);
-        }
-        Ok(out)
-    }
-
     /// One of the actor's approvals (another person's or tenant's: not found).
     #[tracing::instrument(name = "approval", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn approval(&self, actor: &Actor, id: i64) -> Result<Case> {
@@ -357,12 +355,15 @@ async fn case(c: &mut Conn, a: Approval) -> Result<Case> {
     let scope = cairn_domain::platform::access::Scope::system(a.tenant_id);
     let request = tickets::by_id(c, &scope, a.ticket_id).await?.ok_or_else(|| AppError::NotFound("request".into()))?;
     let requester = directory::user_by_id(c, a.tenant_id, request.requester_id).await?.map(|u| u.display_name).unwrap_or_default();
-    let mut items = Vec::new();
-    for r in cairn_store::request::catalog::requested(c, a.tenant_id, request.id).await? {
-        let answers = serde_json::from_str(&r.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-        items.push((r, answers));
-    }
+    let items =
+        cairn_store::request::catalog::requested(c, a.tenant_id, request.id).await?.into_iter().map(answered).collect::<Result<_>>()?;
     Ok(Case { approval: a, request, requester, items })
+}
+
+/// A requested item with its form's answers read back.
+pub(super) fn answered(r: Requested) -> Result<(Requested, cairn_domain::request::catalog::Answers)> {
+    let answers = serde_json::from_str(&r.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((r, answers))
 }
 
 async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &ApprovalTimer, now: i64) -> Result<()> {

@@ -2,10 +2,10 @@
 //! step when a step is done, the request resolved after the last, and open tasks
 //! cancelled with their request.
 
-use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::automation::routing::Facts;
 use cairn_domain::ids::UserId;
 use cairn_domain::platform::access::Scope;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::request::fulfilment as template;
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{CurrentNames, Ticket, TicketKind, TicketPatch};
@@ -61,7 +61,8 @@ pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, p
         journal::append(c, t, None, now, &[added]).await?;
         routed.remember_turn(c).await?;
         if let Some(a) = task.assignee_id {
-            notify(c, &task, a, TicketAction::Updated.visibility(Some("assignee")), format!("{} was assigned to you", task.number), now).await?;
+            notify(c, &task, a, TicketAction::Updated.visibility(Some("assignee")), format!("{} was assigned to you", task.number), now)
+                .await?;
         }
         flow.tx.kernel.created(c, flow.tx.prepared, inserted, &task).await?;
     }
@@ -97,7 +98,15 @@ pub(super) async fn finished(c: &mut Conn, flow: Flow<'_>, task: &Ticket, now: i
     let changes = request.apply(done, &CurrentNames::default(), &Default::default(), now)?;
     let entries = change_entries(&request, &changes);
     flow.tx.kernel.update(c, flow.tx.prepared, &before, &mut request, &changes, entries, By::SYSTEM, now).await?;
-    notify(c, &request, request.requester_id, TicketAction::Updated.visibility(Some("status")), format!("{} is now resolved", request.number), now).await
+    notify(
+        c,
+        &request,
+        request.requester_id,
+        TicketAction::Updated.visibility(Some("status")),
+        format!("{} is now resolved", request.number),
+        now,
+    )
+    .await
 }
 
 fn open(t: &Task) -> bool {
