@@ -26,7 +26,7 @@ pub enum Escalation {
 }
 
 fn escalated(ticket: i64, field: &str, old: Option<String>, new: Option<String>) -> Entry {
-    Entry { entity: "ticket", entity_id: ticket, action: "escalated", field: Some(field.into()), old, new }
+    Entry { entity: "ticket", entity_id: ticket, action: TicketAction::Escalated.as_str(), field: Some(field.into()), old, new }
 }
 
 impl App {

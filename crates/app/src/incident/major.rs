@@ -47,7 +47,7 @@ async fn resolve_children(c: &mut Conn, tx: Tx<'_>, parent: &Ticket, by: Option<
             ..TicketPatch::default()
         };
         let changes = child.apply(patch, &CurrentNames::default(), &Default::default(), now)?;
-        let mut why = Entry::action("ticket", child.id.0, "synced");
+        let mut why = Entry::ticket(child.id.0, TicketAction::Synced);
         why.field = Some("parent".into());
         why.new = Some(parent.number.clone());
         let entries = [vec![why], change_entries(&child, &changes)].concat();
@@ -103,10 +103,10 @@ impl App {
                     t.priority = Priority::parse(1)?;
                     t.updated_at = now;
                     watchers::add(c, t.tenant_id, t.id, m.id).await?;
-                    let mut e = Entry::action("ticket", t.id.0, "major_declared");
+                    let mut e = Entry::ticket(t.id.0, TicketAction::MajorDeclared);
                     e.field = Some("manager".into());
                     e.new = Some(m.username.clone());
-                    let mut p = Entry::action("ticket", t.id.0, "updated");
+                    let mut p = Entry::ticket(t.id.0, TicketAction::Updated);
                     p.field = Some("priority".into());
                     p.old = Some(before.priority.get().to_string());
                     p.new = Some("1".into());
@@ -151,7 +151,7 @@ impl App {
                     )
                     .await?;
                     store::touch(c, &scope, t.id, now).await?;
-                    let mut e = Entry::action("ticket", t.id.0, "communicated");
+                    let mut e = Entry::ticket(t.id.0, TicketAction::Communicated);
                     e.field = Some("update".into());
                     e.new = Some(text.clone());
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
@@ -211,7 +211,7 @@ impl App {
                     must_be_major(&t)?;
                     let text = ReviewText { summary, root_cause, actions };
                     reviews::save_review(c, t.tenant_id, t.id, &text, now).await?;
-                    let mut e = Entry::action("ticket", t.id.0, "review_updated");
+                    let mut e = Entry::ticket(t.id.0, TicketAction::ReviewUpdated);
                     e.field = Some("root_cause".into());
                     e.new = Some(text.root_cause);
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;

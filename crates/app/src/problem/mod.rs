@@ -203,7 +203,7 @@ impl App {
                         };
                         store::insert_comment(c, b, &scope, &comment).await?;
                         store::touch(c, &scope, i.id, now).await?;
-                        let mut e = Entry::action("ticket", i.id.0, "workaround_applied");
+                        let mut e = Entry::ticket(i.id.0, TicketAction::WorkaroundApplied);
                         e.field = Some("known_error".into());
                         e.new = Some(k.number.clone());
                         entries.push(e);

@@ -62,7 +62,7 @@ impl App {
                             entries.push(Entry {
                                 entity: "ticket",
                                 entity_id: tk.id.0,
-                                action: "sla_warning",
+                                action: TicketAction::SlaWarning.as_str(),
                                 field: Some(target.into()),
                                 old: Some(d.name.clone()),
                                 new: Some(p.to_string()),
@@ -80,7 +80,7 @@ impl App {
                         entries.push(Entry {
                             entity: "ticket",
                             entity_id: tk.id.0,
-                            action: "sla_breached",
+                            action: TicketAction::SlaBreached.as_str(),
                             field: Some(target.into()),
                             old: None,
                             new: Some(d.name.clone()),
@@ -165,7 +165,7 @@ async fn breach_action(
             let body = format!("{message}. {text}");
             let note = tickets::NewComment { ticket: tk.id, author: None, body: &body, internal: true, minutes: 0, at: now };
             tickets::insert_comment(c, b, &Scope::system(t), &note).await?;
-            let mut e = Entry::action("ticket", tk.id.0, "commented");
+            let mut e = Entry::ticket(tk.id.0, TicketAction::Commented);
             e.field = Some("note".into());
             e.new = Some(body);
             entries.push(e);

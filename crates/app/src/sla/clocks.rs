@@ -7,6 +7,7 @@ use crate::ticket::current_names;
 use crate::{AppError, Result};
 use cairn_domain::ids::{TenantId, TicketId};
 use cairn_domain::platform::access::Scope;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::sla::attach::{Attached, Change, apply_step};
 use cairn_domain::sla::{Definition, Facts, State, Step};
 use cairn_domain::ticket::{CurrentNames, Ticket};
@@ -82,10 +83,10 @@ pub(crate) async fn after_change_with(c: &mut Conn, setup: &Setup, t: TenantId, 
         .iter()
         .map(|ch| {
             let (action, def) = match ch {
-                Change::Attached(d) => ("sla_attached", *d),
-                Change::Detached(d) => ("sla_detached", *d),
+                Change::Attached(d) => (TicketAction::SlaAttached, *d),
+                Change::Detached(d) => (TicketAction::SlaDetached, *d),
             };
-            let mut e = Entry::action("ticket", id.0, action);
+            let mut e = Entry::ticket(id.0, action);
             e.new = Some(name_of(&setup.definitions, def));
             e
         })

@@ -118,7 +118,7 @@ async fn record(c: &mut Conn, s: store::Survey, rating: Option<i64>, answer: Sur
         comment,
         answers: (!own.is_empty()).then(|| serde_json::to_string(&own)).transpose().map_err(|e| AppError::Internal(e.to_string()))?,
     };
-    let mut e = Entry::action("ticket", s.ticket.0, "survey_answered");
+    let mut e = Entry::ticket(s.ticket.0, TicketAction::SurveyAnswered);
     match (rating, s.answered_at) {
         (Some(r), None) => {
             store::answer(c, s.tenant_id, s.id, r, &d, now).await?;

@@ -33,12 +33,12 @@ impl App {
                     )
                     .await?;
                     store::touch(c, &scope, ticket.id, now).await?;
-                    let mut e = Entry::action("ticket", ticket.id.0, "commented");
+                    let mut e = Entry::ticket(ticket.id.0, TicketAction::Commented);
                     e.field = Some(if internal { "note" } else { "reply" }.to_string());
                     e.new = Some(body.clone());
                     let mut entries = vec![e];
                     if minutes > 0 {
-                        let mut logged = Entry::action("ticket", ticket.id.0, "time_logged");
+                        let mut logged = Entry::ticket(ticket.id.0, TicketAction::TimeLogged);
                         logged.field = Some("minutes".into());
                         logged.old = Some(ticket.time_spent.to_string());
                         logged.new = Some((ticket.time_spent + minutes).to_string());
@@ -52,7 +52,7 @@ impl App {
                         let mut reopened = ticket.clone();
                         let back = TicketPatch { status: Some(Status::InProgress), ..TicketPatch::default() };
                         let changes = reopened.apply(back, &CurrentNames::default(), &Default::default(), now)?;
-                        let mut why = Entry::action("ticket", ticket.id.0, "reopened");
+                        let mut why = Entry::ticket(ticket.id.0, TicketAction::Reopened);
                         why.field = Some("reason".into());
                         why.new = Some("the requester replied".into());
                         let entries = [vec![why], change_entries(&reopened, &changes)].concat();

@@ -23,13 +23,13 @@ pub(crate) async fn end_ticket(
     tx: Tx<'_>,
     ticket: &mut Ticket,
     to: Status,
-    (by, action, reason): (By, &'static str, &str),
+    (by, action, reason): (By, TicketAction, &str),
     now: i64,
 ) -> Result<()> {
     let before = ticket.clone();
     let close = TicketPatch { status: Some(to), ..TicketPatch::default() };
     let changes = ticket.apply(close, &CurrentNames::default(), &Default::default(), now)?;
-    let mut why = Entry::action("ticket", ticket.id.0, action);
+    let mut why = Entry::ticket(ticket.id.0, action);
     why.field = Some("reason".into());
     why.new = Some(reason.into());
     let entries = [vec![why], change_entries(ticket, &changes)].concat();
@@ -65,7 +65,7 @@ impl App {
                     let why = "resolved and not reopened within the waiting period";
                     let p = Prepared::default();
                     let tx = Tx::of(&kernel, &p);
-                    end_ticket(c, tx, &mut ticket, Status::Closed, (By::SYSTEM, "auto_closed", why), now).await
+                    end_ticket(c, tx, &mut ticket, Status::Closed, (By::SYSTEM, TicketAction::AutoClosed, why), now).await
                 })
             })
             .await
@@ -121,7 +121,7 @@ impl App {
                     let by = By::user(actor.user_id, actor.may(Permission::WorkTickets));
                     let p = Prepared::default();
                     let tx = Tx::of(&kernel, &p);
-                    end_ticket(c, tx, &mut ticket, end.to, (by, end.action.as_str(), &end.reason), now).await?;
+                    end_ticket(c, tx, &mut ticket, end.to, (by, end.action, &end.reason), now).await?;
                     if let Some(a) = ticket.assignee_id {
                         notify(c, &ticket, a, end.action.visibility(None), format!("{}: {}", ticket.number, end.reason), now).await?;
                     }

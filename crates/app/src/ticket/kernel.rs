@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use cairn_domain::ids::{TenantId, UserId};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{FieldChange, Ticket};
 use cairn_store::platform::journal::{self, Entry};
@@ -233,7 +234,7 @@ pub(crate) fn change_entries(t: &Ticket, changes: &[FieldChange]) -> Vec<Entry> 
         .map(|ch| Entry {
             entity: "ticket",
             entity_id: t.id.0,
-            action: "updated",
+            action: TicketAction::Updated.as_str(),
             field: Some(ch.field.to_string()),
             old: ch.old.clone(),
             new: ch.new.clone(),
@@ -264,7 +265,7 @@ pub(crate) fn created_entry(tk: &Ticket, group: Option<&str>, assignee: Option<&
     Entry {
         entity: "ticket",
         entity_id: tk.id.0,
-        action: "created",
+        action: TicketAction::Created.as_str(),
         field: Some("facts".into()),
         old: None,
         new: Some(serde_json::Value::Object(facts).to_string()),

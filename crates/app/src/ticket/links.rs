@@ -30,7 +30,7 @@ impl App {
                         return Err(AppError::invalid("kind", "'causes' links a problem to an incident"));
                     }
                     store::insert_link(c, &scope, from.id, to.id, &kind, now).await?;
-                    let mut e = Entry::action("ticket", from.id.0, "linked");
+                    let mut e = Entry::ticket(from.id.0, TicketAction::Linked);
                     e.field = Some(kind);
                     e.new = Some(to.number);
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;

@@ -1,6 +1,7 @@
 //! Watchers and @mentions: who hears about a ticket besides its requester and assignee.
 
 use cairn_domain::platform::access::{Actor, Permission};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::platform::visibility::Visibility;
 use cairn_domain::ticket::Ticket;
 use cairn_store::platform::journal::{self, Entry};
@@ -91,7 +92,7 @@ impl App {
                         watchers::remove(c, t, ticket.id, user.id).await?
                     };
                     if changed {
-                        let mut e = Entry::action("ticket", ticket.id.0, if on { "watcher_added" } else { "watcher_removed" });
+                        let mut e = Entry::ticket(ticket.id.0, if on { TicketAction::WatcherAdded } else { TicketAction::WatcherRemoved });
                         e.field = Some("watcher".into());
                         e.new = Some(user.username);
                         journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;

@@ -2,7 +2,8 @@
 //! reader applies it: the history (API and pages), in-app notifications and mail, and
 //! the live updates of open pages. Requesters read the public side: what happened to
 //! their ticket (status, resolution, public replies, their own confirmations and edits
-//! of what they filled in); staff read everything. An action must choose its visibility
+//! of what they filled in); staff read everything. Ticket events are written as a
+//! [`TicketAction`] (`Entry::ticket` in the store), an action must choose its visibility
 //! (the match below has no wildcard), and an action this module does not know is
 //! internal: a new kind of event never reaches requesters by accident.
 
@@ -55,7 +56,6 @@ pub enum TicketAction {
     ApprovalRequested,
     Approved,
     Rejected,
-    Skipped,
     ApprovalReminded,
     ApprovalEscalated,
     TaskAdded,
@@ -73,7 +73,7 @@ use TicketAction as A;
 use Visibility::{Internal, Public};
 
 impl TicketAction {
-    pub const ALL: [TicketAction; 38] = [
+    pub const ALL: [TicketAction; 37] = [
         A::Created,
         A::Updated,
         A::Commented,
@@ -100,7 +100,6 @@ impl TicketAction {
         A::ApprovalRequested,
         A::Approved,
         A::Rejected,
-        A::Skipped,
         A::ApprovalReminded,
         A::ApprovalEscalated,
         A::TaskAdded,
@@ -142,7 +141,6 @@ impl TicketAction {
             A::ApprovalRequested => "approval_requested",
             A::Approved => "approved",
             A::Rejected => "rejected",
-            A::Skipped => "skipped",
             A::ApprovalReminded => "approval_reminded",
             A::ApprovalEscalated => "approval_escalated",
             A::TaskAdded => "task_added",
@@ -177,7 +175,7 @@ impl TicketAction {
                 _ => Internal,
             },
             A::Synced | A::Communicated | A::WorkaroundApplied => Public,
-            A::ApprovalRequested | A::Approved | A::Rejected | A::Skipped | A::TaskAdded | A::CancelledWithRequest => Public,
+            A::ApprovalRequested | A::Approved | A::Rejected | A::TaskAdded | A::CancelledWithRequest => Public,
             A::SurveyAnswered => Public,
             // How the desk works the ticket.
             A::Linked | A::RepliesMoved | A::WatcherAdded | A::WatcherRemoved | A::TimeLogged => Internal,

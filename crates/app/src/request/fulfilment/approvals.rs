@@ -99,7 +99,7 @@ pub(super) async fn start_stage(c: &mut Conn, flow: Flow<'_>, request: &Ticket, 
             jobs::enqueue(c, request.tenant_id, ApprovalTimer::KIND, &payload, at, now).await?;
         }
     }
-    let mut e = Entry::action("ticket", request.id.0, "approval_requested");
+    let mut e = Entry::ticket(request.id.0, TicketAction::ApprovalRequested);
     e.field = Some(format!("stage {n}"));
     e.new = Some(people.iter().map(|u| u.username.as_str()).collect::<Vec<_>>().join(", "));
     journal::append(c, request.tenant_id, None, now, &[e]).await?;
@@ -191,7 +191,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
     if !store::decide(c, t, a.id, state, d.comment.as_deref(), d.via, now).await? {
         return Err(AppError::Conflict("this approval was decided meanwhile; reload".into()));
     }
-    let mut e = Entry::action("ticket", request.id.0, state.as_str());
+    let mut e = Entry::ticket(request.id.0, if d.approve { TicketAction::Approved } else { TicketAction::Rejected });
     e.field = Some(format!("stage {}, via {}", a.stage, d.via));
     e.new = d.comment.clone();
     journal::append(c, t, Some(a.approver_id), now, &[e]).await?;
@@ -386,13 +386,13 @@ async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &Appro
             store::set_token(c, t, a.id, &hash_secret(&token), expires).await?;
             send_link(c, flow, &request, &u, &token, "still awaits your approval (reminder)", now).await?;
         }
-        e = Entry::action("ticket", request.id.0, "approval_reminded");
+        e = Entry::ticket(request.id.0, TicketAction::ApprovalReminded);
         e.new = Some(pending.iter().map(|a| a.approver.as_str()).collect::<Vec<_>>().join(", "));
     } else if rows.iter().any(|r| r.escalation) {
         return Ok(());
     } else {
         let name = stage.escalate_to.as_deref().unwrap_or_default();
-        e = Entry::action("ticket", request.id.0, "approval_escalated");
+        e = Entry::ticket(request.id.0, TicketAction::ApprovalEscalated);
         match escalation_approver(c, &request, name).await? {
             Some(u) => {
                 ask(c, flow, &request, &u, (timer.stage, true), expires, "was escalated to you for approval", now).await?;

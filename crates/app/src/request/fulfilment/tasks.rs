@@ -53,7 +53,7 @@ pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, p
         let entries = [vec![created], routed.entries(task.id)].concat();
         let inserted = flow.tx.kernel.insert(c, &mut task, entries, By::SYSTEM).await?;
         store::insert_task(c, t, task.id, request.id, i64::from(step)).await?;
-        let mut added = Entry::action("ticket", request.id.0, "task_added");
+        let mut added = Entry::ticket(request.id.0, TicketAction::TaskAdded);
         added.field = Some(format!("step {step}"));
         // The number stays out of the text requesters read in the history.
         added.old = Some(task.number.clone());
@@ -131,7 +131,7 @@ pub(super) async fn cancel_open(c: &mut Conn, flow: Flow<'_>, request: &Ticket, 
         if tk.status.is_open() {
             let why = format!("{} was {}", request.number, request.status.label().to_lowercase());
             let by = By { user: by, staff: true };
-            end_ticket(c, flow.tx, &mut tk, Status::Cancelled, (by, "cancelled_with_request", &why), now).await?;
+            end_ticket(c, flow.tx, &mut tk, Status::Cancelled, (by, TicketAction::CancelledWithRequest, &why), now).await?;
         }
     }
     Ok(())
