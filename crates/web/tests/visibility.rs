@@ -87,6 +87,12 @@ async fn requesters_read_only_the_public_side_of_a_history(url: String) {
     let text = Value::Array(theirs).to_string();
     assert!(!text.contains(REASON) && !text.contains(ROOT_CAUSE) && !text.contains("Network"), "{text}");
 
+    // Nor do the sections those events come from: watchers, service-level clocks.
+    let watching = body(t.get(&kim, &format!("/api/v1/tickets/{n}/watchers")).await).await;
+    assert_eq!(watching, json!([]), "the requester learns only whether they watch");
+    assert_eq!(body(t.get(&alice, &format!("/api/v1/tickets/{n}/watchers")).await).await, json!(["bob", "mia"]));
+    assert_eq!(t.get(&kim, &format!("/api/v1/tickets/{n}/slas")).await.status(), StatusCode::FORBIDDEN);
+
     // The ticket page says the same: the agent's names the reason, the requester's does not.
     let (_, page) = kim_page.get(&format!("/tickets/{n}")).await;
     assert!(page.contains("Looking at the switch now"), "the public reply is there");

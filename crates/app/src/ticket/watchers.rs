@@ -103,11 +103,15 @@ impl App {
             .await
     }
 
+    /// Who watches the ticket; a requester learns only whether they do themselves
+    /// (watchers are internal: `cairn_domain::platform::visibility`).
     #[tracing::instrument(name = "watchers", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn watchers(&self, actor: &Actor, number: &str) -> Result<Vec<String>> {
         let mut c = self.db.read().await?;
         let ticket = load(&mut c, &actor.scope(), number).await?;
-        Ok(watchers::list(&mut c, ticket.tenant_id, ticket.id).await?.into_iter().map(|(_, n)| n).collect())
+        let all = watchers::list(&mut c, ticket.tenant_id, ticket.id).await?;
+        let staff = actor.may(Permission::WorkTickets);
+        Ok(all.into_iter().filter(|(id, _)| staff || *id == actor.user_id).map(|(_, n)| n).collect())
     }
 }
 

@@ -40,7 +40,11 @@ pub(crate) async fn ticket(State(ctx): State<Ctx>, s: Session, Path(number): Pat
                 let (app, actor, mark) = (app.clone(), actor.clone(), mark.clone());
                 async move {
                     let news = |c: &&Change| c.id == id && (c.version != seen.v || c.updated_at > seen.at);
-                    let c = batch.iter().rfind(news)?;
+                    // Fell behind (no batch): something may have changed, it cannot say what.
+                    let c = match &batch {
+                        Some(b) => Some(b.iter().rfind(news)?),
+                        None => None,
+                    };
                     if !actor.role.is_staff() {
                         let from = *mark.lock().expect("mark lock");
                         let (readable, next) = app.ticket_news(&actor, id, from).await.unwrap_or((false, from));
@@ -49,7 +53,7 @@ pub(crate) async fn ticket(State(ctx): State<Ctx>, s: Session, Path(number): Pat
                             return None;
                         }
                     }
-                    Some(json!({"version": c.version, "updated_at": c.updated_at}))
+                    Some(c.map_or_else(|| json!({}), |c| json!({"version": c.version, "updated_at": c.updated_at})))
                 }
             })
         }
@@ -66,6 +70,7 @@ pub(crate) struct Since {
 pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(q): Query<Since>) -> Response {
     match ctx.app.watch_tickets(&s.actor, q.since).await {
         Ok(l) => events(l, move |batch| async move {
+            let Some(batch) = batch else { return Some(json!({})) };
             let numbers: Vec<&str> = batch.iter().filter(|c| c.updated_at >= q.since).map(|c| c.number.as_str()).collect();
             (!numbers.is_empty()).then(|| json!({ "numbers": numbers }))
         }),
@@ -74,10 +79,11 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(q): Query<Si
 }
 
 /// A `changed` event for each batch `pick` finds something in. A listener that fell
-/// behind gets an empty `changed` event: something changed, it cannot say what.
+/// behind asks `pick` with no batch; an empty `changed` event then says something
+/// changed without saying what.
 fn events<F, P>(l: Listener, pick: P) -> Response
 where
-    P: Fn(Batch) -> F + Send + 'static,
+    P: Fn(Option<Batch>) -> F + Send + 'static,
     F: Future<Output = Option<Value>> + Send,
 {
     let first = (!l.missed.is_empty()).then(|| Arc::new(l.missed));
@@ -85,10 +91,10 @@ where
     let stream = stream::unfold(state, |(mut rx, mut pending, pick)| async move {
         let data = loop {
             let batch = match pending.take() {
-                Some(b) => b,
+                Some(b) => Some(b),
                 None => match rx.recv().await {
-                    Ok(batch) => batch,
-                    Err(RecvError::Lagged(_)) => break json!({}),
+                    Ok(batch) => Some(batch),
+                    Err(RecvError::Lagged(_)) => None,
                     Err(RecvError::Closed) => return None,
                 },
             };
