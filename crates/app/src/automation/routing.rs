@@ -10,6 +10,7 @@ use cairn_domain::automation::routing::{self, Actions, Conditions, Facts, Rule};
 use cairn_domain::ids::RuleId;
 use cairn_domain::ids::{GroupId, TenantId, TicketId};
 use cairn_domain::platform::access::{Actor, Permission};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::priority::{Level, Priority};
 use cairn_store::platform::directory::{self, Group, User};
 use cairn_store::platform::journal::{self, Entry};
@@ -59,26 +60,26 @@ impl Routed {
     /// History entries that explain the decision.
     pub fn entries(&self, ticket: TicketId) -> Vec<Entry> {
         let mut out = Vec::new();
-        let mut push = |action: &'static str, field: &str, old: Option<String>, new: Option<String>| {
-            out.push(Entry { entity: "ticket", entity_id: ticket.0, action, field: Some(field.to_string()), old, new });
+        let mut push = |action: TicketAction, field: &str, old: Option<String>, new: Option<String>| {
+            out.push(Entry { entity: "ticket", entity_id: ticket.0, action: action.as_str(), field: Some(field.to_string()), old, new });
         };
         if let Some(r) = &self.rule {
-            push("routed", "rule", None, Some(r.name.clone()));
+            push(TicketAction::Routed, "rule", None, Some(r.name.clone()));
             if let Some(g) = &self.group {
-                push("routed", "group", None, Some(g.name.clone()));
+                push(TicketAction::Routed, "group", None, Some(g.name.clone()));
             }
             if let (Some(u), None) = (&self.assignee, self.auto) {
-                push("routed", "assignee", None, Some(u.username.clone()));
+                push(TicketAction::Routed, "assignee", None, Some(u.username.clone()));
             }
             if let Some(p) = self.priority {
-                push("routed", "priority", None, Some(p.get().to_string()));
+                push(TicketAction::Routed, "priority", None, Some(p.get().to_string()));
             }
             if !self.tags.is_empty() {
-                push("routed", "tags", None, Some(self.tags.join(", ")));
+                push(TicketAction::Routed, "tags", None, Some(self.tags.join(", ")));
             }
         }
         if let (Some(mode), Some(u)) = (self.auto, &self.assignee) {
-            push("auto_assigned", "assignee", Some(mode.as_str().to_string()), Some(u.username.clone()));
+            push(TicketAction::AutoAssigned, "assignee", Some(mode.as_str().to_string()), Some(u.username.clone()));
         }
         out
     }

@@ -5,6 +5,7 @@
 
 use cairn_domain::automation::routing::Facts;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::{self, TicketPatch};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::{platform::directory, ticket as store, ticket::watchers};
@@ -25,7 +26,7 @@ pub enum Escalation {
 }
 
 fn escalated(ticket: i64, field: &str, old: Option<String>, new: Option<String>) -> Entry {
-    Entry { entity: "ticket", entity_id: ticket, action: "escalated", field: Some(field.into()), old, new }
+    Entry { entity: "ticket", entity_id: ticket, action: TicketAction::Escalated.as_str(), field: Some(field.into()), old, new }
 }
 
 impl App {
@@ -75,7 +76,7 @@ impl App {
                             let message = format!("{} was escalated to {}: {reason}", tk.number, g.name);
                             for to in [routed.assignee.as_ref().map(|u| u.id), g.manager].into_iter().flatten() {
                                 if to != actor.user_id {
-                                    notify(c, &tk, to, message.clone(), now).await?;
+                                    notify(c, &tk, to, TicketAction::Escalated.visibility(None), message.clone(), now).await?;
                                 }
                             }
                             Ok(routed.assignee.map(|u| u.username).unwrap_or(g.name))
@@ -94,7 +95,7 @@ impl App {
                             let entries = [escalated(tk.id.0, "manager", Some(g.name.clone()), Some(manager.username.clone())), why];
                             journal::append(c, t, Some(actor.user_id), now, &entries).await?;
                             let message = format!("{} was escalated to you as manager of {}: {reason}", tk.number, g.name);
-                            notify(c, &tk, manager.id, message, now).await?;
+                            notify(c, &tk, manager.id, TicketAction::Escalated.visibility(None), message, now).await?;
                             Ok(manager.username)
                         }
                     }

@@ -5,6 +5,7 @@
 use cairn_domain::ids::UserId;
 use cairn_domain::platform::access::Actor;
 use cairn_domain::platform::access::Scope;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::priority::Priority;
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketPatch};
@@ -46,13 +47,21 @@ async fn resolve_children(c: &mut Conn, tx: Tx<'_>, parent: &Ticket, by: Option<
             ..TicketPatch::default()
         };
         let changes = child.apply(patch, &CurrentNames::default(), &Default::default(), now)?;
-        let mut why = Entry::action("ticket", child.id.0, "synced");
+        let mut why = Entry::ticket(child.id.0, TicketAction::Synced);
         why.field = Some("parent".into());
         why.new = Some(parent.number.clone());
         let entries = [vec![why], change_entries(&child, &changes)].concat();
         tx.kernel.update(c, tx.prepared, &before, &mut child, &changes, entries, By { user: by, staff: true }, now).await?;
         if Some(child.requester_id) != by {
-            notify(c, &child, child.requester_id, format!("{} is resolved (with {})", child.number, parent.number), now).await?;
+            notify(
+                c,
+                &child,
+                child.requester_id,
+                TicketAction::Synced.visibility(None),
+                format!("{} is resolved (with {})", child.number, parent.number),
+                now,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -94,17 +103,25 @@ impl App {
                     t.priority = Priority::parse(1)?;
                     t.updated_at = now;
                     watchers::add(c, t.tenant_id, t.id, m.id).await?;
-                    let mut e = Entry::action("ticket", t.id.0, "major_declared");
+                    let mut e = Entry::ticket(t.id.0, TicketAction::MajorDeclared);
                     e.field = Some("manager".into());
                     e.new = Some(m.username.clone());
-                    let mut p = Entry::action("ticket", t.id.0, "updated");
+                    let mut p = Entry::ticket(t.id.0, TicketAction::Updated);
                     p.field = Some("priority".into());
                     p.old = Some(before.priority.get().to_string());
                     p.new = Some("1".into());
                     let by = By::user(actor.user_id, true);
                     kernel.update(c, &Prepared::default(), &before, &mut t, &[], vec![e, p], by, now).await?;
                     if m.id != actor.user_id {
-                        notify(c, &t, m.id, format!("You manage major incident {}", t.number), now).await?;
+                        notify(
+                            c,
+                            &t,
+                            m.id,
+                            TicketAction::MajorDeclared.visibility(None),
+                            format!("You manage major incident {}", t.number),
+                            now,
+                        )
+                        .await?;
                     }
                     Ok(())
                 })
@@ -134,7 +151,7 @@ impl App {
                     )
                     .await?;
                     store::touch(c, &scope, t.id, now).await?;
-                    let mut e = Entry::action("ticket", t.id.0, "communicated");
+                    let mut e = Entry::ticket(t.id.0, TicketAction::Communicated);
                     e.field = Some("update".into());
                     e.new = Some(text.clone());
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
@@ -143,14 +160,15 @@ impl App {
                     let mut told = std::collections::BTreeSet::new();
                     for child in store::linked(c, &scope, t.id, "parent_of").await? {
                         if child.requester_id != actor.user_id && told.insert(child.requester_id) {
-                            notify(c, &child, child.requester_id, message.clone(), now).await?;
+                            notify(c, &child, child.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now)
+                                .await?;
                         }
                     }
                     if t.requester_id != actor.user_id && told.insert(t.requester_id) {
-                        notify(c, &t, t.requester_id, message.clone(), now).await?;
+                        notify(c, &t, t.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
                     }
                     let watching = watchers::list(c, t.tenant_id, t.id).await?;
-                    tell_watchers(c, &t, actor.user_id, false, &message, now).await?;
+                    tell_watchers(c, &t, actor.user_id, TicketAction::Communicated.visibility(None), &message, now).await?;
                     Ok(told.len() + watching.iter().filter(|(id, _)| *id != actor.user_id && !told.contains(id)).count())
                 })
             })
@@ -193,7 +211,7 @@ impl App {
                     must_be_major(&t)?;
                     let text = ReviewText { summary, root_cause, actions };
                     reviews::save_review(c, t.tenant_id, t.id, &text, now).await?;
-                    let mut e = Entry::action("ticket", t.id.0, "review_updated");
+                    let mut e = Entry::ticket(t.id.0, TicketAction::ReviewUpdated);
                     e.field = Some("root_cause".into());
                     e.new = Some(text.root_cause);
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;

@@ -3,6 +3,7 @@
 
 use cairn_domain::ids::OutageId;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::TicketKind;
 use cairn_store::incident::outages::{self as store, Outage};
 use cairn_store::platform::journal::{self, Entry};
@@ -72,7 +73,7 @@ impl App {
                     }
                     let mut o = Outage { id: OutageId(0), ticket: tk.id, service, started_at: input.started_at, ended_at: input.ended_at };
                     o.id = store::insert(c, t, &o, now).await?;
-                    let mut e = Entry::action("ticket", tk.id.0, "outage_recorded");
+                    let mut e = Entry::ticket(tk.id.0, TicketAction::OutageRecorded);
                     e.field = Some("outage".into());
                     e.new = Some(window(&o));
                     journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
@@ -95,7 +96,7 @@ impl App {
                     let tk = load(c, &actor.scope(), &number).await?;
                     let mut o = one(c, &tk, id).await?;
                     check_times(o.started_at, ended_at, now)?;
-                    let mut e = Entry::action("ticket", tk.id.0, "outage_changed");
+                    let mut e = Entry::ticket(tk.id.0, TicketAction::OutageChanged);
                     e.field = Some("outage".into());
                     e.old = Some(window(&o));
                     o.ended_at = ended_at;
@@ -121,7 +122,7 @@ impl App {
                     let tk = load(c, &actor.scope(), &number).await?;
                     let o = one(c, &tk, id).await?;
                     store::delete(c, t, tk.id, id).await?;
-                    let mut e = Entry::action("ticket", tk.id.0, "outage_removed");
+                    let mut e = Entry::ticket(tk.id.0, TicketAction::OutageRemoved);
                     e.field = Some("outage".into());
                     e.old = Some(window(&o));
                     journal::append(c, t, Some(actor.user_id), now, &[e]).await?;

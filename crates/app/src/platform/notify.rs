@@ -1,11 +1,15 @@
 //! In-app notifications: queued with the change that causes them, delivered by the
-//! worker into the person's list.
+//! worker into the person's list. Each carries the visibility of the event it
+//! announces (`cairn_domain::platform::visibility`); the worker delivers news of an
+//! internal event to staff only, whoever queued it, so a requester watching a ticket
+//! never hears of its internal notes, escalations or service-level alarms.
 
 use cairn_domain::ids::{TenantId, TicketId, UserId};
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility::Visibility;
 use cairn_domain::ticket::Ticket;
 use cairn_store::Conn;
-use cairn_store::platform::{jobs, notifications};
+use cairn_store::platform::{directory, jobs, notifications};
 use serde::{Deserialize, Serialize};
 
 use super::worker::Job;
@@ -17,6 +21,14 @@ pub struct Notify {
     pub ticket_id: i64,
     pub user_id: i64,
     pub message: String,
+    /// Who may hear of it; notifications queued before this was recorded count as
+    /// internal (reach staff only).
+    #[serde(default = "internal")]
+    pub visibility: Visibility,
+}
+
+fn internal() -> Visibility {
+    Visibility::Internal
 }
 
 impl Job for Notify {
@@ -24,6 +36,14 @@ impl Job for Notify {
 
     async fn run(self, app: &App, t: TenantId) -> Result<(), String> {
         let now = app.now();
+        if self.visibility == Visibility::Internal {
+            let mut c = app.db.read().await.map_err(|e| e.to_string())?;
+            let to = directory::user_by_id(&mut c, t, UserId(self.user_id)).await.map_err(|e| e.to_string())?;
+            if !to.is_some_and(|u| u.role.is_staff()) {
+                tracing::debug!(user = self.user_id, "news of an internal event is for staff only; not delivered");
+                return Ok(());
+            }
+        }
         app.db
             .write(move |c| {
                 Box::pin(async move {
@@ -35,9 +55,10 @@ impl Job for Notify {
     }
 }
 
-/// Queues a notification about `t` for `user` (same transaction).
-pub(crate) async fn notify(c: &mut Conn, t: &Ticket, user: UserId, message: String, now: i64) -> Result<()> {
-    let payload = Notify { ticket_id: t.id.0, user_id: user.0, message }.payload()?;
+/// Queues a notification about `t` for `user` (same transaction). `visibility` is that
+/// of the journal event it announces (`TicketAction::visibility`).
+pub(crate) async fn notify(c: &mut Conn, t: &Ticket, user: UserId, visibility: Visibility, message: String, now: i64) -> Result<()> {
+    let payload = Notify { ticket_id: t.id.0, user_id: user.0, message, visibility }.payload()?;
     jobs::enqueue(c, t.tenant_id, Notify::KIND, &payload, now, now).await?;
     Ok(())
 }

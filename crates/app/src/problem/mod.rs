@@ -6,6 +6,7 @@ pub mod recurring;
 
 use cairn_domain::ids::KnownErrorId;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::problem::similarity;
 use cairn_domain::ticket::{self, TicketKind};
 use cairn_store::platform::journal::{self, Entry};
@@ -203,12 +204,20 @@ impl App {
                         };
                         store::insert_comment(c, b, &scope, &comment).await?;
                         store::touch(c, &scope, i.id, now).await?;
-                        let mut e = Entry::action("ticket", i.id.0, "workaround_applied");
+                        let mut e = Entry::ticket(i.id.0, TicketAction::WorkaroundApplied);
                         e.field = Some("known_error".into());
                         e.new = Some(k.number.clone());
                         entries.push(e);
                         if i.requester_id != actor.user_id {
-                            notify(c, &i, i.requester_id, format!("{}: a workaround is available", i.number), now).await?;
+                            notify(
+                                c,
+                                &i,
+                                i.requester_id,
+                                TicketAction::WorkaroundApplied.visibility(None),
+                                format!("{}: a workaround is available", i.number),
+                                now,
+                            )
+                            .await?;
                         }
                         reached.push(i);
                     }

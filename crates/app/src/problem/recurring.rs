@@ -5,6 +5,7 @@
 use cairn_domain::ids::CandidateId;
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::access::{Actor, Scope};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::problem::recurring::{self, Settings};
 use cairn_domain::ticket::{Ticket, TicketKind};
 use cairn_store::platform::journal::{self, Entry};
@@ -200,7 +201,7 @@ impl App {
                     p.requester_id = actor.user_id;
                     p.version = 1;
                     (p.created_at, p.updated_at) = (now, now);
-                    let mut from = Entry::action("ticket", p.id.0, "from_candidate");
+                    let mut from = Entry::ticket(p.id.0, TicketAction::FromCandidate);
                     from.field = Some("incidents".into());
                     from.new = Some(incidents.len().to_string());
                     let by = By::user(actor.user_id, true);
@@ -209,7 +210,7 @@ impl App {
                     let mut entries = Vec::new();
                     for i in &incidents {
                         store::insert_link(c, &scope, p.id, i.id, "causes", now).await?;
-                        let mut l = Entry::action("ticket", p.id.0, "linked");
+                        let mut l = Entry::ticket(p.id.0, TicketAction::Linked);
                         l.field = Some("causes".into());
                         l.new = Some(i.number.clone());
                         entries.push(l);

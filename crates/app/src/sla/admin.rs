@@ -82,8 +82,10 @@ impl App {
     }
 
     /// The ticket's clocks now; `timeline` replays each one's timeline from the journal.
+    /// Agents only: service-level clocks are internal (`platform::visibility`).
     #[tracing::instrument(name = "ticket_slas", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn ticket_slas(&self, actor: &Actor, number: &str, timeline: bool) -> Result<Vec<ClockView>> {
+        agents_only(actor)?;
         let now = self.now();
         let mut c = self.db.read().await?;
         let tk = load(&mut c, &actor.scope(), number).await?;

@@ -10,6 +10,7 @@ use crate::{App, AppError, Result};
 use cairn_domain::ids::ClockId;
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::access::Scope;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::sla::State;
 use cairn_domain::sla::definition::BreachAction;
 use cairn_domain::ticket::priority::Priority;
@@ -62,7 +63,7 @@ impl App {
                             entries.push(Entry {
                                 entity: "ticket",
                                 entity_id: tk.id.0,
-                                action: "sla_warning",
+                                action: TicketAction::SlaWarning.as_str(),
                                 field: Some(target.into()),
                                 old: Some(d.name.clone()),
                                 new: Some(p.to_string()),
@@ -80,7 +81,7 @@ impl App {
                         entries.push(Entry {
                             entity: "ticket",
                             entity_id: tk.id.0,
-                            action: "sla_breached",
+                            action: TicketAction::SlaBreached.as_str(),
                             field: Some(target.into()),
                             old: None,
                             new: Some(d.name.clone()),
@@ -140,7 +141,7 @@ async fn tell(c: &mut Conn, tk: &Ticket, to: &[String], message: &str, now: i64)
         }
     }
     for u in people {
-        notify(c, tk, u, message.to_string(), now).await?;
+        notify(c, tk, u, TicketAction::SlaBreached.visibility(None), message.to_string(), now).await?;
     }
     Ok(())
 }
@@ -165,7 +166,7 @@ async fn breach_action(
             let body = format!("{message}. {text}");
             let note = tickets::NewComment { ticket: tk.id, author: None, body: &body, internal: true, minutes: 0, at: now };
             tickets::insert_comment(c, b, &Scope::system(t), &note).await?;
-            let mut e = Entry::action("ticket", tk.id.0, "commented");
+            let mut e = Entry::ticket(tk.id.0, TicketAction::Commented);
             e.field = Some("note".into());
             e.new = Some(body);
             entries.push(e);

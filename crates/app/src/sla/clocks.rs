@@ -8,6 +8,7 @@ use crate::{AppError, Result};
 use cairn_domain::ids::{ClockId, DefinitionId};
 use cairn_domain::ids::{TenantId, TicketId};
 use cairn_domain::platform::access::Scope;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::sla::attach::{Attached, Change, apply_step};
 use cairn_domain::sla::{Definition, Facts, State, Step};
 use cairn_domain::ticket::{CurrentNames, Ticket};
@@ -70,19 +71,9 @@ pub(super) async fn save_clocks(c: &mut Conn, t: TenantId, ticket: TicketId, set
     Ok(())
 }
 
-/// Brings the tickets' clocks up to date after a change (same transaction), reading the
-/// tenant's setup once.
-pub(crate) async fn after_change(c: &mut Conn, cache: &SlaCache, t: TenantId, ids: &[TicketId], now: i64) -> Result<()> {
-    if let Some(setup) = setup(c, cache, t, now).await? {
-        for id in ids {
-            after_change_with(c, &setup, t, *id, now).await?;
-        }
-    }
-    Ok(())
-}
-
-/// [`after_change`] with the tenant's setup read beforehand (the create path reads it
-/// on a reader connection, keeping the single writer's work short).
+/// Brings a ticket's clocks up to date after a change (same transaction), with the
+/// tenant's setup read once per use case (on a reader before the write when the use
+/// case prepared it, keeping the single writer's work short).
 pub(crate) async fn after_change_with(c: &mut Conn, setup: &Setup, t: TenantId, id: TicketId, now: i64) -> Result<()> {
     let Some(tk) = tickets::by_id(c, &Scope::system(t), id).await? else { return Ok(()) };
     let step = Step { at: now, facts: facts_of(c, &tk).await? };
@@ -93,10 +84,10 @@ pub(crate) async fn after_change_with(c: &mut Conn, setup: &Setup, t: TenantId, 
         .iter()
         .map(|ch| {
             let (action, def) = match ch {
-                Change::Attached(d) => ("sla_attached", *d),
-                Change::Detached(d) => ("sla_detached", *d),
+                Change::Attached(d) => (TicketAction::SlaAttached, *d),
+                Change::Detached(d) => (TicketAction::SlaDetached, *d),
             };
-            let mut e = Entry::action("ticket", id.0, action);
+            let mut e = Entry::ticket(id.0, action);
             e.new = Some(name_of(&setup.definitions, def));
             e
         })

@@ -1,5 +1,7 @@
 //! Service levels as a ticket effect: after every event of a ticket, in its transaction,
-//! its clocks take the new facts (see [`super::after_change_with`]).
+//! its clocks take the new facts (see [`super::after_change_with`]). The tenant's setup
+//! (definitions and compiled calendars) is read once per use case: prepared on a reader
+//! before the write, or else read at the first event and kept for the others.
 
 use std::any::Any;
 use std::sync::Arc;
@@ -7,7 +9,7 @@ use std::sync::Arc;
 use cairn_domain::ids::TenantId;
 use cairn_store::{BoxFuture, Conn};
 
-use super::{Setup, SlaCache, after_change, after_change_with, setup};
+use super::{Setup, SlaCache, after_change_with, setup};
 use crate::Result;
 use crate::ticket::kernel::{Effect, Event, Tx};
 
@@ -33,7 +35,22 @@ impl Effect for Clocks {
             match tx.prepared::<Prepared>(t) {
                 Some(Prepared(Some(s))) => after_change_with(c, s, t, id, e.now).await,
                 Some(Prepared(None)) => Ok(()),
-                None => after_change(c, &self.cache, t, &[id], e.now).await,
+                // Not prepared: read the setup once per use case, however many
+                // tickets it saves (a major incident's children, a request's tasks).
+                None => {
+                    let setup = match tx.recalled::<Option<Setup>>(t) {
+                        Some(s) => s,
+                        None => {
+                            let s = Arc::new(setup(c, &self.cache, t, e.now).await?);
+                            tx.remember(t, s.clone());
+                            s
+                        }
+                    };
+                    match setup.as_ref() {
+                        Some(s) => after_change_with(c, s, t, id, e.now).await,
+                        None => Ok(()),
+                    }
+                }
             }
         })
     }

@@ -1,5 +1,5 @@
 //! Service levels in the running system. After every change to a ticket, in the same
-//! transaction, [`after_change`] selects the definitions again, feeds the ticket's new
+//! transaction, [`after_change_with`] selects the definitions again, feeds the ticket's new
 //! facts to its clocks, and queues one alarm job for the next warning or breach
 //! instant (the job queue's due-time index: no scan of open tickets). The alarm job
 //! acts on each warning and breach once: a row in `sla_events` per clock and round is
@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 pub use admin::ClockView;
 pub use alarm::Alarm;
-pub(crate) use clocks::{after_change, after_change_with};
+pub(crate) use clocks::after_change_with;
 pub use replay::ReplayReport;
 
 const YEAR: i64 = 365 * 86_400_000;

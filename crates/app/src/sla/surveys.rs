@@ -4,6 +4,7 @@
 //! on those scores over a sliding window.
 
 use crate::ticket::kernel::{Effect, Event, Tx};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::TicketKind;
 use cairn_domain::ticket::status::Status;
 use cairn_store::BoxFuture;
@@ -48,7 +49,7 @@ async fn send(c: &mut Conn, tk: &Ticket, now: i64) -> Result<()> {
     let token = random_secret()?;
     if store::open(c, tk.tenant_id, tk.id, &hash_secret(&token), now, now + VALID_MS).await? {
         let message = format!("{} is resolved. How did we do? Rate it at /survey/{token}", tk.number);
-        notify(c, tk, tk.requester_id, message, now).await?;
+        notify(c, tk, tk.requester_id, TicketAction::Updated.visibility(Some("status")), message, now).await?;
     }
     Ok(())
 }
@@ -117,7 +118,7 @@ async fn record(c: &mut Conn, s: store::Survey, rating: Option<i64>, answer: Sur
         comment,
         answers: (!own.is_empty()).then(|| serde_json::to_string(&own)).transpose().map_err(|e| AppError::Internal(e.to_string()))?,
     };
-    let mut e = Entry::action("ticket", s.ticket.0, "survey_answered");
+    let mut e = Entry::ticket(s.ticket.0, TicketAction::SurveyAnswered);
     match (rating, s.answered_at) {
         (Some(r), None) => {
             store::answer(c, s.tenant_id, s.id, r, &d, now).await?;

@@ -33,12 +33,12 @@ impl App {
                     )
                     .await?;
                     store::touch(c, &scope, ticket.id, now).await?;
-                    let mut e = Entry::action("ticket", ticket.id.0, "commented");
+                    let mut e = Entry::ticket(ticket.id.0, TicketAction::Commented);
                     e.field = Some(if internal { "note" } else { "reply" }.to_string());
                     e.new = Some(body.clone());
                     let mut entries = vec![e];
                     if minutes > 0 {
-                        let mut logged = Entry::action("ticket", ticket.id.0, "time_logged");
+                        let mut logged = Entry::ticket(ticket.id.0, TicketAction::TimeLogged);
                         logged.field = Some("minutes".into());
                         logged.old = Some(ticket.time_spent.to_string());
                         logged.new = Some((ticket.time_spent + minutes).to_string());
@@ -52,7 +52,7 @@ impl App {
                         let mut reopened = ticket.clone();
                         let back = TicketPatch { status: Some(Status::InProgress), ..TicketPatch::default() };
                         let changes = reopened.apply(back, &CurrentNames::default(), &Default::default(), now)?;
-                        let mut why = Entry::action("ticket", ticket.id.0, "reopened");
+                        let mut why = Entry::ticket(ticket.id.0, TicketAction::Reopened);
                         why.field = Some("reason".into());
                         why.new = Some("the requester replied".into());
                         let entries = [vec![why], change_entries(&reopened, &changes)].concat();
@@ -68,14 +68,15 @@ impl App {
                         "has a new reply"
                     };
                     let message = format!("{} {what}", ticket.number);
+                    let seen = TicketAction::Commented.visibility(Some(if internal { "note" } else { "reply" }));
                     if !internal {
                         let to = if actor.user_id == ticket.requester_id { ticket.assignee_id } else { Some(ticket.requester_id) };
                         if let Some(to) = to.filter(|u| *u != actor.user_id) {
-                            notify(c, &ticket, to, message.clone(), now).await?;
+                            notify(c, &ticket, to, seen, message.clone(), now).await?;
                         }
                     }
-                    tell_watchers(c, &ticket, actor.user_id, internal, &message, now).await?;
-                    tell_mentioned(c, &ticket, &actor, &body, now).await?;
+                    tell_watchers(c, &ticket, actor.user_id, seen, &message, now).await?;
+                    tell_mentioned(c, &ticket, &actor, seen, &body, now).await?;
                     Ok::<_, AppError>(comment)
                 })
             })

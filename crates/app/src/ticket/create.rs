@@ -152,7 +152,15 @@ impl App {
                     routed.remember_turn(c).await?;
                     kernel.created(c, &prepared, inserted, &ticket).await?;
                     if let Some(a) = ticket.assignee_id.filter(|a| *a != actor.user_id) {
-                        notify(c, &ticket, a, format!("{} was assigned to you", ticket.number), now).await?;
+                        notify(
+                            c,
+                            &ticket,
+                            a,
+                            TicketAction::Updated.visibility(Some("assignee")),
+                            format!("{} was assigned to you", ticket.number),
+                            now,
+                        )
+                        .await?;
                     }
                     if let Some(key) = &idempotency_key {
                         store::remember_create(c, &scope, actor.user_id, key, &request_hash, ticket.id, now).await?;

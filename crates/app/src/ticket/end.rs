@@ -13,7 +13,7 @@ struct RequesterEnd {
     /// Why it may not, after the ticket's status.
     otherwise: &'static str,
     to: Status,
-    action: &'static str,
+    action: TicketAction,
     reason: String,
 }
 
@@ -23,13 +23,13 @@ pub(crate) async fn end_ticket(
     tx: Tx<'_>,
     ticket: &mut Ticket,
     to: Status,
-    (by, action, reason): (By, &'static str, &str),
+    (by, action, reason): (By, TicketAction, &str),
     now: i64,
 ) -> Result<()> {
     let before = ticket.clone();
     let close = TicketPatch { status: Some(to), ..TicketPatch::default() };
     let changes = ticket.apply(close, &CurrentNames::default(), &Default::default(), now)?;
-    let mut why = Entry::action("ticket", ticket.id.0, action);
+    let mut why = Entry::ticket(ticket.id.0, action);
     why.field = Some("reason".into());
     why.new = Some(reason.into());
     let entries = [vec![why], change_entries(ticket, &changes)].concat();
@@ -65,7 +65,7 @@ impl App {
                     let why = "resolved and not reopened within the waiting period";
                     let p = Prepared::default();
                     let tx = Tx::of(&kernel, &p);
-                    end_ticket(c, tx, &mut ticket, Status::Closed, (By::SYSTEM, "auto_closed", why), now).await
+                    end_ticket(c, tx, &mut ticket, Status::Closed, (By::SYSTEM, TicketAction::AutoClosed, why), now).await
                 })
             })
             .await
@@ -79,7 +79,7 @@ impl App {
             may: |s| s == Status::Resolved,
             otherwise: "not resolved",
             to: Status::Closed,
-            action: "confirmed",
+            action: TicketAction::Confirmed,
             reason: "the requester confirmed the resolution".into(),
         };
         self.requester_ends(actor, number, end).await
@@ -98,7 +98,7 @@ impl App {
             may: Status::is_open,
             otherwise: "no longer open",
             to: Status::Cancelled,
-            action: "withdrawn",
+            action: TicketAction::Withdrawn,
             reason: format!("the requester withdrew it: {reason}"),
         };
         self.requester_ends(actor, number, end).await
@@ -123,7 +123,7 @@ impl App {
                     let tx = Tx::of(&kernel, &p);
                     end_ticket(c, tx, &mut ticket, end.to, (by, end.action, &end.reason), now).await?;
                     if let Some(a) = ticket.assignee_id {
-                        notify(c, &ticket, a, format!("{}: {}", ticket.number, end.reason), now).await?;
+                        notify(c, &ticket, a, end.action.visibility(None), format!("{}: {}", ticket.number, end.reason), now).await?;
                     }
                     Ok(())
                 })

@@ -6,9 +6,11 @@
 //! children), whose effects run in turn.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use cairn_domain::ids::{TenantId, UserId};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{FieldChange, Ticket};
 use cairn_store::platform::journal::{self, Entry};
@@ -56,11 +58,14 @@ impl Event<'_> {
     }
 }
 
-/// What an effect read before the transaction (configuration, on a reader), by effect.
+/// What an effect read before the transaction (configuration, on a reader), by effect;
+/// and what an effect that was not prepared read inside it, kept for the rest of the use
+/// case (by effect and tenant), so a use case saving many tickets reads it once.
 #[derive(Default)]
 pub(crate) struct Prepared {
     tenant: Option<TenantId>,
     slots: Vec<Option<Box<dyn Any + Send + Sync>>>,
+    read: std::sync::Mutex<HashMap<(usize, TenantId), Arc<dyn Any + Send + Sync>>>,
 }
 
 /// The view of the transaction an effect gets: the kernel to save other tickets with,
@@ -76,6 +81,19 @@ impl<'a> Tx<'a> {
     /// A view for a use case that saves tickets itself (nothing prepared).
     pub fn of(kernel: &'a Kernel, prepared: &'a Prepared) -> Tx<'a> {
         Tx { kernel, prepared, slot: usize::MAX }
+    }
+
+    /// What this effect read for `t` earlier in the same use case ([`Tx::remember`]).
+    pub fn recalled<T: Any + Send + Sync>(&self, t: TenantId) -> Option<Arc<T>> {
+        let read = self.prepared.read.lock().ok()?;
+        read.get(&(self.slot, t)).cloned().and_then(|v| v.downcast::<T>().ok())
+    }
+
+    /// Keeps what this effect read for `t` for the rest of the use case.
+    pub fn remember<T: Any + Send + Sync>(&self, t: TenantId, value: Arc<T>) {
+        if let Ok(mut read) = self.prepared.read.lock() {
+            read.insert((self.slot, t), value);
+        }
     }
 
     /// What this effect prepared for `t`, if the use case prepared it.
@@ -144,7 +162,7 @@ impl Kernel {
         for e in &self.effects {
             slots.push(e.prepare(c, t, now).await?);
         }
-        Ok(Prepared { tenant: Some(t), slots })
+        Ok(Prepared { tenant: Some(t), slots, read: Default::default() })
     }
 
     /// Writes a new ticket (its id is set here) with its journal entries; `entries` are
@@ -216,7 +234,7 @@ pub(crate) fn change_entries(t: &Ticket, changes: &[FieldChange]) -> Vec<Entry> 
         .map(|ch| Entry {
             entity: "ticket",
             entity_id: t.id.0,
-            action: "updated",
+            action: TicketAction::Updated.as_str(),
             field: Some(ch.field.to_string()),
             old: ch.old.clone(),
             new: ch.new.clone(),
@@ -247,9 +265,29 @@ pub(crate) fn created_entry(tk: &Ticket, group: Option<&str>, assignee: Option<&
     Entry {
         entity: "ticket",
         entity_id: tk.id.0,
-        action: "created",
+        action: TicketAction::Created.as_str(),
         field: Some("facts".into()),
         old: None,
         new: Some(serde_json::Value::Object(facts).to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn what_an_effect_read_is_kept_for_the_use_case_by_effect_and_tenant() {
+        let kernel = Kernel { backend: Backend::Sqlite, effects: vec![] };
+        let p = Prepared::default();
+        let (one, other) = (Tx { kernel: &kernel, prepared: &p, slot: 0 }, Tx { kernel: &kernel, prepared: &p, slot: 1 });
+        assert!(one.recalled::<String>(TenantId(1)).is_none());
+        one.remember(TenantId(1), Arc::new("setup".to_string()));
+        assert_eq!(one.recalled::<String>(TenantId(1)).as_deref().map(String::as_str), Some("setup"));
+        assert!(one.recalled::<String>(TenantId(2)).is_none(), "another tenant");
+        assert!(other.recalled::<String>(TenantId(1)).is_none(), "another effect");
+        assert!(one.recalled::<i64>(TenantId(1)).is_none(), "another type");
+        assert!(Tx::of(&kernel, &Prepared::default()).recalled::<String>(TenantId(1)).is_none(), "another use case");
     }
 }

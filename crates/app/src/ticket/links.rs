@@ -1,5 +1,7 @@
 //! Links between tickets, and a ticket's history.
 
+use cairn_domain::platform::visibility;
+
 use super::*;
 
 impl App {
@@ -28,7 +30,7 @@ impl App {
                         return Err(AppError::invalid("kind", "'causes' links a problem to an incident"));
                     }
                     store::insert_link(c, &scope, from.id, to.id, &kind, now).await?;
-                    let mut e = Entry::action("ticket", from.id.0, "linked");
+                    let mut e = Entry::ticket(from.id.0, TicketAction::Linked);
                     e.field = Some(kind);
                     e.new = Some(to.number);
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
@@ -54,16 +56,14 @@ impl App {
         Ok(store::links(&mut c, &s, t.id).await?)
     }
 
-    /// The ticket's journal, oldest first; requesters do not see internal notes.
+    /// The ticket's journal, oldest first, as the actor may read it: requesters get the
+    /// public events only (`cairn_domain::platform::visibility`).
     #[tracing::instrument(name = "history", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn history(&self, actor: &Actor, number: &str) -> Result<Vec<Recorded>> {
         let mut c = self.db.read().await?;
         let s = actor.scope();
         let t = load(&mut c, &s, number).await?;
-        let mut events = journal::for_entity(&mut c, actor.tenant_id, "ticket", t.id.0).await?;
-        if !s.sees_internal() {
-            events.retain(|e| e.event.field.as_deref() != Some("note"));
-        }
-        Ok(events)
+        let events = journal::for_entity(&mut c, actor.tenant_id, "ticket", t.id.0).await?;
+        Ok(events.into_iter().filter_map(|r| Some(Recorded { event: visibility::as_seen(r.event, &s)?, ..r })).collect())
     }
 }

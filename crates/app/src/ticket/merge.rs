@@ -2,6 +2,7 @@
 //! the duplicate closes with a pointer, both histories say so.
 
 use cairn_domain::platform::access::{Actor, Permission};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket as store;
 use cairn_store::ticket::watchers;
@@ -51,14 +52,14 @@ impl App {
                     {
                         return Err(e.into());
                     }
-                    let mut into_entry = Entry::action("ticket", dup.id.0, "merged");
+                    let mut into_entry = Entry::ticket(dup.id.0, TicketAction::Merged);
                     into_entry.field = Some("into".into());
                     into_entry.new = Some(keep.number.clone());
-                    let mut from_entry = Entry::action("ticket", keep.id.0, "merged");
+                    let mut from_entry = Entry::ticket(keep.id.0, TicketAction::Merged);
                     from_entry.field = Some("from".into());
                     from_entry.new = Some(format!("{} ({moved} comments)", dup.number));
                     // Agents' replies moved with the conversation count for the survivor's clocks.
-                    let mut replies_entry = Entry::action("ticket", keep.id.0, "replies_moved");
+                    let mut replies_entry = Entry::ticket(keep.id.0, TicketAction::RepliesMoved);
                     replies_entry.new = Some(replies.to_string());
                     let (by, p) = (By::user(actor.user_id, true), Prepared::default());
                     let entries = [vec![into_entry], change_entries(&dup, &changes)].concat();
@@ -66,7 +67,15 @@ impl App {
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[from_entry, replies_entry]).await?;
                     kernel.touched(c, &p, &keep, by, now).await?;
                     if dup.requester_id != actor.user_id {
-                        notify(c, &dup, dup.requester_id, format!("{} was merged into {}", dup.number, keep.number), now).await?;
+                        notify(
+                            c,
+                            &dup,
+                            dup.requester_id,
+                            TicketAction::Merged.visibility(Some("into")),
+                            format!("{} was merged into {}", dup.number, keep.number),
+                            now,
+                        )
+                        .await?;
                     }
                     Ok(keep.number)
                 })

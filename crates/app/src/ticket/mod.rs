@@ -13,11 +13,13 @@ pub mod saved_views;
 pub mod similar;
 mod update;
 mod watch;
+pub use watch::Mark;
 pub mod watchers;
 
 use cairn_domain::automation::routing::Facts;
 use cairn_domain::ids::{GroupId, TenantId, TicketId, UserId};
 use cairn_domain::platform::access::{Actor, Permission, Scope};
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::priority::Level;
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketKind, TicketPatch};

@@ -2,6 +2,9 @@
 
 use cairn_domain::ids::TicketId;
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility;
+use cairn_store::platform::journal;
+use cairn_store::ticket as store;
 
 use super::load;
 use crate::platform::live::{Change, Listener};
@@ -21,5 +24,37 @@ impl App {
             vec![]
         };
         Ok((t.id, Listener { rx, missed }))
+    }
+
+    /// Whether the ticket's journal after `mark` holds an event the actor may read
+    /// (`cairn_domain::platform::visibility`), and the mark to ask from next time. An
+    /// open page of a requester hears only of what they can read: a public reply, a
+    /// status change, not an internal note or an escalation.
+    #[tracing::instrument(name = "ticket_news", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
+    pub async fn ticket_news(&self, actor: &Actor, id: TicketId, mark: Mark) -> Result<(bool, Mark)> {
+        let mut c = self.db.read().await?;
+        let scope = actor.scope();
+        if store::by_id(&mut c, &scope, id).await?.is_none() {
+            return Ok((false, mark));
+        }
+        let events = journal::after(&mut c, actor.tenant_id, "ticket", id.0, mark.seq, mark.at).await?;
+        let readable = events.iter().any(|e| visibility::of(&e.action, e.field.as_deref()).readable_by(&scope));
+        let seq = events.last().map_or(mark.seq, |e| e.seq);
+        Ok((readable, Mark { seq, at: i64::MIN }))
+    }
+}
+
+/// Where a listener's reading of a ticket's journal stands: past sequence number `seq`,
+/// and (until the first read) past what the page showed, stamped at `at` (ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub seq: i64,
+    pub at: i64,
+}
+
+impl Mark {
+    /// Nothing read yet; the page showed the ticket as it stood at `at`.
+    pub fn drawn_at(at: i64) -> Mark {
+        Mark { seq: 0, at }
     }
 }

@@ -1,33 +1,32 @@
 //! Watchers and @mentions: who hears about a ticket besides its requester and assignee.
 
 use cairn_domain::platform::access::{Actor, Permission};
+use cairn_domain::platform::visibility::TicketAction;
+use cairn_domain::platform::visibility::Visibility;
 use cairn_domain::ticket::Ticket;
 use cairn_store::platform::journal::{self, Entry};
-use cairn_store::{Conn, platform::directory, ticket::watchers};
+use cairn_store::ticket::{self as tickets, watchers};
+use cairn_store::{Conn, platform::directory};
 
 use crate::platform::directory::user_named;
 use crate::platform::notify::notify;
 use crate::ticket::load;
 use crate::{App, AppError, Result};
 
-/// Tells every watcher except `except` (the person acting); staff-only news (internal
-/// notes) reaches only staff watchers.
+/// Tells every watcher except `except` (the person acting). News of an internal event
+/// (`seen`) reaches staff watchers only: the notification worker sees to it.
 pub(crate) async fn tell_watchers(
     c: &mut Conn,
     t: &Ticket,
     except: cairn_domain::ids::UserId,
-    staff_only: bool,
+    seen: Visibility,
     message: &str,
     now: i64,
 ) -> Result<()> {
     for (id, _) in watchers::list(c, t.tenant_id, t.id).await? {
-        if id == except {
-            continue;
+        if id != except {
+            notify(c, t, id, seen, message.to_string(), now).await?;
         }
-        if staff_only && !directory::user_by_id(c, t.tenant_id, id).await?.is_some_and(|u| u.role.is_staff()) {
-            continue;
-        }
-        notify(c, t, id, message.to_string(), now).await?;
     }
     Ok(())
 }
@@ -48,12 +47,12 @@ pub fn mentions(text: &str) -> Vec<String> {
 }
 
 /// Notifies the staff members mentioned in a note or reply.
-pub(crate) async fn tell_mentioned(c: &mut Conn, t: &Ticket, by: &Actor, text: &str, now: i64) -> Result<()> {
+pub(crate) async fn tell_mentioned(c: &mut Conn, t: &Ticket, by: &Actor, seen: Visibility, text: &str, now: i64) -> Result<()> {
     for name in mentions(text) {
         if let Some(u) =
             directory::user_by_name(c, t.tenant_id, &name).await?.filter(|u| u.role.is_staff() && !u.disabled && u.id != by.user_id)
         {
-            notify(c, t, u.id, format!("{} mentioned you on {}", by.username, t.number), now).await?;
+            notify(c, t, u.id, seen, format!("{} mentioned you on {}", by.username, t.number), now).await?;
         }
     }
     Ok(())
@@ -82,13 +81,18 @@ impl App {
                     let ticket = load(c, &actor.scope(), &number).await?;
                     let t = actor.tenant_id;
                     let user = user_named(c, t, "username", &username).await?;
+                    // A watcher hears of the ticket, so they must be able to read it.
+                    let reader = Actor { tenant_id: t, user_id: user.id, username: user.username.clone(), role: user.role };
+                    if on && tickets::by_id(c, &reader.scope(), ticket.id).await?.is_none() {
+                        return Err(AppError::invalid("username", format!("{} cannot see {}", user.username, ticket.number)));
+                    }
                     let changed = if on {
                         watchers::add(c, t, ticket.id, user.id).await?
                     } else {
                         watchers::remove(c, t, ticket.id, user.id).await?
                     };
                     if changed {
-                        let mut e = Entry::action("ticket", ticket.id.0, if on { "watcher_added" } else { "watcher_removed" });
+                        let mut e = Entry::ticket(ticket.id.0, if on { TicketAction::WatcherAdded } else { TicketAction::WatcherRemoved });
                         e.field = Some("watcher".into());
                         e.new = Some(user.username);
                         journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
@@ -99,11 +103,15 @@ impl App {
             .await
     }
 
+    /// Who watches the ticket; a requester learns only whether they do themselves
+    /// (watchers are internal: `cairn_domain::platform::visibility`).
     #[tracing::instrument(name = "watchers", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn watchers(&self, actor: &Actor, number: &str) -> Result<Vec<String>> {
         let mut c = self.db.read().await?;
         let ticket = load(&mut c, &actor.scope(), number).await?;
-        Ok(watchers::list(&mut c, ticket.tenant_id, ticket.id).await?.into_iter().map(|(_, n)| n).collect())
+        let all = watchers::list(&mut c, ticket.tenant_id, ticket.id).await?;
+        let staff = actor.may(Permission::WorkTickets);
+        Ok(all.into_iter().filter(|(id, _)| staff || *id == actor.user_id).map(|(_, n)| n).collect())
     }
 }
 

@@ -3,6 +3,7 @@
 
 use cairn_domain::ids::{TenantId, UserId};
 use cairn_domain::platform::journal::{self, Event};
+use cairn_domain::platform::visibility::TicketAction;
 
 use crate::Conn;
 use crate::engine::row::get;
@@ -22,6 +23,12 @@ pub struct Entry {
 impl Entry {
     pub fn action(entity: &'static str, entity_id: impl Into<i64>, action: &'static str) -> Entry {
         Entry { entity, entity_id: entity_id.into(), action, field: None, old: None, new: None }
+    }
+
+    /// An event of a ticket: its action is one of [`TicketAction`], each with its
+    /// visibility (`cairn_domain::platform::visibility`).
+    pub fn ticket(id: i64, action: TicketAction) -> Entry {
+        Entry::action("ticket", id, action.as_str())
     }
 }
 

@@ -90,6 +90,21 @@ pub async fn user_by_id(c: &mut Conn, t: TenantId, id: UserId) -> Result<Option<
     row.as_ref().map(user).transpose()
 }
 
+/// The users of `ids` (one read for a list that names many people).
+pub async fn users_by_ids(c: &mut Conn, t: TenantId, ids: &[UserId]) -> Result<Vec<User>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let where_ = format!("WHERE u.tenant_id = $1 AND u.id IN ({})", list.join(", "));
+    let mut q = sqlx::query(sql(&where_)).bind(t.0);
+    for id in ids {
+        q = q.bind(id.0);
+    }
+    let rows = q.fetch_all(c).await?;
+    rows.iter().map(user).collect()
+}
+
 pub async fn users(c: &mut Conn, t: TenantId) -> Result<Vec<User>> {
     let rows = sqlx::query(sql("WHERE u.tenant_id = $1 ORDER BY u.display_name")).bind(t.0).fetch_all(c).await?;
     rows.iter().map(user).collect()

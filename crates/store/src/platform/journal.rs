@@ -104,6 +104,30 @@ pub async fn for_entities(c: &mut Conn, t: TenantId, entity: &str, first: i64, l
         .collect()
 }
 
+/// What one event of an entity was, for deciding who may hear of it.
+#[derive(Debug, Clone)]
+pub struct Told {
+    pub seq: i64,
+    pub action: String,
+    pub field: Option<String>,
+}
+
+/// The events of one entity after sequence number `after_seq` and stamped after
+/// `after_at` (ms), in order (the live updates of an open page).
+pub async fn after(c: &mut Conn, t: TenantId, entity: &str, id: i64, after_seq: i64, after_at: i64) -> Result<Vec<Told>> {
+    let rows = sqlx::query(
+        "SELECT seq, action, field FROM journal WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 AND seq > $4 AND at > $5 ORDER BY seq",
+    )
+    .bind(t.0)
+    .bind(entity)
+    .bind(id)
+    .bind(after_seq)
+    .bind(after_at)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(|r| Ok(Told { seq: get(r, "seq")?, action: get(r, "action")?, field: get(r, "field")? })).collect()
+}
+
 /// A page of a tenant's chain in sequence order, for verification.
 pub async fn page(c: &mut Conn, t: TenantId, after_seq: i64, limit: i64) -> Result<Vec<Recorded>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{COLS} WHERE j.tenant_id = $1 AND j.seq > $2 ORDER BY j.seq LIMIT $3")))

@@ -1,5 +1,7 @@
 //! Catalog items (their order forms kept as JSON) and the items each request asked for.
 
+use std::collections::HashMap;
+
 use cairn_domain::ids::{CatalogItemId, OrgId, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 
@@ -63,18 +65,30 @@ fn item_of(r: &AnyRow) -> Result<Item> {
     })
 }
 
-async fn with_orgs(c: &mut Conn, t: TenantId, mut i: Item) -> Result<Item> {
-    if i.audience == "orgs" {
-        i.orgs = sqlx::query_scalar(
-            "SELECT o.name FROM catalog_item_orgs x JOIN organisations o ON o.id = x.org_id \
-             WHERE x.tenant_id = $1 AND x.item_id = $2 ORDER BY o.name",
-        )
-        .bind(t.0)
-        .bind(i.id.0)
-        .fetch_all(&mut *c)
-        .await?;
+/// Fills in the organisations of the `orgs` items among `items`, with one read for all
+/// of them (one item: only its own rows).
+async fn with_orgs(c: &mut Conn, t: TenantId, items: &mut [Item]) -> Result<()> {
+    if !items.iter().any(|i| i.audience == "orgs") {
+        return Ok(());
     }
-    Ok(i)
+    let one = if let [i] = items { Some(i.id) } else { None };
+    let sql = format!(
+        "SELECT x.item_id, o.name FROM catalog_item_orgs x JOIN organisations o ON o.id = x.org_id AND o.tenant_id = x.tenant_id \
+         WHERE x.tenant_id = $1{} ORDER BY x.item_id, o.name",
+        if one.is_some() { " AND x.item_id = $2" } else { "" }
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0);
+    if let Some(id) = one {
+        q = q.bind(id.0);
+    }
+    let mut orgs: HashMap<CatalogItemId, Vec<String>> = HashMap::new();
+    for r in q.fetch_all(&mut *c).await? {
+        orgs.entry(CatalogItemId(get(&r, "item_id")?)).or_default().push(get(&r, "name")?);
+    }
+    for i in items.iter_mut().filter(|i| i.audience == "orgs") {
+        i.orgs = orgs.remove(&i.id).unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// Stores an item (new when `id` is 0) with its organisations; returns its id.
@@ -150,10 +164,8 @@ async fn select(c: &mut Conn, t: TenantId, orderer: Option<UserId>, id: Option<C
     }
     sql.push_str(" ORDER BY i.category, i.name");
     let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        out.push(with_orgs(c, t, item_of(r)?).await?);
-    }
+    let mut out = rows.iter().map(item_of).collect::<Result<Vec<_>>>()?;
+    with_orgs(c, t, &mut out).await?;
     Ok(out)
 }
 
@@ -177,25 +189,40 @@ pub async fn insert_requested(c: &mut Conn, t: TenantId, ticket: TicketId, r: &R
 
 /// The items a request asked for.
 pub async fn requested(c: &mut Conn, t: TenantId, ticket: TicketId) -> Result<Vec<Requested>> {
-    let rows = sqlx::query(
-        "SELECT r.item_id, i.name, r.quantity, r.answers, r.approvals, r.tasks FROM requested_items r \
+    Ok(requested_in(c, t, &[ticket]).await?.into_iter().map(|(_, r)| r).collect())
+}
+
+/// The requested items of each of `tickets`, in one read: (request, item) pairs by
+/// request, then in the order they were asked for.
+pub async fn requested_in(c: &mut Conn, t: TenantId, tickets: &[TicketId]) -> Result<Vec<(TicketId, Requested)>> {
+    if tickets.is_empty() {
+        return Ok(vec![]);
+    }
+    let list: Vec<String> = (0..tickets.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT r.ticket_id, r.item_id, i.name, r.quantity, r.answers, r.approvals, r.tasks FROM requested_items r \
          JOIN catalog_items i ON i.id = r.item_id AND i.tenant_id = r.tenant_id \
-         WHERE r.tenant_id = $1 AND r.ticket_id = $2 ORDER BY r.id",
-    )
-    .bind(t.0)
-    .bind(ticket.0)
-    .fetch_all(c)
-    .await?;
+         WHERE r.tenant_id = $1 AND r.ticket_id IN ({}) ORDER BY r.ticket_id, r.id",
+        list.join(", ")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0);
+    for id in tickets {
+        q = q.bind(id.0);
+    }
+    let rows = q.fetch_all(c).await?;
     rows.iter()
         .map(|r| {
-            Ok(Requested {
-                item_id: CatalogItemId(get(r, "item_id")?),
-                item: get(r, "name")?,
-                quantity: get(r, "quantity")?,
-                answers: get(r, "answers")?,
-                approvals: get(r, "approvals")?,
-                tasks: get(r, "tasks")?,
-            })
+            Ok((
+                TicketId(get(r, "ticket_id")?),
+                Requested {
+                    item_id: CatalogItemId(get(r, "item_id")?),
+                    item: get(r, "name")?,
+                    quantity: get(r, "quantity")?,
+                    answers: get(r, "answers")?,
+                    approvals: get(r, "approvals")?,
+                    tasks: get(r, "tasks")?,
+                },
+            ))
         })
         .collect()
 }

@@ -105,17 +105,21 @@ pub async fn insert_link(c: &mut Conn, s: &Scope, from: TicketId, to: TicketId, 
     Ok(())
 }
 
+/// The tickets linked to `id` either way, as far as the scope may read them: a
+/// requester's list names only tickets they could open themselves.
 pub async fn links(c: &mut Conn, s: &Scope, id: TicketId) -> Result<Vec<Link>> {
-    let rows = sqlx::query(
-        "SELECT l.kind, o.number, o.title, o.status, 0 AS inbound FROM ticket_links l JOIN tickets o ON o.id = l.target_id \
-         WHERE l.tenant_id = $1 AND l.ticket_id = $2 \
-         UNION ALL SELECT l.kind, o.number, o.title, o.status, 1 AS inbound FROM ticket_links l JOIN tickets o ON o.id = l.ticket_id \
-         WHERE l.tenant_id = $1 AND l.target_id = $2 ORDER BY 2",
-    )
-    .bind(s.tenant_id().0)
-    .bind(id.0)
-    .fetch_all(c)
-    .await?;
+    let only = scoped(s, "o", "$3");
+    let sql = format!(
+        "SELECT l.kind, o.number, o.title, o.status, 0 AS inbound FROM ticket_links l \
+         JOIN tickets o ON o.id = l.target_id AND o.tenant_id = l.tenant_id WHERE l.tenant_id = $1 AND l.ticket_id = $2{only} \
+         UNION ALL SELECT l.kind, o.number, o.title, o.status, 1 AS inbound FROM ticket_links l \
+         JOIN tickets o ON o.id = l.ticket_id AND o.tenant_id = l.tenant_id WHERE l.tenant_id = $1 AND l.target_id = $2{only} ORDER BY 2"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(id.0);
+    if let Some(u) = s.requester_only() {
+        q = q.bind(u.0);
+    }
+    let rows = q.fetch_all(c).await?;
     rows.iter()
         .map(|r| {
             Ok(Link {

@@ -158,19 +158,27 @@ pub async fn touch(c: &mut Conn, s: &Scope, id: TicketId, now: i64) -> Result<()
     Ok(())
 }
 
-/// The tickets the requester bound to `p` sees: their own, and their organisation's when
-/// it shares tickets, but not the fulfilment tasks behind their requests. One IN list
-/// (not an OR) keeps the `(tenant_id, requester_id)` index in use.
-fn requesters_tickets(p: &str) -> String {
+/// The tickets (as `alias`) the requester bound to `p` sees: their own, and their
+/// organisation's when it shares tickets, but not the fulfilment tasks behind their
+/// requests. One IN list (not an OR) keeps the `(tenant_id, requester_id)` index in use.
+/// Every read that returns a ticket's fields, directly or joined from another record
+/// (links, a parent's children), filters with it.
+fn requesters_tickets(alias: &str, p: &str) -> String {
     format!(
-        "t.kind <> 'task' AND t.requester_id IN (SELECT {p} UNION SELECT peer.id FROM users me \
+        "{alias}.kind <> 'task' AND {alias}.requester_id IN (SELECT {p} UNION SELECT peer.id FROM users me \
          JOIN organisations o ON o.id = me.organisation_id AND o.shared_tickets = 1 \
          JOIN users peer ON peer.organisation_id = o.id WHERE me.id = {p})"
     )
 }
 
+/// " AND <the requester's tickets as `alias`>" for a requester's scope, with the
+/// requester bound to `p`; empty for staff.
+fn scoped(s: &Scope, alias: &str, p: &str) -> String {
+    if s.requester_only().is_some() { format!(" AND {}", requesters_tickets(alias, p)) } else { String::new() }
+}
+
 async fn one(c: &mut Conn, s: &Scope, cond: &str, key: Arg) -> Result<Option<Ticket>> {
-    let requester = if s.requester_only().is_some() { format!(" AND {}", requesters_tickets("$3")) } else { String::new() };
+    let requester = scoped(s, "t", "$3");
     let sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND {cond}{requester}");
     let mut q = key.bind_to(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0));
     if let Some(u) = s.requester_only() {
@@ -194,6 +202,24 @@ pub async fn by_number(c: &mut Conn, s: &Scope, number: &str) -> Result<Option<T
 
 pub async fn by_id(c: &mut Conn, s: &Scope, id: TicketId) -> Result<Option<Ticket>> {
     one(c, s, "t.id = $2", Arg::I(id.0)).await
+}
+
+/// The tickets of `ids` the scope may read, by id: one read for a list that refers to
+/// many tickets (an approvals inbox), not one per row.
+pub async fn by_ids(c: &mut Conn, s: &Scope, ids: &[TicketId]) -> Result<Vec<Ticket>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut args = vec![Arg::I(s.tenant_id().0)];
+    let list: Vec<String> = ids.iter().map(|i| push(&mut args, Arg::I(i.0))).collect();
+    let mut sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND t.id IN ({})", list.join(", "));
+    if let Some(u) = s.requester_only() {
+        let p = push(&mut args, Arg::I(u.0));
+        sql.push_str(&format!(" AND {}", requesters_tickets("t", &p)));
+    }
+    sql.push_str(" ORDER BY t.id");
+    let rows = bind_all(sql, args).fetch_all(c).await?;
+    rows.iter().map(ticket).collect()
 }
 
 /// How a list is ordered; keyset pagination follows the same keys.
@@ -317,7 +343,7 @@ fn matching(b: Backend, s: &Scope, q: &TicketQuery) -> Matching {
     let mut wh = vec!["t.tenant_id = $1".to_string()];
     if let Some(u) = s.requester_only() {
         let p = push(&mut args, Arg::I(u.0));
-        wh.push(requesters_tickets(&p));
+        wh.push(requesters_tickets("t", &p));
     }
     if !q.statuses.is_empty() {
         let ps: Vec<String> = q.statuses.iter().map(|st| push(&mut args, Arg::S(st.as_str().into()))).collect();
@@ -432,10 +458,15 @@ pub async fn open_load(c: &mut Conn, t: cairn_domain::ids::TenantId, users: &[Us
 /// problem's incidents), with their full records.
 pub async fn linked(c: &mut Conn, s: &Scope, from: TicketId, kind: &str) -> Result<Vec<Ticket>> {
     let sql = format!(
-        "SELECT {COLS} FROM ticket_links l JOIN tickets t ON t.id = l.target_id \
-         WHERE l.tenant_id = $1 AND l.ticket_id = $2 AND l.kind = $3 ORDER BY t.id"
+        "SELECT {COLS} FROM ticket_links l JOIN tickets t ON t.id = l.target_id AND t.tenant_id = l.tenant_id \
+         WHERE l.tenant_id = $1 AND l.ticket_id = $2 AND l.kind = $3{} ORDER BY t.id",
+        scoped(s, "t", "$4")
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(from.0).bind(kind).fetch_all(c).await?;
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0).bind(from.0).bind(kind);
+    if let Some(u) = s.requester_only() {
+        q = q.bind(u.0);
+    }
+    let rows = q.fetch_all(c).await?;
     rows.iter().map(ticket).collect()
 }
 

@@ -4,11 +4,14 @@
 //! first reports what changed since the page was drawn, so nothing falls in a gap.
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use cairn_app::platform::live::{Change, Listener};
+use cairn_app::platform::live::{Batch, Change, Listener};
+use cairn_app::ticket::Mark;
 use futures_util::stream;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -26,11 +29,34 @@ pub(crate) struct Seen {
 }
 
 pub(crate) async fn ticket(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(seen): Query<Seen>) -> Response {
+    let (app, actor) = (ctx.app.clone(), s.actor.clone());
     match ctx.app.watch_ticket(&s.actor, &number, (seen.v, seen.at)).await {
-        Ok((id, l)) => events(l, move |batch| {
-            let news = |c: &&Change| c.id == id && (c.version != seen.v || c.updated_at > seen.at);
-            batch.iter().rfind(news).map(|c| json!({"version": c.version, "updated_at": c.updated_at}))
-        }),
+        Ok((id, l)) => {
+            // Requesters hear only of events they may read (not of internal notes):
+            // each batch with news is checked against the journal from where the last
+            // check stopped. Staff hear of every change.
+            let mark = Arc::new(Mutex::new(Mark::drawn_at(seen.at)));
+            events(l, move |batch| {
+                let (app, actor, mark) = (app.clone(), actor.clone(), mark.clone());
+                async move {
+                    let news = |c: &&Change| c.id == id && (c.version != seen.v || c.updated_at > seen.at);
+                    // Fell behind (no batch): something may have changed, it cannot say what.
+                    let c = match &batch {
+                        Some(b) => Some(b.iter().rfind(news)?),
+                        None => None,
+                    };
+                    if !actor.role.is_staff() {
+                        let from = *mark.lock().expect("mark lock");
+                        let (readable, next) = app.ticket_news(&actor, id, from).await.unwrap_or((false, from));
+                        *mark.lock().expect("mark lock") = next;
+                        if !readable {
+                            return None;
+                        }
+                    }
+                    Some(c.map_or_else(|| json!({}), |c| json!({"version": c.version, "updated_at": c.updated_at})))
+                }
+            })
+        }
         Err(e) => error_page(Some(&s), e),
     }
 }
@@ -43,7 +69,8 @@ pub(crate) struct Since {
 
 pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(q): Query<Since>) -> Response {
     match ctx.app.watch_tickets(&s.actor, q.since).await {
-        Ok(l) => events(l, move |batch| {
+        Ok(l) => events(l, move |batch| async move {
+            let Some(batch) = batch else { return Some(json!({})) };
             let numbers: Vec<&str> = batch.iter().filter(|c| c.updated_at >= q.since).map(|c| c.number.as_str()).collect();
             (!numbers.is_empty()).then(|| json!({ "numbers": numbers }))
         }),
@@ -52,24 +79,28 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, Query(q): Query<Si
 }
 
 /// A `changed` event for each batch `pick` finds something in. A listener that fell
-/// behind gets an empty `changed` event: something changed, it cannot say what.
-fn events(l: Listener, pick: impl Fn(&[Change]) -> Option<Value> + Send + 'static) -> Response {
-    let first = if l.missed.is_empty() { None } else { pick(&l.missed) };
+/// behind asks `pick` with no batch; an empty `changed` event then says something
+/// changed without saying what.
+fn events<F, P>(l: Listener, pick: P) -> Response
+where
+    P: Fn(Option<Batch>) -> F + Send + 'static,
+    F: Future<Output = Option<Value>> + Send,
+{
+    let first = (!l.missed.is_empty()).then(|| Arc::new(l.missed));
     let state = (l.rx, first, pick);
     let stream = stream::unfold(state, |(mut rx, mut pending, pick)| async move {
-        let data = match pending.take() {
-            Some(v) => v,
-            None => loop {
-                match rx.recv().await {
-                    Ok(batch) => {
-                        if let Some(v) = pick(&batch) {
-                            break v;
-                        }
-                    }
-                    Err(RecvError::Lagged(_)) => break json!({}),
+        let data = loop {
+            let batch = match pending.take() {
+                Some(b) => Some(b),
+                None => match rx.recv().await {
+                    Ok(batch) => Some(batch),
+                    Err(RecvError::Lagged(_)) => None,
                     Err(RecvError::Closed) => return None,
-                }
-            },
+                },
+            };
+            if let Some(v) = pick(batch).await {
+                break v;
+            }
         };
         let event = Event::default().event("changed").data(data.to_string());
         Some((Ok::<_, Infallible>(event), (rx, pending, pick)))

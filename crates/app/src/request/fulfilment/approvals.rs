@@ -4,6 +4,7 @@
 use cairn_domain::ids::TicketId;
 use cairn_domain::ids::{ApprovalId, TenantId};
 use cairn_domain::platform::access::Actor;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::request::approval::ApprovalState;
 use cairn_domain::request::approval::{self as rules, Approver, Stage, Verdict};
 use cairn_domain::ticket::Ticket;
@@ -98,7 +99,7 @@ pub(super) async fn start_stage(c: &mut Conn, flow: Flow<'_>, request: &Ticket, 
             jobs::enqueue(c, request.tenant_id, ApprovalTimer::KIND, &payload, at, now).await?;
         }
     }
-    let mut e = Entry::action("ticket", request.id.0, "approval_requested");
+    let mut e = Entry::ticket(request.id.0, TicketAction::ApprovalRequested);
     e.field = Some(format!("stage {n}"));
     e.new = Some(people.iter().map(|u| u.username.as_str()).collect::<Vec<_>>().join(", "));
     journal::append(c, request.tenant_id, None, now, &[e]).await?;
@@ -131,7 +132,15 @@ async fn ask(
 }
 
 async fn send_link(c: &mut Conn, flow: Flow<'_>, request: &Ticket, u: &directory::User, token: &str, what: &str, now: i64) -> Result<()> {
-    notify(c, request, u.id, format!("{} {what}: {}", request.number, request.title), now).await?;
+    notify(
+        c,
+        request,
+        u.id,
+        TicketAction::ApprovalRequested.visibility(None),
+        format!("{} {what}: {}", request.number, request.title),
+        now,
+    )
+    .await?;
     if let Some(to) = u.email.as_deref().filter(|e| !e.is_empty()) {
         let body = format!(
             "Hello {},\n\n{} {what}:\n\n  {}\n\nSee it and approve or reject it here (the link works once):\n{}/approve/{token}\n\n\
@@ -182,7 +191,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
     if !store::decide(c, t, a.id, state, d.comment.as_deref(), d.via, now).await? {
         return Err(AppError::Conflict("this approval was decided meanwhile; reload".into()));
     }
-    let mut e = Entry::action("ticket", request.id.0, state.as_str());
+    let mut e = Entry::ticket(request.id.0, if d.approve { TicketAction::Approved } else { TicketAction::Rejected });
     e.field = Some(format!("stage {}, via {}", a.stage, d.via));
     e.new = d.comment.clone();
     journal::append(c, t, Some(a.approver_id), now, &[e]).await?;
@@ -218,7 +227,8 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
             let approved = verdict == Verdict::Approved;
             changes = request.settle_approval(approved, now)?;
             let what = if approved { "was approved".to_string() } else { rejection(d) };
-            notify(c, &request, request.requester_id, format!("{} {what}", request.number), now).await?;
+            notify(c, &request, request.requester_id, TicketAction::Approved.visibility(None), format!("{} {what}", request.number), now)
+                .await?;
         }
     }
     let entries = change_entries(&request, &changes);
@@ -247,17 +257,6 @@ pub struct Case {
 }
 
 impl App {
-    /// What waits for the actor's decision.
-    #[tracing::instrument(name = "my_approvals", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn my_approvals(&self, actor: &Actor) -> Result<Vec<Case>> {
-        let mut c = self.db.read().await?;
-        let mut out = Vec::new();
-        for a in store::pending_for(&mut c, actor.tenant_id, actor.user_id).await? {
-            out.push(case(&mut c, a).await?);
-        }
-        Ok(out)
-    }
-
     /// One of the actor's approvals (another person's or tenant's: not found).
     #[tracing::instrument(name = "approval", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn approval(&self, actor: &Actor, id: ApprovalId) -> Result<Case> {
@@ -356,12 +355,15 @@ async fn case(c: &mut Conn, a: Approval) -> Result<Case> {
     let scope = cairn_domain::platform::access::Scope::system(a.tenant_id);
     let request = tickets::by_id(c, &scope, a.ticket_id).await?.ok_or_else(|| AppError::NotFound("request".into()))?;
     let requester = directory::user_by_id(c, a.tenant_id, request.requester_id).await?.map(|u| u.display_name).unwrap_or_default();
-    let mut items = Vec::new();
-    for r in cairn_store::request::catalog::requested(c, a.tenant_id, request.id).await? {
-        let answers = serde_json::from_str(&r.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-        items.push((r, answers));
-    }
+    let items =
+        cairn_store::request::catalog::requested(c, a.tenant_id, request.id).await?.into_iter().map(answered).collect::<Result<_>>()?;
     Ok(Case { approval: a, request, requester, items })
+}
+
+/// A requested item with its form's answers read back.
+pub(super) fn answered(r: Requested) -> Result<(Requested, cairn_domain::request::catalog::Answers)> {
+    let answers = serde_json::from_str(&r.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((r, answers))
 }
 
 async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &ApprovalTimer, now: i64) -> Result<()> {
@@ -384,13 +386,13 @@ async fn approval_timer(c: &mut Conn, flow: Flow<'_>, t: TenantId, timer: &Appro
             store::set_token(c, t, a.id, &hash_secret(&token), expires).await?;
             send_link(c, flow, &request, &u, &token, "still awaits your approval (reminder)", now).await?;
         }
-        e = Entry::action("ticket", request.id.0, "approval_reminded");
+        e = Entry::ticket(request.id.0, TicketAction::ApprovalReminded);
         e.new = Some(pending.iter().map(|a| a.approver.as_str()).collect::<Vec<_>>().join(", "));
     } else if rows.iter().any(|r| r.escalation) {
         return Ok(());
     } else {
         let name = stage.escalate_to.as_deref().unwrap_or_default();
-        e = Entry::action("ticket", request.id.0, "approval_escalated");
+        e = Entry::ticket(request.id.0, TicketAction::ApprovalEscalated);
         match escalation_approver(c, &request, name).await? {
             Some(u) => {
                 ask(c, flow, &request, &u, (timer.stage, true), expires, "was escalated to you for approval", now).await?;

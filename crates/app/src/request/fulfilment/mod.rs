@@ -5,6 +5,7 @@
 //! transaction that caused it.
 
 mod approvals;
+mod inbox;
 mod tasks;
 
 use cairn_domain::ids::{TenantId, TicketId, UserId};
@@ -182,7 +183,12 @@ impl App {
         let mut c = self.db.read().await?;
         let t = crate::ticket::load(&mut c, &actor.scope(), number).await?;
         let plan = plan_of(&mut c, t.tenant_id, t.id).await?.unwrap_or_default();
-        let (approvals, tasks) = (store::of_ticket(&mut c, t.tenant_id, t.id).await?, store::tasks_of(&mut c, t.tenant_id, t.id).await?);
+        let (approvals, mut tasks) =
+            (store::of_ticket(&mut c, t.tenant_id, t.id).await?, store::tasks_of(&mut c, t.tenant_id, t.id).await?);
+        if !actor.scope().sees_internal() {
+            // Requesters follow the steps of their request, not who works each task.
+            tasks.iter_mut().for_each(|task| task.assignee = None);
+        }
         Ok(Progress { plan, approvals, tasks })
     }
 

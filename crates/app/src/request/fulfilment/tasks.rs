@@ -5,6 +5,7 @@
 use cairn_domain::automation::routing::Facts;
 use cairn_domain::ids::UserId;
 use cairn_domain::platform::access::Scope;
+use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::request::fulfilment as template;
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{CurrentNames, Ticket, TicketKind, TicketPatch};
@@ -52,7 +53,7 @@ pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, p
         let entries = [vec![created], routed.entries(task.id)].concat();
         let inserted = flow.tx.kernel.insert(c, &mut task, entries, By::SYSTEM).await?;
         store::insert_task(c, t, task.id, request.id, i64::from(step)).await?;
-        let mut added = Entry::action("ticket", request.id.0, "task_added");
+        let mut added = Entry::ticket(request.id.0, TicketAction::TaskAdded);
         added.field = Some(format!("step {step}"));
         // The number stays out of the text requesters read in the history.
         added.old = Some(task.number.clone());
@@ -60,7 +61,8 @@ pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, p
         journal::append(c, t, None, now, &[added]).await?;
         routed.remember_turn(c).await?;
         if let Some(a) = task.assignee_id {
-            notify(c, &task, a, format!("{} was assigned to you", task.number), now).await?;
+            notify(c, &task, a, TicketAction::Updated.visibility(Some("assignee")), format!("{} was assigned to you", task.number), now)
+                .await?;
         }
         flow.tx.kernel.created(c, flow.tx.prepared, inserted, &task).await?;
     }
@@ -96,7 +98,15 @@ pub(super) async fn finished(c: &mut Conn, flow: Flow<'_>, task: &Ticket, now: i
     let changes = request.apply(done, &CurrentNames::default(), &Default::default(), now)?;
     let entries = change_entries(&request, &changes);
     flow.tx.kernel.update(c, flow.tx.prepared, &before, &mut request, &changes, entries, By::SYSTEM, now).await?;
-    notify(c, &request, request.requester_id, format!("{} is now resolved", request.number), now).await
+    notify(
+        c,
+        &request,
+        request.requester_id,
+        TicketAction::Updated.visibility(Some("status")),
+        format!("{} is now resolved", request.number),
+        now,
+    )
+    .await
 }
 
 fn open(t: &Task) -> bool {
@@ -121,7 +131,7 @@ pub(super) async fn cancel_open(c: &mut Conn, flow: Flow<'_>, request: &Ticket, 
         if tk.status.is_open() {
             let why = format!("{} was {}", request.number, request.status.label().to_lowercase());
             let by = By { user: by, staff: true };
-            end_ticket(c, flow.tx, &mut tk, Status::Cancelled, (by, "cancelled_with_request", &why), now).await?;
+            end_ticket(c, flow.tx, &mut tk, Status::Cancelled, (by, TicketAction::CancelledWithRequest, &why), now).await?;
         }
     }
     Ok(())
