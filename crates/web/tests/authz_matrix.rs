@@ -73,7 +73,7 @@ const ROUTES: &[Entry] = &[
     e("GET /api/v1/tickets/{number}/progress", "401 ok 404 ok ok | 404 404 404"),
     e("GET /api/v1/calendars", "401 403 403 ok ok | 403 ok ok"),
     e("GET /api/v1/sla-definitions", "401 403 403 ok ok | 403 ok ok"),
-    e("GET /api/v1/tickets/{number}/slas", "401 ok 404 ok ok | 404 404 404"),
+    e("GET /api/v1/tickets/{number}/slas", "401 403 403 ok ok | 403 404 404"),
     e("GET /api/v1/xlas", "401 403 403 ok ok | 403 ok ok"),
     e("GET /api/v1/reports/sla", "401 403 403 ok ok | 403 ok ok"),
     e("GET /api/v1/reports/sla/breaches", "401 403 403 ok ok | 403 ok ok"),
