@@ -37,8 +37,9 @@ use crate::ctx::Ctx;
 const BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn router(app: App, config: WebConfig) -> Router {
+    let https = config.secure_cookies;
     let ctx = Ctx { app, config };
-    Router::new()
+    let routes = Router::new()
         .merge(platform::api())
         .merge(ticket::api())
         .merge(incident::api())
@@ -60,9 +61,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(automation::ui())
         .merge(search::ui())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(ctx)
+        .layer(axum::middleware::from_fn(security::headers));
+    let routes = if https { routes.layer(axum::middleware::from_fn(security::hsts)) } else { routes };
+    routes.layer(tower_http::trace::TraceLayer::new_for_http()).with_state(ctx)
 }
 
 /// Serves until `shutdown` completes, then ends the pages' live updates and finishes
