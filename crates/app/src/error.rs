@@ -24,6 +24,9 @@ pub enum AppError {
     Stale,
     #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
+    /// Too much is being done at once (password hashing); nothing was decided.
+    #[error("the server is busy; try again in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(String),
 }

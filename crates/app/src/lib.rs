@@ -67,8 +67,9 @@ pub const DEFAULT_TENANT: &str = "default";
 pub struct App {
     pub db: Db,
     clock: Arc<dyn Clock>,
-    throttle: Arc<platform::auth::Throttle>,
-    session_ttl_ms: i64,
+    throttle: Arc<platform::throttle::Throttle>,
+    hasher: Arc<platform::hashing::Hasher>,
+    sessions: platform::auth::SessionPolicy,
     sla: Arc<sla::SlaCache>,
     kernel: Arc<ticket::kernel::Kernel>,
     jobs: Arc<platform::worker::Jobs>,
@@ -85,8 +86,9 @@ impl App {
             jobs: Arc::new(jobs()),
             db,
             clock,
-            throttle: Arc::new(platform::auth::Throttle::default()),
-            session_ttl_ms: 12 * 3_600_000,
+            throttle: Arc::new(platform::throttle::Throttle::default()),
+            hasher: Arc::new(platform::hashing::Hasher::per_core()),
+            sessions: platform::auth::SessionPolicy::default(),
             sla,
             live: Arc::new(platform::live::Live::new(std::time::Duration::from_secs(1))),
             mailer: Arc::new(mailer),
@@ -97,6 +99,13 @@ impl App {
     pub fn with_mailer(mut self, mailer: platform::mail::Mailer) -> App {
         self.kernel = Arc::new(kernel(self.db.backend(), &self.sla, &mailer.public_url));
         self.mailer = Arc::new(mailer);
+        self
+    }
+
+    /// Signs sessions out after this long without a request (and always after their
+    /// absolute lifetime).
+    pub fn with_session_idle(mut self, idle: std::time::Duration) -> App {
+        self.sessions.idle_ms = i64::try_from(idle.as_millis()).unwrap_or(i64::MAX);
         self
     }
 

@@ -18,8 +18,12 @@ pub struct Config {
     pub listen: String,
     /// `sqlite://cairn.db` or `postgres://user:pass@host/db`.
     pub database_url: String,
-    /// Mark session cookies Secure (set when served over HTTPS).
+    /// Cairn is served over HTTPS: cookies are `Secure` and `__Host-` prefixed, and
+    /// responses carry `Strict-Transport-Security`.
     pub secure_cookies: bool,
+    /// Minutes without a request after which a signed-in session ends (1 to 720; the
+    /// absolute lifetime of 12 hours applies as well).
+    pub session_idle_minutes: u32,
     /// Run the background job worker in this process.
     pub worker: bool,
     /// tracing filter, e.g. `info` or `cairn=debug`.
@@ -41,6 +45,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database_url: "sqlite://cairn.db".into(),
             secure_cookies: false,
+            session_idle_minutes: 30,
             worker: true,
             log: "info".into(),
             public_url: String::new(),
@@ -57,6 +62,7 @@ impl fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("database_url", &redact(&self.database_url))
             .field("secure_cookies", &self.secure_cookies)
+            .field("session_idle_minutes", &self.session_idle_minutes)
             .field("worker", &self.worker)
             .field("log", &self.log)
             .field("public_url", &self.public_url)
@@ -99,6 +105,7 @@ impl Config {
             "listen",
             "database_url",
             "secure_cookies",
+            "session_idle_minutes",
             "worker",
             "log",
             "public_url",
@@ -114,6 +121,9 @@ impl Config {
     pub fn validate(&self) -> anyhow::Result<()> {
         self.listen_addr()?;
         cairn_store::Backend::of_url(&self.database_url).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        if !(1..=720).contains(&self.session_idle_minutes) {
+            bail!("invalid configuration: session_idle_minutes: {} is not between 1 and 720", self.session_idle_minutes);
+        }
         let url = &self.public_url;
         if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             bail!("invalid configuration: public_url: '{}' does not start with http:// or https://", self.public_url);
@@ -160,6 +170,8 @@ mod tests {
         assert!(c.validate().unwrap_err().to_string().contains("listen"));
         let c = Config { database_url: "mysql://x".into(), ..Config::default() };
         assert!(c.validate().unwrap_err().to_string().contains("database_url"));
+        let c = Config { session_idle_minutes: 0, ..Config::default() };
+        assert!(c.validate().unwrap_err().to_string().contains("session_idle_minutes"));
         let c = Config { smtp_url: "ftp://x".into(), ..Config::default() };
         assert!(c.validate().unwrap_err().to_string().contains("smtp_url"));
         let c = Config {

@@ -154,7 +154,9 @@ fn main() -> anyhow::Result<()> {
 pub(crate) async fn open(cfg: &Config) -> anyhow::Result<App> {
     let now = jiff::Timestamp::now().as_millisecond();
     let db = Db::open(&cfg.database_url, now).await.with_context(|| format!("opening database {}", config::redact(&cfg.database_url)))?;
-    let app = App::new(db, Arc::new(SystemClock)).with_mailer(cfg.mailer()?);
+    let app = App::new(db, Arc::new(SystemClock))
+        .with_mailer(cfg.mailer()?)
+        .with_session_idle(std::time::Duration::from_secs(u64::from(cfg.session_idle_minutes) * 60));
     app.bootstrap().await?;
     Ok(app)
 }

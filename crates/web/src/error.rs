@@ -51,6 +51,7 @@ impl ApiError {
                     AppError::Gone(_) => ("gone", msg, None),
                     AppError::Stale => ("precondition_failed", msg, Some("If-Match".into())),
                     AppError::Throttled { .. } => ("too_many_requests", msg, None),
+                    AppError::Busy { .. } => ("busy", msg, None),
                     AppError::Internal(detail) => {
                         tracing::error!(%detail, "internal error");
                         ("internal", "internal error".into(), None)
@@ -73,6 +74,7 @@ pub(crate) fn status_of(e: &AppError) -> StatusCode {
         AppError::Gone(_) => StatusCode::GONE,
         AppError::Stale => StatusCode::PRECONDITION_FAILED,
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -81,11 +83,18 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = self.parts();
         let mut res = (status, Json(body)).into_response();
-        if let ApiError::App(AppError::Throttled { retry_after_secs }) = self
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
+        if let ApiError::App(e) = &self {
+            set_retry_after(&mut res, e);
         }
         res
+    }
+}
+
+/// `Retry-After` on a refusal that asks the client to come back later (429, 503).
+pub(crate) fn set_retry_after(res: &mut Response, e: &AppError) {
+    if let AppError::Throttled { retry_after_secs } | AppError::Busy { retry_after_secs } = e
+        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
     }
 }

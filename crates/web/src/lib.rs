@@ -38,13 +38,11 @@ use crate::ctx::Ctx;
 const BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn router(app: App, config: WebConfig) -> Router {
+    let https = config.secure_cookies;
     let ctx = Ctx { app, config };
-    all_routes()
-        .into_router()
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(ctx)
+    let routes = all_routes().into_router().layer(DefaultBodyLimit::max(BODY_LIMIT)).layer(axum::middleware::from_fn(security::headers));
+    let routes = if https { routes.layer(axum::middleware::from_fn(security::hsts)) } else { routes };
+    routes.layer(tower_http::trace::TraceLayer::new_for_http()).with_state(ctx)
 }
 
 /// Every route the server answers, as (method, path template), in the order added.

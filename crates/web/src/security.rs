@@ -1,10 +1,15 @@
 //! Security headers on every response. The CSP allows only our own stylesheet and
-//! script: no inline script or style, no framing, forms post only to us.
+//! script: no inline script or style, no framing, forms post only to us. Served over
+//! HTTPS (`secure_cookies`), responses also carry HSTS, so browsers never again reach
+//! the site over plain HTTP, where the session cookie could be seen or replaced.
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
+
+/// A year; subdomains are left alone (they may be other services, not all on HTTPS).
+const HSTS: &str = "max-age=31536000";
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -23,5 +28,12 @@ pub(crate) async fn headers(req: Request, next: Next) -> Response {
     if !h.contains_key(header::CACHE_CONTROL) {
         set(h, header::CACHE_CONTROL, "no-store");
     }
+    res
+}
+
+/// `Strict-Transport-Security`, layered only when Cairn is served over HTTPS.
+pub(crate) async fn hsts(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     res
 }

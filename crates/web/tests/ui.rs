@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used)]
-//! The server-rendered UI over plain HTTP (no browser): sign-in throttling, CSRF
-//! protection of form posts, the stale-edit notice, and refused fields shown as typed
+//! The server-rendered UI over plain HTTP (no browser): CSRF protection of form
+//! posts, the stale-edit notice, and refused fields shown as typed
 //! with their message. On SQLite and PostgreSQL.
 
 mod common;
@@ -10,24 +10,6 @@ use common::{Browser, TestApp, hidden, signed_in};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use serde_json::{Value, json};
-
-async fn sign_in_is_throttled_after_repeated_failures(url: String) {
-    let t = TestApp::spawn(url).await;
-    t.user_with_password("default", "alice", "agent", Some("correct-horse")).await;
-    let mut b = Browser::new(&t);
-    for _ in 0..5 {
-        assert_eq!(b.login("alice", "wrong").await.status(), StatusCode::UNAUTHORIZED);
-    }
-    let r = b.login("alice", "correct-horse").await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
-    assert!(r.text().await.unwrap().contains("too many failed sign-ins"), "the page says why");
-    assert!(b.cookie.is_none(), "no session was issued");
-
-    // Someone else from the same address is not locked out by alice's failures alone.
-    t.user_with_password("default", "bob", "agent", Some("battery-staple")).await;
-    let r = Browser::new(&t).login("bob", "battery-staple").await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-}
 
 async fn form_posts_need_the_session_csrf_token(url: String) {
     let t = TestApp::spawn(url).await;
@@ -195,7 +177,6 @@ async fn every_signed_in_form_refuses_a_forged_token(url: String) {
 
 on_both_databases!(
     a_refused_field_is_marked_and_what_was_typed_is_kept,
-    sign_in_is_throttled_after_repeated_failures,
     form_posts_need_the_session_csrf_token,
     every_signed_in_form_refuses_a_forged_token,
     a_stale_edit_shows_a_notice_and_changes_nothing,

@@ -8,7 +8,7 @@ use cairn_store::platform::directory::{self, Group, NewUser, User};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::{platform::auth as store_auth, platform::tenants};
 
-use crate::platform::auth::{check_password_rules, hash_password};
+use crate::platform::auth::check_password_rules;
 use crate::{App, AppError, Result};
 
 /// Who is administering: a signed-in admin, or the operator's shell (`cairn admin …`).
@@ -85,8 +85,7 @@ impl App {
         let hash = match &req.password {
             Some(p) => {
                 check_password_rules(p)?;
-                let p = p.clone();
-                Some(tokio::task::spawn_blocking(move || hash_password(&p)).await.map_err(|e| AppError::Internal(e.to_string()))??)
+                Some(self.hash_password(p).await?)
             }
             None => None,
         };
@@ -176,8 +175,7 @@ impl App {
 
     pub async fn set_password(&self, admin: &Admin, username: &str, password: &str) -> Result<()> {
         check_password_rules(password)?;
-        let p = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&p)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+        let hash = self.hash_password(password).await?;
         let (t, by, now, username) = (admin.tenant(), admin.user(), self.now(), username.to_string());
         self.db
             .write(move |c| {

@@ -1,19 +1,19 @@
-//! Sign-in, sessions, API tokens and password hashing.
+//! Sign-in, sessions and API tokens.
 //!
-//! Passwords are hashed with Argon2id. Session and API tokens are 256-bit random
-//! secrets; only their SHA-256 is stored. Failed sign-ins are throttled per
-//! (tenant, username) and per client address. A disabled user has no sessions or tokens.
+//! Passwords are hashed with Argon2id, a bounded number at a time (`hashing`). Session
+//! and API tokens are 256-bit random secrets; only their SHA-256 is stored. Failed
+//! sign-ins slow down further attempts per (account, address) and per address
+//! (`throttle`), counted before the password is verified. A session ends at its
+//! absolute lifetime or after a spell without requests, whichever comes first. A
+//! disabled user has no sessions or tokens.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use cairn_domain::platform::access::Actor;
 use cairn_store::{platform::auth as store, platform::directory};
 use sha2::{Digest, Sha256};
 
+use super::hashing::DUMMY_HASH;
+use super::throttle;
 use crate::{App, AppError, Result};
 
 pub fn random_secret() -> Result<String> {
@@ -26,17 +26,6 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-pub fn hash_password(password: &str) -> Result<String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| AppError::Internal(format!("random: {e}")))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("hash: {e}")))
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
-
 pub fn check_password_rules(password: &str) -> Result<()> {
     if password.chars().count() < 8 {
         return Err(AppError::invalid("password", "must be at least 8 characters"));
@@ -47,53 +36,22 @@ pub fn check_password_rules(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Failed sign-ins allowed within the window per account, and per client address
-/// (higher: an office behind one address has many people who mistype).
-const MAX_FAILURES_PER_USER: u32 = 5;
-const MAX_FAILURES_PER_ADDRESS: u32 = 50;
-const WINDOW_MS: i64 = 15 * 60_000;
-
-/// Failed sign-ins per key within a sliding window.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, i64)>>,
+/// How long a session lives: at most `absolute_ms` after sign-in, and no more than
+/// `idle_ms` after its last request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub absolute_ms: i64,
+    pub idle_ms: i64,
 }
 
-impl Throttle {
-    /// Refuses when any key has reached its limit of failures.
-    fn check(&self, keys: &[(String, u32)], now: i64) -> Result<()> {
-        let map = self.failures.lock().map_err(|_| AppError::Internal("throttle lock".into()))?;
-        for (k, limit) in keys {
-            if let Some((n, since)) = map.get(k)
-                && *n >= *limit
-                && now - since < WINDOW_MS
-            {
-                return Err(AppError::Throttled { retry_after_secs: ((WINDOW_MS - (now - since)) / 1000).max(1) as u64 });
-            }
-        }
-        Ok(())
-    }
-
-    fn failed(&self, keys: &[(String, u32)], now: i64) {
-        let Ok(mut map) = self.failures.lock() else { return };
-        for (k, _) in keys {
-            let e = map.entry(k.clone()).or_insert((0, now));
-            if now - e.1 >= WINDOW_MS {
-                *e = (0, now);
-            }
-            e.0 += 1;
-        }
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| now - *since < WINDOW_MS);
-        }
-    }
-
-    fn forget(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(key);
-        }
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy { absolute_ms: 12 * 3_600_000, idle_ms: 30 * 60_000 }
     }
 }
+
+/// A session's last request is written down at most this often, not on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
 
 /// A new session: the cookie value (shown once) and its CSRF token.
 pub struct NewSession {
@@ -105,9 +63,8 @@ pub struct NewSession {
 impl App {
     pub async fn login(&self, tenant: &str, username: &str, password: &str, client: &str) -> Result<NewSession> {
         let now = self.now();
-        let user_key = format!("u:{tenant}:{}", username.to_lowercase());
-        let keys = [(user_key.clone(), MAX_FAILURES_PER_USER), (format!("ip:{client}"), MAX_FAILURES_PER_ADDRESS)];
-        self.throttle.check(&keys, now)?;
+        // Counted before anything is looked up or hashed; given back if nothing is decided.
+        let attempt = self.throttle.reserve(&throttle::keys(tenant, username, client), now)?;
         let tenant = self.tenant_by_slug(tenant).await.map_err(|_| AppError::Unauthenticated);
         let found = match &tenant {
             Ok(t) => {
@@ -118,34 +75,39 @@ impl App {
         };
         // Verify against a fixed hash when the user is unknown, so timing does not tell.
         let hash = found.as_ref().map(|(_, h)| h.as_str()).unwrap_or(DUMMY_HASH);
-        let password = password.to_string();
-        let hash_owned = hash.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash_owned))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            && found.is_some();
-        if ok {
-            // The address keeps its count: one good account must not reset it.
-            self.throttle.forget(&user_key);
-        } else {
-            self.throttle.failed(&keys, now);
-        }
+        let ok = self.verify_password(password, hash).await? && found.is_some();
         let (Ok(tenant), Some((user_id, _)), true) = (tenant, found, ok) else {
+            attempt.failed();
             return Err(AppError::Unauthenticated);
         };
+        attempt.succeeded();
         let token = random_secret()?;
         let csrf = random_secret()?;
-        let (th, cs, ttl) = (hash_secret(&token), csrf.clone(), self.session_ttl_ms);
+        let (th, cs, ttl) = (hash_secret(&token), csrf.clone(), self.sessions.absolute_ms);
         let tid = tenant.id;
         self.db.write(move |c| Box::pin(async move { store::insert_session(c, tid, user_id, &th, &cs, now, now + ttl).await })).await?;
         let actor = self.session(&token).await?.0;
         Ok(NewSession { token, csrf, actor })
     }
 
-    /// The actor and CSRF token behind a session cookie.
+    /// How long a session cookie may be kept, in seconds (its absolute lifetime).
+    pub fn session_max_age_secs(&self) -> i64 {
+        self.sessions.absolute_ms / 1000
+    }
+
+    /// The actor and CSRF token behind a session cookie, if the session is neither past
+    /// its lifetime nor idle too long. Its last request is written down at most once a
+    /// minute.
     pub async fn session(&self, token: &str) -> Result<(Actor, String)> {
-        let mut c = self.db.read().await?;
-        store::session(&mut c, &hash_secret(token), self.now()).await?.ok_or(AppError::Unauthenticated)
+        let (now, th) = (self.now(), hash_secret(token));
+        let live = {
+            let mut c = self.db.read().await?;
+            store::session(&mut c, &th, now, now - self.sessions.idle_ms).await?.ok_or(AppError::Unauthenticated)?
+        };
+        if now - live.last_seen_at >= TOUCH_EVERY_MS {
+            self.db.write(move |c| Box::pin(async move { store::touch_session(c, &th, now).await })).await?;
+        }
+        Ok((live.actor, live.csrf))
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
@@ -180,40 +142,5 @@ impl App {
             })
             .await?;
         Ok(secret)
-    }
-}
-
-/// An Argon2id hash of a random string nobody knows.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Sb0r1ycEUPFeQJbq9CNlYhP2hYkRUr0CeC6p9oKyGQ";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn keys(user: &str, addr: &str) -> [(String, u32); 2] {
-        [(format!("u:{user}"), MAX_FAILURES_PER_USER), (format!("ip:{addr}"), MAX_FAILURES_PER_ADDRESS)]
-    }
-
-    #[test]
-    fn an_account_locks_after_its_limit_and_unlocks_after_the_window() {
-        let t = Throttle::default();
-        for _ in 0..MAX_FAILURES_PER_USER {
-            assert!(t.check(&keys("alice", "10.0.0.1"), 0).is_ok());
-            t.failed(&keys("alice", "10.0.0.1"), 0);
-        }
-        assert!(matches!(t.check(&keys("alice", "10.0.0.2"), 1_000), Err(AppError::Throttled { retry_after_secs: 899 })));
-        assert!(t.check(&keys("bob", "10.0.0.1"), 1_000).is_ok(), "others at the same address still sign in");
-        assert!(t.check(&keys("alice", "10.0.0.2"), WINDOW_MS).is_ok());
-    }
-
-    #[test]
-    fn an_address_locks_after_many_accounts_fail_and_success_does_not_reset_it() {
-        let t = Throttle::default();
-        for i in 0..MAX_FAILURES_PER_ADDRESS {
-            t.failed(&keys(&format!("user{i}"), "10.0.0.9"), 0);
-            t.forget("u:someone-valid");
-        }
-        assert!(matches!(t.check(&keys("newcomer", "10.0.0.9"), 0), Err(AppError::Throttled { .. })));
-        assert!(t.check(&keys("newcomer", "10.0.0.8"), 0).is_ok());
     }
 }

@@ -21,7 +21,8 @@ fn actor(r: &AnyRow) -> Result<Actor> {
 
 pub async fn insert_session(c: &mut Conn, t: TenantId, u: UserId, token_hash: &str, csrf: &str, now: i64, expires: i64) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, created_at, expires_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $5)",
     )
     .bind(token_hash)
     .bind(t.0)
@@ -34,18 +35,37 @@ pub async fn insert_session(c: &mut Conn, t: TenantId, u: UserId, token_hash: &s
     Ok(())
 }
 
-/// The actor and CSRF token of a live session. In any tenant: the cookie is all a
-/// request has, and the secret is the key (the tenant comes from the session).
-pub async fn session(c: &mut Conn, token_hash: &str, now: i64) -> Result<Option<(Actor, String)>> {
+/// A session still in use: its actor, its CSRF token, and when it was last seen.
+pub struct LiveSession {
+    pub actor: Actor,
+    pub csrf: String,
+    pub last_seen_at: i64,
+}
+
+/// The session with this secret, if it has not expired by `now` and was seen after
+/// `seen_since`. In any tenant: the cookie is all a request has, and the secret is the
+/// key (the tenant comes from the session).
+pub async fn session(c: &mut Conn, token_hash: &str, now: i64, seen_since: i64) -> Result<Option<LiveSession>> {
     let row = sqlx::query(
-        "SELECT u.id, u.tenant_id, u.username, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+        "SELECT u.id, u.tenant_id, u.username, u.role, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.disabled = 0",
     )
     .bind(token_hash)
     .bind(now)
+    .bind(seen_since)
     .fetch_optional(c)
     .await?;
-    row.map(|r| Ok((actor(&r)?, get(&r, "csrf_token")?))).transpose()
+    row.map(|r| Ok(LiveSession { actor: actor(&r)?, csrf: get(&r, "csrf_token")?, last_seen_at: get(&r, "last_seen_at")? })).transpose()
+}
+
+/// Notes that the session was used at `now` (never moving the mark back).
+pub async fn touch_session(c: &mut Conn, token_hash: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $1")
+        .bind(now)
+        .bind(token_hash)
+        .execute(c)
+        .await?;
+    Ok(())
 }
 
 /// Ends the session with this secret (signing out), in whichever tenant it is.

@@ -58,7 +58,7 @@ fn csrf_rejected(s: &Session) -> Response {
 }
 
 /// Constant-time comparison (beyond the length, which is not secret).
-fn same(expected: &str, posted: &str) -> bool {
+pub(crate) fn same(expected: &str, posted: &str) -> bool {
     let (a, b) = (expected.as_bytes(), posted.as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -4,6 +4,7 @@
 
 mod api;
 mod assets;
+pub(crate) mod cookie;
 pub(crate) mod csrf;
 mod dto;
 pub(crate) mod form;

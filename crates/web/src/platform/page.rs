@@ -59,7 +59,9 @@ pub(crate) fn error_page(s: Option<&Session>, e: AppError) -> Response {
     };
     let message = if matches!(e, AppError::Internal(_)) { "Please try again.".into() } else { e.to_string() };
     let page = ErrorPage { me: s.map(|s| Me::new(&s.actor, &s.csrf)), title: title.into(), message };
-    (status_of(&e), render(page)).into_response()
+    let mut res = (status_of(&e), render(page)).into_response();
+    crate::error::set_retry_after(&mut res, &e);
+    res
 }
 
 /// A refusal shown on the page that was refused (a form shown again as typed), with

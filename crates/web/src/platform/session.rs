@@ -1,6 +1,7 @@
 //! Who is calling. The API takes `Authorization: Bearer <token>`; the pages take a
-//! session in an HttpOnly, SameSite=Lax cookie, and every form post carries the
-//! session's CSRF token, checked before anything happens (see `csrf`).
+//! session in an HttpOnly, SameSite=Lax cookie (`cookie`), and every form post carries
+//! the session's CSRF token, checked before anything happens (see `csrf`). A session
+//! past its lifetime or idle too long sends the browser to sign in again.
 
 use std::net::SocketAddr;
 
@@ -11,10 +12,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_domain::platform::access::Actor;
 
+use super::cookie;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
-
-pub(crate) const COOKIE: &str = "cairn_session";
 
 /// The actor behind the request's bearer token.
 pub(crate) struct ApiActor(pub Actor);
@@ -33,18 +33,6 @@ impl FromRequestParts<Ctx> for ApiActor {
     }
 }
 
-fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// A signed-in browser session; pages that need one redirect to sign-in without it.
 #[derive(Clone)]
 pub(crate) struct Session {
@@ -58,7 +46,7 @@ impl FromRequestParts<Ctx> for Session {
 
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Response> {
         let to_login = || Redirect::to("/login").into_response();
-        let token = cookie_value(parts, COOKIE).ok_or_else(to_login)?.to_string();
+        let token = cookie::read(&parts.headers, &ctx.config, cookie::SESSION).ok_or_else(to_login)?.to_string();
         let (actor, csrf) = ctx.app.session(&token).await.map_err(|_| to_login())?;
         let s = Session { actor, csrf, token };
         // Kept for the CSRF check of the form that follows, so the session is read once.

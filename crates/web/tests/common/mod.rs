@@ -23,6 +23,15 @@ impl TestApp {
 
     /// A server whose clock the test sets (for timers and jobs).
     pub async fn spawn_with(url: String, clock: Arc<dyn Clock>) -> TestApp {
+        TestApp::spawn_configured(url, clock, cairn_web::WebConfig { secure_cookies: false }).await
+    }
+
+    /// A server as configured for HTTPS (still spoken to over plain HTTP here).
+    pub async fn spawn_https(url: String) -> TestApp {
+        TestApp::spawn_configured(url, Arc::new(SystemClock), cairn_web::WebConfig { secure_cookies: true }).await
+    }
+
+    pub async fn spawn_configured(url: String, clock: Arc<dyn Clock>, config: cairn_web::WebConfig) -> TestApp {
         let db = Db::open(&url, 0).await.expect("open db");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -32,9 +41,7 @@ impl TestApp {
         app.bootstrap().await.expect("bootstrap");
         let server = app.clone();
         tokio::spawn(async move {
-            cairn_web::serve(listener, server, cairn_web::WebConfig { secure_cookies: false }, std::future::pending())
-                .await
-                .expect("serve");
+            cairn_web::serve(listener, server, config, std::future::pending()).await.expect("serve");
         });
         TestApp { base, app, http: reqwest::Client::new(), mail }
     }
@@ -120,20 +127,49 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(t: &TestApp) -> Browser {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser::from_address(t, "127.0.0.1")
+    }
+
+    /// A browser on another machine: its connections come from `address` (any of
+    /// 127.0.0.0/8 reaches the server on Linux).
+    pub fn from_address(t: &TestApp, address: &str) -> Browser {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(address.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap();
         Browser { http, base: t.base.clone(), cookie: None }
     }
 
+    /// Signs in through the form, as a browser does: the sign-in page first (its
+    /// CSRF cookie and hidden token), then the post. Keeps the session cookie it gets.
     pub async fn login(&mut self, username: &str, password: &str) -> reqwest::Response {
-        let r = self
-            .http
-            .post(format!("{}/login", self.base))
-            .form(&[("username", username), ("password", password), ("tenant", "")])
-            .send()
-            .await
-            .unwrap();
-        if let Some(c) = r.headers().get(reqwest::header::SET_COOKIE) {
-            self.cookie = c.to_str().unwrap().split(';').next().map(str::to_string);
+        let (cookie, csrf) = self.login_form().await;
+        self.login_with(username, password, Some(&cookie), &csrf).await
+    }
+
+    /// The sign-in form's cookie (`name=value`) and hidden CSRF token.
+    pub async fn login_form(&self) -> (String, String) {
+        let r = self.http.get(format!("{}/login", self.base)).send().await.unwrap();
+        let cookie = set_cookies(&r).into_iter().find(|c| c.contains("cairn_login=")).expect("the form sets its cookie");
+        let cookie = cookie.split(';').next().unwrap().to_string();
+        (cookie, hidden(&r.text().await.unwrap(), "csrf"))
+    }
+
+    /// Posts the sign-in form with the cookie and token given (none, forged, or right).
+    pub async fn login_with(&mut self, username: &str, password: &str, cookie: Option<&str>, csrf: &str) -> reqwest::Response {
+        let mut req = self.http.post(format!("{}/login", self.base)).form(&[
+            ("username", username),
+            ("password", password),
+            ("tenant", ""),
+            ("csrf", csrf),
+        ]);
+        if let Some(c) = cookie {
+            req = req.header(reqwest::header::COOKIE, c);
+        }
+        let r = req.send().await.unwrap();
+        if let Some(c) = set_cookies(&r).into_iter().find(|c| c.contains("cairn_session=") && !c.contains("Max-Age=0")) {
+            self.cookie = c.split(';').next().map(str::to_string);
         }
         r
     }
@@ -171,6 +207,11 @@ pub async fn signed_in(t: &TestApp, username: &str, role: &str) -> (Browser, Str
     let (_, page) = b.get("/tickets").await;
     let csrf = hidden(&page, "csrf");
     (b, csrf)
+}
+
+/// Every `Set-Cookie` of a response.
+pub fn set_cookies(r: &reqwest::Response) -> Vec<String> {
+    r.headers().get_all(reqwest::header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect()
 }
 
 /// Where a redirect points.
