@@ -50,15 +50,20 @@ async fn person(t: &TestApp, tenant: &str, username: &str, role: &str, org: Opti
 
 async fn signed_in(t: &TestApp, tenant: &str, username: &str, token: String) -> Caller {
     let mut browser = Browser::new(t);
+    let (form_cookie, form_csrf) = browser.login_form().await;
     let r = browser
         .http
         .post(format!("{}/login", t.base))
-        .form(&[("username", username), ("password", PASSWORD), ("tenant", tenant)])
+        .header(reqwest::header::COOKIE, form_cookie)
+        .form(&[("username", username), ("password", PASSWORD), ("tenant", tenant), ("csrf", &form_csrf)])
         .send()
         .await
         .expect("login");
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{username} signs in");
-    browser.cookie = r.headers().get(reqwest::header::SET_COOKIE).and_then(|c| c.to_str().ok()?.split(';').next().map(str::to_string));
+    browser.cookie = crate::common::set_cookies(&r)
+        .into_iter()
+        .find(|c| c.contains("cairn_session=") && !c.contains("Max-Age=0"))
+        .and_then(|c| c.split(';').next().map(str::to_string));
     let mut csrf = String::new();
     for page in ["/portal", "/tickets"] {
         let (_, page) = browser.get(page).await;
