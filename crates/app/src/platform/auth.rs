@@ -33,18 +33,13 @@ pub fn hash_password(password: &str) -> Result<String> {
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("hash: {e}")))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// Refuses a password the policy does not accept (see [`super::password`]).
 pub fn check_password_rules(password: &str) -> Result<()> {
-    if password.chars().count() < 8 {
-        return Err(AppError::invalid("password", "must be at least 8 characters"));
-    }
-    if password.len() > 1024 {
-        return Err(AppError::invalid("password", "must be at most 1024 bytes"));
-    }
-    Ok(())
+    super::password::check(password, &[])
 }
 
 /// Failed sign-ins allowed within the window per account, and per client address

@@ -8,4 +8,5 @@ pub(crate) mod directory;
 pub mod live;
 pub mod mail;
 pub mod notify;
+pub mod password;
 pub mod worker;
