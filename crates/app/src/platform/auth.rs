@@ -33,7 +33,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("hash: {e}")))
 }
 
-pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
+fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
@@ -148,17 +148,26 @@ impl App {
         Ok(self.db.write(move |c| Box::pin(async move { store::delete_session(c, &th).await })).await?)
     }
 
-    /// The actor behind an API token.
+    /// The actor behind an API token that is neither revoked nor expired. Its last use
+    /// is recorded at most every few minutes, so most requests only read.
     pub async fn authenticate_token(&self, token: &str) -> Result<Actor> {
-        let mut c = self.db.read().await?;
-        store::token(&mut c, &hash_secret(token)).await?.ok_or(AppError::Unauthenticated)
+        let now = self.now();
+        let used = {
+            let mut c = self.db.read().await?;
+            store::token(&mut c, &hash_secret(token), now).await?.ok_or(AppError::Unauthenticated)?
+        };
+        if used.last_used_at.is_none_or(|at| now - at >= TOKEN_USE_PRECISION_MS) {
+            let (t, id) = (used.actor.tenant_id, used.id);
+            self.db.write(move |c| Box::pin(async move { cairn_store::platform::account::touch_token(c, t, id, now).await })).await?;
+        }
+        Ok(used.actor)
     }
 
-    /// Issues an API token for `username` in `tenant`; returns the secret, shown once.
+    /// Issues an API token for `username` in `tenant` (the operator's `cairn admin
+    /// create-token`); returns the secret, shown once.
     pub async fn create_token(&self, tenant: &str, username: &str, name: &str) -> Result<String> {
         let tenant = self.tenant_by_slug(tenant).await?;
-        let secret = format!("cairn_{}", random_secret()?);
-        let (th, now, username, name) = (hash_secret(&secret), self.now(), username.to_string(), name.to_string());
+        let (now, username, name) = (self.now(), username.to_string(), name.to_string());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -166,17 +175,40 @@ impl App {
                         .await?
                         .filter(|u| !u.disabled)
                         .ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
-                    let id = store::insert_token(c, tenant.id, user.id, &name, &th, now).await?;
-                    let mut e = cairn_store::platform::journal::Entry::action("user", user.id.0, "token_created");
-                    e.new = Some(format!("{id}:{name}"));
-                    cairn_store::platform::journal::append(c, tenant.id, None, now, &[e]).await?;
-                    Ok::<_, AppError>(())
+                    let t = super::account::issue_token(c, tenant.id, user.id, None, &name, None, now).await?;
+                    Ok::<_, AppError>(t.secret)
                 })
             })
-            .await?;
-        Ok(secret)
+            .await
     }
 }
+
+impl App {
+    /// Checks a signed-in person's own password before a change to their account.
+    /// Wrong guesses are throttled like failed sign-ins of the account, so the form
+    /// cannot be used to guess the password behind a session someone left open.
+    pub(crate) async fn confirm_own_password(&self, actor: &Actor, password: &str, field: &'static str) -> Result<()> {
+        let now = self.now();
+        let keys = [(format!("confirm:{}:{}", actor.tenant_id.0, actor.user_id.0), MAX_FAILURES_PER_USER)];
+        self.throttle.check(&keys, now)?;
+        let found = {
+            let mut c = self.db.read().await?;
+            directory::password_hash(&mut c, actor.tenant_id, &actor.username).await?
+        };
+        let hash = found.map(|(_, h)| h).unwrap_or_else(|| DUMMY_HASH.to_string());
+        let password = password.to_string();
+        let ok =
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        if !ok {
+            self.throttle.failed(&keys, now);
+            return Err(AppError::invalid(field, "is not your current password"));
+        }
+        Ok(())
+    }
+}
+
+/// How often a token's "last used" is brought up to date, at most.
+const TOKEN_USE_PRECISION_MS: i64 = 5 * 60_000;
 
 /// An Argon2id hash of a random string nobody knows.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Sb0r1ycEUPFeQJbq9CNlYhP2hYkRUr0CeC6p9oKyGQ";

@@ -36,8 +36,12 @@ const CONTEXT_WORDS: [&str; 5] = ["cairn", "helpdesk", "servicedesk", "itsm", "t
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Weakness {
     Blank,
-    TooShort { chars: usize },
-    TooLong { chars: usize },
+    TooShort {
+        chars: usize,
+    },
+    TooLong {
+        chars: usize,
+    },
     /// On the list of common passwords, or a small variation of one.
     TooCommon,
     /// Easy to guess for another reason, with zxcvbn's warning when it gives one.

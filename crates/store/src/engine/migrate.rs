@@ -135,6 +135,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0020_tenancy.sql"),
         postgres: include_str!("../../migrations/postgres/0020_tenancy.sql"),
     },
+    Migration {
+        version: 22,
+        name: "accounts",
+        sqlite: include_str!("../../migrations/sqlite/0022_accounts.sql"),
+        postgres: include_str!("../../migrations/postgres/0022_accounts.sql"),
+    },
 ];
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;
