@@ -165,7 +165,13 @@ mod tests {
 
     #[test]
     fn passphrases_and_random_strings_pass_without_composition_rules() {
-        for p in ["purple mountain bicycle ferry", "zq8vt3mwk2rp", "all lowercase words go here", "Grüße aus Köln am Rhein", "granite lantern orchard mist"] {
+        for p in [
+            "purple mountain bicycle ferry",
+            "zq8vt3mwk2rp",
+            "all lowercase words go here",
+            "Grüße aus Köln am Rhein",
+            "granite lantern orchard mist",
+        ] {
             assert_eq!(weakness(p), None, "{p}");
         }
     }
