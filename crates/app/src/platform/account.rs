@@ -8,45 +8,15 @@
 //! person: whoever had a copy of an old session is out. API tokens stay; each can be
 //! revoked on its own.
 
-use cairn_domain::ids::{TenantId, UserId};
+use cairn_domain::ids::UserId;
 use cairn_domain::platform::access::Actor;
-use cairn_store::Conn;
 use cairn_store::platform::account::{self as store, SessionRow, TokenRow};
-use cairn_store::platform::{auth as store_auth, directory, journal};
+use cairn_store::platform::{directory, journal};
 
 use super::admin::check_name;
-use super::auth::{hash_password, hash_secret, random_secret};
+use super::auth::{NewToken, hash_password, hash_secret, issue_token};
 use super::password;
 use crate::{App, AppError, Result};
-
-/// A token just issued: its secret is shown this once and never again.
-#[derive(Debug, Clone)]
-pub struct NewToken {
-    pub id: i64,
-    pub name: String,
-    pub secret: String,
-    pub created_at: i64,
-    pub expires_at: Option<i64>,
-}
-
-/// Writes a new API token and its journal entry; `by` is who issued it (none for the
-/// operator).
-pub(crate) async fn issue_token(
-    c: &mut Conn,
-    t: TenantId,
-    user: UserId,
-    by: Option<UserId>,
-    name: &str,
-    expires_at: Option<i64>,
-    now: i64,
-) -> Result<NewToken> {
-    let secret = format!("cairn_{}", random_secret()?);
-    let id = store_auth::insert_token(c, t, user, name, &hash_secret(&secret), now, expires_at).await?;
-    let mut e = journal::Entry::action("user", user.0, "token_created");
-    e.new = Some(format!("{id}:{name}"));
-    journal::append(c, t, by, now, &[e]).await?;
-    Ok(NewToken { id, name: name.to_string(), secret, created_at: now, expires_at })
-}
 
 /// A session id as the list shows it: 32 lowercase hex digits.
 fn is_session_id(id: &str) -> bool {

@@ -2,7 +2,8 @@
 //!
 //! Passwords are hashed with Argon2id. Session and API tokens are 256-bit random
 //! secrets; only their SHA-256 is stored. Failed sign-ins are throttled per
-//! (tenant, username) and per client address. A disabled user has no sessions or tokens.
+//! (tenant, username) and per client address. A disabled user has no sessions or tokens;
+//! a token may carry an expiry, after which it is refused.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -10,8 +11,10 @@ use std::sync::Mutex;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
+use cairn_domain::ids::{TenantId, UserId};
 use cairn_domain::platform::access::Actor;
-use cairn_store::{platform::auth as store, platform::directory};
+use cairn_store::Conn;
+use cairn_store::{platform::auth as store, platform::directory, platform::journal};
 use sha2::{Digest, Sha256};
 
 use crate::{App, AppError, Result};
@@ -88,6 +91,35 @@ impl Throttle {
             map.remove(key);
         }
     }
+}
+
+/// A token just issued: its secret is shown this once and never again.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub id: i64,
+    pub name: String,
+    pub secret: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+/// Writes a new API token and its journal entry; `by` is who issued it (none for the
+/// operator).
+pub(crate) async fn issue_token(
+    c: &mut Conn,
+    t: TenantId,
+    user: UserId,
+    by: Option<UserId>,
+    name: &str,
+    expires_at: Option<i64>,
+    now: i64,
+) -> Result<NewToken> {
+    let secret = format!("cairn_{}", random_secret()?);
+    let id = store::insert_token(c, t, user, name, &hash_secret(&secret), now, expires_at).await?;
+    let mut e = journal::Entry::action("user", user.0, "token_created");
+    e.new = Some(format!("{id}:{name}"));
+    journal::append(c, t, by, now, &[e]).await?;
+    Ok(NewToken { id, name: name.to_string(), secret, created_at: now, expires_at })
 }
 
 /// A new session: the cookie value (shown once) and its CSRF token.
@@ -175,7 +207,7 @@ impl App {
                         .await?
                         .filter(|u| !u.disabled)
                         .ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
-                    let t = super::account::issue_token(c, tenant.id, user.id, None, &name, None, now).await?;
+                    let t = issue_token(c, tenant.id, user.id, None, &name, None, now).await?;
                     Ok::<_, AppError>(t.secret)
                 })
             })

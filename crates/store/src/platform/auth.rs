@@ -3,9 +3,8 @@
 
 use cairn_domain::ids::{TenantId, UserId};
 use cairn_domain::platform::access::{Actor, Role};
-use sqlx::any::AnyRow;
-
 use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
 
 use crate::engine::row::get;
 use crate::error::Result;

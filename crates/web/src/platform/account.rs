@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::platform::account::NewToken;
+use cairn_app::platform::auth::NewToken;
 use cairn_app::platform::password::{self, MAX_CHARS, MIN_CHARS};
 use serde::{Deserialize, Serialize};
 

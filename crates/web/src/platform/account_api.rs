@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use cairn_app::platform::account::NewToken;
+use cairn_app::platform::auth::NewToken;
 use cairn_store::platform::account::{SessionRow, TokenRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
