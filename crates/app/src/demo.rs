@@ -15,7 +15,7 @@ use cairn_domain::request::catalog::{ShowIf, VarKind, Variable};
 use cairn_domain::request::fulfilment::TaskTemplate;
 use cairn_domain::sla::{CalendarSpec, Definition};
 
-pub const DEMO_PASSWORD: &str = "cairn-demo";
+pub const DEMO_PASSWORD: &str = "cairn-demo-trail";
 
 const ORGS: [&str; 5] = ["Finance", "Marketing", "Engineering", "People & Culture", "Facilities"];
 const GROUPS: [(&str, &[&str]); 5] = [

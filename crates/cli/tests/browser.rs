@@ -572,6 +572,7 @@ async fn main_pages_pass_the_accessibility_check() {
         "/admin/catalog",
         "/admin/catalog/1",
         "/admin/users",
+        "/account",
         "/known-errors",
         "/problem-candidates",
         "/knowledge",
@@ -600,6 +601,17 @@ async fn main_pages_pass_the_accessibility_check() {
     b.select("#q-funding", "project budget").await;
     assert_eq!(b.eval(cost_centre_hidden).await, json!(false));
     found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester order form {v}")));
+    // The strength meter says in words what the server's policy makes of a new password.
+    b.goto(&format!("{base}/account")).await;
+    b.wait_for("Change your password").await;
+    b.type_into("#new_password", "pass").await;
+    b.wait_for("weak — too short: 4 of at least 12 characters").await;
+    b.type_into("#new_password", "word1234").await;
+    b.wait_for("weak — too common").await;
+    b.type_into("#new_password", " granite lantern orchard").await;
+    let text = b.wait_for("strong").await;
+    assert!(!text.contains("too common"), "the verdict is replaced, not added to");
+    found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("requester account with meter {v}")));
     for path in [
         "/portal",
         "/tickets",

@@ -5,11 +5,14 @@
 //! sign-ins slow down further attempts per (account, address) and per address
 //! (`throttle`), counted before the password is verified. A session ends at its
 //! absolute lifetime or after a spell without requests, whichever comes first. A
-//! disabled user has no sessions or tokens.
+//! disabled user has no sessions or tokens;
+//! a token may carry an expiry, after which it is refused.
 
 use base64::Engine;
+use cairn_domain::ids::{TenantId, UserId};
 use cairn_domain::platform::access::Actor;
-use cairn_store::{platform::auth as store, platform::directory};
+use cairn_store::Conn;
+use cairn_store::{platform::auth as store, platform::directory, platform::journal};
 use sha2::{Digest, Sha256};
 
 use super::hashing::DUMMY_HASH;
@@ -26,14 +29,9 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// Refuses a password the policy does not accept (see [`super::password`]).
 pub fn check_password_rules(password: &str) -> Result<()> {
-    if password.chars().count() < 8 {
-        return Err(AppError::invalid("password", "must be at least 8 characters"));
-    }
-    if password.len() > 1024 {
-        return Err(AppError::invalid("password", "must be at most 1024 bytes"));
-    }
-    Ok(())
+    super::password::check(password, &[])
 }
 
 /// How long a session lives: at most `absolute_ms` after sign-in, and no more than
@@ -52,6 +50,35 @@ impl Default for SessionPolicy {
 
 /// A session's last request is written down at most this often, not on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// A token just issued: its secret is shown this once and never again.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub id: i64,
+    pub name: String,
+    pub secret: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+/// Writes a new API token and its journal entry; `by` is who issued it (none for the
+/// operator).
+pub(crate) async fn issue_token(
+    c: &mut Conn,
+    t: TenantId,
+    user: UserId,
+    by: Option<UserId>,
+    name: &str,
+    expires_at: Option<i64>,
+    now: i64,
+) -> Result<NewToken> {
+    let secret = format!("cairn_{}", random_secret()?);
+    let id = store::insert_token(c, t, user, name, &hash_secret(&secret), now, expires_at).await?;
+    let mut e = journal::Entry::action("user", user.0, "token_created");
+    e.new = Some(format!("{id}:{name}"));
+    journal::append(c, t, by, now, &[e]).await?;
+    Ok(NewToken { id, name: name.to_string(), secret, created_at: now, expires_at })
+}
 
 /// A new session: the cookie value (shown once) and its CSRF token.
 pub struct NewSession {
@@ -115,17 +142,26 @@ impl App {
         Ok(self.db.write(move |c| Box::pin(async move { store::delete_session(c, &th).await })).await?)
     }
 
-    /// The actor behind an API token.
+    /// The actor behind an API token that is neither revoked nor expired. Its last use
+    /// is recorded at most every few minutes, so most requests only read.
     pub async fn authenticate_token(&self, token: &str) -> Result<Actor> {
-        let mut c = self.db.read().await?;
-        store::token(&mut c, &hash_secret(token)).await?.ok_or(AppError::Unauthenticated)
+        let now = self.now();
+        let used = {
+            let mut c = self.db.read().await?;
+            store::token(&mut c, &hash_secret(token), now).await?.ok_or(AppError::Unauthenticated)?
+        };
+        if used.last_used_at.is_none_or(|at| now - at >= TOKEN_USE_PRECISION_MS) {
+            let (t, id) = (used.actor.tenant_id, used.id);
+            self.db.write(move |c| Box::pin(async move { cairn_store::platform::account::touch_token(c, t, id, now).await })).await?;
+        }
+        Ok(used.actor)
     }
 
-    /// Issues an API token for `username` in `tenant`; returns the secret, shown once.
+    /// Issues an API token for `username` in `tenant` (the operator's `cairn admin
+    /// create-token`); returns the secret, shown once.
     pub async fn create_token(&self, tenant: &str, username: &str, name: &str) -> Result<String> {
         let tenant = self.tenant_by_slug(tenant).await?;
-        let secret = format!("cairn_{}", random_secret()?);
-        let (th, now, username, name) = (hash_secret(&secret), self.now(), username.to_string(), name.to_string());
+        let (now, username, name) = (self.now(), username.to_string(), name.to_string());
         self.db
             .write(move |c| {
                 Box::pin(async move {
@@ -133,14 +169,35 @@ impl App {
                         .await?
                         .filter(|u| !u.disabled)
                         .ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
-                    let id = store::insert_token(c, tenant.id, user.id, &name, &th, now).await?;
-                    let mut e = cairn_store::platform::journal::Entry::action("user", user.id.0, "token_created");
-                    e.new = Some(format!("{id}:{name}"));
-                    cairn_store::platform::journal::append(c, tenant.id, None, now, &[e]).await?;
-                    Ok::<_, AppError>(())
+                    let t = issue_token(c, tenant.id, user.id, None, &name, None, now).await?;
+                    Ok::<_, AppError>(t.secret)
                 })
             })
-            .await?;
-        Ok(secret)
+            .await
     }
 }
+
+impl App {
+    /// Checks a signed-in person's own password before a change to their account.
+    /// Wrong guesses are throttled like failed sign-ins of the account, so the form
+    /// cannot be used to guess the password behind a session someone left open.
+    pub(crate) async fn confirm_own_password(&self, actor: &Actor, password: &str, field: &'static str) -> Result<()> {
+        let now = self.now();
+        let keys = [(format!("confirm:{}:{}", actor.tenant_id.0, actor.user_id.0), throttle::CONFIRM)];
+        let attempt = self.throttle.reserve(&keys, now)?;
+        let found = {
+            let mut c = self.db.read().await?;
+            directory::password_hash(&mut c, actor.tenant_id, &actor.username).await?
+        };
+        let hash = found.map(|(_, h)| h).unwrap_or_else(|| DUMMY_HASH.to_string());
+        if !self.verify_password(password, &hash).await? {
+            attempt.failed();
+            return Err(AppError::invalid(field, "is not your current password"));
+        }
+        attempt.succeeded();
+        Ok(())
+    }
+}
+
+/// How often a token's "last used" is brought up to date, at most.
+const TOKEN_USE_PRECISION_MS: i64 = 5 * 60_000;

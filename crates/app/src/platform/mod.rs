@@ -1,5 +1,6 @@
 //! What every practice shares: tenants and people, sign-in, the journal, jobs, mail, live updates.
 
+pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
@@ -9,5 +10,6 @@ pub mod hashing;
 pub mod live;
 pub mod mail;
 pub mod notify;
+pub mod password;
 pub mod throttle;
 pub mod worker;

@@ -44,6 +44,9 @@ impl Backoff {
 pub const PAIR: Backoff = Backoff { free: 3, first_ms: 1_000, cap_ms: 15 * 60_000 };
 /// One address, whatever the accounts: fifty failures, then 1 s, 2 s … up to 5 minutes.
 pub const ADDRESS: Backoff = Backoff { free: 50, first_ms: 1_000, cap_ms: 5 * 60_000 };
+/// Confirming one's own password (before an account change): five tries, then a
+/// minute, doubling up to 15 minutes.
+pub const CONFIRM: Backoff = Backoff { free: 5, first_ms: 60_000, cap_ms: 15 * 60_000 };
 /// A key quiet this long (longer than every cap) starts again from nothing.
 const FORGET_AFTER_MS: i64 = 60 * 60_000;
 /// Above this many keys, the quiet ones are dropped (amortised: the next sweep waits

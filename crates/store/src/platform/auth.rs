@@ -3,11 +3,18 @@
 
 use cairn_domain::ids::{TenantId, UserId};
 use cairn_domain::platform::access::{Actor, Role};
+use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 
 use crate::engine::row::get;
 use crate::error::Result;
 use crate::{Conn, StoreError};
+
+/// The public id of the session with this secret hash, for its owner's list of
+/// sessions: derived one way, so the list never shows what the cookie is looked up by.
+pub fn session_id(token_hash: &str) -> String {
+    hex::encode(&Sha256::digest(format!("session-id:{token_hash}").as_bytes())[..16])
+}
 
 fn actor(r: &AnyRow) -> Result<Actor> {
     let role: String = get(r, "role")?;
@@ -21,8 +28,8 @@ fn actor(r: &AnyRow) -> Result<Actor> {
 
 pub async fn insert_session(c: &mut Conn, t: TenantId, u: UserId, token_hash: &str, csrf: &str, now: i64, expires: i64) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, created_at, expires_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $5)",
+        "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, created_at, expires_at, last_seen_at, id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $5, $7)",
     )
     .bind(token_hash)
     .bind(t.0)
@@ -30,6 +37,7 @@ pub async fn insert_session(c: &mut Conn, t: TenantId, u: UserId, token_hash: &s
     .bind(csrf)
     .bind(now)
     .bind(expires)
+    .bind(session_id(token_hash))
     .execute(c)
     .await?;
     Ok(())
@@ -86,37 +94,46 @@ pub async fn revoke_all(c: &mut Conn, t: TenantId, u: UserId, now: i64) -> Resul
     Ok(())
 }
 
-pub async fn insert_token(c: &mut Conn, t: TenantId, u: UserId, name: &str, token_hash: &str, now: i64) -> Result<i64> {
+/// A new API token; `expires` is when it stops working, if ever.
+pub async fn insert_token(
+    c: &mut Conn,
+    t: TenantId,
+    u: UserId,
+    name: &str,
+    token_hash: &str,
+    now: i64,
+    expires: Option<i64>,
+) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO api_tokens (tenant_id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO api_tokens (tenant_id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(t.0)
     .bind(u.0)
     .bind(name)
     .bind(token_hash)
     .bind(now)
+    .bind(expires)
     .fetch_one(c)
     .await?)
 }
 
-/// The actor of a live API token. In any tenant, like [`session`]: the bearer token is the key.
-pub async fn token(c: &mut Conn, token_hash: &str) -> Result<Option<Actor>> {
-    let row = sqlx::query(
-        "SELECT u.id, u.tenant_id, u.username, u.role FROM api_tokens k JOIN users u ON u.id = k.user_id \
-         WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.disabled = 0",
-    )
-    .bind(token_hash)
-    .fetch_optional(c)
-    .await?;
-    row.as_ref().map(actor).transpose()
+/// A live API token: who it acts for, and its id and last use (to record use now and then).
+pub struct TokenUse {
+    pub actor: Actor,
+    pub id: i64,
+    pub last_used_at: Option<i64>,
 }
 
-pub async fn revoke_token(c: &mut Conn, t: TenantId, id: i64, now: i64) -> Result<bool> {
-    let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(t.0)
-        .bind(id)
-        .execute(c)
-        .await?;
-    Ok(r.rows_affected() == 1)
+/// The actor of a live API token: neither revoked nor expired. In any tenant, like
+/// [`session`]: the bearer token is the key.
+pub async fn token(c: &mut Conn, token_hash: &str, now: i64) -> Result<Option<TokenUse>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.tenant_id, u.username, u.role, k.id AS token_id, k.last_used_at FROM api_tokens k JOIN users u ON u.id = k.user_id \
+         WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2) AND u.disabled = 0",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(c)
+    .await?;
+    row.map(|r| Ok(TokenUse { actor: actor(&r)?, id: get(&r, "token_id")?, last_used_at: get(&r, "last_used_at")? })).transpose()
 }

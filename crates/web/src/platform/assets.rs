@@ -13,6 +13,7 @@ pub(crate) fn router() -> Routes {
         .route("/static/fields.js", get(|| script(include_str!("../../static/fields.js"))))
         .route("/static/suggest.js", get(|| script(include_str!("../../static/suggest.js"))))
         .route("/static/catalog.js", get(|| script(include_str!("../../static/catalog.js"))))
+        .route("/static/password.js", get(|| script(include_str!("../../static/password.js"))))
 }
 
 async fn css() -> Response {

@@ -2,6 +2,8 @@
 //! signing in and out, people and tenant settings, live updates, the frame and error
 //! page every page shares, static assets and the OpenAPI document.
 
+mod account;
+mod account_api;
 mod api;
 mod assets;
 pub(crate) mod cookie;
@@ -32,11 +34,14 @@ pub(crate) fn api() -> Routes {
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .merge(api::router())
+        .merge(account_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
-    api::ApiDoc::openapi()
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(account_api::ApiDoc::openapi());
+    doc
 }
 
 pub(crate) fn ui() -> Routes {
@@ -45,6 +50,13 @@ pub(crate) fn ui() -> Routes {
         .route("/", get(login::root))
         .route("/login", get(login::login_form).post(login::login))
         .route("/logout", post(login::logout))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/password-check", post(account::check_strength))
+        .route("/account/sessions/{id}/end", post(account::end_session))
+        .route("/account/sessions/end-all", post(account::end_sessions))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/admin/users", get(users::show))
         .route("/admin/users/manager", post(users::set_manager))
         .route("/admin/settings", get(settings::show).post(settings::save))

@@ -187,6 +187,9 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
     let (_, queue) = agent.browser.get("/tickets").await;
     let at = queue.find("/views/").expect("a saved view") + "/views/".len();
     v.insert("view", queue[at..].chars().take_while(char::is_ascii_digit).collect());
+    // One's own sessions and tokens only: an id nobody holds is refused to everyone.
+    v.insert("session", "0123456789abcdef0123456789abcdef".into());
+    v.insert("api_token", "999999".into());
     Fixtures { callers, values: v }
 }
 
@@ -208,6 +211,8 @@ impl Fixtures {
                 "id" if under("/routing") => "rule",
                 "id" if under("/sla-definitions/") => "sla",
                 "id" if under("/views/") => "view",
+                "id" if under("/sessions/") => "session",
+                "id" if under("/tokens/") => "api_token",
                 "name" if under("/calendars/") => "calendar",
                 "name" if under("/groups/") => "group",
                 "name" if under("/organisations/") => "org",
