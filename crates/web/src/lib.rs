@@ -17,19 +17,18 @@ mod report;
 mod request;
 mod search;
 mod security;
+mod server;
 mod sla;
 mod ticket;
 mod time;
 
-use std::net::SocketAddr;
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use cairn_app::App;
-use tokio::net::TcpListener;
 
 pub use ctx::WebConfig;
 pub use platform::openapi::document as openapi_document;
+pub use server::{ServerLimits, serve};
 
 use crate::ctx::Ctx;
 
@@ -63,22 +62,4 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(ctx)
-}
-
-/// Serves until `shutdown` completes, then ends the pages' live updates and finishes
-/// in-flight requests.
-pub async fn serve(
-    listener: TcpListener,
-    app: App,
-    config: WebConfig,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let live = app.clone();
-    let router = router(app, config).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            live.close_live();
-        })
-        .await
 }

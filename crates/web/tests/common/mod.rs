@@ -23,6 +23,11 @@ impl TestApp {
 
     /// A server whose clock the test sets (for timers and jobs).
     pub async fn spawn_with(url: String, clock: Arc<dyn Clock>) -> TestApp {
+        TestApp::spawn_configured(url, clock, cairn_web::WebConfig::default()).await
+    }
+
+    /// A server with the given web settings (e.g. short connection timeouts).
+    pub async fn spawn_configured(url: String, clock: Arc<dyn Clock>, config: cairn_web::WebConfig) -> TestApp {
         let db = Db::open(&url, 0).await.expect("open db");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -32,9 +37,7 @@ impl TestApp {
         app.bootstrap().await.expect("bootstrap");
         let server = app.clone();
         tokio::spawn(async move {
-            cairn_web::serve(listener, server, cairn_web::WebConfig { secure_cookies: false }, std::future::pending())
-                .await
-                .expect("serve");
+            cairn_web::serve(listener, server, config, std::future::pending()).await.expect("serve");
         });
         TestApp { base, app, http: reqwest::Client::new(), mail }
     }
