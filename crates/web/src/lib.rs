@@ -7,6 +7,7 @@
 mod automation;
 mod ctx;
 mod error;
+mod extract;
 mod incident;
 mod json;
 mod knowledge;

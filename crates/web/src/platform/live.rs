@@ -5,7 +5,7 @@
 
 use std::convert::Infallible;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use cairn_app::platform::live::{Change, Listener};
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::ctx::Ctx;
+use crate::extract::TicketPath;
 use crate::platform::page::error_page;
 use crate::platform::session::Session;
 
@@ -25,7 +26,7 @@ pub(crate) struct Seen {
     at: i64,
 }
 
-pub(crate) async fn ticket(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(seen): Query<Seen>) -> Response {
+pub(crate) async fn ticket(State(ctx): State<Ctx>, s: Session, TicketPath(number): TicketPath, Query(seen): Query<Seen>) -> Response {
     match ctx.app.watch_ticket(&s.actor, &number, (seen.v, seen.at)).await {
         Ok((id, l)) => events(l, move |batch| {
             let news = |c: &&Change| c.id == id && (c.version != seen.v || c.updated_at > seen.at);

@@ -1,7 +1,7 @@
 //! Approvals of requests (the approver's inbox and decisions) and a request's progress
 //! through its approval stages and fulfilment tasks.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
@@ -99,7 +100,7 @@ pub(crate) async fn inbox(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> 
 /// One of my approvals, with the request and its answers
 #[utoipa::path(get, path = "/api/v1/approvals/{id}", tag = "catalog", params(("id" = i64, Path)),
     responses((status = 200, body = CaseBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn read(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(id): Path<i64>) -> Result<Json<CaseBody>, ApiError> {
+pub(crate) async fn read(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, ApiPath(id): ApiPath<i64>) -> Result<Json<CaseBody>, ApiError> {
     Ok(Json(ctx.app.approval(&actor, id).await?.into()))
 }
 
@@ -118,7 +119,7 @@ pub(crate) struct DecisionRequest {
 pub(crate) async fn approve(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(req): JsonBody<DecisionRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.decide(&actor, id, Decision { approve: true, comment: req.comment, via: "api" }).await?;
@@ -132,7 +133,7 @@ pub(crate) async fn approve(
 pub(crate) async fn reject(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(req): JsonBody<DecisionRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.decide(&actor, id, Decision { approve: false, comment: req.comment, via: "api" }).await?;
@@ -185,7 +186,7 @@ impl From<Progress> for ProgressBody {
 pub(crate) async fn progress(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<ProgressBody>, ApiError> {
     Ok(Json(ctx.app.request_progress(&actor, &number).await?.into()))
 }

@@ -1,6 +1,6 @@
 //! One search for everything through the API: tickets and knowledge articles.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
 use crate::knowledge::api::ArticleBody;
 use crate::platform::session::ApiActor;
 
@@ -39,7 +40,7 @@ pub(crate) struct EverythingBody {
 pub(crate) async fn search_everything(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<EverythingParams>,
+    ApiQuery(p): ApiQuery<EverythingParams>,
 ) -> Result<Json<EverythingBody>, ApiError> {
     let (tickets, articles) = ctx.app.search_everything(&actor, &p.q, p.limit.unwrap_or(10)).await?;
     Ok(Json(EverythingBody {

@@ -1,6 +1,6 @@
 //! Service-level reports: compliance, breaches and satisfaction, as JSON or CSV.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
 use crate::platform::session::ApiActor;
 use crate::time::{instant, rfc3339};
 
@@ -97,7 +98,7 @@ fn round(v: Option<f64>) -> Option<f64> {
 pub(crate) async fn compliance(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<ReportParams>,
+    ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
     let (from, to) = period(&ctx, &p)?;
@@ -168,7 +169,7 @@ pub(crate) struct BreachBody {
 pub(crate) async fn breaches(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<ReportParams>,
+    ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
     let (from, to) = period(&ctx, &p)?;
@@ -211,7 +212,11 @@ pub(crate) struct CsatBody {
 /// Satisfaction (CSAT and effort) per group, service or agent, from survey answers
 #[utoipa::path(get, path = "/api/v1/reports/csat", tag = "service levels", params(ReportParams),
     responses((status = 200, body = Vec<CsatBody>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn csat(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Query(p): Query<ReportParams>) -> Result<Response, ApiError> {
+pub(crate) async fn csat(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(p): ApiQuery<ReportParams>,
+) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
     let (from, to) = period(&ctx, &p)?;
     let lines: Vec<CsatBody> = ctx

@@ -2,7 +2,7 @@
 //! (the ticket closes) or withdraw a request they no longer need (it is cancelled).
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use serde::Deserialize;
@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::TicketPath;
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
@@ -29,7 +30,11 @@ pub(crate) struct WithdrawRequest {
     responses((status = 204), (status = 403, body = ErrorBody, description = "Not the requester"),
         (status = 409, body = ErrorBody, description = "Not resolved")),
     security(("bearer" = [])))]
-pub(crate) async fn confirm(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(number): Path<String>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn confirm(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    TicketPath(number): TicketPath,
+) -> Result<StatusCode, ApiError> {
     ctx.app.confirm_resolution(&actor, &number).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -43,7 +48,7 @@ pub(crate) async fn confirm(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, P
 pub(crate) async fn withdraw(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<WithdrawRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.withdraw(&actor, &number, &req.reason).await?;
