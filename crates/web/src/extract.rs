@@ -32,12 +32,20 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
-            Err(e) => Err(path_refusal(e)),
+            Err(e) => {
+                // A lone parameter's error does not name it: the route does.
+                let params = RawPathParams::from_request_parts(parts, state).await.ok();
+                let lone = params.and_then(|p| {
+                    let keys: Vec<&str> = p.iter().map(|(k, _)| k).collect();
+                    (keys.len() == 1).then(|| keys[0].to_string())
+                });
+                Err(path_refusal(e, lone))
+            }
         }
     }
 }
 
-fn path_refusal(e: PathRejection) -> ApiError {
+fn path_refusal(e: PathRejection, lone: Option<String>) -> ApiError {
     use axum::extract::path::ErrorKind;
     match e {
         PathRejection::FailedToDeserializePathParams(d) => {
@@ -45,7 +53,7 @@ fn path_refusal(e: PathRejection) -> ApiError {
                 ErrorKind::ParseErrorAtKey { key, .. }
                 | ErrorKind::InvalidUtf8InPathParam { key }
                 | ErrorKind::DeserializeError { key, .. } => Some(key.clone()),
-                _ => None,
+                _ => lone,
             };
             ApiError::BadRequest { field, message: d.body_text() }
         }
