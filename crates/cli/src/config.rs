@@ -37,6 +37,12 @@ pub struct Config {
     pub smtp_url: String,
     /// Where mail goes without SMTP (empty: mail is not sent).
     pub mail_dir: String,
+    /// Connections served at once (0: drawn from the limit on open files).
+    pub max_connections: usize,
+    /// Seconds allowed for a request's line and headers to arrive.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a connection with no request in flight is kept open.
+    pub idle_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -52,6 +58,9 @@ impl Default for Config {
             mail_from: "Cairn <cairn@localhost>".into(),
             smtp_url: String::new(),
             mail_dir: "mail".into(),
+            max_connections: 0,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
         }
     }
 }
@@ -69,6 +78,9 @@ impl fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("smtp_url", &redact(&self.smtp_url))
             .field("mail_dir", &self.mail_dir)
+            .field("max_connections", &self.max_connections)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
             .finish()
     }
 }
@@ -112,6 +124,9 @@ impl Config {
             "mail_from",
             "smtp_url",
             "mail_dir",
+            "max_connections",
+            "header_read_timeout_secs",
+            "idle_timeout_secs",
         ]));
         let cfg: Config = fig.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
         cfg.validate()?;
@@ -127,6 +142,11 @@ impl Config {
         let url = &self.public_url;
         if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             bail!("invalid configuration: public_url: '{}' does not start with http:// or https://", self.public_url);
+        }
+        for (key, secs) in [("header_read_timeout_secs", self.header_read_timeout_secs), ("idle_timeout_secs", self.idle_timeout_secs)] {
+            if !(1..=3600).contains(&secs) {
+                bail!("invalid configuration: {key}: {secs} is not between 1 and 3600 seconds");
+            }
         }
         if !self.smtp_url.is_empty() {
             // (A mail directory is created and checked when Cairn opens it.)
@@ -174,6 +194,8 @@ mod tests {
         assert!(c.validate().unwrap_err().to_string().contains("session_idle_minutes"));
         let c = Config { smtp_url: "ftp://x".into(), ..Config::default() };
         assert!(c.validate().unwrap_err().to_string().contains("smtp_url"));
+        let c = Config { header_read_timeout_secs: 0, ..Config::default() };
+        assert!(c.validate().unwrap_err().to_string().contains("header_read_timeout_secs"));
         let c = Config {
             mail_from: "not an address".into(),
             mail_dir: String::new(),

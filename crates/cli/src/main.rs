@@ -3,6 +3,7 @@
 
 mod bench;
 mod config;
+mod limits;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -239,6 +240,7 @@ async fn load_demo(app: &App) -> anyhow::Result<()> {
 async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let addr = cfg.listen_addr()?;
     tracing::info!(config = ?cfg, "starting");
+    let file_limit = limits::raise_file_limit();
     let app = open(&cfg).await?;
     if demo {
         load_demo(&app).await?;
@@ -257,7 +259,7 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         let name = format!("{}-{}", hostname(), std::process::id());
         tokio::spawn(async move { app.run_worker(name, stop_rx).await })
     });
-    let web = cairn_web::WebConfig { secure_cookies: cfg.secure_cookies };
+    let web = cairn_web::WebConfig { secure_cookies: cfg.secure_cookies, limits: limits::server_limits(&cfg, file_limit) };
     let shutdown = async {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]

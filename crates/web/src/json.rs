@@ -1,10 +1,12 @@
 //! A JSON body extractor whose errors name the field at fault
 //! (`title: invalid type: integer, expected a string`) and reject unknown fields.
+//! A body that should be an object but is an array is refused (serde would read `[]`
+//! as an object with every field left at its default).
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, Visitor};
 
 use crate::error::ApiError;
 
@@ -26,18 +28,81 @@ where
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::BadRequest { field: None, message: format!("could not read the body: {e}") })?;
+        let is_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        if is_array && wants_object::<T>() {
+            return Err(cairn_app::AppError::invalid("body", "must be a JSON object, not an array").into());
+        }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map(JsonBody).map_err(|e| {
             let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = inner.to_string();
-            // serde names an unknown field only in its message: pull it out for `field`.
-            let field = if path == "." {
-                message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()).map(str::to_string)
-            } else {
-                Some(path)
-            };
-            ApiError::BadRequest { field, message }
+            let message = e.into_inner().to_string();
+            ApiError::BadRequest { field: field_at_fault(&path, &message), message }
         })
+    }
+}
+
+/// The field a serde error is about: its path, or for an unknown or missing field at
+/// the top (path `.`), the name serde gives only in its message.
+pub(crate) fn field_at_fault(path: &str, message: &str) -> Option<String> {
+    if path != "." {
+        return Some(path.to_string());
+    }
+    ["unknown field `", "missing field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string)
+}
+
+/// Whether `T` is read from a JSON object (a struct or a map), asked of `T` itself.
+fn wants_object<T: DeserializeOwned>() -> bool {
+    let mut object = false;
+    let _ = T::deserialize(Probe(&mut object));
+    object
+}
+
+/// A deserializer that only notes whether an object was asked of it.
+struct Probe<'a>(&'a mut bool);
+
+impl<'de> de::Deserializer<'de> for Probe<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("probe"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value, Self::Error> {
+        *self.0 = true;
+        Err(de::Error::custom("probe"))
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        *self.0 = true;
+        Err(de::Error::custom("probe"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Order {
+        #[serde(default)]
+        quantity: i64,
+    }
+
+    #[test]
+    fn structs_and_maps_want_objects_and_lists_do_not() {
+        assert!(wants_object::<Order>());
+        assert!(wants_object::<std::collections::BTreeMap<String, i64>>());
+        assert!(!wants_object::<Vec<i64>>());
+        assert!(!wants_object::<[[i64; 3]; 3]>());
     }
 }

@@ -7,6 +7,7 @@
 mod automation;
 mod ctx;
 mod error;
+mod extract;
 mod incident;
 mod json;
 mod knowledge;
@@ -18,19 +19,18 @@ mod request;
 mod routes;
 mod search;
 mod security;
+mod server;
 mod sla;
 mod ticket;
 mod time;
 
-use std::net::SocketAddr;
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use cairn_app::App;
-use tokio::net::TcpListener;
 
 pub use ctx::WebConfig;
 pub use platform::openapi::document as openapi_document;
+pub use server::{ServerLimits, serve};
 
 use crate::ctx::Ctx;
 
@@ -73,22 +73,4 @@ fn all_routes() -> routes::Routes {
         .merge(report::ui())
         .merge(automation::ui())
         .merge(search::ui())
-}
-
-/// Serves until `shutdown` completes, then ends the pages' live updates and finishes
-/// in-flight requests.
-pub async fn serve(
-    listener: TcpListener,
-    app: App,
-    config: WebConfig,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let live = app.clone();
-    let router = router(app, config).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            live.close_live();
-        })
-        .await
 }

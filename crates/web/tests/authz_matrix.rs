@@ -170,7 +170,7 @@ const ROUTES: &[Entry] = &[
     eb("PUT /api/v1/sla-definitions/{id}", "401 403 403 403 w | 403 403 404", r#"{"name": "Standard", "kind": "sla", "calendar": "Office", "targets": {"resolution_minutes": 480}}"#),
     e("POST /api/v1/sla/replay", "401 403 403 403 w | 403 403 w"),
     eb("POST /api/v1/xlas", "401 403 403 403 w | 403 403 w", r#"{"name": "Print up", "measure": "availability", "service": "Printing", "calendar": "Office", "target": 99.5, "window_days": 7}"#),
-    eb("PUT /api/v1/survey-questions", "401 403 403 403 w | 403 403 w", r#"[]"#),
+    eb("PUT /api/v1/survey-questions", "401 403 403 403 w | 403 403 w", r#"{}"#),
     eb("POST /api/v1/articles", "401 403 403 w w | 403 w w", r#"{"title": "Toner", "body": "Shake it."}"#),
     eb("PATCH /api/v1/articles/{number}", "401 403 403 w w | 403 404 404", r#"{"title": "Clearing a paper jam", "version": 1}"#),
     eb("POST /api/v1/articles/{number}/state", "401 403 403 w w | 403 404 404", r#"{"state": "in_review"}"#),

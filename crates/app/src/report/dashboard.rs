@@ -65,12 +65,7 @@ impl App {
     #[tracing::instrument(name = "dashboard", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn dashboard(&self, actor: &Actor, q: DashboardQuery) -> Result<Dashboard> {
         agents_only(actor)?;
-        if q.to <= q.from {
-            return Err(AppError::invalid("to", "the period ends before it starts"));
-        }
-        if q.to - q.from > 366 * DAY {
-            return Err(AppError::invalid("from", "a period is at most a year"));
-        }
+        super::check_period(q.from, q.to)?;
         let t = actor.tenant_id;
         let (by_group, by_priority, days, resolved, reopened) = {
             let mut c = self.db.read().await?;

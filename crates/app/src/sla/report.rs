@@ -90,9 +90,7 @@ struct Input {
 impl App {
     async fn report_input(&self, actor: &Actor, from: i64, to: i64) -> Result<Input> {
         agents_only(actor)?;
-        if to <= from {
-            return Err(AppError::invalid("to", "the period ends before it starts"));
-        }
+        crate::report::check_period(from, to)?;
         let mut c = self.db.read().await?;
         let t = actor.tenant_id;
         let rows = store::report_rows(&mut c, t, from, to).await?;

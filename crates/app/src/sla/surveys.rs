@@ -283,9 +283,7 @@ impl App {
         if !GROUPINGS.contains(&by) {
             return Err(AppError::invalid("by", format!("'{by}' is not one of {}", GROUPINGS.join(", "))));
         }
-        if to <= from {
-            return Err(AppError::invalid("to", "the period ends before it starts"));
-        }
+        crate::report::check_period(from, to)?;
         let t = actor.tenant_id;
         let mut c = self.db.read().await?;
         let answers = store::answers(&mut c, t, from, to).await?;

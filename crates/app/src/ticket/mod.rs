@@ -169,7 +169,8 @@ async fn view(c: &mut Conn, t: Ticket) -> Result<TicketView> {
 }
 
 pub(crate) async fn load(c: &mut Conn, s: &Scope, number: &str) -> Result<Ticket> {
-    let n = ticket::parse_number(number).ok_or_else(|| AppError::NotFound(format!("ticket '{number}'")))?;
+    // Strict: a number with a line break or a tab in it names no ticket.
+    let n = ticket::TicketNumber::parse(number).ok_or_else(|| AppError::NotFound(format!("ticket '{}'", number.escape_debug())))?;
     store::by_number(c, s, &n).await?.ok_or_else(|| AppError::NotFound(format!("ticket {n}")))
 }
 

@@ -102,7 +102,7 @@ async fn start_server(app: &App) -> anyhow::Result<(String, tokio::sync::oneshot
     let (tx, rx) = tokio::sync::oneshot::channel();
     let app = app.clone();
     tokio::spawn(async move {
-        let web = cairn_web::WebConfig { secure_cookies: false };
+        let web = cairn_web::WebConfig::default();
         let _ = cairn_web::serve(listener, app, web, async {
             let _ = rx.await;
         })

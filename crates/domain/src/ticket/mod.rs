@@ -2,6 +2,7 @@
 
 pub mod canned;
 mod kind;
+mod number;
 pub mod priority;
 pub mod status;
 
@@ -11,6 +12,7 @@ use crate::ticket::priority::{Level, Priority, PriorityMatrix};
 use crate::ticket::status::Status;
 
 pub use kind::TicketKind;
+pub use number::TicketNumber;
 
 /// A tag: 1 to 40 of lowercase letters, digits, `-` and `_`.
 pub fn parse_tag(raw: &str) -> Result<String, DomainError> {
@@ -19,12 +21,10 @@ pub fn parse_tag(raw: &str) -> Result<String, DomainError> {
     if ok { Ok(t) } else { Err(DomainError::invalid("tags", format!("'{raw}' is not a tag (letters, digits, - and _)"))) }
 }
 
-/// A human ticket number such as `INC0000042`, checked for shape only.
+/// A ticket number typed by a person (a search box, a form field): surrounding space
+/// is ignored. Numbers from paths and other machine input use [`TicketNumber::parse`].
 pub fn parse_number(s: &str) -> Option<String> {
-    let s = s.trim().to_ascii_uppercase();
-    let (prefix, digits) = s.split_at_checked(3)?;
-    let known = TicketKind::ALL.iter().any(|k| k.prefix() == prefix);
-    (known && !digits.is_empty() && digits.len() <= 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+    TicketNumber::parse(s.trim()).map(|n| n.to_string())
 }
 
 /// Tags in a stable form: each checked, lowercased, duplicates dropped, sorted.

@@ -2,7 +2,7 @@
 
 use crate::routes::{Routes, get, patch, post, put};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::automation::routing::{RuleInput, Sample};
 use cairn_domain::automation::routing::{Actions, Conditions, Rule};
@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiPath;
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
@@ -132,7 +133,7 @@ pub(crate) async fn create_rule(
 pub(crate) async fn replace_rule(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(req): JsonBody<RuleRequest>,
 ) -> Result<Json<RuleBody>, ApiError> {
     Ok(Json(ctx.app.save_routing_rule(&actor, Some(cairn_domain::ids::RuleId(id)), req.into()).await?.into()))
@@ -141,7 +142,11 @@ pub(crate) async fn replace_rule(
 /// Remove a routing rule (admin)
 #[utoipa::path(delete, path = "/api/v1/routing-rules/{id}", tag = "routing", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn delete_rule(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn delete_rule(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.delete_routing_rule(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -180,7 +185,7 @@ pub(crate) async fn test_rules(
 pub(crate) async fn update_group(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     JsonBody(req): JsonBody<GroupUpdate>,
 ) -> Result<Json<GroupBody>, ApiError> {
     let (g, manager) = ctx.app.update_group(&actor, &name, req.assignment.as_deref(), req.manager.as_deref()).await?;

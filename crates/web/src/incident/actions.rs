@@ -10,6 +10,7 @@ use cairn_app::incident::outages::OutageInput;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
+use crate::extract::TicketPath;
 use crate::platform::csrf::{Button, CsrfForm};
 use crate::platform::session::Session;
 use crate::ticket::show::finish;
@@ -62,7 +63,7 @@ fn when(field: &'static str, raw: &str) -> Result<Option<i64>, AppError> {
 pub(crate) async fn escalate(
     State(ctx): State<Ctx>,
     s: Session,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     CsrfForm(f): CsrfForm<ActionForm>,
 ) -> Response {
     let to = if f.to == "manager" { Escalation::Hierarchical } else { Escalation::Functional { group: f.group } };
@@ -70,17 +71,32 @@ pub(crate) async fn escalate(
     finish(&ctx, &s, &number, "escalated", r).await
 }
 
-pub(crate) async fn major(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
+pub(crate) async fn major(
+    State(ctx): State<Ctx>,
+    s: Session,
+    TicketPath(number): TicketPath,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.declare_major(&s.actor, &number, &f.manager).await.map(|_| None);
     finish(&ctx, &s, &number, "major", r).await
 }
 
-pub(crate) async fn update(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
+pub(crate) async fn update(
+    State(ctx): State<Ctx>,
+    s: Session,
+    TicketPath(number): TicketPath,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.communicate(&s.actor, &number, &f.message).await.map(|_| None);
     finish(&ctx, &s, &number, "update", r).await
 }
 
-pub(crate) async fn review(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
+pub(crate) async fn review(
+    State(ctx): State<Ctx>,
+    s: Session,
+    TicketPath(number): TicketPath,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.save_review(&s.actor, &number, &f.summary, &f.root_cause, &f.actions).await.map(|_| None);
     finish(&ctx, &s, &number, "review", r).await
 }
@@ -88,7 +104,7 @@ pub(crate) async fn review(State(ctx): State<Ctx>, s: Session, Path(number): Pat
 pub(crate) async fn record_outage(
     State(ctx): State<Ctx>,
     s: Session,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     CsrfForm(f): CsrfForm<ActionForm>,
 ) -> Response {
     let r = async {
@@ -104,7 +120,8 @@ pub(crate) async fn record_outage(
 pub(crate) async fn end_outage(
     State(ctx): State<Ctx>,
     s: Session,
-    Path((number, id)): Path<(String, cairn_domain::ids::OutageId)>,
+    TicketPath(number): TicketPath,
+    Path((_, id)): Path<(String, cairn_domain::ids::OutageId)>,
     CsrfForm(f): CsrfForm<ActionForm>,
 ) -> Response {
     let r = async {
@@ -118,7 +135,8 @@ pub(crate) async fn end_outage(
 pub(crate) async fn remove_outage(
     State(ctx): State<Ctx>,
     s: Session,
-    Path((number, id)): Path<(String, cairn_domain::ids::OutageId)>,
+    TicketPath(number): TicketPath,
+    Path((_, id)): Path<(String, cairn_domain::ids::OutageId)>,
     _: CsrfForm<Button>,
 ) -> Response {
     let r = ctx.app.remove_outage(&s.actor, &number, id).await.map(|_| None);

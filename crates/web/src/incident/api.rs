@@ -3,13 +3,14 @@
 
 use crate::routes::{Routes, get, post};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::TicketPath;
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::ticket::dto::EventBody;
@@ -86,7 +87,7 @@ pub(crate) struct Escalated {
 pub(crate) async fn escalate(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<EscalateRequest>,
 ) -> Result<Json<Escalated>, ApiError> {
     use cairn_app::incident::escalation::Escalation;
@@ -105,7 +106,7 @@ pub(crate) async fn escalate(
 pub(crate) async fn declare_major(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<MajorRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.declare_major(&actor, &number, &req.manager).await?;
@@ -118,7 +119,7 @@ pub(crate) async fn declare_major(
 pub(crate) async fn communicate(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<UpdateRequest>,
 ) -> Result<(StatusCode, Json<UpdateSent>), ApiError> {
     let notified = ctx.app.communicate(&actor, &number, &req.message).await?;
@@ -131,7 +132,7 @@ pub(crate) async fn communicate(
 pub(crate) async fn get_review(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<ReviewBody>, ApiError> {
     let r = ctx.app.review(&actor, &number).await?;
     Ok(Json(ReviewBody {
@@ -148,7 +149,7 @@ pub(crate) async fn get_review(
 pub(crate) async fn put_review(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<ReviewRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.save_review(&actor, &number, &req.summary, &req.root_cause, &req.actions).await?;

@@ -2,7 +2,7 @@
 
 use crate::routes::{Routes, get, patch};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::incident::outages::OutageInput;
 use cairn_store::incident::outages::Outage;
@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::{instant, rfc3339};
@@ -65,7 +66,7 @@ fn required(field: &'static str, raw: &str) -> Result<i64, ApiError> {
 pub(crate) async fn list_outages(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<Vec<OutageBody>>, ApiError> {
     Ok(Json(ctx.app.outages(&actor, &number).await?.into_iter().map(body).collect()))
 }
@@ -76,7 +77,7 @@ pub(crate) async fn list_outages(
 pub(crate) async fn record_outage(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(b): JsonBody<NewOutage>,
 ) -> Result<(StatusCode, Json<OutageBody>), ApiError> {
     let input = OutageInput {
@@ -93,7 +94,8 @@ pub(crate) async fn record_outage(
 pub(crate) async fn end_outage(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path((number, id)): Path<(String, cairn_domain::ids::OutageId)>,
+    TicketPath(number): TicketPath,
+    ApiPath((_, id)): ApiPath<(String, cairn_domain::ids::OutageId)>,
     JsonBody(b): JsonBody<OutageEnd>,
 ) -> Result<Json<OutageBody>, ApiError> {
     let ended_at = b.ended_at.as_deref().map(|e| required("ended_at", e)).transpose()?;
@@ -106,7 +108,8 @@ pub(crate) async fn end_outage(
 pub(crate) async fn remove_outage(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path((number, id)): Path<(String, cairn_domain::ids::OutageId)>,
+    TicketPath(number): TicketPath,
+    ApiPath((_, id)): ApiPath<(String, cairn_domain::ids::OutageId)>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.remove_outage(&actor, &number, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,7 +4,7 @@
 
 use crate::routes::{Routes, get, post};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::knowledge::ArticleInput;
 use cairn_domain::knowledge::DiffLine;
@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
@@ -157,7 +158,7 @@ pub(crate) struct SearchParams {
 pub(crate) async fn search(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<SearchParams>,
+    ApiQuery(p): ApiQuery<SearchParams>,
 ) -> Result<Json<Vec<ArticleBody>>, ApiError> {
     let limit = p.limit.unwrap_or(20);
     let found = match p.review.as_deref() {
@@ -207,8 +208,8 @@ pub(crate) struct ReadParams {
 pub(crate) async fn read(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
-    Query(p): Query<ReadParams>,
+    ApiPath(number): ApiPath<String>,
+    ApiQuery(p): ApiQuery<ReadParams>,
 ) -> Result<Json<ArticleBody>, ApiError> {
     let a = ctx.app.article(&actor, &number, p.via.as_deref() == Some("suggestion")).await?;
     let deflection = if actor.role.is_staff() { Some(ctx.app.article_deflection(&actor, &a).await?) } else { None };
@@ -238,7 +239,7 @@ pub(crate) struct SuggestionBody {
 pub(crate) async fn suggest(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<SuggestParams>,
+    ApiQuery(p): ApiQuery<SuggestParams>,
 ) -> Result<Json<Vec<SuggestionBody>>, ApiError> {
     let found = ctx.app.suggested_articles(&actor, &p.q, 5).await?;
     Ok(Json(found.into_iter().map(|a| SuggestionBody { number: a.number, title: a.title }).collect()))
@@ -251,7 +252,7 @@ pub(crate) async fn suggest(
 pub(crate) async fn update(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
     JsonBody(req): JsonBody<ArticleRequest>,
 ) -> Result<Json<ArticleBody>, ApiError> {
     let version = req.version.ok_or_else(|| cairn_app::AppError::invalid("version", "send the version you edited"))?;
@@ -271,7 +272,7 @@ pub(crate) struct StateRequest {
 pub(crate) async fn set_state(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
     JsonBody(req): JsonBody<StateRequest>,
 ) -> Result<Json<ArticleBody>, ApiError> {
     Ok(Json(ctx.app.set_article_state(&actor, &number, &req.state).await?.into()))
@@ -299,7 +300,7 @@ impl From<Version> for VersionBody {
 pub(crate) async fn versions(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Json<Vec<VersionBody>>, ApiError> {
     Ok(Json(ctx.app.article_versions(&actor, &number).await?.into_iter().map(VersionBody::from).collect()))
 }
@@ -324,8 +325,8 @@ pub(crate) struct DiffLineBody {
 pub(crate) async fn diff(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
-    Query(p): Query<DiffParams>,
+    ApiPath(number): ApiPath<String>,
+    ApiQuery(p): ApiQuery<DiffParams>,
 ) -> Result<Json<Vec<DiffLineBody>>, ApiError> {
     let lines = ctx.app.article_diff(&actor, &number, p.from, p.to).await?;
     Ok(Json(
@@ -355,7 +356,7 @@ pub(crate) struct RestoreRequest {
 pub(crate) async fn restore(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
     JsonBody(req): JsonBody<RestoreRequest>,
 ) -> Result<Json<ArticleBody>, ApiError> {
     Ok(Json(ctx.app.restore_article(&actor, &number, req.restore, req.version).await?.into()))
@@ -375,7 +376,7 @@ pub(crate) struct FeedbackRequest {
 pub(crate) async fn give_feedback(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
     JsonBody(req): JsonBody<FeedbackRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.article_feedback(&actor, &number, req.helpful, &req.comment).await?;
@@ -396,7 +397,7 @@ pub(crate) struct FeedbackBody {
 pub(crate) async fn list_feedback(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Json<Vec<FeedbackBody>>, ApiError> {
     let list = ctx.app.article_feedback_list(&actor, &number).await?;
     Ok(Json(list.into_iter().map(|(by, helpful, comment, at)| FeedbackBody { by, helpful, comment, at: rfc3339(at) }).collect()))

@@ -3,7 +3,7 @@
 //! bearer's own account; there is no user in the path to get wrong.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::platform::auth::NewToken;
 use cairn_store::platform::account::{SessionRow, TokenRow};
@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiPath;
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::routes::{Routes, delete, get, post};
@@ -139,7 +140,11 @@ pub(crate) async fn end_sessions(State(ctx): State<Ctx>, ApiActor(actor): ApiAct
 /// End one of my sessions
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "account", params(("id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn end_session(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn end_session(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.end_own_session(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -171,7 +176,11 @@ pub(crate) async fn create_token(
 /// Revoke one of my API tokens
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "account", params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn revoke_token(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn revoke_token(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.revoke_own_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,7 @@
 
 use crate::routes::{Routes, get, post, put};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::platform::admin::{Admin, CreateUser};
 use cairn_domain::ticket::priority::PriorityMatrix;
@@ -11,6 +11,7 @@ use cairn_domain::ticket::priority::PriorityMatrix;
 use super::dto::*;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiPath;
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
@@ -91,7 +92,7 @@ pub(crate) struct ManagerRequest {
 pub(crate) async fn set_manager(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
     JsonBody(req): JsonBody<ManagerRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.set_user_manager(&Admin::from_actor(&actor)?, &username, req.manager.as_deref()).await?;
@@ -104,7 +105,7 @@ pub(crate) async fn set_manager(
 pub(crate) async fn disable_user(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.set_user_disabled(&Admin::from_actor(&actor)?, &username, true).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -116,7 +117,7 @@ pub(crate) async fn disable_user(
 pub(crate) async fn enable_user(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.set_user_disabled(&Admin::from_actor(&actor)?, &username, false).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -146,7 +147,7 @@ pub(crate) async fn create_group(
 pub(crate) async fn add_member(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     JsonBody(req): JsonBody<MemberRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.add_group_member(&Admin::from_actor(&actor)?, &name, &req.username).await?;
@@ -194,7 +195,7 @@ pub(crate) async fn list_organisations(State(ctx): State<Ctx>, ApiActor(actor): 
 pub(crate) async fn update_organisation(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     JsonBody(req): JsonBody<OrganisationBody>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.set_organisation_sharing(&Admin::from_actor(&actor)?, &name, req.shared_tickets).await?;

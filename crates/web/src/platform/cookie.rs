@@ -46,10 +46,10 @@ mod tests {
 
     #[test]
     fn over_https_cookies_are_secure_and_host_prefixed() {
-        let https = WebConfig { secure_cookies: true };
+        let https = WebConfig { secure_cookies: true, ..WebConfig::default() };
         let v = set(&https, SESSION, "abc", 60);
         assert_eq!(v.to_str().unwrap_or_default(), "__Host-cairn_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
-        let http = WebConfig { secure_cookies: false };
+        let http = WebConfig { secure_cookies: false, ..WebConfig::default() };
         assert_eq!(
             set(&http, SESSION, "abc", 60).to_str().unwrap_or_default(),
             "cairn_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
@@ -60,10 +60,14 @@ mod tests {
     fn only_the_name_of_the_mode_is_read() {
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_static("cairn_session=plain; __Host-cairn_session=secure"));
-        assert_eq!(read(&h, &WebConfig { secure_cookies: true }, SESSION), Some("secure"));
-        assert_eq!(read(&h, &WebConfig { secure_cookies: false }, SESSION), Some("plain"));
+        assert_eq!(read(&h, &WebConfig { secure_cookies: true, ..WebConfig::default() }, SESSION), Some("secure"));
+        assert_eq!(read(&h, &WebConfig { secure_cookies: false, ..WebConfig::default() }, SESSION), Some("plain"));
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_static("cairn_session=plain"));
-        assert_eq!(read(&h, &WebConfig { secure_cookies: true }, SESSION), None, "a cookie a plain page set is not taken over HTTPS");
+        assert_eq!(
+            read(&h, &WebConfig { secure_cookies: true, ..WebConfig::default() }, SESSION),
+            None,
+            "a cookie a plain page set is not taken over HTTPS"
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use cairn_app::platform::live::{Batch, Change, Listener};
@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::ctx::Ctx;
+use crate::extract::TicketPath;
 use crate::platform::page::error_page;
 use crate::platform::session::Session;
 
@@ -28,7 +29,7 @@ pub(crate) struct Seen {
     at: i64,
 }
 
-pub(crate) async fn ticket(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(seen): Query<Seen>) -> Response {
+pub(crate) async fn ticket(State(ctx): State<Ctx>, s: Session, TicketPath(number): TicketPath, Query(seen): Query<Seen>) -> Response {
     let (app, actor) = (ctx.app.clone(), s.actor.clone());
     match ctx.app.watch_ticket(&s.actor, &number, (seen.v, seen.at)).await {
         Ok((id, l)) => {

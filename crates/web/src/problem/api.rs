@@ -3,7 +3,7 @@
 
 use crate::routes::{Routes, get, patch, post};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::problem::recurring::Detect;
 use cairn_app::problem::{KnownErrorInput, Match};
@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
@@ -104,7 +105,7 @@ pub(crate) struct WorkaroundApplied {
 pub(crate) async fn list_known_errors(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<SearchParams>,
+    ApiQuery(p): ApiQuery<SearchParams>,
 ) -> Result<Json<Vec<KnownErrorBody>>, ApiError> {
     Ok(Json(ctx.app.known_errors(&actor, p.q.as_deref()).await?.into_iter().map(Into::into).collect()))
 }
@@ -127,7 +128,7 @@ pub(crate) async fn create_known_error(
 pub(crate) async fn update_known_error(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
     JsonBody(req): JsonBody<KnownErrorRequest>,
 ) -> Result<Json<KnownErrorBody>, ApiError> {
     let k = ctx.app.update_known_error(&actor, &number, req.into()).await?;
@@ -140,7 +141,7 @@ pub(crate) async fn update_known_error(
 pub(crate) async fn matching_known_errors(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<Vec<KnownErrorBody>>, ApiError> {
     Ok(Json(ctx.app.known_errors_for(&actor, &number).await?.into_iter().map(Into::into).collect()))
 }
@@ -151,7 +152,7 @@ pub(crate) async fn matching_known_errors(
 pub(crate) async fn apply_workaround(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<WorkaroundApplied>, ApiError> {
     Ok(Json(WorkaroundApplied { incidents: ctx.app.apply_workaround(&actor, &number).await? }))
 }
@@ -208,7 +209,7 @@ pub(crate) struct Accepted {
 pub(crate) async fn list_candidates(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<CandidateParams>,
+    ApiQuery(p): ApiQuery<CandidateParams>,
 ) -> Result<Json<Vec<CandidateBody>>, ApiError> {
     let list = ctx.app.problem_candidates(&actor, p.status.as_deref()).await?;
     Ok(Json(
@@ -248,7 +249,7 @@ pub(crate) async fn detect(
 pub(crate) async fn accept_candidate(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Accepted>, ApiError> {
     Ok(Json(Accepted { problem: ctx.app.accept_candidate(&actor, cairn_domain::ids::CandidateId(id)).await? }))
 }
@@ -259,7 +260,7 @@ pub(crate) async fn accept_candidate(
 pub(crate) async fn dismiss_candidate(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.dismiss_candidate(&actor, cairn_domain::ids::CandidateId(id)).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -2,13 +2,14 @@
 
 use crate::routes::{Routes, get};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use cairn_app::report::dashboard::DashboardQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
 use crate::platform::session::ApiActor;
 use crate::time::{instant, rfc3339};
 
@@ -58,7 +59,7 @@ pub(crate) struct DashboardBody {
 pub(crate) async fn dashboard(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<DashboardParams>,
+    ApiQuery(p): ApiQuery<DashboardParams>,
 ) -> Result<Json<DashboardBody>, ApiError> {
     let to = instant("to", p.to.as_deref(), ctx.app.now() + 1)?;
     let from = instant("from", p.from.as_deref(), to - 30 * 86_400_000)?;

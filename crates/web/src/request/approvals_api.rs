@@ -3,7 +3,7 @@
 
 use crate::routes::{Routes, get, post};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::request::fulfilment::{Case, Decision, Progress};
 use cairn_domain::request::catalog::Answers;
@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
@@ -102,7 +103,7 @@ pub(crate) async fn inbox(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> 
 pub(crate) async fn read(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<cairn_domain::ids::ApprovalId>,
+    ApiPath(id): ApiPath<cairn_domain::ids::ApprovalId>,
 ) -> Result<Json<CaseBody>, ApiError> {
     Ok(Json(ctx.app.approval(&actor, id).await?.into()))
 }
@@ -122,7 +123,7 @@ pub(crate) struct DecisionRequest {
 pub(crate) async fn approve(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<cairn_domain::ids::ApprovalId>,
+    ApiPath(id): ApiPath<cairn_domain::ids::ApprovalId>,
     JsonBody(req): JsonBody<DecisionRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.decide(&actor, id, Decision { approve: true, comment: req.comment, via: "api" }).await?;
@@ -136,7 +137,7 @@ pub(crate) async fn approve(
 pub(crate) async fn reject(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<cairn_domain::ids::ApprovalId>,
+    ApiPath(id): ApiPath<cairn_domain::ids::ApprovalId>,
     JsonBody(req): JsonBody<DecisionRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.decide(&actor, id, Decision { approve: false, comment: req.comment, via: "api" }).await?;
@@ -189,7 +190,7 @@ impl From<Progress> for ProgressBody {
 pub(crate) async fn progress(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<ProgressBody>, ApiError> {
     Ok(Json(ctx.app.request_progress(&actor, &number).await?.into()))
 }

@@ -4,7 +4,7 @@
 
 use crate::routes::{Routes, get, post, put};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use cairn_app::platform::admin::Admin;
@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::ticket::api::with_etag;
@@ -150,7 +151,7 @@ pub(crate) async fn create(
 pub(crate) async fn replace(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(req): JsonBody<ItemRequest>,
 ) -> Result<Json<ItemBody>, ApiError> {
     Ok(Json(ctx.app.save_catalog_item(&Admin::from_actor(&actor)?, Some(cairn_domain::ids::CatalogItemId(id)), req.into()).await?.into()))
@@ -180,7 +181,7 @@ fn one() -> i64 {
 pub(crate) async fn order(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(req): JsonBody<OrderRequest>,
 ) -> Result<Response, ApiError> {
     let created = ctx.app.order(&actor, cairn_domain::ids::CatalogItemId(id), req.quantity, &req.answers).await?;
@@ -202,7 +203,7 @@ pub(crate) struct RequestedBody {
 pub(crate) async fn requested(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<Vec<RequestedBody>>, ApiError> {
     let list = ctx.app.requested_items(&actor, &number).await?;
     Ok(Json(

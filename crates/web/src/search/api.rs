@@ -2,12 +2,13 @@
 
 use crate::routes::{Routes, get};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
 use crate::knowledge::api::ArticleBody;
 use crate::platform::session::ApiActor;
 
@@ -40,7 +41,7 @@ pub(crate) struct EverythingBody {
 pub(crate) async fn search_everything(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<EverythingParams>,
+    ApiQuery(p): ApiQuery<EverythingParams>,
 ) -> Result<Json<EverythingBody>, ApiError> {
     let (tickets, articles) = ctx.app.search_everything(&actor, &p.q, p.limit.unwrap_or(10)).await?;
     Ok(Json(EverythingBody {

@@ -3,7 +3,7 @@
 
 use crate::routes::{Routes, get, post, put};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::platform::admin::Admin;
 use cairn_domain::sla::{CalendarSpec, Definition};
@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::report_api::rounded;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
@@ -50,7 +51,7 @@ pub(crate) async fn list_calendars(State(ctx): State<Ctx>, ApiActor(actor): ApiA
 pub(crate) async fn put_calendar(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     JsonBody(spec): JsonBody<CalendarSpec>,
 ) -> Result<StatusCode, ApiError> {
     let created = ctx.app.save_calendar(&Admin::from_actor(&actor)?, &name, spec).await?;
@@ -82,7 +83,7 @@ pub(crate) async fn create_definition(
 pub(crate) async fn replace_definition(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(mut d): JsonBody<Definition>,
 ) -> Result<Json<Definition>, ApiError> {
     d.id = cairn_domain::ids::DefinitionId(id);
@@ -125,7 +126,7 @@ pub(crate) struct ClockBody {
 pub(crate) async fn ticket_slas(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<Vec<ClockBody>>, ApiError> {
     let list = ctx.app.ticket_slas(&actor, &number, true).await?;
     let min = |ms: i64| ms.div_euclid(60_000);
@@ -184,7 +185,7 @@ pub(crate) struct ReplayBody {
 pub(crate) async fn replay(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<ReplayParams>,
+    ApiQuery(p): ApiQuery<ReplayParams>,
 ) -> Result<Json<ReplayBody>, ApiError> {
     Admin::from_actor(&actor)?;
     let r = ctx.app.replay_slas(actor.tenant_id, p.apply.unwrap_or(false)).await?;

@@ -1,11 +1,12 @@
 //! The requester's rating of a resolved ticket, from the ticket page of the portal.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use cairn_app::AppError;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
+use crate::extract::TicketPath;
 use crate::platform::csrf::CsrfForm;
 use crate::platform::session::Session;
 use crate::ticket::show::finish;
@@ -19,7 +20,7 @@ pub(crate) struct RateForm {
 }
 
 /// The requester rates a resolved ticket from the portal.
-pub(crate) async fn rate(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<RateForm>) -> Response {
+pub(crate) async fn rate(State(ctx): State<Ctx>, s: Session, TicketPath(number): TicketPath, CsrfForm(f): CsrfForm<RateForm>) -> Response {
     let r = async {
         let rating = f.rating.trim().parse::<i64>().map_err(|_| AppError::invalid("rating", "choose a rating from 1 to 5"))?;
         let answer = cairn_app::sla::surveys::SurveyAnswer {

@@ -2,7 +2,7 @@
 
 use crate::routes::{Routes, get};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
 use crate::platform::session::ApiActor;
 use crate::time::{instant, rfc3339};
 
@@ -98,7 +99,7 @@ fn round(v: Option<f64>) -> Option<f64> {
 pub(crate) async fn compliance(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<ReportParams>,
+    ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
     let (from, to) = period(&ctx, &p)?;
@@ -169,7 +170,7 @@ pub(crate) struct BreachBody {
 pub(crate) async fn breaches(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<ReportParams>,
+    ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
     let (from, to) = period(&ctx, &p)?;
@@ -212,7 +213,11 @@ pub(crate) struct CsatBody {
 /// Satisfaction (CSAT and effort) per group, service or agent, from survey answers
 #[utoipa::path(get, path = "/api/v1/reports/csat", tag = "service levels", params(ReportParams),
     responses((status = 200, body = Vec<CsatBody>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn csat(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Query(p): Query<ReportParams>) -> Result<Response, ApiError> {
+pub(crate) async fn csat(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(p): ApiQuery<ReportParams>,
+) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
     let (from, to) = period(&ctx, &p)?;
     let lines: Vec<CsatBody> = ctx

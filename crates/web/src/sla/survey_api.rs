@@ -3,7 +3,7 @@
 
 use crate::routes::{Routes, get};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use cairn_app::platform::admin::Admin;
 use cairn_domain::sla::survey::Questions;
@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::report_api::{ReportParams, csv, csv_wanted, period};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
@@ -60,7 +61,7 @@ pub(crate) struct ResponseBody {
 pub(crate) async fn responses(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Query(p): Query<ReportParams>,
+    ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
     let (from, to) = period(&ctx, &p)?;

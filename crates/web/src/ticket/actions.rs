@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::queue::Filters;
 use super::show::finish;
 use crate::ctx::Ctx;
+use crate::extract::TicketPath;
 use crate::platform::csrf::{Button, CsrfForm};
 use crate::platform::page::error_page;
 use crate::platform::session::Session;
@@ -60,7 +61,7 @@ pub(crate) async fn delete_view(State(ctx): State<Ctx>, s: Session, Path(id): Pa
 }
 
 /// The requester confirms the resolution.
-pub(crate) async fn confirm(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, _: CsrfForm<Button>) -> Response {
+pub(crate) async fn confirm(State(ctx): State<Ctx>, s: Session, TicketPath(number): TicketPath, _: CsrfForm<Button>) -> Response {
     let r = ctx.app.confirm_resolution(&s.actor, &number).await.map(|_| None);
     finish(&ctx, &s, &number, "confirmed", r).await
 }
@@ -69,24 +70,39 @@ pub(crate) async fn confirm(State(ctx): State<Ctx>, s: Session, Path(number): Pa
 pub(crate) async fn withdraw(
     State(ctx): State<Ctx>,
     s: Session,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     CsrfForm(f): CsrfForm<ActionForm>,
 ) -> Response {
     let r = ctx.app.withdraw(&s.actor, &number, &f.reason).await.map(|_| None);
     finish(&ctx, &s, &number, "withdrawn", r).await
 }
 
-pub(crate) async fn merge(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
+pub(crate) async fn merge(
+    State(ctx): State<Ctx>,
+    s: Session,
+    TicketPath(number): TicketPath,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.merge_ticket(&s.actor, &number, f.into.trim()).await.map(|v| Some(v.ticket.number));
     finish(&ctx, &s, &number, "merged", r).await
 }
 
-pub(crate) async fn link(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
+pub(crate) async fn link(
+    State(ctx): State<Ctx>,
+    s: Session,
+    TicketPath(number): TicketPath,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.add_link(&s.actor, &number, f.target.trim(), &f.kind).await.map(|_| None);
     finish(&ctx, &s, &number, "linked", r).await
 }
 
-pub(crate) async fn watch(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, CsrfForm(f): CsrfForm<ActionForm>) -> Response {
+pub(crate) async fn watch(
+    State(ctx): State<Ctx>,
+    s: Session,
+    TicketPath(number): TicketPath,
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> Response {
     let r = ctx.app.watch(&s.actor, &number, &f.username).await.map(|_| None);
     finish(&ctx, &s, &number, "watching", r).await
 }
@@ -94,7 +110,8 @@ pub(crate) async fn watch(State(ctx): State<Ctx>, s: Session, Path(number): Path
 pub(crate) async fn unwatch(
     State(ctx): State<Ctx>,
     s: Session,
-    Path((number, username)): Path<(String, String)>,
+    TicketPath(number): TicketPath,
+    Path((_, username)): Path<(String, String)>,
     _: CsrfForm<Button>,
 ) -> Response {
     let r = ctx.app.unwatch(&s.actor, &number, &username).await.map(|_| None);

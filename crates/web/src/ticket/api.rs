@@ -3,7 +3,7 @@
 
 use crate::routes::{Routes, get, post};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cairn_app::ticket::{ListRequest, NewTicket, TicketChange};
@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::dto::*;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiQuery, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 use crate::time::rfc3339;
@@ -84,7 +85,7 @@ pub(crate) async fn create_ticket(
 pub(crate) async fn get_ticket(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Response, ApiError> {
     Ok(with_etag(StatusCode::OK, ctx.app.get_ticket(&actor, &number).await?.into()))
 }
@@ -105,7 +106,7 @@ fn if_match_version(headers: &HeaderMap) -> Result<i64, ApiError> {
 pub(crate) async fn update_ticket(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     headers: HeaderMap,
     JsonBody(req): JsonBody<UpdateTicketRequest>,
 ) -> Result<Response, ApiError> {
@@ -135,7 +136,7 @@ pub(crate) async fn update_ticket(
 pub(crate) async fn create_comment(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<CreateCommentRequest>,
 ) -> Result<(StatusCode, Json<CommentBody>), ApiError> {
     let internal = match req.visibility.as_deref() {
@@ -166,7 +167,7 @@ fn comment_body(c: cairn_store::ticket::Comment) -> CommentBody {
 pub(crate) async fn list_comments(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<Vec<CommentBody>>, ApiError> {
     Ok(Json(ctx.app.comments(&actor, &number).await?.into_iter().map(comment_body).collect()))
 }
@@ -177,7 +178,7 @@ pub(crate) async fn list_comments(
 pub(crate) async fn create_link(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<CreateLinkRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.add_link(&actor, &number, &req.target, &req.kind).await?;
@@ -190,7 +191,7 @@ pub(crate) async fn create_link(
 pub(crate) async fn list_links(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<Vec<LinkBody>>, ApiError> {
     let links = ctx.app.links(&actor, &number).await?;
     Ok(Json(
@@ -213,7 +214,7 @@ pub(crate) async fn list_links(
 pub(crate) async fn list_history(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<Vec<EventBody>>, ApiError> {
     let events = ctx.app.history(&actor, &number).await?;
     Ok(Json(events.into_iter().map(|r| EventBody::new(None, r)).collect()))
@@ -240,9 +241,8 @@ pub(crate) fn list_request(p: ListParams) -> ListRequest {
 pub(crate) async fn list_tickets(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<TicketPage>, ApiError> {
-    let Query(p) = query.map_err(|e| ApiError::BadRequest { field: None, message: e.body_text() })?;
     let page = ctx.app.list_tickets(&actor, list_request(p)).await?;
     Ok(Json(TicketPage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
 }
@@ -261,7 +261,7 @@ pub(crate) struct MergeRequest {
 pub(crate) async fn merge(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<MergeRequest>,
 ) -> Result<Response, ApiError> {
     Ok(with_etag(StatusCode::OK, ctx.app.merge_ticket(&actor, &number, &req.into).await?.into()))

@@ -2,7 +2,7 @@
 
 use crate::routes::{Routes, get, put};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cairn_app::ticket::canned::CannedInput;
 use cairn_store::ticket::canned::Canned;
@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
@@ -80,7 +81,7 @@ pub(crate) async fn create_canned(
 pub(crate) async fn replace_canned(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(req): JsonBody<CannedRequest>,
 ) -> Result<Json<CannedBody>, ApiError> {
     Ok(Json(ctx.app.save_canned_response(&actor, Some(cairn_domain::ids::CannedId(id)), input(req)).await?.into()))
@@ -89,7 +90,11 @@ pub(crate) async fn replace_canned(
 /// Delete a canned response
 #[utoipa::path(delete, path = "/api/v1/canned-responses/{id}", tag = "incidents", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn delete_canned(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn delete_canned(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
     ctx.app.delete_canned_response(&actor, cairn_domain::ids::CannedId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -100,7 +105,8 @@ pub(crate) async fn delete_canned(State(ctx): State<Ctx>, ApiActor(actor): ApiAc
 pub(crate) async fn render_canned(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path((number, id)): Path<(String, i64)>,
+    TicketPath(number): TicketPath,
+    ApiPath((_, id)): ApiPath<(String, i64)>,
 ) -> Result<Json<Rendered>, ApiError> {
     Ok(Json(Rendered { body: ctx.app.render_canned_response(&actor, cairn_domain::ids::CannedId(id), &number).await? }))
 }

@@ -4,7 +4,7 @@
 //! application/json`) and gets the ticket's fields back, or the field's message.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
@@ -14,6 +14,7 @@ use super::edit::UpdateForm;
 use super::show::{Typed, ticket_page, ticket_page_with};
 use super::view::TView;
 use crate::ctx::Ctx;
+use crate::extract::TicketPath;
 use crate::platform::csrf::CsrfForm;
 use crate::platform::page::error_page;
 use crate::platform::session::Session;
@@ -38,7 +39,7 @@ pub(crate) async fn update(
     State(ctx): State<Ctx>,
     s: Session,
     h: HeaderMap,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     CsrfForm(f): CsrfForm<UpdateForm>,
 ) -> Response {
     let json = wants_json(&h);

@@ -1,7 +1,7 @@
 //! The queue, raising a ticket, and replying on one.
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::queue::{Column, Filters, QueuePage, Row, SavedRow};
 use super::show::{Typed, ticket_page_with};
 use crate::ctx::Ctx;
+use crate::extract::TicketPath;
 use crate::platform::csrf::CsrfForm;
 use crate::platform::form::{enc, filled};
 use crate::platform::page::{Me, error_page, lookups, render};
@@ -204,7 +205,7 @@ pub(crate) struct CommentForm {
 pub(crate) async fn comment(
     State(ctx): State<Ctx>,
     s: Session,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     CsrfForm(f): CsrfForm<CommentForm>,
 ) -> Response {
     let internal = f.visibility.as_deref() == Some("internal");

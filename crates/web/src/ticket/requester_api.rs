@@ -2,13 +2,14 @@
 //! (the ticket closes) or withdraw a request they no longer need (it is cancelled).
 
 use crate::routes::{Routes, post};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::TicketPath;
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
@@ -28,7 +29,11 @@ pub(crate) struct WithdrawRequest {
     responses((status = 204), (status = 403, body = ErrorBody, description = "Not the requester"),
         (status = 409, body = ErrorBody, description = "Not resolved")),
     security(("bearer" = [])))]
-pub(crate) async fn confirm(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, Path(number): Path<String>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn confirm(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    TicketPath(number): TicketPath,
+) -> Result<StatusCode, ApiError> {
     ctx.app.confirm_resolution(&actor, &number).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -42,7 +47,7 @@ pub(crate) async fn confirm(State(ctx): State<Ctx>, ApiActor(actor): ApiActor, P
 pub(crate) async fn withdraw(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<WithdrawRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.withdraw(&actor, &number, &req.reason).await?;

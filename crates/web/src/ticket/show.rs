@@ -1,7 +1,7 @@
 //! Showing a ticket. Every action on the ticket page comes back here: to the page with
 //! a notice after it worked, or with the reason and what the user typed when refused.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
@@ -12,6 +12,7 @@ use super::edit::UpdateForm;
 use super::queue::Row;
 use super::view::{CView, HView, TView, TicketPage, status_choices};
 use crate::ctx::Ctx;
+use crate::extract::TicketPath;
 use crate::incident::review::{ReviewView, timeline};
 use crate::platform::history::history_text;
 use crate::platform::page::{Me, error_page, render};
@@ -199,7 +200,7 @@ pub(crate) async fn ticket_page_with(
     (status, render(page)).into_response()
 }
 
-pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Path(number): Path<String>, Query(q): Query<ShowQuery>) -> Response {
+pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, TicketPath(number): TicketPath, Query(q): Query<ShowQuery>) -> Response {
     let notice = if q.created.is_some() {
         Some("Ticket created.".to_string())
     } else {

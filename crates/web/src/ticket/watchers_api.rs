@@ -2,13 +2,14 @@
 
 use crate::routes::{Routes, delete, get};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, TicketPath};
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
 
@@ -30,7 +31,7 @@ pub(crate) struct WatcherRequest {
 pub(crate) async fn list_watchers(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
 ) -> Result<Json<Vec<String>>, ApiError> {
     Ok(Json(ctx.app.watchers(&actor, &number).await?))
 }
@@ -41,7 +42,7 @@ pub(crate) async fn list_watchers(
 pub(crate) async fn add_watcher(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
+    TicketPath(number): TicketPath,
     JsonBody(req): JsonBody<WatcherRequest>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.watch(&actor, &number, &req.username).await?;
@@ -54,7 +55,8 @@ pub(crate) async fn add_watcher(
 pub(crate) async fn remove_watcher(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
-    Path((number, username)): Path<(String, String)>,
+    TicketPath(number): TicketPath,
+    ApiPath((_, username)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     ctx.app.unwatch(&actor, &number, &username).await?;
     Ok(StatusCode::NO_CONTENT)

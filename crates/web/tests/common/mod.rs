@@ -23,14 +23,15 @@ impl TestApp {
 
     /// A server whose clock the test sets (for timers and jobs).
     pub async fn spawn_with(url: String, clock: Arc<dyn Clock>) -> TestApp {
-        TestApp::spawn_configured(url, clock, cairn_web::WebConfig { secure_cookies: false }).await
+        TestApp::spawn_configured(url, clock, cairn_web::WebConfig::default()).await
     }
 
     /// A server as configured for HTTPS (still spoken to over plain HTTP here).
     pub async fn spawn_https(url: String) -> TestApp {
-        TestApp::spawn_configured(url, Arc::new(SystemClock), cairn_web::WebConfig { secure_cookies: true }).await
+        TestApp::spawn_configured(url, Arc::new(SystemClock), cairn_web::WebConfig { secure_cookies: true, ..Default::default() }).await
     }
 
+    /// A server with the given web settings (e.g. short connection timeouts).
     pub async fn spawn_configured(url: String, clock: Arc<dyn Clock>, config: cairn_web::WebConfig) -> TestApp {
         let db = Db::open(&url, 0).await.expect("open db");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
