@@ -2,7 +2,7 @@
 //! functions here instead of axum's, which record each method and path as they are
 //! added: the router that serves and the list that [`crate::route_table`] returns are
 //! built by the same calls, so neither can miss a route the other has. The
-//! authorization matrix test (`tests/authz_matrix.rs`) holds one expected outcome per
+//! authorization matrix test (`tests/suite/authz_matrix.rs`) holds one expected outcome per
 //! entry of that list and fails on a route it has no entry for.
 
 use axum::Router;

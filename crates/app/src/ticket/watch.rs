@@ -26,19 +26,19 @@ impl App {
         Ok((t.id, Listener { rx, missed }))
     }
 
-    /// Whether the ticket's journal after `mark` holds an event the actor may read
+    /// When the last event the actor may read happened, if the ticket's journal after `mark` holds one
     /// (`cairn_domain::platform::visibility`), and the mark to ask from next time. An
     /// open page of a requester hears only of what they can read: a public reply, a
     /// status change, not an internal note or an escalation.
     #[tracing::instrument(name = "ticket_news", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
-    pub async fn ticket_news(&self, actor: &Actor, id: TicketId, mark: Mark) -> Result<(bool, Mark)> {
+    pub async fn ticket_news(&self, actor: &Actor, id: TicketId, mark: Mark) -> Result<(Option<i64>, Mark)> {
         let mut c = self.db.read().await?;
         let scope = actor.scope();
         if store::by_id(&mut c, &scope, id).await?.is_none() {
-            return Ok((false, mark));
+            return Ok((None, mark));
         }
         let events = journal::after(&mut c, actor.tenant_id, "ticket", id.0, mark.seq, mark.at).await?;
-        let readable = events.iter().any(|e| visibility::of(&e.action, e.field.as_deref()).readable_by(&scope));
+        let readable = events.iter().filter(|e| visibility::of(&e.action, e.field.as_deref()).readable_by(&scope)).map(|e| e.at).max();
         let seq = events.last().map_or(mark.seq, |e| e.seq);
         Ok((readable, Mark { seq, at: i64::MIN }))
     }

@@ -108,6 +108,7 @@ pub async fn for_entities(c: &mut Conn, t: TenantId, entity: &str, first: i64, l
 #[derive(Debug, Clone)]
 pub struct Told {
     pub seq: i64,
+    pub at: i64,
     pub action: String,
     pub field: Option<String>,
 }
@@ -116,7 +117,7 @@ pub struct Told {
 /// `after_at` (ms), in order (the live updates of an open page).
 pub async fn after(c: &mut Conn, t: TenantId, entity: &str, id: i64, after_seq: i64, after_at: i64) -> Result<Vec<Told>> {
     let rows = sqlx::query(
-        "SELECT seq, action, field FROM journal WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 AND seq > $4 AND at > $5 ORDER BY seq",
+        "SELECT seq, at, action, field FROM journal WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 AND seq > $4 AND at > $5 ORDER BY seq",
     )
     .bind(t.0)
     .bind(entity)
@@ -125,7 +126,7 @@ pub async fn after(c: &mut Conn, t: TenantId, entity: &str, id: i64, after_seq: 
     .bind(after_at)
     .fetch_all(c)
     .await?;
-    rows.iter().map(|r| Ok(Told { seq: get(r, "seq")?, action: get(r, "action")?, field: get(r, "field")? })).collect()
+    rows.iter().map(|r| Ok(Told { seq: get(r, "seq")?, at: get(r, "at")?, action: get(r, "action")?, field: get(r, "field")? })).collect()
 }
 
 /// A page of a tenant's chain in sequence order, for verification.

@@ -47,12 +47,12 @@ pub(crate) async fn ticket(State(ctx): State<Ctx>, s: Session, TicketPath(number
                         None => None,
                     };
                     if !actor.role.is_staff() {
+                        // The news is the last event they may read, not a later internal one.
                         let from = *mark.lock().expect("mark lock");
-                        let (readable, next) = app.ticket_news(&actor, id, from).await.unwrap_or((false, from));
+                        let (readable, next) = app.ticket_news(&actor, id, from).await.unwrap_or((None, from));
                         *mark.lock().expect("mark lock") = next;
-                        if !readable {
-                            return None;
-                        }
+                        let at = readable?;
+                        return Some(c.map_or_else(|| json!({}), |c| json!({"version": c.version, "updated_at": at})));
                     }
                     Some(c.map_or_else(|| json!({}), |c| json!({"version": c.version, "updated_at": c.updated_at})))
                 }

@@ -1,0 +1,33 @@
+//! The web crate's black-box tests in one binary: a real server on a loopback port, a fresh
+//! database per test, most tests run on SQLite and on PostgreSQL. One module per area.
+
+#![allow(clippy::unwrap_used)]
+
+mod authz;
+mod common;
+
+mod account;
+mod api;
+mod approvals;
+mod authz_matrix;
+mod availability;
+mod catalog;
+mod connections;
+mod dashboard;
+mod desk;
+mod incidents;
+mod input_checks;
+mod knowledge;
+mod live;
+mod openapi_contract;
+mod problems;
+mod routing;
+mod signin;
+mod sla;
+mod surveys;
+mod ticket_page;
+mod ui;
+mod ui_knowledge;
+mod ui_levels;
+mod ui_work;
+mod visibility;
