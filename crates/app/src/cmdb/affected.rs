@@ -9,9 +9,12 @@ use cairn_store::Conn;
 use cairn_store::cmdb::ticket_cis::{self as store, Affected};
 use cairn_store::platform::journal::{self, Entry};
 
-use super::named;
+use super::impact::walk;
+use super::{named, tree};
 use crate::ticket::load as load_ticket;
 use crate::{App, Result};
+use cairn_domain::cmdb::Criticality;
+use cairn_domain::cmdb::impact::Direction;
 
 /// At most this many CIs on one ticket.
 pub const MAX_PER_TICKET: usize = 100;
@@ -55,5 +58,49 @@ impl App {
             return Ok(Vec::new());
         }
         Ok(store::of_ticket(&mut c, actor.tenant_id, ticket.id).await?)
+    }
+}
+
+/// An affected CI with the services its failure reaches, for the ticket page.
+#[derive(Debug, Clone, Default)]
+pub struct AffectedCi {
+    pub number: String,
+    pub name: String,
+    pub class: String,
+    /// (number, name, criticality) of each service reached going up, the CI itself
+    /// included when it is one.
+    pub services: Vec<(String, String, Criticality)>,
+}
+
+/// How far up the ticket page looks for services.
+const SERVICE_DEPTH: u32 = 10;
+
+impl App {
+    /// The ticket's affected CIs, each with the services it is used by (staff).
+    pub async fn ticket_cis_with_services(&self, actor: &Actor, number: &str) -> Result<Vec<AffectedCi>> {
+        crate::agents_only(actor)?;
+        let t = actor.tenant_id;
+        let mut c = self.db.read().await?;
+        let ticket = load_ticket(&mut c, &actor.scope(), number).await?;
+        let affected = store::of_ticket(&mut c, t, ticket.id).await?;
+        if affected.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tree = tree(&mut c, t).await?;
+        let mut out = Vec::with_capacity(affected.len());
+        for a in affected {
+            let w = walk(&mut c, t, a.id, Direction::Up, SERVICE_DEPTH).await?;
+            let ids: Vec<CiId> = w.reached().iter().map(|r| r.id).collect();
+            let rows = cairn_store::cmdb::cis::by_ids(&mut c, t, &ids).await?;
+            let class = rows.iter().find(|r| r.ci.id == a.id).map(|r| r.class_code.clone()).unwrap_or_default();
+            let mut services: Vec<(String, String, Criticality)> = rows
+                .into_iter()
+                .filter(|r| tree.is_a(r.ci.class, "service"))
+                .map(|r| (r.ci.number.to_string(), r.ci.name, r.ci.criticality))
+                .collect();
+            services.sort_by(|x, y| y.2.cmp(&x.2).then_with(|| x.0.cmp(&y.0)));
+            out.push(AffectedCi { number: a.number, name: a.name, class, services });
+        }
+        Ok(out)
     }
 }

@@ -1,10 +1,12 @@
 //! Configuration management in the web layer: the CMDB API, and the CI list and
 //! CI page with its relations, impact graph (SVG drawn here), open tickets and history.
 
+pub(crate) mod affected_view;
 mod api;
 mod dto;
 mod graph;
 mod pages;
+pub(crate) mod ticket_cis;
 
 use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
@@ -24,4 +26,5 @@ pub(crate) fn ui() -> Routes {
         .route("/cis/{number}", get(pages::show).post(pages::update))
         .route("/cis/{number}/relations", post(pages::relate))
         .route("/cis/{number}/relations/{id}/remove", post(pages::unrelate))
+        .route("/tickets/{number}/cis", post(ticket_cis::set))
 }

@@ -275,7 +275,46 @@ async fn impact_walks_up_and_down_through_a_cycle(url: String) {
     assert_eq!(body(t.get(&alice, &format!("/api/v1/tickets/{n}")).await).await["cis"], json!([app]), "and nothing changed");
 }
 
+async fn an_incident_shows_the_services_its_cis_are_used_by(url: String) {
+    let t = TestApp::spawn(url).await;
+    let token = t.user("default", "alice", "agent").await;
+    let (ada, csrf) = signed_in(&t, "ada", "agent").await;
+    let server = ci(&t, &token, json!({"class": "server", "name": "srv-01"})).await;
+    let app = ci(&t, &token, json!({"class": "application", "name": "Payroll app"})).await;
+    let payroll = ci(&t, &token, json!({"class": "business_service", "name": "Payroll", "criticality": "critical"})).await;
+    let intranet = ci(&t, &token, json!({"class": "technical_service", "name": "Intranet", "criticality": "low"})).await;
+    for (from, rel, to) in [(&app, "runs_on", &server), (&payroll, "depends_on", &app), (&intranet, "depends_on", &server)] {
+        assert_eq!(relate(&t, &token, from, rel, to).await.status(), StatusCode::CREATED);
+    }
+    let inc = t.create(&token, "Server down").await;
+    let n = inc["number"].as_str().unwrap().to_string();
+    let version = inc["version"].to_string();
+    let r = ada
+        .post(
+            &format!("/tickets/{n}/cis"),
+            &[("csrf", csrf.as_str()), ("version", version.as_str()), ("cis", &format!("{server}, nothing"))],
+        )
+        .await;
+    assert!(r.status().is_client_error(), "an unknown CI is refused: {}", r.status());
+    let page = r.text().await.unwrap();
+    assert!(page.contains("no CI &#39;nothing&#39;"), "{page}");
+    let r = ada.post(&format!("/tickets/{n}/cis"), &[("csrf", csrf.as_str()), ("version", version.as_str()), ("cis", &server)]).await;
+    let back = location(&r);
+    assert_eq!(back, format!("/tickets/{n}?done=cis"));
+    let (_, page) = ada.get(&back).await;
+    assert!(page.contains("Affected CIs updated.") && page.contains(&format!(r#"<a href="/cis/{server}">{server}</a> srv-01"#)), "{page}");
+    assert!(page.contains(&format!("Used by 2 services, 1 critical: {payroll} Payroll (critical); {intranet} Intranet (low)")), "{page}");
+    let history = body(t.get(&token, &format!("/api/v1/tickets/{n}/history")).await).await;
+    assert!(history.as_array().unwrap().iter().any(|e| e["field"] == "cis" && e["new"] == server.as_str()), "{history}");
+    let (kim, _) = signed_in(&t, "kim", "requester").await;
+    let kims = t.app.create_token("default", "kim", "test").await.unwrap();
+    let own = t.create(&kims, "My laptop").await["number"].as_str().unwrap().to_string();
+    let (_, page) = kim.get(&format!("/tickets/{own}")).await;
+    assert!(!page.contains("Affected CIs"), "requesters do not see the CMDB");
+}
+
 on_both_databases!(
+    an_incident_shows_the_services_its_cis_are_used_by,
     agents_keep_cis_in_the_browser,
     classes_inherit_typed_attributes_and_every_write_is_checked,
     unique_values_stay_unique,
