@@ -91,7 +91,7 @@ impl App {
         for a in affected {
             let w = walk(&mut c, t, a.id, Direction::Up, SERVICE_DEPTH).await?;
             let ids: Vec<CiId> = w.reached().iter().map(|r| r.id).collect();
-            let rows = cairn_store::cmdb::cis::by_ids(&mut c, t, &ids).await?;
+            let rows = cairn_store::cmdb::cis::brief_by_ids(&mut c, t, &ids).await?;
             let class = rows.iter().find(|r| r.ci.id == a.id).map(|r| r.class_code.clone()).unwrap_or_default();
             let mut services: Vec<(String, String, Criticality)> = rows
                 .into_iter()

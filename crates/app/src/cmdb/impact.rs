@@ -35,7 +35,7 @@ pub struct Impact {
     pub start: CiRow,
     pub direction: Direction,
     pub depth: u32,
-    /// Every CI reached but the start, by depth.
+    /// Every CI reached but the start, by depth (brief: see `cis::brief_by_ids`).
     pub reached: Vec<Reached>,
     /// The reached CIs (the start included) of class service or below.
     pub services: Vec<CiRow>,
@@ -70,7 +70,7 @@ impl App {
         let start = load(&mut c, t, number).await?;
         let w = walk(&mut c, t, start.ci.id, direction, depth).await?;
         let ids: Vec<CiId> = w.reached().iter().map(|r| r.id).collect();
-        let mut rows: HashMap<CiId, CiRow> = cis_store::by_ids(&mut c, t, &ids).await?.into_iter().map(|r| (r.ci.id, r)).collect();
+        let mut rows: HashMap<CiId, CiRow> = cis_store::brief_by_ids(&mut c, t, &ids).await?.into_iter().map(|r| (r.ci.id, r)).collect();
         let tree = tree(&mut c, t).await?;
         let number_of = |id: &CiId, rows: &HashMap<CiId, CiRow>| rows.get(id).map(|r| r.ci.number.to_string()).unwrap_or_default();
         let mut reached = Vec::with_capacity(ids.len());

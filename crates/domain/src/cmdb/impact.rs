@@ -106,19 +106,27 @@ impl Walk {
     /// ignored). CIs seen before are not visited again.
     pub fn advance(&mut self, edges: &[Edge]) {
         self.depth += 1;
+        // The relations by the CI they lead away from, so each frontier CI finds its own.
+        let mut from: HashMap<CiId, Vec<(CiId, RelationType)>> = HashMap::new();
+        for e in edges {
+            for at in [e.from, e.to] {
+                if let Some(far) = e.next(self.direction, at) {
+                    from.entry(at).or_default().push((far, e.rel));
+                }
+            }
+        }
         let mut next = Vec::new();
-        for &at in &self.frontier {
-            for e in edges {
-                let Some(far) = e.next(self.direction, at) else { continue };
+        'walk: for &at in &self.frontier {
+            for &(far, rel) in from.get(&at).map(Vec::as_slice).unwrap_or_default() {
                 if self.index.contains_key(&far) {
                     continue;
                 }
                 if self.reached.len() >= self.limit {
                     self.truncated = true;
-                    break;
+                    break 'walk;
                 }
                 self.index.insert(far, self.reached.len());
-                self.reached.push(Reached { id: far, depth: self.depth, via: Some((at, e.rel)) });
+                self.reached.push(Reached { id: far, depth: self.depth, via: Some((at, rel)) });
                 next.push(far);
             }
         }

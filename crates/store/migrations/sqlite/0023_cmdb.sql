@@ -53,7 +53,7 @@ CREATE TABLE ci_keys (
     ci_id INTEGER NOT NULL REFERENCES cis(id),
     PRIMARY KEY (tenant_id, attribute_id, value, ci_id)
 );
-CREATE INDEX ci_keys_ci ON ci_keys (tenant_id, ci_id);
+CREATE INDEX ci_keys_ci ON ci_keys (tenant_id, ci_id, attribute_id);
 CREATE TABLE ci_relations (
     id INTEGER PRIMARY KEY,
     tenant_id INTEGER NOT NULL REFERENCES tenants(id),
@@ -63,11 +63,11 @@ CREATE TABLE ci_relations (
     created_at INTEGER NOT NULL,
     UNIQUE (tenant_id, from_id, type, to_id)
 );
-CREATE INDEX ci_relations_to ON ci_relations (tenant_id, to_id);
+CREATE INDEX ci_relations_to ON ci_relations (tenant_id, to_id, type, from_id);
 CREATE TABLE ticket_cis (
     tenant_id INTEGER NOT NULL REFERENCES tenants(id),
     ticket_id INTEGER NOT NULL REFERENCES tickets(id),
     ci_id INTEGER NOT NULL REFERENCES cis(id),
     PRIMARY KEY (tenant_id, ticket_id, ci_id)
 );
-CREATE INDEX ticket_cis_ci ON ticket_cis (tenant_id, ci_id);
+CREATE INDEX ticket_cis_ci ON ticket_cis (tenant_id, ci_id, ticket_id);

@@ -66,7 +66,7 @@ pub(crate) fn svg(nodes: &[Node<'_>], title: &str) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="impact-graph" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="graph-title"><title id="graph-title">{}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="impact-graph" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="group" aria-labelledby="graph-title"><title id="graph-title">{}</title>"#,
         esc(title)
     );
     for n in columns.iter().flatten() {
