@@ -3,6 +3,7 @@
 //! (`Db::write`). Nothing here knows about HTTP or SQL.
 
 pub mod automation;
+pub mod cmdb;
 pub mod demo;
 mod error;
 pub mod incident;
@@ -143,10 +144,15 @@ impl App {
         self.db
             .write(move |c| {
                 Box::pin(async move {
+                    // Tenants made before the CMDB existed get its starter classes.
+                    for t in cairn_store::platform::tenants::all(c).await? {
+                        cmdb::classes::install_starter(c, t.id, now).await?;
+                    }
                     if let Some(t) = cairn_store::platform::tenants::by_slug(c, DEFAULT_TENANT).await? {
                         return Ok(t.id);
                     }
                     let id = cairn_store::platform::tenants::insert(c, DEFAULT_TENANT, "Default", now).await?;
+                    cmdb::classes::install_starter(c, id, now).await?;
                     cairn_store::platform::journal::append(
                         c,
                         id,

@@ -36,6 +36,8 @@ pub struct TicketPage {
     pub articles: Vec<Article>,
     pub slas: Vec<ClockView>,
     pub outages: Vec<Outage>,
+    /// Staff: the CIs the ticket affects and the services they are used by.
+    pub cis: Vec<crate::cmdb::affected::AffectedCi>,
     pub review: Option<Review>,
     pub known_errors: Vec<Match>,
     /// Requests: the items ordered and their approvals and tasks; tasks: their request.
@@ -79,6 +81,7 @@ impl App {
             articles: vec![],
             slas: vec![],
             outages: vec![],
+            cis: vec![],
             review: None,
             known_errors: vec![],
             items: vec![],
@@ -99,6 +102,7 @@ impl App {
             page.similar = section(u, "similar tickets", self.similar_tickets(actor, t).await);
             page.articles = section(u, "suggested articles", self.suggested_articles(actor, &t.title, 3).await);
             page.slas = section(u, "service levels", self.ticket_slas(actor, &number, true).await);
+            page.cis = section(u, "affected CIs", self.ticket_cis_with_services(actor, &number).await);
             if incident {
                 page.outages = section(u, "outages", self.outages(actor, &number).await);
                 if t.status.is_open() {

@@ -72,6 +72,9 @@ enum Command {
         /// Knowledge articles to add as well.
         #[arg(long, default_value_t = 0)]
         articles: usize,
+        /// CIs to add as well, in sites of 1,000 with their relations.
+        #[arg(long, default_value_t = 0)]
+        cis: usize,
     },
     /// Benchmarks; figures go to docs/PERFORMANCE.md.
     Bench {
@@ -218,10 +221,11 @@ async fn run(cmd: Command, mut cfg: Config) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&cairn_web::openapi_document())?);
             Ok(())
         }
-        Command::Seed { tickets, articles } => {
+        Command::Seed { tickets, articles, cis } => {
             let app = open(&cfg).await?;
             bench::seed(&app, tickets).await?;
-            bench::seed_articles(&app, articles).await
+            bench::seed_articles(&app, articles).await?;
+            bench::seed_cis(&app, cis).await
         }
         Command::Bench { command } => bench::run(command, &cfg).await,
     }

@@ -41,5 +41,9 @@ id_type!(
     RuleId,
     DefinitionId,
     XlaId,
-    ClockId
+    ClockId,
+    CiId,
+    CiClassId,
+    CiAttributeId,
+    RelationId
 );

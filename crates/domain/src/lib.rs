@@ -2,6 +2,7 @@
 //! Time is passed in as epoch milliseconds; storage and HTTP live in other crates.
 
 pub mod automation;
+pub mod cmdb;
 pub mod error;
 pub mod ids;
 pub mod knowledge;

@@ -12,6 +12,7 @@
 //! the whole installation (the job worker, first-run checks, the list of tenants).
 
 pub mod automation;
+pub mod cmdb;
 pub mod engine;
 mod error;
 pub mod incident;

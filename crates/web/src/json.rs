@@ -87,6 +87,11 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
     }
 }
 
+/// For `deserialize_with`: tells an absent field (leave alone) from `null` (clear it).
+pub(crate) fn some<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

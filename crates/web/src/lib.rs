@@ -5,6 +5,7 @@
 //! practice brings its own API routes, pages and templates, merged here.
 
 mod automation;
+mod cmdb;
 mod ctx;
 mod error;
 mod extract;
@@ -63,6 +64,7 @@ fn all_routes() -> routes::Routes {
         .merge(report::api())
         .merge(automation::api())
         .merge(search::api())
+        .merge(cmdb::api())
         .merge(platform::ui())
         .merge(ticket::ui())
         .merge(incident::ui())
@@ -73,4 +75,5 @@ fn all_routes() -> routes::Routes {
         .merge(report::ui())
         .merge(automation::ui())
         .merge(search::ui())
+        .merge(cmdb::ui())
 }

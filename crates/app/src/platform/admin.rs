@@ -75,6 +75,7 @@ impl App {
             })
             .await?;
         self.schedule_detection(id).await?;
+        self.install_ci_classes(id).await?;
         Ok(id)
     }
 

@@ -77,6 +77,8 @@ pub struct TicketChange {
     /// Problems.
     pub root_cause: Option<String>,
     pub affected: Option<Vec<String>>,
+    /// The CIs the ticket affects, by number (the whole list).
+    pub cis: Option<Vec<String>>,
 }
 
 /// A ticket with its references resolved to names, as views show it.

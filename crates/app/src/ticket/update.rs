@@ -120,7 +120,15 @@ impl App {
                     let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
                     let before = ticket.clone();
                     let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
+                    // The affected CIs are the CMDB's rows; their change is the ticket's event.
+                    let cis_changed = match &ch.cis {
+                        Some(numbers) => crate::cmdb::affected::set(c, &ticket, numbers, actor.user_id, now).await?,
+                        None => false,
+                    };
                     if changes.is_empty() {
+                        if cis_changed {
+                            kernel.touched(c, &Prepared::default(), &ticket, By::user(actor.user_id, true), now).await?;
+                        }
                         return cache.view(c, ticket).await;
                     }
                     let routed = reroute(c, &mut ticket, &changes, chose_assignment, &tenant.priority_matrix, now).await?;

@@ -12,10 +12,12 @@ use clap::Subcommand;
 
 use crate::config::Config;
 
+mod cmdb;
 mod http;
 mod rules;
 mod seed;
 
+pub use cmdb::seed_cis;
 use http::{create_load, measure, rss_mb};
 use rules::{recurring_bench, routing_bench, sla_bench, sla_replay_bench};
 use seed::{GROUPS, TOPICS, WORDS};
@@ -75,6 +77,11 @@ pub enum BenchCommand {
     /// Process memory before and after loading the demo (300 incidents, users with
     /// hashed passwords) into the configured, empty database.
     DemoMemory,
+    /// Impact analysis and CI reads over HTTP (seed CIs first: `cairn seed --tickets 0 --cis 1000000`).
+    Cmdb {
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+    },
 }
 
 /// Makes sure the bench user, groups and token exist; returns the token.
@@ -120,6 +127,7 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
         BenchCommand::Recurring { window_days, min_incidents } => {
             recurring_bench(&crate::open(cfg).await?, window_days, min_incidents).await
         }
+        BenchCommand::Cmdb { requests } => cmdb::cmdb_bench(&crate::open(cfg).await?, requests).await,
         BenchCommand::DemoMemory => {
             let app = crate::open(cfg).await?;
             let before = rss_mb();

@@ -551,6 +551,13 @@ async fn main_pages_pass_the_accessibility_check() {
          "show_if": {"variable": "funding", "equals": ["project budget"]}}]});
     let r = api.post(format!("{base}/api/v1/catalog/items")).bearer_auth(&admin).json(&item).send().await.unwrap();
     assert!(r.status().is_success());
+    // A server and the application on it, for the CMDB pages.
+    for ci in [json!({"class": "server", "name": "srv-01"}), json!({"class": "application", "name": "Payroll"})] {
+        let r = api.post(format!("{base}/api/v1/cis")).bearer_auth(&admin).json(&ci).send().await.unwrap();
+        assert!(r.status().is_success());
+    }
+    let rel = json!({"from": "CI0000002", "type": "runs_on", "to": "CI0000001"});
+    assert!(api.post(format!("{base}/api/v1/relations")).bearer_auth(&admin).json(&rel).send().await.unwrap().status().is_success());
     let Some(b) = Driver::start(&dir.join("profile")).await else { return };
     let mut found = Vec::new();
     b.goto(&format!("{base}/login")).await;
@@ -576,12 +583,21 @@ async fn main_pages_pass_the_accessibility_check() {
         "/knowledge/KB0000001",
         "/knowledge/new",
         "/search?q=projector",
+        "/cis",
+        "/cis/CI0000001",
     ];
     for path in agent_pages {
         b.goto(&format!("{base}{path}")).await;
         b.wait_for("Cairn").await;
         found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("{path} {v}")));
     }
+    // The CI page draws its impact graph: the server and the application on it, joined.
+    b.goto(&format!("{base}/cis/CI0000001")).await;
+    b.wait_for("What its failure affects").await;
+    let drawn = b
+        .eval("const g = document.querySelector('svg.impact-graph'); const r = g.getBoundingClientRect(); return [g.querySelectorAll('g.node').length, g.querySelectorAll('line.edge').length, r.width > 300, r.height > 30]")
+        .await;
+    assert_eq!(drawn, json!([2, 1, true, true]), "the graph renders its two CIs and their relation");
     b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
     b.sign_in(base, "kim", "battery-staple").await;
     // Describing a problem brings up the articles that may answer it, as one types.

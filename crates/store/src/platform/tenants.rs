@@ -103,3 +103,17 @@ pub async fn next_number(c: &mut Conn, id: TenantId, prefix: &str) -> Result<Num
     .await?;
     Ok(Numbered { seq: get(&row, "last_value")?, priority_matrix: matrix(&row)? })
 }
+
+/// Reserves `n` consecutive numbers for a prefix (bulk loads); returns the first.
+pub async fn reserve_numbers(c: &mut Conn, id: TenantId, prefix: &str, n: i64) -> Result<i64> {
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO number_sequences (tenant_id, prefix, last_value) VALUES ($1, $2, $3) \
+         ON CONFLICT (tenant_id, prefix) DO UPDATE SET last_value = number_sequences.last_value + $3 RETURNING last_value",
+    )
+    .bind(id.0)
+    .bind(prefix)
+    .bind(n)
+    .fetch_one(c)
+    .await?;
+    Ok(last - n + 1)
+}

@@ -22,6 +22,7 @@ pub fn document() -> serde_json::Value {
         crate::report::openapi(),
         crate::automation::openapi(),
         crate::search::openapi(),
+        crate::cmdb::openapi(),
     ] {
         doc.merge(part);
     }

@@ -87,7 +87,9 @@ pub(crate) async fn get_ticket(
     ApiActor(actor): ApiActor,
     TicketPath(number): TicketPath,
 ) -> Result<Response, ApiError> {
-    Ok(with_etag(StatusCode::OK, ctx.app.get_ticket(&actor, &number).await?.into()))
+    let mut body: TicketBody = ctx.app.get_ticket(&actor, &number).await?.into();
+    body.cis = Some(ctx.app.ticket_cis(&actor, &number).await?.into_iter().map(|a| a.number).collect());
+    Ok(with_etag(StatusCode::OK, body))
 }
 
 /// The version named by an ETag of ours: `"<id>-<version>"`.
@@ -126,8 +128,11 @@ pub(crate) async fn update_ticket(
         resolution_notes: req.resolution_notes,
         root_cause: req.root_cause,
         affected: req.affected,
+        cis: req.cis,
     };
-    Ok(with_etag(StatusCode::OK, ctx.app.update_ticket(&actor, &number, version, change).await?.into()))
+    let mut body: TicketBody = ctx.app.update_ticket(&actor, &number, version, change).await?.into();
+    body.cis = Some(ctx.app.ticket_cis(&actor, &number).await?.into_iter().map(|a| a.number).collect());
+    Ok(with_etag(StatusCode::OK, body))
 }
 
 /// Add a public reply or an internal note

@@ -1,7 +1,7 @@
 //! Request and response bodies of the ticket API, as documented in the OpenAPI document.
 
 use cairn_app::ticket::TicketView;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::time::rfc3339;
@@ -44,6 +44,9 @@ pub(crate) struct TicketBody {
     pub affected: Vec<String>,
     /// Minutes logged on the ticket's replies and notes.
     pub time_spent_minutes: i64,
+    /// The CIs the ticket affects, by number (staff; in lists, left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cis: Option<Vec<String>>,
 }
 
 impl From<TicketView> for TicketBody {
@@ -77,6 +80,7 @@ impl From<TicketView> for TicketBody {
             root_cause: t.root_cause,
             affected: t.affected,
             time_spent_minutes: t.time_spent,
+            cis: None,
         }
     }
 }
@@ -108,11 +112,6 @@ pub(crate) struct CreateTicketRequest {
     pub urgency: Option<i64>,
 }
 
-/// Distinguishes an absent field (leave alone) from `null` (clear it).
-fn some<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct UpdateTicketRequest {
@@ -122,21 +121,21 @@ pub(crate) struct UpdateTicketRequest {
     pub impact: Option<i64>,
     pub urgency: Option<i64>,
     /// `null` clears.
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "crate::json::some")]
     #[schema(value_type = Option<String>)]
     pub category: Option<Option<String>>,
     /// `null` clears.
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "crate::json::some")]
     #[schema(value_type = Option<String>)]
     pub service: Option<Option<String>>,
     /// Replaces the ticket's tags.
     pub tags: Option<Vec<String>>,
     /// Username; `null` unassigns.
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "crate::json::some")]
     #[schema(value_type = Option<String>)]
     pub assignee: Option<Option<String>>,
     /// Group name; `null` clears.
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "crate::json::some")]
     #[schema(value_type = Option<String>)]
     pub group: Option<Option<String>>,
     /// Required with `"status": "resolved"`: solved, workaround, no_fault_found,
@@ -145,8 +144,10 @@ pub(crate) struct UpdateTicketRequest {
     pub resolution_notes: Option<String>,
     /// Problems: required to move to `root_cause_known`.
     pub root_cause: Option<String>,
-    /// Problems: replaces the affected CIs and services.
+    /// Problems: replaces the affected CIs and services (free text).
     pub affected: Option<Vec<String>>,
+    /// Replaces the CIs the ticket affects, by number (`CI0000001`).
+    pub cis: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

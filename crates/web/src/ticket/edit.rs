@@ -45,6 +45,8 @@ impl UpdateForm {
             tags: self.tags.as_deref().map(list),
             root_cause: self.root_cause.clone().filter(|r| !r.trim().is_empty()),
             affected: self.affected.as_deref().map(list),
+            // Affected CIs have their own form on the ticket page.
+            cis: None,
             resolution_code: self.resolution_code.clone().filter(|c| resolving && !c.is_empty()),
             resolution_notes: self.resolution_notes.clone().filter(|n| resolving && !n.trim().is_empty()),
         }

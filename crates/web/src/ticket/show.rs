@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::edit::UpdateForm;
 use super::queue::Row;
 use super::view::{CView, HView, TView, TicketPage, status_choices};
+use crate::cmdb::affected_view::AffectedView;
 use crate::ctx::Ctx;
 use crate::extract::TicketPath;
 use crate::incident::review::{ReviewView, timeline};
@@ -34,6 +35,7 @@ fn done_notice(done: &str) -> Option<&'static str> {
         "watching" => "Watchers updated.",
         "review" => "Review saved.",
         "outage" => "Outages updated.",
+        "cis" => "Affected CIs updated.",
         "confirmed" => "Thank you: the ticket is closed.",
         "withdrawn" => "Withdrawn: the request is cancelled.",
         "rated" => "Thank you for your rating.",
@@ -106,6 +108,7 @@ pub(crate) async fn ticket_page_with(
         articles,
         slas,
         outages,
+        cis,
         review,
         known_errors,
         items,
@@ -180,6 +183,7 @@ pub(crate) async fn ticket_page_with(
         survey,
         outages: outages.into_iter().map(|o| (o.id, o.service, short(o.started_at), o.ended_at.map(short).unwrap_or_default())).collect(),
         slas: slas.into_iter().map(SlaView::of).collect(),
+        cis: cis.into_iter().map(AffectedView::of).collect(),
         review,
         similar: similar.into_iter().map(Row::from).collect(),
         articles: articles.into_iter().map(|x| (x.number, x.title)).collect(),

@@ -148,6 +148,7 @@ pub(crate) struct TicketPage {
     pub survey: Option<Option<i64>>,
     /// (id, service, started, ended or blank while it lasts)
     pub outages: Vec<(cairn_domain::ids::OutageId, String, String, String)>,
+    pub cis: Vec<crate::cmdb::affected_view::AffectedView>,
     /// Major incidents: the post-incident review.
     pub review: Option<ReviewView>,
     pub notice: Option<String>,

@@ -12,6 +12,7 @@ mod approvals;
 mod authz_matrix;
 mod availability;
 mod catalog;
+mod cmdb;
 mod connections;
 mod dashboard;
 mod desk;

@@ -165,6 +165,20 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
     v.insert("approval", inbox[0]["approval"]["id"].to_string());
     let link = t.approval_link("alice@example.com").await;
     v.insert("token", link.trim_start_matches("/approve/").to_string());
+    // CIs, numbered ahead of any the other tenant's callers create during the run.
+    for i in 0..10 {
+        let _ = created(t.post(&alice, "/api/v1/cis", json!({"class": "server", "name": format!("filler-{i}")})).await, "ci").await;
+    }
+    let server = created(t.post(&alice, "/api/v1/cis", json!({"class": "server", "name": "srv-matrix"})).await, "ci").await;
+    v.insert("ci", server["number"].as_str().expect("number").into());
+    let app = created(t.post(&alice, "/api/v1/cis", json!({"class": "application", "name": "app-matrix"})).await, "ci").await;
+    v.insert("ci2", app["number"].as_str().expect("number").into());
+    let room = created(t.post(&alice, "/api/v1/cis", json!({"class": "room", "name": "room-matrix"})).await, "ci").await;
+    v.insert("ci3", room["number"].as_str().expect("number").into());
+    let rel = json!({"from": v["ci2"], "type": "runs_on", "to": v["ci"]});
+    let rel = created(t.post(&alice, "/api/v1/relations", rel).await, "relation").await;
+    v.insert("relation", rel["id"].to_string());
+    v.insert("ci_class", "server".into());
     for (k, val) in [("org", "Acme"), ("group", "Desk"), ("calendar", "Office"), ("user", "spare"), ("watcher", "alice")] {
         v.insert(k, val.into());
     }
@@ -202,6 +216,8 @@ impl Fixtures {
                 "number" if under("/articles/") || under("/knowledge/") => "article",
                 "number" if under("/problems/") => "problem",
                 "number" if under("/known-errors/") => "known_error",
+                "number" if under("/cis/") => "ci",
+                "code" if under("/ci-classes/") => "ci_class",
                 "number" => "ticket",
                 "id" if under("/approvals/") => "approval",
                 "id" if under("/catalog") => "item",
@@ -211,6 +227,7 @@ impl Fixtures {
                 "id" if under("/routing") => "rule",
                 "id" if under("/sla-definitions/") => "sla",
                 "id" if under("/views/") => "view",
+                "id" if under("/relations/") => "relation",
                 "id" if under("/sessions/") => "session",
                 "id" if under("/tokens/") => "api_token",
                 "name" if under("/calendars/") => "calendar",

@@ -1,0 +1,93 @@
+//! Configuration management: CI classes with inherited, typed attributes; CIs with
+//! their status and identification keys; typed relations between them; and impact
+//! analysis over that graph. Change, assets, monitoring alerts and AV rooms stand on it.
+
+pub mod class;
+pub mod impact;
+pub mod number;
+pub mod relation;
+pub mod starter;
+
+use crate::DomainError;
+
+pub use number::CiNumber;
+
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),* }
+            }
+
+            /// The value with this code, or an error naming `field` and the codes allowed.
+            pub fn parse(field: &'static str, s: &str) -> Result<$name, DomainError> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let codes: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    DomainError::invalid(field, format!("unknown value '{s}'; one of {}", codes.join(", ")))
+                })
+            }
+        }
+    };
+}
+pub(crate) use code_enum;
+
+code_enum!(
+    /// Where a CI is in its life.
+    CiStatus {
+        Planned => "planned", "Planned";
+        Operational => "operational", "Operational";
+        Degraded => "degraded", "Degraded";
+        Down => "down", "Down";
+        InMaintenance => "in_maintenance", "In maintenance";
+        Retired => "retired", "Retired";
+    }
+);
+
+code_enum!(
+    /// How much the business suffers when the CI fails.
+    Criticality {
+        Low => "low", "Low";
+        Medium => "medium", "Medium";
+        High => "high", "High";
+        Critical => "critical", "Critical";
+    }
+);
+
+/// A configuration item as stored. References to people, groups, organisations and
+/// the location are ids here; reads carry their names beside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ci {
+    pub id: crate::ids::CiId,
+    pub number: CiNumber,
+    pub class: crate::ids::CiClassId,
+    pub name: String,
+    pub status: CiStatus,
+    pub criticality: Criticality,
+    pub owner: Option<crate::ids::UserId>,
+    pub group: Option<crate::ids::GroupId>,
+    pub org: Option<crate::ids::OrgId>,
+    pub location: Option<crate::ids::CiId>,
+    /// Checked against the class ([`class::ClassTree::validate`]) on every write.
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A CI's name: trimmed, 1 to 200 characters.
+pub fn check_name(name: &str) -> Result<String, DomainError> {
+    let n = name.trim();
+    if n.is_empty() || n.chars().count() > 200 || n.chars().any(char::is_control) {
+        return Err(DomainError::invalid("name", "must be 1 to 200 characters, without control characters"));
+    }
+    Ok(n.to_string())
+}

@@ -1,0 +1,245 @@
+//! CIs, their key values (for matching and uniqueness), and the list query.
+
+use cairn_domain::cmdb::{Ci, CiNumber, CiStatus, Criticality};
+use cairn_domain::ids::{CiAttributeId, CiClassId, CiId, GroupId, OrgId, TenantId, UserId};
+use sqlx::any::AnyRow;
+
+use crate::Conn;
+use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::row::get;
+use crate::error::{Result, StoreError};
+
+/// A CI with the names of what it refers to, as pages and the API show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiRow {
+    pub ci: Ci,
+    pub class_code: String,
+    pub owner: Option<String>,
+    pub group: Option<String>,
+    pub org: Option<String>,
+    pub location: Option<String>,
+}
+
+const SELECT: &str = "SELECT c.id, c.number, c.class_id, c.name, c.status, c.criticality, c.owner_id, c.group_id, c.org_id, \
+     c.location_id, c.attributes, c.created_at, c.updated_at, k.code AS class_code, u.username AS owner_name, \
+     g.name AS group_name, o.name AS org_name, l.number AS location_number \
+     FROM cis c JOIN ci_classes k ON k.id = c.class_id LEFT JOIN users u ON u.id = c.owner_id \
+     LEFT JOIN assignment_groups g ON g.id = c.group_id LEFT JOIN organisations o ON o.id = c.org_id \
+     LEFT JOIN cis l ON l.id = c.location_id";
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn row(r: &AnyRow) -> Result<CiRow> {
+    let number: String = get(r, "number")?;
+    let attributes: String = get(r, "attributes")?;
+    let ci = Ci {
+        id: CiId(get(r, "id")?),
+        number: CiNumber::parse(&number).ok_or_else(|| corrupt("number", &number))?,
+        class: CiClassId(get(r, "class_id")?),
+        name: get(r, "name")?,
+        status: CiStatus::parse("status", &get::<String>(r, "status")?).map_err(|e| corrupt("status", e))?,
+        criticality: Criticality::parse("criticality", &get::<String>(r, "criticality")?).map_err(|e| corrupt("criticality", e))?,
+        owner: get::<Option<i64>>(r, "owner_id")?.map(UserId),
+        group: get::<Option<i64>>(r, "group_id")?.map(GroupId),
+        org: get::<Option<i64>>(r, "org_id")?.map(OrgId),
+        location: get::<Option<i64>>(r, "location_id")?.map(CiId),
+        attributes: serde_json::from_str(&attributes).map_err(|e| corrupt("attributes", e))?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    };
+    Ok(CiRow {
+        ci,
+        class_code: get(r, "class_code")?,
+        owner: get(r, "owner_name")?,
+        group: get(r, "group_name")?,
+        org: get(r, "org_name")?,
+        location: get(r, "location_number")?,
+    })
+}
+
+fn attributes_text(ci: &Ci) -> Result<String> {
+    serde_json::to_string(&ci.attributes).map_err(|e| corrupt("attributes", e))
+}
+
+pub async fn insert(c: &mut Conn, t: TenantId, ci: &Ci) -> Result<CiId> {
+    Ok(CiId(
+        sqlx::query_scalar(
+            "INSERT INTO cis (tenant_id, number, class_id, name, status, criticality, owner_id, group_id, org_id, location_id, attributes, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(t.0)
+        .bind(ci.number.as_str())
+        .bind(ci.class.0)
+        .bind(&ci.name)
+        .bind(ci.status.as_str())
+        .bind(ci.criticality.as_str())
+        .bind(ci.owner.map(|u| u.0))
+        .bind(ci.group.map(|g| g.0))
+        .bind(ci.org.map(|o| o.0))
+        .bind(ci.location.map(|l| l.0))
+        .bind(attributes_text(ci)?)
+        .bind(ci.created_at)
+        .bind(ci.updated_at)
+        .fetch_one(c)
+        .await?,
+    ))
+}
+
+/// Writes every field of the CI (its number and creation stay).
+pub async fn update(c: &mut Conn, t: TenantId, ci: &Ci) -> Result<()> {
+    sqlx::query(
+        "UPDATE cis SET class_id = $1, name = $2, status = $3, criticality = $4, owner_id = $5, group_id = $6, org_id = $7, \
+         location_id = $8, attributes = $9, updated_at = $10 WHERE tenant_id = $11 AND id = $12",
+    )
+    .bind(ci.class.0)
+    .bind(&ci.name)
+    .bind(ci.status.as_str())
+    .bind(ci.criticality.as_str())
+    .bind(ci.owner.map(|u| u.0))
+    .bind(ci.group.map(|g| g.0))
+    .bind(ci.org.map(|o| o.0))
+    .bind(ci.location.map(|l| l.0))
+    .bind(attributes_text(ci)?)
+    .bind(ci.updated_at)
+    .bind(t.0)
+    .bind(ci.id.0)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_number(c: &mut Conn, t: TenantId, number: &CiNumber) -> Result<Option<CiRow>> {
+    let sql = format!("{SELECT} WHERE c.tenant_id = $1 AND c.number = $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(number.as_str()).fetch_optional(c).await?.as_ref().map(row).transpose()
+}
+
+/// The CIs with these ids (in no particular order), in chunks under every backend's
+/// parameter limit. The unary `+` keeps SQLite's planner on the primary key: offered
+/// an index that starts with `tenant_id`, it would scan the tenant's CIs instead.
+pub async fn by_ids(c: &mut Conn, t: TenantId, ids: &[CiId]) -> Result<Vec<CiRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut args = vec![Arg::I(t.0)];
+        let marks: Vec<String> = chunk.iter().map(|id| push(&mut args, Arg::I(id.0))).collect();
+        let sql = format!("{SELECT} WHERE +c.tenant_id = $1 AND c.id IN ({})", marks.join(", "));
+        for r in bind_all(sql, args).fetch_all(&mut *c).await? {
+            out.push(row(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The CIs with these ids, brief: number, name, class, status, criticality and the
+/// organisation's name; attributes and the other references left empty. For walks that
+/// reach thousands of CIs (impact analysis), one light read per 500.
+pub async fn brief_by_ids(c: &mut Conn, t: TenantId, ids: &[CiId]) -> Result<Vec<CiRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut args = vec![Arg::I(t.0)];
+        let marks: Vec<String> = chunk.iter().map(|id| push(&mut args, Arg::I(id.0))).collect();
+        let sql = format!(
+            "SELECT c.id, c.number, c.class_id, c.name, c.status, c.criticality, c.org_id, c.created_at, c.updated_at, \
+             k.code AS class_code, o.name AS org_name FROM cis c JOIN ci_classes k ON k.id = c.class_id \
+             LEFT JOIN organisations o ON o.id = c.org_id WHERE +c.tenant_id = $1 AND c.id IN ({})",
+            marks.join(", ")
+        );
+        for r in bind_all(sql, args).fetch_all(&mut *c).await? {
+            let number: String = get(&r, "number")?;
+            let ci = Ci {
+                id: CiId(get(&r, "id")?),
+                number: CiNumber::parse(&number).ok_or_else(|| corrupt("number", &number))?,
+                class: CiClassId(get(&r, "class_id")?),
+                name: get(&r, "name")?,
+                status: CiStatus::parse("status", &get::<String>(&r, "status")?).map_err(|e| corrupt("status", e))?,
+                criticality: Criticality::parse("criticality", &get::<String>(&r, "criticality")?)
+                    .map_err(|e| corrupt("criticality", e))?,
+                owner: None,
+                group: None,
+                org: get::<Option<i64>>(&r, "org_id")?.map(OrgId),
+                location: None,
+                attributes: serde_json::Map::new(),
+                created_at: get(&r, "created_at")?,
+                updated_at: get(&r, "updated_at")?,
+            };
+            out.push(CiRow { ci, class_code: get(&r, "class_code")?, owner: None, group: None, org: get(&r, "org_name")?, location: None });
+        }
+    }
+    Ok(out)
+}
+
+/// A page of CIs: of the classes given (none: all), with `text` in the name, in a
+/// status; by id, after `after`.
+#[derive(Debug, Clone, Default)]
+pub struct CiQuery {
+    pub classes: Vec<CiClassId>,
+    pub text: Option<String>,
+    pub status: Option<CiStatus>,
+    pub after: Option<CiId>,
+    pub limit: i64,
+}
+
+pub async fn list(c: &mut Conn, t: TenantId, q: &CiQuery) -> Result<(Vec<CiRow>, Option<CiId>)> {
+    let mut args = vec![Arg::I(t.0)];
+    let mut wh = vec!["c.tenant_id = $1".to_string()];
+    if !q.classes.is_empty() {
+        let marks: Vec<String> = q.classes.iter().map(|k| push(&mut args, Arg::I(k.0))).collect();
+        wh.push(format!("c.class_id IN ({})", marks.join(", ")));
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let p = push(&mut args, Arg::S(format!("%{escaped}%")));
+        wh.push(format!("(lower(c.name) LIKE {p} ESCAPE '\\' OR c.number = upper({p0}))", p0 = push(&mut args, Arg::S(text.to_string()))));
+    }
+    if let Some(s) = q.status {
+        let p = push(&mut args, Arg::S(s.as_str().into()));
+        wh.push(format!("c.status = {p}"));
+    }
+    if let Some(after) = q.after {
+        let p = push(&mut args, Arg::I(after.0));
+        wh.push(format!("c.id > {p}"));
+    }
+    let limit = q.limit.clamp(1, 200);
+    let pl = push(&mut args, Arg::I(limit + 1));
+    let sql = format!("{SELECT} WHERE {} ORDER BY c.id LIMIT {pl}", wh.join(" AND "));
+    let mut rows = bind_all(sql, args).fetch_all(c).await?.iter().map(row).collect::<Result<Vec<_>>>()?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.ci.id)
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+pub async fn count(c: &mut Conn, t: TenantId) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cis WHERE tenant_id = $1").bind(t.0).fetch_one(c).await?)
+}
+
+/// Replaces the CI's indexed key values.
+pub async fn set_keys(c: &mut Conn, t: TenantId, ci: CiId, keys: &[(CiAttributeId, String)]) -> Result<()> {
+    sqlx::query("DELETE FROM ci_keys WHERE tenant_id = $1 AND ci_id = $2").bind(t.0).bind(ci.0).execute(&mut *c).await?;
+    for (attribute, value) in keys {
+        sqlx::query("INSERT INTO ci_keys (tenant_id, attribute_id, value, ci_id) VALUES ($1, $2, $3, $4)")
+            .bind(t.0)
+            .bind(attribute.0)
+            .bind(value)
+            .bind(ci.0)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The CIs whose `attribute` has `value`.
+pub async fn with_key(c: &mut Conn, t: TenantId, attribute: CiAttributeId, value: &str) -> Result<Vec<CiId>> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT ci_id FROM ci_keys WHERE tenant_id = $1 AND attribute_id = $2 AND value = $3 ORDER BY ci_id")
+            .bind(t.0)
+            .bind(attribute.0)
+            .bind(value)
+            .fetch_all(c)
+            .await?;
+    Ok(ids.into_iter().map(CiId).collect())
+}
