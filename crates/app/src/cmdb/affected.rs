@@ -104,3 +104,31 @@ impl App {
         Ok(out)
     }
 }
+
+/// The impact the affected CIs suggest: high when a critical or high service is
+/// reached, medium for a medium one; with the reason in words.
+pub fn suggested_impact(cis: &[AffectedCi]) -> Option<(i64, String)> {
+    let (ci, (number, name, crit)) = cis.iter().flat_map(|c| c.services.iter().map(move |s| (c, s))).max_by_key(|(_, s)| s.2)?;
+    let level = match crit {
+        Criticality::Critical | Criticality::High => 1,
+        Criticality::Medium => 2,
+        Criticality::Low => return None,
+    };
+    let via = if *number == ci.number { String::new() } else { format!(", which {} {} is used by", ci.number, ci.name) };
+    Some((level, format!("{number} {name} is a {} service{via}", crit.label().to_lowercase())))
+}
+
+impl App {
+    /// Raises the ticket's impact to what its affected CIs' services suggest, with the
+    /// reason in the ticket's history; refused when they suggest nothing higher.
+    #[tracing::instrument(name = "apply_ci_impact", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
+    pub async fn apply_ci_impact(&self, actor: &Actor, number: &str, version: i64) -> Result<crate::ticket::TicketView> {
+        let cis = self.ticket_cis_with_services(actor, number).await?;
+        let current = self.get_ticket(actor, number).await?.ticket.impact.get();
+        let Some((level, why)) = suggested_impact(&cis).filter(|(l, _)| *l < i64::from(current)) else {
+            return Err(crate::AppError::invalid("impact", "the affected CIs suggest no higher impact"));
+        };
+        let change = crate::ticket::TicketChange { impact: Some(level), impact_reason: Some(why), ..Default::default() };
+        self.update_ticket(actor, number, version, change).await
+    }
+}

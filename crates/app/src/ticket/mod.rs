@@ -79,6 +79,8 @@ pub struct TicketChange {
     pub affected: Option<Vec<String>>,
     /// The CIs the ticket affects, by number (the whole list).
     pub cis: Option<Vec<String>>,
+    /// Why the impact changes, journaled beside the change (a suggestion applied).
+    pub impact_reason: Option<String>,
 }
 
 /// A ticket with its references resolved to names, as views show it.

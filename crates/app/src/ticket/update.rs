@@ -135,8 +135,14 @@ impl App {
                     if let Some(r) = &routed {
                         r.remember_turn(c).await?;
                     }
-                    let entries: Vec<Entry> =
+                    let mut entries: Vec<Entry> =
                         change_entries(&ticket, &changes).into_iter().chain(routed.iter().flat_map(|r| r.entries(ticket.id))).collect();
+                    if let Some(why) = ch.impact_reason.filter(|_| changes.iter().any(|x| x.field == "impact")) {
+                        let mut e = Entry::ticket(ticket.id.0, TicketAction::Updated);
+                        e.field = Some("impact_reason".into());
+                        e.new = Some(why);
+                        entries.push(e);
+                    }
                     let by = By::user(actor.user_id, true);
                     kernel.update(c, &Prepared::default(), &before, &mut ticket, &changes, entries, by, now).await?;
                     if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {

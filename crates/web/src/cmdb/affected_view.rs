@@ -22,3 +22,10 @@ impl AffectedView {
         }
     }
 }
+
+/// The impact the affected CIs suggest, as the panel's button says it, when it is
+/// higher than the ticket's: ("High", why).
+pub(crate) fn suggestion(cis: &[cairn_app::cmdb::affected::AffectedCi], impact: i64) -> Option<(String, String)> {
+    let (level, why) = cairn_app::cmdb::affected::suggested_impact(cis)?;
+    (level < impact).then(|| (if level == 1 { "High" } else { "Medium" }.to_string(), why))
+}

@@ -5,6 +5,7 @@ pub(crate) mod affected_view;
 mod api;
 mod dto;
 mod graph;
+pub(crate) mod history;
 mod pages;
 pub(crate) mod ticket_cis;
 
@@ -27,4 +28,5 @@ pub(crate) fn ui() -> Routes {
         .route("/cis/{number}/relations", post(pages::relate))
         .route("/cis/{number}/relations/{id}/remove", post(pages::unrelate))
         .route("/tickets/{number}/cis", post(ticket_cis::set))
+        .route("/tickets/{number}/cis/impact", post(ticket_cis::apply_impact))
 }

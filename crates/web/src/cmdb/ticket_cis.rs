@@ -25,3 +25,19 @@ pub(crate) async fn set(State(ctx): State<Ctx>, s: Session, TicketPath(number): 
     let r = ctx.app.update_ticket(&s.actor, &number, f.version, change).await.map(|_| None);
     finish(&ctx, &s, &number, "cis", r).await
 }
+
+#[derive(Deserialize)]
+pub(crate) struct VersionForm {
+    version: i64,
+}
+
+/// Applies the impact the affected CIs' services suggest.
+pub(crate) async fn apply_impact(
+    State(ctx): State<Ctx>,
+    s: Session,
+    TicketPath(number): TicketPath,
+    CsrfForm(f): CsrfForm<VersionForm>,
+) -> Response {
+    let r = ctx.app.apply_ci_impact(&s.actor, &number, f.version).await.map(|_| None);
+    finish(&ctx, &s, &number, "impact", r).await
+}

@@ -5,7 +5,8 @@
 use super::journal::Entry;
 
 /// The practices' wordings, tried in turn.
-const PRACTICES: [fn(&Entry) -> Option<String>; 6] = [
+const PRACTICES: [fn(&Entry) -> Option<String>; 7] = [
+    crate::cmdb::history::line,
     crate::ticket::history::line,
     crate::incident::history::line,
     crate::problem::history::line,

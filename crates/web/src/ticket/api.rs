@@ -129,6 +129,7 @@ pub(crate) async fn update_ticket(
         root_cause: req.root_cause,
         affected: req.affected,
         cis: req.cis,
+        impact_reason: None,
     };
     let mut body: TicketBody = ctx.app.update_ticket(&actor, &number, version, change).await?.into();
     body.cis = Some(ctx.app.ticket_cis(&actor, &number).await?.into_iter().map(|a| a.number).collect());

@@ -47,6 +47,7 @@ impl UpdateForm {
             affected: self.affected.as_deref().map(list),
             // Affected CIs have their own form on the ticket page.
             cis: None,
+            impact_reason: None,
             resolution_code: self.resolution_code.clone().filter(|c| resolving && !c.is_empty()),
             resolution_notes: self.resolution_notes.clone().filter(|n| resolving && !n.trim().is_empty()),
         }

@@ -149,6 +149,8 @@ pub(crate) struct TicketPage {
     /// (id, service, started, ended or blank while it lasts)
     pub outages: Vec<(cairn_domain::ids::OutageId, String, String, String)>,
     pub cis: Vec<crate::cmdb::affected_view::AffectedView>,
+    /// The impact the affected CIs suggest and why, when higher than the ticket's.
+    pub impact_suggestion: Option<(String, String)>,
     /// Major incidents: the post-incident review.
     pub review: Option<ReviewView>,
     pub notice: Option<String>,

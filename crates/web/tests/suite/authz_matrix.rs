@@ -244,6 +244,7 @@ const ROUTES: &[Entry] = &[
     eb("POST /cis/{number}/relations", "login 403 403 w w | 403 404 404", r#"type=located_in&other=$ci3&way=out"#),
     e("POST /cis/{number}/relations/{id}/remove", "login 403 403 404 404 | 403 404 404"),
     eb("POST /tickets/{number}/cis", "login 403 403 w w | 403 404 404", r#"version=1&cis=$ci"#),
+    eb("POST /tickets/{number}/cis/impact", "login 403 403 w w | 403 404 404", r#"version=1"#),
     e("DELETE /api/v1/routing-rules/{id}", "401 403 403 403 w | 403 403 404"),
     e("POST /admin/routing/rules/{id}/delete", "login 403 403 403 404 | 403 403 404"),
     e("POST /views/{id}/delete", "login 403 403 w 404 | 403 404 404"),

@@ -306,6 +306,20 @@ async fn an_incident_shows_the_services_its_cis_are_used_by(url: String) {
     assert!(page.contains(&format!("Used by 2 services, 1 critical: {payroll} Payroll (critical); {intranet} Intranet (low)")), "{page}");
     let history = body(t.get(&token, &format!("/api/v1/tickets/{n}/history")).await).await;
     assert!(history.as_array().unwrap().iter().any(|e| e["field"] == "cis" && e["new"] == server.as_str()), "{history}");
+
+    // The critical service suggests a high impact; applied, the history says why.
+    let why = format!("{payroll} Payroll is a critical service, which {server} srv-01 is used by");
+    assert!(page.contains(&why) && page.contains("Set impact to High"), "{page}");
+    let version = body(t.get(&token, &format!("/api/v1/tickets/{n}")).await).await["version"].to_string();
+    let r = ada.post(&format!("/tickets/{n}/cis/impact"), &[("csrf", csrf.as_str()), ("version", version.as_str())]).await;
+    let back = location(&r);
+    assert_eq!(back, format!("/tickets/{n}?done=impact"));
+    assert_eq!(body(t.get(&token, &format!("/api/v1/tickets/{n}")).await).await["impact"], 1);
+    let (_, page) = ada.get(&back).await;
+    assert!(page.contains(&format!("raised the impact from the CMDB: {why}")) && !page.contains("Set impact to High"), "{page}");
+    let version = body(t.get(&token, &format!("/api/v1/tickets/{n}")).await).await["version"].to_string();
+    let r = ada.post(&format!("/tickets/{n}/cis/impact"), &[("csrf", csrf.as_str()), ("version", version.as_str())]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "nothing higher to apply: the ticket page says so");
     let (kim, _) = signed_in(&t, "kim", "requester").await;
     let kims = t.app.create_token("default", "kim", "test").await.unwrap();
     let own = t.create(&kims, "My laptop").await["number"].as_str().unwrap().to_string();

@@ -216,7 +216,7 @@ impl Fixtures {
                 "number" if under("/articles/") || under("/knowledge/") => "article",
                 "number" if under("/problems/") => "problem",
                 "number" if under("/known-errors/") => "known_error",
-                "number" if under("/cis/") => "ci",
+                "number" if under("/cis/") && !under("/tickets/") => "ci",
                 "code" if under("/ci-classes/") => "ci_class",
                 "number" => "ticket",
                 "id" if under("/approvals/") => "approval",
