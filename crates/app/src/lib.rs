@@ -145,8 +145,8 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     // Tenants made before the CMDB existed get its starter classes.
-                    for t in cairn_store::platform::tenants::all(c).await? {
-                        cmdb::classes::install_starter(c, t.id, now).await?;
+                    for t in cairn_store::cmdb::classes::tenants_without(c).await? {
+                        cmdb::classes::install_starter(c, t, now).await?;
                     }
                     if let Some(t) = cairn_store::platform::tenants::by_slug(c, DEFAULT_TENANT).await? {
                         return Ok(t.id);

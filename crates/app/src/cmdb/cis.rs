@@ -207,14 +207,14 @@ pub(crate) async fn create_in(
     now: i64,
 ) -> Result<CiRow> {
     let class = input.class.clone().ok_or_else(|| AppError::invalid("class", "is required"))?;
-    tree.find("class", &class)?;
+    let class_id = tree.find("class", &class)?.id;
     if input.name.is_none() {
         return Err(AppError::invalid("name", "is required"));
     }
     let mut ci = Ci {
         id: CiId(0),
         number: CiNumber::of(0),
-        class: tree.find("class", &class)?.id,
+        class: class_id,
         name: String::new(),
         status: CiStatus::Operational,
         criticality: Criticality::Medium,
@@ -236,7 +236,7 @@ pub(crate) async fn create_in(
     load(c, t, &ci.number).await
 }
 
-/// Changes a CI in the caller's transaction; returns it and whether anything changed.
+/// Changes a CI in the caller's transaction (nothing is written when nothing changes).
 pub(crate) async fn update_in(
     c: &mut Conn,
     t: TenantId,
@@ -245,17 +245,17 @@ pub(crate) async fn update_in(
     before: CiRow,
     input: CiInput,
     now: i64,
-) -> Result<(CiRow, bool)> {
+) -> Result<CiRow> {
     let mut ci = before.ci.clone();
     let entries = apply(c, t, tree, &mut ci, Some(&before), input).await?;
     if entries.is_empty() {
-        return Ok((before, false));
+        return Ok(before);
     }
     ci.updated_at = now;
     store::update(c, t, &ci).await?;
     store::set_keys(c, t, ci.id, &indexed(tree, &ci)).await?;
     journal::append(c, t, by, now, &entries).await?;
-    Ok((load(c, t, &ci.number).await?, true))
+    load(c, t, &ci.number).await
 }
 
 impl App {
@@ -282,7 +282,7 @@ impl App {
                 Box::pin(async move {
                     let tree = tree(c, t).await?;
                     let before = load(c, t, &number).await?;
-                    Ok(update_in(c, t, Some(by), &tree, before, input, now).await?.0)
+                    update_in(c, t, Some(by), &tree, before, input, now).await
                 })
             })
             .await

@@ -4,9 +4,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use cairn_domain::cmdb::class::ClassTree;
 use cairn_domain::cmdb::impact::{Direction, Walk};
 use cairn_domain::cmdb::relation::RelationType;
-use cairn_domain::ids::CiId;
+use cairn_domain::ids::{CiId, TenantId};
 use cairn_domain::platform::access::Actor;
 use cairn_store::Conn;
 use cairn_store::cmdb::cis::{self as cis_store, CiRow};
@@ -58,44 +59,57 @@ pub(crate) async fn walk(c: &mut Conn, t: cairn_domain::ids::TenantId, start: Ci
     Ok(w)
 }
 
+/// The impact of `start` in the caller's connection, with the tenant's class tree.
+pub(crate) async fn impact_in(
+    c: &mut Conn,
+    t: TenantId,
+    tree: &ClassTree,
+    start: CiRow,
+    direction: Direction,
+    depth: u32,
+) -> Result<Impact> {
+    if depth == 0 || depth > MAX_DEPTH {
+        return Err(AppError::invalid("depth", format!("must be 1 to {MAX_DEPTH}")));
+    }
+    let w = walk(c, t, start.ci.id, direction, depth).await?;
+    let ids: Vec<CiId> = w.reached().iter().map(|r| r.id).collect();
+    let rows: HashMap<CiId, CiRow> = cis_store::brief_by_ids(c, t, &ids).await?.into_iter().map(|r| (r.ci.id, r)).collect();
+    let number_of = |id: &CiId| rows.get(id).map(|r| r.ci.number.to_string()).unwrap_or_default();
+    let reached: Vec<Reached> = w
+        .reached()
+        .iter()
+        .skip(1)
+        .filter_map(|r| {
+            let path = w.path(r.id).iter().map(number_of).collect();
+            rows.get(&r.id).map(|ci| Reached { ci: ci.clone(), depth: r.depth, via: r.via.map(|(_, rel)| rel), path })
+        })
+        .collect();
+    let all: Vec<&CiRow> = std::iter::once(&start).chain(reached.iter().map(|r| &r.ci)).collect();
+    let of_class = |code: &str| all.iter().filter(|r| tree.is_a(r.ci.class, code)).map(|r| (*r).clone()).collect::<Vec<_>>();
+    let (services, rooms) = (of_class("service"), of_class("room"));
+    let organisations: BTreeSet<String> = all.iter().filter_map(|r| r.org.clone()).collect();
+    let open_tickets = ticket_cis::open_tickets(c, t, &ids).await?;
+    Ok(Impact {
+        start,
+        direction,
+        depth,
+        reached,
+        services,
+        rooms,
+        organisations: organisations.into_iter().collect(),
+        open_tickets,
+        truncated: w.truncated(),
+    })
+}
+
 impl App {
     #[tracing::instrument(name = "ci_impact", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn ci_impact(&self, actor: &Actor, number: &str, direction: Direction, depth: u32) -> Result<Impact> {
         agents_only(actor)?;
-        if depth == 0 || depth > MAX_DEPTH {
-            return Err(AppError::invalid("depth", format!("must be 1 to {MAX_DEPTH}")));
-        }
         let t = actor.tenant_id;
         let mut c = self.db.read().await?;
         let start = load(&mut c, t, number).await?;
-        let w = walk(&mut c, t, start.ci.id, direction, depth).await?;
-        let ids: Vec<CiId> = w.reached().iter().map(|r| r.id).collect();
-        let mut rows: HashMap<CiId, CiRow> = cis_store::brief_by_ids(&mut c, t, &ids).await?.into_iter().map(|r| (r.ci.id, r)).collect();
         let tree = tree(&mut c, t).await?;
-        let number_of = |id: &CiId, rows: &HashMap<CiId, CiRow>| rows.get(id).map(|r| r.ci.number.to_string()).unwrap_or_default();
-        let mut reached = Vec::with_capacity(ids.len());
-        for r in w.reached().iter().skip(1) {
-            let path = w.path(r.id).iter().map(|id| number_of(id, &rows)).collect();
-            if let Some(ci) = rows.get(&r.id) {
-                reached.push(Reached { ci: ci.clone(), depth: r.depth, via: r.via.map(|(_, rel)| rel), path });
-            }
-        }
-        let all: Vec<&CiRow> = std::iter::once(&start).chain(reached.iter().map(|r| &r.ci)).collect();
-        let of_class = |code: &str| all.iter().filter(|r| tree.is_a(r.ci.class, code)).map(|r| (*r).clone()).collect::<Vec<_>>();
-        let (services, rooms) = (of_class("service"), of_class("room"));
-        let organisations: BTreeSet<String> = all.iter().filter_map(|r| r.org.clone()).collect();
-        let open_tickets = ticket_cis::open_tickets(&mut c, t, &ids).await?;
-        rows.clear();
-        Ok(Impact {
-            start,
-            direction,
-            depth,
-            reached,
-            services,
-            rooms,
-            organisations: organisations.into_iter().collect(),
-            open_tickets,
-            truncated: w.truncated(),
-        })
+        impact_in(&mut c, t, &tree, start, direction, depth).await
     }
 }

@@ -7,6 +7,7 @@ pub mod affected;
 pub mod cis;
 pub mod classes;
 pub mod impact;
+pub mod page;
 pub mod relations;
 
 use cairn_domain::cmdb::CiNumber;

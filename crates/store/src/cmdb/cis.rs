@@ -5,7 +5,7 @@ use cairn_domain::ids::{CiAttributeId, CiClassId, CiId, GroupId, OrgId, TenantId
 use sqlx::any::AnyRow;
 
 use crate::Conn;
-use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::args::{Arg, Columns, bind_all, push};
 use crate::engine::row::get;
 use crate::error::{Result, StoreError};
 
@@ -26,6 +26,14 @@ const SELECT: &str = "SELECT c.id, c.number, c.class_id, c.name, c.status, c.cri
      FROM cis c JOIN ci_classes k ON k.id = c.class_id LEFT JOIN users u ON u.id = c.owner_id \
      LEFT JOIN assignment_groups g ON g.id = c.group_id LEFT JOIN organisations o ON o.id = c.org_id \
      LEFT JOIN cis l ON l.id = c.location_id";
+
+/// [`SELECT`]'s columns with only the organisation joined: the references but the
+/// organisation and the attributes are left empty.
+const BRIEF: &str = "SELECT c.id, c.number, c.class_id, c.name, c.status, c.criticality, CAST(NULL AS BIGINT) AS owner_id, \
+     CAST(NULL AS BIGINT) AS group_id, c.org_id, CAST(NULL AS BIGINT) AS location_id, '{}' AS attributes, c.created_at, c.updated_at, \
+     k.code AS class_code, CAST(NULL AS TEXT) AS owner_name, CAST(NULL AS TEXT) AS group_name, o.name AS org_name, \
+     CAST(NULL AS TEXT) AS location_number FROM cis c JOIN ci_classes k ON k.id = c.class_id \
+     LEFT JOIN organisations o ON o.id = c.org_id";
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -63,50 +71,35 @@ fn attributes_text(ci: &Ci) -> Result<String> {
     serde_json::to_string(&ci.attributes).map_err(|e| corrupt("attributes", e))
 }
 
+/// The columns a write of the CI sets, named beside their values.
+fn fields(ci: &Ci) -> Result<Columns> {
+    Ok(Columns::new()
+        .set("class_id", Arg::I(ci.class.0))
+        .set("name", Arg::S(ci.name.clone()))
+        .set("status", Arg::S(ci.status.as_str().into()))
+        .set("criticality", Arg::S(ci.criticality.as_str().into()))
+        .set("owner_id", Arg::OptI(ci.owner.map(|u| u.0)))
+        .set("group_id", Arg::OptI(ci.group.map(|g| g.0)))
+        .set("org_id", Arg::OptI(ci.org.map(|o| o.0)))
+        .set("location_id", Arg::OptI(ci.location.map(|l| l.0)))
+        .set("attributes", Arg::S(attributes_text(ci)?))
+        .set("updated_at", Arg::I(ci.updated_at)))
+}
+
 pub async fn insert(c: &mut Conn, t: TenantId, ci: &Ci) -> Result<CiId> {
-    Ok(CiId(
-        sqlx::query_scalar(
-            "INSERT INTO cis (tenant_id, number, class_id, name, status, criticality, owner_id, group_id, org_id, location_id, attributes, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(t.0)
-        .bind(ci.number.as_str())
-        .bind(ci.class.0)
-        .bind(&ci.name)
-        .bind(ci.status.as_str())
-        .bind(ci.criticality.as_str())
-        .bind(ci.owner.map(|u| u.0))
-        .bind(ci.group.map(|g| g.0))
-        .bind(ci.org.map(|o| o.0))
-        .bind(ci.location.map(|l| l.0))
-        .bind(attributes_text(ci)?)
-        .bind(ci.created_at)
-        .bind(ci.updated_at)
-        .fetch_one(c)
-        .await?,
-    ))
+    let (sql, args) = fields(ci)?
+        .set("tenant_id", Arg::I(t.0))
+        .set("number", Arg::S(ci.number.to_string()))
+        .set("created_at", Arg::I(ci.created_at))
+        .insert("cis", " RETURNING id");
+    let row = bind_all(sql, args).fetch_one(c).await?;
+    Ok(CiId(get(&row, "id")?))
 }
 
 /// Writes every field of the CI (its number and creation stay).
 pub async fn update(c: &mut Conn, t: TenantId, ci: &Ci) -> Result<()> {
-    sqlx::query(
-        "UPDATE cis SET class_id = $1, name = $2, status = $3, criticality = $4, owner_id = $5, group_id = $6, org_id = $7, \
-         location_id = $8, attributes = $9, updated_at = $10 WHERE tenant_id = $11 AND id = $12",
-    )
-    .bind(ci.class.0)
-    .bind(&ci.name)
-    .bind(ci.status.as_str())
-    .bind(ci.criticality.as_str())
-    .bind(ci.owner.map(|u| u.0))
-    .bind(ci.group.map(|g| g.0))
-    .bind(ci.org.map(|o| o.0))
-    .bind(ci.location.map(|l| l.0))
-    .bind(attributes_text(ci)?)
-    .bind(ci.updated_at)
-    .bind(t.0)
-    .bind(ci.id.0)
-    .execute(c)
-    .await?;
+    let (sql, args) = fields(ci)?.update("cis", vec![("tenant_id", Arg::I(t.0)), ("id", Arg::I(ci.id.0))]);
+    bind_all(sql, args).execute(c).await?;
     Ok(())
 }
 
@@ -119,11 +112,16 @@ pub async fn by_number(c: &mut Conn, t: TenantId, number: &CiNumber) -> Result<O
 /// parameter limit. The unary `+` keeps SQLite's planner on the primary key: offered
 /// an index that starts with `tenant_id`, it would scan the tenant's CIs instead.
 pub async fn by_ids(c: &mut Conn, t: TenantId, ids: &[CiId]) -> Result<Vec<CiRow>> {
+    read_ids(c, t, SELECT, ids).await
+}
+
+/// The rows of `select` for these ids, 500 at a time.
+async fn read_ids(c: &mut Conn, t: TenantId, select: &str, ids: &[CiId]) -> Result<Vec<CiRow>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let mut args = vec![Arg::I(t.0)];
         let marks: Vec<String> = chunk.iter().map(|id| push(&mut args, Arg::I(id.0))).collect();
-        let sql = format!("{SELECT} WHERE +c.tenant_id = $1 AND c.id IN ({})", marks.join(", "));
+        let sql = format!("{select} WHERE +c.tenant_id = $1 AND c.id IN ({})", marks.join(", "));
         for r in bind_all(sql, args).fetch_all(&mut *c).await? {
             out.push(row(&r)?);
         }
@@ -135,38 +133,7 @@ pub async fn by_ids(c: &mut Conn, t: TenantId, ids: &[CiId]) -> Result<Vec<CiRow
 /// organisation's name; attributes and the other references left empty. For walks that
 /// reach thousands of CIs (impact analysis), one light read per 500.
 pub async fn brief_by_ids(c: &mut Conn, t: TenantId, ids: &[CiId]) -> Result<Vec<CiRow>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let mut args = vec![Arg::I(t.0)];
-        let marks: Vec<String> = chunk.iter().map(|id| push(&mut args, Arg::I(id.0))).collect();
-        let sql = format!(
-            "SELECT c.id, c.number, c.class_id, c.name, c.status, c.criticality, c.org_id, c.created_at, c.updated_at, \
-             k.code AS class_code, o.name AS org_name FROM cis c JOIN ci_classes k ON k.id = c.class_id \
-             LEFT JOIN organisations o ON o.id = c.org_id WHERE +c.tenant_id = $1 AND c.id IN ({})",
-            marks.join(", ")
-        );
-        for r in bind_all(sql, args).fetch_all(&mut *c).await? {
-            let number: String = get(&r, "number")?;
-            let ci = Ci {
-                id: CiId(get(&r, "id")?),
-                number: CiNumber::parse(&number).ok_or_else(|| corrupt("number", &number))?,
-                class: CiClassId(get(&r, "class_id")?),
-                name: get(&r, "name")?,
-                status: CiStatus::parse("status", &get::<String>(&r, "status")?).map_err(|e| corrupt("status", e))?,
-                criticality: Criticality::parse("criticality", &get::<String>(&r, "criticality")?)
-                    .map_err(|e| corrupt("criticality", e))?,
-                owner: None,
-                group: None,
-                org: get::<Option<i64>>(&r, "org_id")?.map(OrgId),
-                location: None,
-                attributes: serde_json::Map::new(),
-                created_at: get(&r, "created_at")?,
-                updated_at: get(&r, "updated_at")?,
-            };
-            out.push(CiRow { ci, class_code: get(&r, "class_code")?, owner: None, group: None, org: get(&r, "org_name")?, location: None });
-        }
-    }
-    Ok(out)
+    read_ids(c, t, BRIEF, ids).await
 }
 
 /// A page of CIs: of the classes given (none: all), with `text` in the name, in a
@@ -189,8 +156,9 @@ pub async fn list(c: &mut Conn, t: TenantId, q: &CiQuery) -> Result<(Vec<CiRow>,
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let p = push(&mut args, Arg::S(format!("%{escaped}%")));
-        wh.push(format!("(lower(c.name) LIKE {p} ESCAPE '\\' OR c.number = upper({p0}))", p0 = push(&mut args, Arg::S(text.to_string()))));
+        let like = push(&mut args, Arg::S(format!("%{escaped}%")));
+        let exact = push(&mut args, Arg::S(text.to_uppercase()));
+        wh.push(format!("(lower(c.name) LIKE {like} ESCAPE '\\' OR c.number = {exact})"));
     }
     if let Some(s) = q.status {
         let p = push(&mut args, Arg::S(s.as_str().into()));

@@ -57,6 +57,16 @@ pub async fn all(c: &mut Conn, t: TenantId) -> Result<Vec<Class>> {
     Ok(classes)
 }
 
+/// The tenants that have no classes yet (the whole installation: at start).
+pub async fn tenants_without(c: &mut Conn) -> Result<Vec<TenantId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT t.id FROM tenants t WHERE NOT EXISTS (SELECT 1 FROM ci_classes k WHERE k.tenant_id = t.id) ORDER BY t.id",
+    )
+    .fetch_all(c)
+    .await?;
+    Ok(ids.into_iter().map(TenantId).collect())
+}
+
 pub async fn has_any(c: &mut Conn, t: TenantId) -> Result<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ci_classes WHERE tenant_id = $1").bind(t.0).fetch_one(c).await?;
     Ok(n > 0)

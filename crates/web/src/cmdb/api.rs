@@ -164,8 +164,8 @@ pub(crate) async fn ci_relations(
     ApiActor(actor): ApiActor,
     ApiPath(number): ApiPath<String>,
 ) -> Result<Json<Vec<RelationBody>>, ApiError> {
-    let ci = ctx.app.get_ci(&actor, &number).await?;
-    let own = ci.ci.number.to_string();
+    // Labels are read from the CI's canonical number; one that does not parse is a 404 below.
+    let own = cairn_domain::cmdb::CiNumber::parse(&number).map_or(number, |n| n.to_string());
     Ok(Json(ctx.app.ci_relations(&actor, &own).await?.into_iter().map(|r| relation(r, Some(&own))).collect()))
 }
 

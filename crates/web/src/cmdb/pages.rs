@@ -225,17 +225,8 @@ fn shown(v: Option<&Value>) -> String {
 
 async fn ci_page(ctx: &Ctx, s: &Session, number: &str, direction: Direction, notice: Option<String>, error: Option<String>) -> Response {
     let a = &s.actor;
-    let loaded = async {
-        let ci = ctx.app.get_ci(a, number).await?;
-        let own = ci.ci.number.to_string();
-        let tree = ctx.app.ci_classes(a).await?;
-        let relations = ctx.app.ci_relations(a, &own).await?;
-        let impact = ctx.app.ci_impact(a, &own, direction, 10).await?;
-        let history = ctx.app.ci_history(a, &own).await?;
-        Ok::<_, AppError>((ci, tree, relations, impact, history))
-    };
-    let (ci, tree, relations, impact, history) = match loaded.await {
-        Ok(v) => v,
+    let cairn_app::cmdb::page::CiPage { ci, tree, relations, impact, history } = match ctx.app.ci_page(a, number, direction).await {
+        Ok(p) => p,
         Err(e) => return error_page(Some(s), e),
     };
     let own = ci.ci.number.to_string();
