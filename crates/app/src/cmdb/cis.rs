@@ -223,6 +223,8 @@ pub(crate) async fn create_in(
         org: None,
         location: None,
         attributes: Map::new(),
+        sources: Default::default(),
+        seen_at: None,
         created_at: now,
         updated_at: now,
     };

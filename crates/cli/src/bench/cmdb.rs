@@ -51,6 +51,8 @@ fn ci(class: CiClassId, name: String, now: i64) -> Ci {
         org: None,
         location: None,
         attributes: serde_json::Map::new(),
+        sources: Default::default(),
+        seen_at: None,
         created_at: now,
         updated_at: now,
     }

@@ -5,6 +5,7 @@
 pub mod class;
 pub mod impact;
 pub mod number;
+pub mod reconcile;
 pub mod relation;
 pub mod starter;
 
@@ -79,6 +80,12 @@ pub struct Ci {
     pub location: Option<crate::ids::CiId>,
     /// Checked against the class ([`class::ClassTree::validate`]) on every write.
     pub attributes: serde_json::Map<String, serde_json::Value>,
+    /// Which source last set each field (`name`, `status`, `attributes.serial_number`,
+    /// …): `manual` for the API and the UI, the import's source name otherwise. Source
+    /// precedence ([`reconcile::Ranking`]) reads it.
+    pub sources: std::collections::BTreeMap<String, String>,
+    /// When an import last saw the CI (stale CIs are those not seen for a while).
+    pub seen_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -21,7 +21,7 @@ pub struct CiRow {
 }
 
 const SELECT: &str = "SELECT c.id, c.number, c.class_id, c.name, c.status, c.criticality, c.owner_id, c.group_id, c.org_id, \
-     c.location_id, c.attributes, c.created_at, c.updated_at, k.code AS class_code, u.username AS owner_name, \
+     c.location_id, c.attributes, c.sources, c.seen_at, c.created_at, c.updated_at, k.code AS class_code, u.username AS owner_name, \
      g.name AS group_name, o.name AS org_name, l.number AS location_number \
      FROM cis c JOIN ci_classes k ON k.id = c.class_id LEFT JOIN users u ON u.id = c.owner_id \
      LEFT JOIN assignment_groups g ON g.id = c.group_id LEFT JOIN organisations o ON o.id = c.org_id \
@@ -30,7 +30,7 @@ const SELECT: &str = "SELECT c.id, c.number, c.class_id, c.name, c.status, c.cri
 /// [`SELECT`]'s columns with only the organisation joined: the references but the
 /// organisation and the attributes are left empty.
 const BRIEF: &str = "SELECT c.id, c.number, c.class_id, c.name, c.status, c.criticality, CAST(NULL AS BIGINT) AS owner_id, \
-     CAST(NULL AS BIGINT) AS group_id, c.org_id, CAST(NULL AS BIGINT) AS location_id, '{}' AS attributes, c.created_at, c.updated_at, \
+     CAST(NULL AS BIGINT) AS group_id, c.org_id, CAST(NULL AS BIGINT) AS location_id, '{}' AS attributes, '{}' AS sources, CAST(NULL AS BIGINT) AS seen_at, c.created_at, c.updated_at, \
      k.code AS class_code, CAST(NULL AS TEXT) AS owner_name, CAST(NULL AS TEXT) AS group_name, o.name AS org_name, \
      CAST(NULL AS TEXT) AS location_number FROM cis c JOIN ci_classes k ON k.id = c.class_id \
      LEFT JOIN organisations o ON o.id = c.org_id";
@@ -54,6 +54,8 @@ fn row(r: &AnyRow) -> Result<CiRow> {
         org: get::<Option<i64>>(r, "org_id")?.map(OrgId),
         location: get::<Option<i64>>(r, "location_id")?.map(CiId),
         attributes: serde_json::from_str(&attributes).map_err(|e| corrupt("attributes", e))?,
+        sources: serde_json::from_str(&get::<String>(r, "sources")?).map_err(|e| corrupt("sources", e))?,
+        seen_at: get(r, "seen_at")?,
         created_at: get(r, "created_at")?,
         updated_at: get(r, "updated_at")?,
     };
@@ -83,6 +85,8 @@ fn fields(ci: &Ci) -> Result<Columns> {
         .set("org_id", Arg::OptI(ci.org.map(|o| o.0)))
         .set("location_id", Arg::OptI(ci.location.map(|l| l.0)))
         .set("attributes", Arg::S(attributes_text(ci)?))
+        .set("sources", Arg::S(serde_json::to_string(&ci.sources).map_err(|e| corrupt("sources", e))?))
+        .set("seen_at", Arg::OptI(ci.seen_at))
         .set("updated_at", Arg::I(ci.updated_at)))
 }
 
