@@ -2,6 +2,7 @@
 //! and runs the server, workers, and the operator commands.
 
 mod bench;
+mod cmdb;
 mod config;
 mod limits;
 
@@ -62,6 +63,11 @@ enum Command {
     Sla {
         #[command(subcommand)]
         command: SlaCommand,
+    },
+    /// Configuration management: importing CIs and relations.
+    Cmdb {
+        #[command(subcommand)]
+        command: cmdb::CmdbCommand,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -183,6 +189,11 @@ async fn run(cmd: Command, mut cfg: Config) -> anyhow::Result<()> {
             load_demo(&app).await
         }
         Command::Admin { command } => admin(command, &cfg).await,
+        Command::Cmdb { command } => {
+            let app = open(&cfg).await?;
+            let code = cmdb::run(&app, command).await?;
+            std::process::exit(code);
+        }
         Command::Audit { command: AuditCommand::Verify } => {
             let app = open(&cfg).await?;
             let mut failed = false;

@@ -3,7 +3,7 @@
 //! indexes the identifying values and journals what changed, in one transaction.
 
 use cairn_domain::cmdb::class::{AttributeKind, ClassTree, RefTarget};
-use cairn_domain::cmdb::{self, Ci, CiNumber, CiStatus, Criticality};
+use cairn_domain::cmdb::{self, Ci, CiNumber, CiStatus, Criticality, reconcile};
 use cairn_domain::ids::{CiAttributeId, CiId, TenantId};
 use cairn_domain::platform::access::Actor;
 use cairn_store::Conn;
@@ -19,7 +19,7 @@ use crate::{App, AppError, Result, agents_only};
 /// A CI as a caller writes it: on create `class` and `name` are required; on a change
 /// only what is given changes (`Some(None)` clears a reference, a `null` attribute
 /// removes it).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CiInput {
     pub class: Option<String>,
     pub name: Option<String>,
@@ -93,7 +93,14 @@ async fn check_unique(c: &mut Conn, t: TenantId, tree: &ClassTree, ci: &Ci) -> R
 
 /// Applies `input` to `ci` (a new one or a copy of the stored one), resolving names
 /// to ids, and returns the journal entries of what changed.
-async fn apply(c: &mut Conn, t: TenantId, tree: &ClassTree, ci: &mut Ci, before: Option<&CiRow>, input: CiInput) -> Result<Vec<Entry>> {
+pub(super) async fn apply(
+    c: &mut Conn,
+    t: TenantId,
+    tree: &ClassTree,
+    ci: &mut Ci,
+    before: Option<&CiRow>,
+    input: CiInput,
+) -> Result<Vec<Entry>> {
     let mut changes: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     let mut note = |field: &str, old: Option<String>, new: Option<String>| {
         if old != new {
@@ -197,6 +204,28 @@ async fn apply(c: &mut Conn, t: TenantId, tree: &ClassTree, ci: &mut Ci, before:
         .collect())
 }
 
+/// The fields an input sets, as provenance and journal entries name them.
+pub(super) fn fields_given(input: &CiInput) -> Vec<String> {
+    let plain = [
+        ("name", input.name.is_some()),
+        ("status", input.status.is_some()),
+        ("criticality", input.criticality.is_some()),
+        ("owner", input.owner.is_some()),
+        ("group", input.group.is_some()),
+        ("organisation", input.organisation.is_some()),
+        ("location", input.location.is_some()),
+    ];
+    let attributes = input.attributes.iter().flat_map(|m| m.keys().map(|k| format!("attributes.{k}")));
+    plain.into_iter().filter(|(_, given)| *given).map(|(f, _)| f.to_string()).chain(attributes).collect()
+}
+
+/// Records `source` as the setter of each field the entries changed.
+pub(super) fn note_sources(ci: &mut Ci, entries: &[Entry], source: &str) {
+    for field in entries.iter().filter_map(|e| e.field.as_deref()) {
+        ci.sources.insert(field.to_string(), source.to_string());
+    }
+}
+
 /// Creates a CI in the caller's transaction (the API, the import).
 pub(crate) async fn create_in(
     c: &mut Conn,
@@ -228,7 +257,9 @@ pub(crate) async fn create_in(
         created_at: now,
         updated_at: now,
     };
+    let given = fields_given(&input);
     apply(c, t, tree, &mut ci, None, input).await?;
+    ci.sources = given.into_iter().map(|f| (f, reconcile::MANUAL.to_string())).collect();
     ci.number = CiNumber::of(tenants::next_number(c, t, cmdb::number::PREFIX).await?.seq);
     ci.id = store::insert(c, t, &ci).await?;
     store::set_keys(c, t, ci.id, &indexed(tree, &ci)).await?;
@@ -254,6 +285,7 @@ pub(crate) async fn update_in(
         return Ok(before);
     }
     ci.updated_at = now;
+    note_sources(&mut ci, &entries, reconcile::MANUAL);
     store::update(c, t, &ci).await?;
     store::set_keys(c, t, ci.id, &indexed(tree, &ci)).await?;
     journal::append(c, t, by, now, &entries).await?;

@@ -7,6 +7,7 @@ pub mod affected;
 pub mod cis;
 pub mod classes;
 pub mod impact;
+pub mod import;
 pub mod page;
 pub mod relations;
 

@@ -2,9 +2,12 @@
 //! the class pairs each type allows. No self-relation, no duplicate (a symmetric
 //! type counts both ways); cycles are allowed and impact walks end on them.
 
+use cairn_domain::cmdb::class::ClassTree;
 use cairn_domain::cmdb::relation::{RelationType, Root};
-use cairn_domain::ids::RelationId;
+use cairn_domain::ids::{RelationId, TenantId, UserId};
 use cairn_domain::platform::access::Actor;
+use cairn_store::Conn;
+use cairn_store::cmdb::cis::CiRow;
 use cairn_store::cmdb::relations::{self as store, Relation};
 use cairn_store::platform::journal::{self, Entry};
 
@@ -22,6 +25,43 @@ fn entries(r: &Relation, action: &'static str) -> [Entry; 2] {
     [from, to]
 }
 
+/// Checks a relation against the type's rules; true when the CIs are related so
+/// already (a symmetric type counts both ways).
+pub(crate) async fn check_relation(
+    c: &mut Conn,
+    t: TenantId,
+    tree: &ClassTree,
+    (a, rel, b): (&CiRow, RelationType, &CiRow),
+) -> Result<bool> {
+    if a.ci.id == b.ci.id {
+        return Err(AppError::invalid("to", format!("{} cannot be related to itself", a.ci.number)));
+    }
+    let root = |id| tree.root(id).map(|k| Root::of(&k.code)).unwrap_or(Root::Other);
+    rel.check((root(a.ci.class), &a.class_code), (root(b.ci.class), &b.class_code))?;
+    let twin = rel.symmetric() && store::exists(c, t, b.ci.id, rel, a.ci.id).await?;
+    Ok(twin || store::exists(c, t, a.ci.id, rel, b.ci.id).await?)
+}
+
+/// Relates two CIs in the caller's transaction after [`check_relation`]; `None` when
+/// they are related so already.
+pub(crate) async fn relate_in(
+    c: &mut Conn,
+    t: TenantId,
+    by: Option<UserId>,
+    tree: &ClassTree,
+    (a, rel, b): (&CiRow, RelationType, &CiRow),
+    source: Option<&str>,
+    now: i64,
+) -> Result<Option<Relation>> {
+    if check_relation(c, t, tree, (a, rel, b)).await? {
+        return Ok(None);
+    }
+    let id = store::insert(c, t, a.ci.id, rel, b.ci.id, source, now).await?;
+    let r = store::by_id(c, t, id).await?.ok_or_else(|| AppError::Internal("relation not found after insert".into()))?;
+    journal::append(c, t, by, now, &entries(&r, "related")).await?;
+    Ok(Some(r))
+}
+
 impl App {
     #[tracing::instrument(name = "create_relation", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn create_relation(&self, actor: &Actor, from: &str, rel: &str, to: &str) -> Result<Relation> {
@@ -33,20 +73,10 @@ impl App {
                 Box::pin(async move {
                     let a = named(c, t, "from", &from).await?;
                     let b = named(c, t, "to", &to).await?;
-                    if a.ci.id == b.ci.id {
-                        return Err(AppError::invalid("to", format!("{} cannot be related to itself", a.ci.number)));
-                    }
                     let tree = tree(c, t).await?;
-                    let root = |id| tree.root(id).map(|k| Root::of(&k.code)).unwrap_or(Root::Other);
-                    rel.check((root(a.ci.class), &a.class_code), (root(b.ci.class), &b.class_code))?;
-                    let twin = rel.symmetric() && store::exists(c, t, b.ci.id, rel, a.ci.id).await?;
-                    if twin || store::exists(c, t, a.ci.id, rel, b.ci.id).await? {
-                        return Err(AppError::Conflict(format!("{} {} {} already", a.ci.number, rel.label(), b.ci.number)));
-                    }
-                    let id = store::insert(c, t, a.ci.id, rel, b.ci.id, now).await?;
-                    let r = store::by_id(c, t, id).await?.ok_or_else(|| AppError::Internal("relation not found after insert".into()))?;
-                    journal::append(c, t, Some(by), now, &entries(&r, "related")).await?;
-                    Ok(r)
+                    relate_in(c, t, Some(by), &tree, (&a, rel, &b), None, now)
+                        .await?
+                        .ok_or_else(|| AppError::Conflict(format!("{} {} {} already", a.ci.number, rel.label(), b.ci.number)))
                 })
             })
             .await

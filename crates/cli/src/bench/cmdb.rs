@@ -162,7 +162,7 @@ async fn seed_site(
     rels.sort_by_key(|(f, r, to)| (f.0, r.as_str(), to.0));
     rels.dedup();
     for (f, r, to) in &rels {
-        relations::insert(c, t, *f, *r, *to, now).await?;
+        relations::insert(c, t, *f, *r, *to, None, now).await?;
     }
     Ok((SITE, rels.len(), core))
 }

@@ -100,6 +100,50 @@ pub async fn insert(c: &mut Conn, t: TenantId, ci: &Ci) -> Result<CiId> {
     Ok(CiId(get(&row, "id")?))
 }
 
+/// Inserts new CIs (numbered already) in multi-row statements; returns their ids in
+/// the order given.
+pub async fn insert_many(c: &mut Conn, t: TenantId, cis: &[Ci]) -> Result<Vec<CiId>> {
+    let mut ids = Vec::with_capacity(cis.len());
+    for chunk in cis.chunks(200) {
+        let rows = chunk
+            .iter()
+            .map(|ci| {
+                Ok(fields(ci)?
+                    .set("tenant_id", Arg::I(t.0))
+                    .set("number", Arg::S(ci.number.to_string()))
+                    .set("created_at", Arg::I(ci.created_at)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (sql, args) = Columns::insert_many(rows, "cis");
+        bind_all(sql, args).execute(&mut *c).await?;
+        let mut args = vec![Arg::I(t.0)];
+        let marks: Vec<String> = chunk.iter().map(|ci| push(&mut args, Arg::S(ci.number.to_string()))).collect();
+        let sql = format!("SELECT id, number FROM cis WHERE tenant_id = $1 AND number IN ({})", marks.join(", "));
+        let found: std::collections::HashMap<String, i64> = bind_all(sql, args)
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| Ok((get::<String>(r, "number")?, get::<i64>(r, "id")?)))
+            .collect::<Result<_>>()?;
+        for ci in chunk {
+            let id = found.get(ci.number.as_str()).ok_or_else(|| corrupt("number", "a CI inserted is not found"))?;
+            ids.push(CiId(*id));
+        }
+    }
+    Ok(ids)
+}
+
+/// Marks CIs as seen by an import at `at`.
+pub async fn touch_seen(c: &mut Conn, t: TenantId, ids: &[CiId], at: i64) -> Result<()> {
+    for chunk in ids.chunks(500) {
+        let mut args = vec![Arg::I(t.0), Arg::I(at)];
+        let marks: Vec<String> = chunk.iter().map(|id| push(&mut args, Arg::I(id.0))).collect();
+        let sql = format!("UPDATE cis SET seen_at = $2 WHERE tenant_id = $1 AND id IN ({})", marks.join(", "));
+        bind_all(sql, args).execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
 /// Writes every field of the CI (its number and creation stay).
 pub async fn update(c: &mut Conn, t: TenantId, ci: &Ci) -> Result<()> {
     let (sql, args) = fields(ci)?.update("cis", vec![("tenant_id", Arg::I(t.0)), ("id", Arg::I(ci.id.0))]);
@@ -202,6 +246,50 @@ pub async fn set_keys(c: &mut Conn, t: TenantId, ci: CiId, keys: &[(CiAttributeI
             .await?;
     }
     Ok(())
+}
+
+/// Adds key values of new CIs, in multi-row statements.
+pub async fn add_keys(c: &mut Conn, t: TenantId, keys: &[(CiId, CiAttributeId, String)]) -> Result<()> {
+    for chunk in keys.chunks(500) {
+        let rows = chunk
+            .iter()
+            .map(|(ci, a, v)| {
+                Columns::new()
+                    .set("tenant_id", Arg::I(t.0))
+                    .set("attribute_id", Arg::I(a.0))
+                    .set("value", Arg::S(v.clone()))
+                    .set("ci_id", Arg::I(ci.0))
+            })
+            .collect();
+        let (sql, args) = Columns::insert_many(rows, "ci_keys");
+        bind_all(sql, args).execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+/// The CIs holding any of these key values: `(attribute, value, CI)` for each match.
+pub async fn with_keys(c: &mut Conn, t: TenantId, keys: &[(CiAttributeId, String)]) -> Result<Vec<(CiAttributeId, String, CiId)>> {
+    let mut out = Vec::new();
+    let mut attributes: Vec<i64> = keys.iter().map(|(a, _)| a.0).collect();
+    attributes.sort_unstable();
+    attributes.dedup();
+    let mut values: Vec<&str> = keys.iter().map(|(_, v)| v.as_str()).collect();
+    values.sort_unstable();
+    values.dedup();
+    for chunk in values.chunks(500) {
+        let mut args = vec![Arg::I(t.0)];
+        let a: Vec<String> = attributes.iter().map(|id| push(&mut args, Arg::I(*id))).collect();
+        let v: Vec<String> = chunk.iter().map(|s| push(&mut args, Arg::S((*s).to_string()))).collect();
+        let sql = format!(
+            "SELECT attribute_id, value, ci_id FROM ci_keys WHERE tenant_id = $1 AND attribute_id IN ({}) AND value IN ({})",
+            a.join(", "),
+            v.join(", ")
+        );
+        for r in bind_all(sql, args).fetch_all(&mut *c).await? {
+            out.push((CiAttributeId(get(&r, "attribute_id")?), get(&r, "value")?, CiId(get(&r, "ci_id")?)));
+        }
+    }
+    Ok(out)
 }
 
 /// The CIs whose `attribute` has `value`.

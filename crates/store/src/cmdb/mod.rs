@@ -1,7 +1,9 @@
 //! The CMDB's tables: classes and their attributes, CIs with their key values,
-//! relations, and the CIs tickets affect.
+//! relations, the CIs tickets affect, the ranking of import sources and the imports.
 
 pub mod cis;
 pub mod classes;
+pub mod imports;
 pub mod relations;
+pub mod sources;
 pub mod ticket_cis;

@@ -42,15 +42,25 @@ pub async fn exists(c: &mut Conn, t: TenantId, from: CiId, rel: RelationType, to
     Ok(n > 0)
 }
 
-pub async fn insert(c: &mut Conn, t: TenantId, from: CiId, rel: RelationType, to: CiId, now: i64) -> Result<RelationId> {
+/// Adds a relation; `source` is the import that brought it (none: by hand).
+pub async fn insert(
+    c: &mut Conn,
+    t: TenantId,
+    from: CiId,
+    rel: RelationType,
+    to: CiId,
+    source: Option<&str>,
+    now: i64,
+) -> Result<RelationId> {
     Ok(RelationId(
         sqlx::query_scalar(
-            "INSERT INTO ci_relations (tenant_id, from_id, type, to_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO ci_relations (tenant_id, from_id, type, to_id, source, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(t.0)
         .bind(from.0)
         .bind(rel.as_str())
         .bind(to.0)
+        .bind(source)
         .bind(now)
         .fetch_one(c)
         .await?,

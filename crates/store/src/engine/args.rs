@@ -57,6 +57,20 @@ impl Columns {
         )
     }
 
+    /// One `INSERT INTO table (a, b) VALUES ($1, $2), ($3, $4), …` of rows that set the
+    /// same columns in the same order (the first row names them), and its arguments.
+    pub(crate) fn insert_many(rows: Vec<Columns>, table: &str) -> (String, Vec<Arg>) {
+        let names: Vec<&str> = rows.first().map(|r| r.0.iter().map(|(c, _)| *c).collect()).unwrap_or_default();
+        let mut args = Vec::new();
+        let mut tuples = Vec::with_capacity(rows.len());
+        for row in rows {
+            debug_assert!(row.0.iter().map(|(c, _)| *c).eq(names.iter().copied()), "rows set the same columns");
+            let marks: Vec<String> = row.0.into_iter().map(|(_, a)| push(&mut args, a)).collect();
+            tuples.push(format!("({})", marks.join(", ")));
+        }
+        (format!("INSERT INTO {table} ({}) VALUES {}", names.join(", "), tuples.join(", ")), args)
+    }
+
     /// `UPDATE table SET a = $1, b = $2 WHERE x = $3 AND y = $4` for the `(column, value)`
     /// conditions in `wher`, and its arguments.
     pub(crate) fn update(self, table: &str, wher: Vec<(&'static str, Arg)>) -> (String, Vec<Arg>) {
@@ -80,5 +94,9 @@ mod tests {
         let (sql, args) = Columns::new().set("a", Arg::I(1)).update("t", vec![("id", Arg::I(2)), ("v", Arg::I(3))]);
         assert_eq!(sql, "UPDATE t SET a = $1 WHERE id = $2 AND v = $3");
         assert_eq!(args.len(), 3);
+        let rows = vec![Columns::new().set("a", Arg::I(1)).set("b", Arg::I(2)), Columns::new().set("a", Arg::I(3)).set("b", Arg::I(4))];
+        let (sql, args) = Columns::insert_many(rows, "t");
+        assert_eq!(sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(args.len(), 4);
     }
 }
