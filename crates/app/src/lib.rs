@@ -29,7 +29,7 @@ use cairn_domain::ids::TenantId;
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// The check of every use case only agents (and admins) may run.
-pub(crate) fn agents_only(actor: &cairn_domain::platform::access::Actor) -> Result<()> {
+pub fn agents_only(actor: &cairn_domain::platform::access::Actor) -> Result<()> {
     if actor.may(cairn_domain::platform::access::Permission::WorkTickets) { Ok(()) } else { Err(AppError::Forbidden("agents only".into())) }
 }
 
@@ -58,6 +58,7 @@ fn jobs() -> platform::worker::Jobs {
         .with::<ticket::end::AutoClose>()
         .with::<problem::recurring::Detect>()
         .with::<sla::Alarm>()
+        .with::<cmdb::import::job::RunImport>()
         .with::<request::fulfilment::ApprovalTimer>()
 }
 

@@ -20,8 +20,13 @@ pub(crate) struct ErrorBody {
 #[derive(Debug)]
 pub(crate) enum ApiError {
     App(AppError),
-    BadRequest { field: Option<String>, message: String },
+    BadRequest {
+        field: Option<String>,
+        message: String,
+    },
     PreconditionRequired,
+    /// The request's body is larger than the operation takes.
+    TooLarge(String),
 }
 
 impl From<AppError> for ApiError {
@@ -39,6 +44,7 @@ impl ApiError {
                 StatusCode::PRECONDITION_REQUIRED,
                 body("precondition_required", "send If-Match with the ETag you last read".into(), Some("If-Match".into())),
             ),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, body("too_large", m.clone(), None)),
             ApiError::App(e) => {
                 let msg = e.to_string();
                 let (code, message, field) = match e {

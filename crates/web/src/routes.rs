@@ -39,6 +39,14 @@ macro_rules! method_fns {
 
 method_fns!(get => GET, post => POST, put => PUT, patch => PATCH, delete => DELETE);
 
+impl Methods {
+    /// Lets the path's handlers read bodies of up to `bytes` (the default is 2 MiB).
+    pub(crate) fn body_limit(mut self, bytes: usize) -> Methods {
+        self.router = self.router.layer(axum::extract::DefaultBodyLimit::max(bytes));
+        self
+    }
+}
+
 /// A router that knows its routes.
 #[derive(Default)]
 pub(crate) struct Routes {

@@ -10,6 +10,7 @@ pub mod impact;
 pub mod import;
 pub mod page;
 pub mod relations;
+pub mod sources;
 
 use cairn_domain::cmdb::CiNumber;
 use cairn_domain::cmdb::class::ClassTree;

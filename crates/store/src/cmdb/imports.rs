@@ -8,7 +8,7 @@ use crate::Conn;
 use crate::engine::row::get;
 use crate::error::Result;
 
-/// An import as stored. `state` is `queued`, `checking`, `running`, `done` or `failed`.
+/// An import as stored. `state` is `uploading`, `queued`, `checking`, `running`, `done` or `failed`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportRow {
     pub id: i64,
@@ -72,11 +72,11 @@ fn row(r: &AnyRow) -> Result<ImportRow> {
     })
 }
 
-/// Records a new import (state `queued`, no bytes yet); returns its id.
+/// Records a new import (state `uploading`, no bytes yet); returns its id.
 pub async fn insert(c: &mut Conn, t: TenantId, n: &NewImport<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO ci_imports (tenant_id, created_by, class_code, source, format, dry_run, state, bytes_total, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, 'uploading', 0, $7) RETURNING id",
     )
     .bind(t.0)
     .bind(n.by.map(|u| u.0))
@@ -188,4 +188,22 @@ pub async fn set_progress(c: &mut Conn, t: TenantId, id: i64, p: &Progress, now:
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Moves the import from state `from` to `to` (with an error for `failed`); false
+/// when it was not in `from`.
+pub async fn set_state(c: &mut Conn, t: TenantId, id: i64, from: &str, to: &str, error: Option<&str>, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE ci_imports SET state = $4, error = $5, finished_at = CASE WHEN $4 = 'failed' THEN $6 ELSE finished_at END \
+         WHERE tenant_id = $1 AND id = $2 AND state = $3",
+    )
+    .bind(t.0)
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(error)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }

@@ -6,6 +6,7 @@ mod api;
 mod dto;
 mod graph;
 pub(crate) mod history;
+mod imports;
 mod pages;
 pub(crate) mod ticket_cis;
 
@@ -13,16 +14,18 @@ use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
 
 pub(crate) fn api() -> Routes {
-    api::router()
+    api::router().merge(imports::api())
 }
 
 /// The practice's part of the OpenAPI document.
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
-    api::ApiDoc::openapi()
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(imports::ApiDoc::openapi());
+    doc
 }
 
 pub(crate) fn ui() -> Routes {
-    Routes::new()
+    imports::ui()
         .route("/cis", get(pages::cis).post(pages::create))
         .route("/cis/{number}", get(pages::show).post(pages::update))
         .route("/cis/{number}/relations", post(pages::relate))

@@ -13,6 +13,7 @@ mod authz_matrix;
 mod availability;
 mod catalog;
 mod cmdb;
+mod cmdb_import;
 mod connections;
 mod dashboard;
 mod desk;

@@ -102,9 +102,11 @@ impl View {
     }
 }
 
-/// The key values of a row by rule, in rule order: the rule's name and, when the row
-/// has a value for each of its attributes, those values.
-fn rule_keys(tree: &ClassTree, class: CiClassId, input: &CiInput) -> Vec<(String, Option<Vec<(CiAttributeId, String)>>)> {
+/// A key rule's name and, when the row has a value for each of its attributes, those values.
+type RuleValues = (String, Option<Vec<(CiAttributeId, String)>>);
+
+/// The key values of a row by rule, in rule order.
+fn rule_keys(tree: &ClassTree, class: CiClassId, input: &CiInput) -> Vec<RuleValues> {
     let attrs = input.attributes.clone().unwrap_or_default();
     tree.keys(class)
         .into_iter()

@@ -179,6 +179,16 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
     let rel = created(t.post(&alice, "/api/v1/relations", rel).await, "relation").await;
     v.insert("relation", rel["id"].to_string());
     v.insert("ci_class", "server".into());
+    let import = t
+        .http
+        .post(t.url("/api/v1/cmdb/imports?class=server&source=matrix"))
+        .bearer_auth(&alice)
+        .header("content-type", "text/csv")
+        .body("name,serial_number\nimported-matrix,SN-MATRIX\n")
+        .send()
+        .await
+        .expect("import");
+    v.insert("import", created(import, "import").await["id"].to_string());
     for (k, val) in [("org", "Acme"), ("group", "Desk"), ("calendar", "Office"), ("user", "spare"), ("watcher", "alice")] {
         v.insert(k, val.into());
     }
@@ -228,6 +238,7 @@ impl Fixtures {
                 "id" if under("/sla-definitions/") => "sla",
                 "id" if under("/views/") => "view",
                 "id" if under("/relations/") => "relation",
+                "id" if under("/imports/") => "import",
                 "id" if under("/sessions/") => "session",
                 "id" if under("/tokens/") => "api_token",
                 "name" if under("/calendars/") => "calendar",
