@@ -109,6 +109,7 @@ fn import_body(r: ImportRow) -> ImportBody {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ImportQuery {
     /// The class of rows without a `class` column.
     class: Option<String>,
@@ -164,7 +165,7 @@ async fn store_body(
 /// with the CMDB in the background; follow it at the `Location` returned
 #[utoipa::path(post, path = "/api/v1/cmdb/imports", tag = "cmdb", params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The file: CSV whose first row names the columns, or a JSON array of objects (application/json)"),
-    responses((status = 202, body = ImportBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 202, body = ImportBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub(crate) async fn create_import(
     State(ctx): State<Ctx>,
@@ -196,7 +197,7 @@ pub(crate) async fn create_import(
 
 /// An import's progress and report
 #[utoipa::path(get, path = "/api/v1/cmdb/imports/{id}", tag = "cmdb", params(("id" = i64, Path)),
-    responses((status = 200, body = ImportBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = ImportBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn get_import(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,
@@ -226,7 +227,7 @@ pub(crate) async fn get_sources(State(ctx): State<Ctx>, ApiActor(actor): ApiActo
 
 /// Replace the ranking of import sources (administrators)
 #[utoipa::path(put, path = "/api/v1/cmdb/sources", tag = "cmdb", request_body = SourcesBody,
-    responses((status = 200, body = SourcesBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = SourcesBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn put_sources(
     State(ctx): State<Ctx>,
     ApiActor(actor): ApiActor,

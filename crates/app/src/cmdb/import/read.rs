@@ -129,7 +129,8 @@ fn read_csv(r: impl Read, mut each: impl FnMut(Record, u64) -> bool) -> Result<u
             cells.push((name.clone(), Cell::Text(text.to_string())));
         }
         n += 1;
-        let bytes = rec.position().map_or(0, csv::Position::byte) + rec.as_slice().len() as u64;
+        // Where the reader stands: past the record's quotes, delimiters and line end.
+        let bytes = rd.position().byte();
         if !each(Record { line, cells }, bytes) {
             return Ok(n);
         }
@@ -290,8 +291,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rows[0].line, 2);
-        assert_eq!(rows[0].cells[1], ("serial_number".into(), Cell::Json("SN1".into())));
-        assert_eq!(rows[1].cells[0].0, "from.serial_number");
+        // Key order follows serde_json's map, which depends on its features.
+        assert!(rows[0].cells.contains(&("serial_number".into(), Cell::Json("SN1".into()))), "{:?}", rows[0].cells);
+        assert!(rows[1].cells.iter().any(|(n, _)| n == "from.serial_number"), "{:?}", rows[1].cells);
         assert_eq!(rows[1].line, 3);
         let e = all(Format::Json, b"[\n {\"name\": \"a\"},\n {\"name\": }\n]").unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
