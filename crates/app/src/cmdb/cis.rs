@@ -181,7 +181,7 @@ pub(super) async fn apply(
     for (k, v) in input.attributes.unwrap_or_default() {
         values.insert(k, v);
     }
-    let checked = tree.validate(ci.class, &values)?;
+    let checked = tree.validate(ci.class, &values, before.map(|_| &ci.attributes))?;
     if before.is_some() {
         let codes: std::collections::BTreeSet<&String> = ci.attributes.keys().chain(checked.keys()).collect();
         for code in codes {

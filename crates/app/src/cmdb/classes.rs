@@ -101,7 +101,7 @@ impl App {
                     let mut entries = vec![e];
                     tree = super::tree(c, t).await?;
                     for (i, a) in new.attributes.iter().enumerate() {
-                        let def = attribute(&tree, id, a, true).map_err(|e| prefixed(i, e))?;
+                        let def = attribute(&tree, id, a).map_err(|e| prefixed(i, e))?;
                         store::insert_attribute(c, t, id, &def).await?;
                         let mut e = Entry::action("ci_class", id, "attribute_added");
                         e.field = Some(def.code.clone());
@@ -125,7 +125,7 @@ impl App {
                 Box::pin(async move {
                     let tree = super::tree(c, t).await?;
                     let id = tree.by_code(&class).map(|k| k.id).ok_or_else(|| AppError::NotFound(format!("class '{class}'")))?;
-                    let def = attribute(&tree, id, &new, false)?;
+                    let def = attribute(&tree, id, &new)?;
                     store::insert_attribute(c, t, id, &def).await?;
                     let mut e = Entry::action("ci_class", id, "attribute_added");
                     e.field = Some(def.code.clone());
@@ -146,13 +146,10 @@ fn prefixed(i: usize, e: AppError) -> AppError {
     }
 }
 
-/// The definition of a new attribute of `class`; required only on a class created
-/// with it (`fresh`), since existing CIs would lack the value.
-fn attribute(tree: &ClassTree, class: CiClassId, a: &NewAttribute, fresh: bool) -> Result<AttributeDef> {
+/// The definition of a new attribute of `class`. One added to a class with CIs may be
+/// required: new CIs need it, existing ones keep working without it until given one.
+fn attribute(tree: &ClassTree, class: CiClassId, a: &NewAttribute) -> Result<AttributeDef> {
     tree.check_new_attribute(class, &a.code)?;
-    if a.required && !fresh {
-        return Err(AppError::invalid("required", "an attribute added to an existing class is optional: its CIs have no value yet"));
-    }
     if a.key.is_some_and(|k| k == 0 || k > 9) {
         return Err(AppError::invalid("key", "an identification rule is numbered 1 to 9"));
     }

@@ -9,6 +9,7 @@ pub mod classes;
 pub mod impact;
 pub mod import;
 pub mod page;
+pub mod quality;
 pub mod relations;
 pub mod sources;
 

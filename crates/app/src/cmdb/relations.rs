@@ -15,7 +15,7 @@ use super::{ENTITY, load, named, tree};
 use crate::{App, AppError, Result, agents_only};
 
 /// The two entries a relation writes, one in each CI's history.
-fn entries(r: &Relation, action: &'static str) -> [Entry; 2] {
+pub(super) fn entries(r: &Relation, action: &'static str) -> [Entry; 2] {
     let mut from = Entry::action(ENTITY, r.from.id, action);
     from.field = Some(r.rel.as_str().into());
     from.new = Some(format!("{} {} {}", r.rel.label(), r.to.number, r.to.name));

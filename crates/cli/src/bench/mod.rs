@@ -13,6 +13,7 @@ use clap::Subcommand;
 use crate::config::Config;
 
 mod cmdb;
+mod cmdb_import;
 mod http;
 mod rules;
 mod seed;
@@ -82,6 +83,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 500)]
         requests: usize,
     },
+    /// CSV import with reconciliation into the configured database: N servers created,
+    /// the same file again, one row in ten changed, N/2 relations by serial numbers.
+    CmdbImport {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+    },
 }
 
 /// Makes sure the bench user, groups and token exist; returns the token.
@@ -128,6 +135,7 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
             recurring_bench(&crate::open(cfg).await?, window_days, min_incidents).await
         }
         BenchCommand::Cmdb { requests } => cmdb::cmdb_bench(&crate::open(cfg).await?, requests).await,
+        BenchCommand::CmdbImport { rows } => cmdb_import::cmdb_import_bench(&crate::open(cfg).await?, rows).await,
         BenchCommand::DemoMemory => {
             let app = crate::open(cfg).await?;
             let before = rss_mb();

@@ -192,6 +192,11 @@ impl ClassTree {
         self.lineage(id).into_iter().flat_map(|c| c.attributes.iter().map(move |a| (c, a))).collect()
     }
 
+    /// The codes of the class's required attributes that `values` lacks.
+    pub fn missing_required(&self, id: CiClassId, values: &Map<String, Value>) -> Vec<&str> {
+        self.attributes(id).into_iter().filter(|(_, a)| a.required && !values.contains_key(&a.code)).map(|(_, a)| a.code.as_str()).collect()
+    }
+
     /// The identification rules of the class, in order: each a list of attributes.
     pub fn keys(&self, id: CiClassId) -> Vec<Vec<&AttributeDef>> {
         let mut rules: BTreeMap<u8, Vec<&AttributeDef>> = BTreeMap::new();
@@ -230,10 +235,17 @@ impl ClassTree {
     }
 
     /// Checks `values` against the class: every attribute known and of its kind,
-    /// every required one present. Returns the values in stored form (dates and
-    /// numbers normalised, nulls dropped). References are checked for form here and
-    /// for existence by the caller.
-    pub fn validate(&self, id: CiClassId, values: &Map<String, Value>) -> Result<Map<String, Value>, DomainError> {
+    /// every required one present, except on a change (`had`: the values before it) of
+    /// a CI that lacked it already (the attribute was made required after the CI was
+    /// made: the data-quality page lists such CIs). Returns the values in stored form
+    /// (dates and numbers normalised, nulls dropped). References are checked for form
+    /// here and for existence by the caller.
+    pub fn validate(
+        &self,
+        id: CiClassId,
+        values: &Map<String, Value>,
+        had: Option<&Map<String, Value>>,
+    ) -> Result<Map<String, Value>, DomainError> {
         let attrs = self.attributes(id);
         let class = self.get(id).map(|c| c.code.as_str()).unwrap_or("?");
         let mut out = Map::new();
@@ -252,7 +264,8 @@ impl ClassTree {
             let value = check_value(&def.kind, v).map_err(|why| DomainError::invalid("attributes", format!("{code}: {why}")))?;
             out.insert(code.clone(), value);
         }
-        if let Some((_, missing)) = attrs.iter().find(|(_, a)| a.required && !out.contains_key(&a.code)) {
+        let lacked = |code: &str| had.is_some_and(|h| !h.contains_key(code));
+        if let Some((_, missing)) = attrs.iter().find(|(_, a)| a.required && !out.contains_key(&a.code) && !lacked(&a.code)) {
             return Err(DomainError::invalid("attributes", format!("{}: required by class {class}", missing.code)));
         }
         Ok(out)
@@ -360,7 +373,7 @@ mod tests {
         let server = CiClassId(2);
         assert_eq!(t.attributes(server).len(), 6);
         assert!(t.is_a(server, "hardware") && !t.is_a(CiClassId(1), "server"));
-        let ok = t.validate(server, &values(json!({"serial_number": " SN1 ", "cores": 8, "bought": "2026-01-05", "tier": "gold"})));
+        let ok = t.validate(server, &values(json!({"serial_number": " SN1 ", "cores": 8, "bought": "2026-01-05", "tier": "gold"})), None);
         assert_eq!(ok.map(|m| m["serial_number"].clone()), Ok(json!("SN1")));
         for (bad, why) in [
             (json!({"serial_number": "S", "cores": "8"}), "cores: must be a whole number"),
@@ -371,9 +384,18 @@ mod tests {
             (json!({"cores": 2}), "serial_number: required by class server"),
             (json!({"serial_number": null}), "serial_number: required"),
         ] {
-            let e = t.validate(server, &values(bad.clone())).expect_err(why).to_string();
+            let e = t.validate(server, &values(bad.clone()), None).expect_err(why).to_string();
             assert!(e.contains(why), "{bad}: {e}");
         }
+        // A CI made before serial_number was required may change without one, but a
+        // value it has may not be taken away.
+        let lacking = values(json!({"cores": 2}));
+        assert_eq!(t.missing_required(server, &lacking), ["serial_number"]);
+        assert!(t.missing_required(server, &values(json!({"serial_number": "S"}))).is_empty());
+        assert!(t.validate(server, &values(json!({"cores": 4})), Some(&lacking)).is_ok());
+        let had = values(json!({"serial_number": "S"}));
+        let e = t.validate(server, &values(json!({"serial_number": null})), Some(&had)).expect_err("removed").to_string();
+        assert!(e.contains("serial_number: required"), "{e}");
     }
 
     #[test]

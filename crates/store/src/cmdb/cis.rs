@@ -20,7 +20,7 @@ pub struct CiRow {
     pub location: Option<String>,
 }
 
-const SELECT: &str = "SELECT c.id, c.number, c.class_id, c.name, c.status, c.criticality, c.owner_id, c.group_id, c.org_id, \
+pub(crate) const SELECT: &str = "SELECT c.id, c.number, c.class_id, c.name, c.status, c.criticality, c.owner_id, c.group_id, c.org_id, \
      c.location_id, c.attributes, c.sources, c.seen_at, c.created_at, c.updated_at, k.code AS class_code, u.username AS owner_name, \
      g.name AS group_name, o.name AS org_name, l.number AS location_number \
      FROM cis c JOIN ci_classes k ON k.id = c.class_id LEFT JOIN users u ON u.id = c.owner_id \
@@ -39,7 +39,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn row(r: &AnyRow) -> Result<CiRow> {
+pub(crate) fn row(r: &AnyRow) -> Result<CiRow> {
     let number: String = get(r, "number")?;
     let attributes: String = get(r, "attributes")?;
     let ci = Ci {

@@ -4,6 +4,7 @@
 pub mod cis;
 pub mod classes;
 pub mod imports;
+pub mod quality;
 pub mod relations;
 pub mod sources;
 pub mod ticket_cis;

@@ -1,5 +1,6 @@
 //! Arguments of SQL built at run time: each pushed value gets the next `$n`.
 
+#[derive(Clone)]
 pub(crate) enum Arg {
     I(i64),
     S(String),

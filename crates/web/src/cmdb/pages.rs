@@ -343,6 +343,7 @@ fn done_notice(done: &str) -> Option<String> {
             "saved" => "Saved.",
             "related" => "Relation added.",
             "unrelated" => "Relation removed.",
+            "merged" => "Merged: the duplicate is retired, its relations and tickets are here now.",
             _ => return None,
         }
         .to_string(),

@@ -156,15 +156,22 @@ new-01,SN-200,new01,corp.example,8
 twin,SN-100,db01,corp.example,8
 bad-memory,SN-201,bad01,corp.example,lots
 new-02,SN-202,new02,corp.example,4
+nameless-keys,,new03,,4
 ";
     let v = import(&t, &alice, "class=server&source=discovery", file).await;
-    assert_eq!(counts(&v), [2, 0, 0, 2], "{v}");
+    assert_eq!(counts(&v), [2, 0, 0, 3], "{v}");
     let refused = v["refused"].as_array().unwrap();
     assert_eq!(refused[0]["line"], 3);
     let why = refused[0]["reason"].as_str().unwrap();
     assert!(why.contains("CI") && why.contains("serial_number") && why.contains("hostname"), "an ambiguous row names both matches: {why}");
     assert_eq!(refused[1]["line"], 4);
     assert!(refused[1]["reason"].as_str().unwrap().contains("memory_gb"), "{v}");
+    assert_eq!(refused[2]["line"], 6);
+    let why = refused[2]["reason"].as_str().unwrap();
+    assert_eq!(
+        why, "no identifying value: give serial_number or asset_tag or hostname+domain",
+        "a row no rule can find is not created again and again"
+    );
     assert_eq!(cis(&t, &alice).await.len(), 5);
 
     let (status, v) = upload(&t, &alice, "class=spaceship&source=discovery", "text/csv", SERVERS).await;

@@ -14,6 +14,7 @@ mod availability;
 mod catalog;
 mod cmdb;
 mod cmdb_import;
+mod cmdb_quality;
 mod connections;
 mod dashboard;
 mod desk;

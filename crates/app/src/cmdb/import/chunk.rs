@@ -228,6 +228,18 @@ pub(super) async fn apply(c: &mut Conn, run: &Run, imagined: Imagined, records: 
                 report.refused.push(Refused { line, reason: $reason })
             };
         }
+        // A row that no rule can find would be created again by every run.
+        if found.iter().all(|(_, ids)| ids.is_none()) {
+            let rules: Vec<&str> = found.iter().map(|(rule, _)| rule.as_str()).collect();
+            refuse!(if rules.is_empty() {
+                format!(
+                    "class {class_code} has no identification rule, so an import cannot tell its CIs apart (an administrator marks an attribute as key)"
+                )
+            } else {
+                format!("no identifying value: give {}", rules.join(" or "))
+            });
+            continue;
+        }
         match identify(&found) {
             Identified::Ambiguous(why) => refuse!(why),
             Identified::New => {
