@@ -283,6 +283,8 @@ impl App {
         }))
         .map_err(|e| crate::AppError::Internal(e.to_string()))?;
         app.save_sla_definition(&op, standard).await?;
+        // The estate the incidents are about.
+        let affects = crate::cmdb::demo::load(&app, &admin).await?;
         let mut rng = Rng(0x5eed_ca1e_u64);
         let step = (42 * 86_400_000) / incidents.max(1) as i64;
         // Work on the newest tickets stops short of the present: nothing happens later than now.
@@ -324,6 +326,7 @@ impl App {
                 group: Some(Some(group.into())),
                 assignee: Some(Some(assignee.clone())),
                 status: Some("in_progress".into()),
+                cis: affects.of(title),
                 ..Default::default()
             };
             version = app.update_ticket(&triage, &number, version, change).await?.ticket.version;

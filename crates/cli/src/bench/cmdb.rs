@@ -208,10 +208,39 @@ pub async fn cmdb_bench(app: &App, requests: usize) -> anyhow::Result<()> {
         client.get(format!("{base}/api/v1/cis/{n}")).bearer_auth(&token).send()
     })
     .await?;
+    // The CI page as a browser gets it (fields, relations, impact graph, tickets, history).
+    let cookie = format!("cairn_session={}", web_session(app).await?);
+    let mut rng = Rng(20);
+    let html = measure(requests, |_| {
+        let n = number_of(rng.below(sites), 71 + rng.below(250));
+        client.get(format!("{base}/cis/{n}")).header(reqwest::header::COOKIE, &cookie).send()
+    })
+    .await?;
     println!("impact of a server (up, depth 10; {} CIs reached for the first): {typical}", probe["cis"].as_array().map_or(0, Vec::len));
     println!("impact of a regional core (up, depth 20; {} CIs reached): {hub}", hub_probe["cis"].as_array().map_or(0, Vec::len));
     println!("CI read (GET /api/v1/cis/{{number}}): {page}");
+    println!("CI page (GET /cis/{{number}}, HTML):  {html}");
     println!("process RSS after run: {} MB", rss_mb());
     let _ = stop.send(());
     Ok(())
+}
+
+/// A signed-in session of an agent with a password, for the pages.
+async fn web_session(app: &App) -> anyhow::Result<String> {
+    use cairn_app::platform::admin::{Admin, CreateUser};
+    let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
+    let password = "bench-page-password";
+    let req = CreateUser {
+        username: "bench-web".into(),
+        display_name: None,
+        email: None,
+        role: "agent".into(),
+        password: Some(password.into()),
+        organisation: None,
+    };
+    match app.create_user(&Admin::Operator(t.id), req).await {
+        Ok(_) | Err(cairn_app::AppError::Conflict(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(app.login(cairn_app::DEFAULT_TENANT, "bench-web", password, "bench").await?.token)
 }

@@ -551,13 +551,22 @@ async fn main_pages_pass_the_accessibility_check() {
          "show_if": {"variable": "funding", "equals": ["project budget"]}}]});
     let r = api.post(format!("{base}/api/v1/catalog/items")).bearer_auth(&admin).json(&item).send().await.unwrap();
     assert!(r.status().is_success());
-    // A server and the application on it, for the CMDB pages.
-    for ci in [json!({"class": "server", "name": "srv-01"}), json!({"class": "application", "name": "Payroll"})] {
+    // A server, the application on it and the critical service using that, for the CMDB pages.
+    for ci in [
+        json!({"class": "server", "name": "srv-01"}),
+        json!({"class": "application", "name": "Payroll"}),
+        json!({"class": "business_service", "name": "Payroll service", "criticality": "critical"}),
+    ] {
         let r = api.post(format!("{base}/api/v1/cis")).bearer_auth(&admin).json(&ci).send().await.unwrap();
         assert!(r.status().is_success());
     }
-    let rel = json!({"from": "CI0000002", "type": "runs_on", "to": "CI0000001"});
-    assert!(api.post(format!("{base}/api/v1/relations")).bearer_auth(&admin).json(&rel).send().await.unwrap().status().is_success());
+    for rel in [
+        json!({"from": "CI0000002", "type": "runs_on", "to": "CI0000001"}),
+        json!({"from": "CI0000003", "type": "depends_on", "to": "CI0000002"}),
+    ] {
+        let r = api.post(format!("{base}/api/v1/relations")).bearer_auth(&admin).json(&rel).send().await.unwrap();
+        assert!(r.status().is_success());
+    }
     let Some(b) = Driver::start(&dir.join("profile")).await else { return };
     let mut found = Vec::new();
     b.goto(&format!("{base}/login")).await;
@@ -585,6 +594,8 @@ async fn main_pages_pass_the_accessibility_check() {
         "/search?q=projector",
         "/cis",
         "/cis/CI0000001",
+        "/cis/imports",
+        "/cis/quality",
     ];
     for path in agent_pages {
         b.goto(&format!("{base}{path}")).await;
@@ -597,7 +608,16 @@ async fn main_pages_pass_the_accessibility_check() {
     let drawn = b
         .eval("const g = document.querySelector('svg.impact-graph'); const r = g.getBoundingClientRect(); return [g.querySelectorAll('g.node').length, g.querySelectorAll('line.edge').length, r.width > 300, r.height > 30]")
         .await;
-    assert_eq!(drawn, json!([2, 1, true, true]), "the graph renders its two CIs and their relation");
+    assert_eq!(drawn, json!([3, 2, true, true]), "the graph renders the three CIs and their relations");
+    // Named as the incident's affected CI, the server shows the critical service it takes
+    // down, and the desk is offered the impact that follows.
+    b.goto(&format!("{base}/tickets/INC0000001")).await;
+    b.wait_for("Affected CIs").await;
+    b.type_into("#set-cis input[name=cis]", "CI0000001").await;
+    b.click("#set-cis button[type=submit]").await;
+    let text = b.wait_for("Used by 1 service, 1 critical: CI0000003 Payroll service (critical)").await;
+    assert!(text.contains("Payroll service is a critical service"), "the impact is suggested: {text}");
+    found.extend(b.accessibility(&axe).await.into_iter().map(|v| format!("ticket with affected CIs {v}")));
     b.cmd(reqwest::Method::DELETE, "/cookie", json!(null)).await;
     b.sign_in(base, "kim", "battery-staple").await;
     // Describing a problem brings up the articles that may answer it, as one types.

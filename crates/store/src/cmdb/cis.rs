@@ -292,6 +292,20 @@ pub async fn with_keys(c: &mut Conn, t: TenantId, keys: &[(CiAttributeId, String
     Ok(out)
 }
 
+/// Every indexed key value of these CIs: `(attribute, value, CI)`.
+pub async fn keys_of(c: &mut Conn, t: TenantId, ids: &[CiId]) -> Result<Vec<(CiAttributeId, String, CiId)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut args = vec![Arg::I(t.0)];
+        let marks: Vec<String> = chunk.iter().map(|id| push(&mut args, Arg::I(id.0))).collect();
+        let sql = format!("SELECT attribute_id, value, ci_id FROM ci_keys WHERE tenant_id = $1 AND ci_id IN ({})", marks.join(", "));
+        for r in bind_all(sql, args).fetch_all(&mut *c).await? {
+            out.push((CiAttributeId(get(&r, "attribute_id")?), get(&r, "value")?, CiId(get(&r, "ci_id")?)));
+        }
+    }
+    Ok(out)
+}
+
 /// The CIs whose `attribute` has `value`.
 pub async fn with_key(c: &mut Conn, t: TenantId, attribute: CiAttributeId, value: &str) -> Result<Vec<CiId>> {
     let ids: Vec<i64> =

@@ -196,17 +196,21 @@ pub(super) async fn apply(c: &mut Conn, run: &Run, imagined: Imagined, records: 
             Err(reason) => report.refused.push(Refused { line: r.line, reason }),
         }
     }
-    let wanted: Vec<(CiAttributeId, String)> =
-        cis.iter().flat_map(|(_, class, input)| rule_keys(&tree, *class, input)).flat_map(|(_, v)| v.unwrap_or_default()).collect();
-    let mut db_keys: HashMap<(CiAttributeId, String), Vec<CiId>> = HashMap::new();
-    if !wanted.is_empty() {
-        for (a, v, id) in store::with_keys(c, t, &wanted).await? {
-            db_keys.entry((a, v)).or_default().push(id);
-        }
-    }
-    let mut ids: Vec<CiId> = db_keys.values().flatten().copied().collect();
+    // Each rule is looked up by its first attribute (host name, not the domain many
+    // CIs share); the candidates' other key values then decide the rest of the rule.
+    let wanted: Vec<(CiAttributeId, String)> = cis
+        .iter()
+        .flat_map(|(_, class, input)| rule_keys(&tree, *class, input))
+        .filter_map(|(_, v)| v.and_then(|v| v.into_iter().next()))
+        .collect();
+    let mut ids: Vec<CiId> =
+        if wanted.is_empty() { Vec::new() } else { store::with_keys(c, t, &wanted).await?.into_iter().map(|(_, _, id)| id).collect() };
     ids.sort_unstable();
     ids.dedup();
+    let mut db_keys: HashMap<(CiAttributeId, String), Vec<CiId>> = HashMap::new();
+    for (a, v, id) in store::keys_of(c, t, &ids).await? {
+        db_keys.entry((a, v)).or_default().push(id);
+    }
     let loaded = store::by_ids(c, t, &ids).await?.into_iter().map(|r| (r.ci.id, r)).collect();
     let mut view =
         View { db_keys, loaded, touched: HashMap::new(), order: Vec::new(), keys: HashMap::new(), seen: BTreeSet::new(), imagined };
@@ -401,7 +405,20 @@ async fn end(c: &mut Conn, t: TenantId, tree: &ClassTree, view: &View, side: &st
                 }
                 let text = key_text(&Value::String(value.clone()));
                 let keys: Vec<(CiAttributeId, String)> = attrs.iter().map(|a| (*a, text.clone())).collect();
-                let mut set: BTreeSet<CiId> = store::with_keys(c, t, &keys).await?.into_iter().map(|(_, _, id)| id).collect();
+                // After the first column, only the CIs found so far are candidates (a
+                // domain alone would name thousands).
+                let mut set: BTreeSet<CiId> = match sets.first() {
+                    None => store::with_keys(c, t, &keys).await?.into_iter().map(|(_, _, id)| id).collect(),
+                    Some(found) => {
+                        let found: Vec<CiId> = found.iter().copied().filter(|id| id.0 > 0).collect();
+                        store::keys_of(c, t, &found)
+                            .await?
+                            .into_iter()
+                            .filter(|(a, v, _)| keys.contains(&(*a, v.clone())))
+                            .map(|(_, _, id)| id)
+                            .collect()
+                    }
+                };
                 for k in &keys {
                     set.extend(view.imagined.keys.get(k).into_iter().flatten());
                 }
