@@ -292,6 +292,16 @@ pub async fn with_keys(c: &mut Conn, t: TenantId, keys: &[(CiAttributeId, String
     Ok(out)
 }
 
+/// Refreshes PostgreSQL's statistics of the CI tables, which an import may grow many
+/// times over while autovacuum waits: the key lookups were planned for empty tables
+/// (SQLite plans them well without).
+pub async fn refresh_statistics(c: &mut Conn, backend: crate::Backend) -> Result<()> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query("ANALYZE cis, ci_keys, ci_relations").execute(c).await?;
+    }
+    Ok(())
+}
+
 /// Every indexed key value of these CIs: `(attribute, value, CI)`.
 pub async fn keys_of(c: &mut Conn, t: TenantId, ids: &[CiId]) -> Result<Vec<(CiAttributeId, String, CiId)>> {
     let mut out = Vec::new();

@@ -310,8 +310,23 @@ async fn the_upload_form_imports_and_shows_the_report(url: String) {
     assert!(list.contains("3 created, 0 updated, 0 unchanged, 0 refused"), "{list}");
 }
 
+/// Over a thousand rows: several chunks, and the statistics refreshed between them.
+async fn a_file_of_many_chunks_is_imported_whole(url: String) {
+    let t = TestApp::spawn(url).await;
+    let alice = t.user("default", "alice", "agent").await;
+    let mut file = String::from("name,serial_number,hostname,domain\n");
+    for i in 0..2_600 {
+        file += &format!("host-{i},SN-{i:05},host{i},many.example\n");
+    }
+    let v = import(&t, &alice, "class=server&source=discovery", &file).await;
+    assert_eq!((v["state"].as_str(), counts(&v)), (Some("done"), [2_600, 0, 0, 0]), "{v}");
+    let again = import(&t, &alice, "class=server&source=discovery", &file).await;
+    assert_eq!(counts(&again), [0, 0, 2_600, 0], "{again}");
+}
+
 on_both_databases!(
     a_file_imported_twice_is_created_once_and_then_unchanged,
+    a_file_of_many_chunks_is_imported_whole,
     a_less_trusted_source_never_overwrites_a_more_trusted_one,
     refused_rows_are_named_by_line_and_the_rest_is_imported,
     a_dry_run_or_a_broken_file_writes_nothing,

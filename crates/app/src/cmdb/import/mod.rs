@@ -166,8 +166,20 @@ impl App {
         });
         let mut report = Report::default();
         let mut imagined = chunk::Imagined::default();
+        let mut analyse_at = 2 * CHUNK as u64;
         while let Some((records, bytes)) = rx.recv().await {
             let n = records.len() as u64;
+            let written = report.created + report.updated;
+            if !run.dry_run && written >= analyse_at {
+                // Each time the rows written double, the planner learns the tables' size.
+                analyse_at = written * 2;
+                let backend = self.backend();
+                self.db
+                    .write(move |c| {
+                        Box::pin(async move { Ok::<_, AppError>(cairn_store::cmdb::cis::refresh_statistics(c, backend).await?) })
+                    })
+                    .await?;
+            }
             let (done, next) = if run.dry_run {
                 let mut c = self.db.read().await.map_err(AppError::from)?;
                 chunk::apply(&mut c, &run, imagined, records).await?
