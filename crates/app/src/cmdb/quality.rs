@@ -71,17 +71,18 @@ impl App {
         let orphans = Listed { count, items };
         let (count, items) = quality::stale(&mut c, t, self.now() - stale_days * 86_400_000, LISTED).await?;
         let stale = Listed { count, items };
-        let required: Vec<CiClassId> =
-            tree.all().iter().filter(|k| tree.attributes(k.id).iter().any(|(_, a)| a.required)).map(|k| k.id).collect();
         let mut missing = Listed { count: 0, items: Vec::new() };
-        for row in quality::of_classes(&mut c, t, &required).await? {
-            let lacking: Vec<String> = tree.missing_required(row.ci.class, &row.ci.attributes).into_iter().map(str::to_string).collect();
-            if lacking.is_empty() {
+        for class in tree.all() {
+            let required: Vec<&str> = tree.attributes(class.id).iter().filter(|(_, a)| a.required).map(|(_, a)| a.code.as_str()).collect();
+            if required.is_empty() {
                 continue;
             }
-            missing.count += 1;
-            if missing.items.len() < LISTED as usize {
-                missing.items.push(Missing { ci: row, attributes: lacking });
+            let room = LISTED - missing.items.len() as i64;
+            let (count, rows) = quality::lacking(&mut c, t, class.id, &required, room.max(0)).await?;
+            missing.count += count;
+            for row in rows {
+                let attributes = tree.missing_required(row.ci.class, &row.ci.attributes).into_iter().map(str::to_string).collect();
+                missing.items.push(Missing { ci: row, attributes });
             }
         }
         Ok(Quality { duplicates, orphans, stale_days, stale, missing })
@@ -147,9 +148,9 @@ async fn duplicates(c: &mut Conn, t: TenantId, tree: &cairn_domain::cmdb::class:
     }
     let ids: Vec<CiId> = groups.values().flatten().copied().collect();
     let rows: BTreeMap<CiId, CiRow> = store::brief_by_ids(c, t, &ids).await?.into_iter().map(|r| (r.ci.id, r)).collect();
-    let code = |id: i64| {
-        tree.all().iter().flat_map(|k| k.attributes.iter()).find(|a| a.id.0 == id).map_or_else(|| id.to_string(), |a| a.code.clone())
-    };
+    let codes: std::collections::HashMap<i64, &str> =
+        tree.all().iter().flat_map(|k| k.attributes.iter()).map(|a| (a.id.0, a.code.as_str())).collect();
+    let code = |id: i64| codes.get(&id).map_or_else(|| id.to_string(), |c| (*c).to_string());
     let count = groups.len() as i64;
     let items = groups
         .into_iter()

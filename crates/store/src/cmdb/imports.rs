@@ -13,6 +13,8 @@ use crate::error::Result;
 pub struct ImportRow {
     pub id: i64,
     pub created_by: Option<String>,
+    /// Who the import's journal entries name.
+    pub created_by_id: Option<UserId>,
     pub class: Option<String>,
     pub source: String,
     pub format: String,
@@ -44,7 +46,7 @@ pub struct NewImport<'a> {
     pub now: i64,
 }
 
-const SELECT: &str = "SELECT i.id, u.username AS created_by, i.class_code, i.source, i.format, i.dry_run, i.state, i.bytes_total, \
+const SELECT: &str = "SELECT i.id, u.username AS created_by, i.created_by AS created_by_id, i.class_code, i.source, i.format, i.dry_run, i.state, i.bytes_total, \
      i.bytes_done, i.rows_done, i.created_count, i.updated_count, i.unchanged_count, i.refused_count, i.refused, i.error, \
      i.created_at, i.started_at, i.finished_at FROM ci_imports i LEFT JOIN users u ON u.id = i.created_by";
 
@@ -52,6 +54,7 @@ fn row(r: &AnyRow) -> Result<ImportRow> {
     Ok(ImportRow {
         id: get(r, "id")?,
         created_by: get(r, "created_by")?,
+        created_by_id: get::<Option<i64>>(r, "created_by_id")?.map(UserId),
         class: get(r, "class_code")?,
         source: get(r, "source")?,
         format: get(r, "format")?,

@@ -43,15 +43,21 @@ pub async fn stale(c: &mut Conn, t: TenantId, before: i64, limit: i64) -> Result
     listed(c, args, &format!("c.tenant_id = $1 AND c.status <> 'retired' AND c.seen_at IS NOT NULL AND c.seen_at < {b}"), limit).await
 }
 
-/// The CIs of `classes` (those with required attributes), for the caller to check.
-pub async fn of_classes(c: &mut Conn, t: TenantId, classes: &[CiClassId]) -> Result<Vec<CiRow>> {
-    if classes.is_empty() {
-        return Ok(Vec::new());
-    }
+/// The CIs of `class` without a value of one of `codes` (the class's required
+/// attributes): the count and the first `limit`. The stored attributes are a JSON
+/// object of scalars, so a key is present exactly when `"code":` is in its text.
+pub async fn lacking(c: &mut Conn, t: TenantId, class: CiClassId, codes: &[&str], limit: i64) -> Result<(i64, Vec<CiRow>)> {
     let mut args = vec![Arg::I(t.0)];
-    let marks: Vec<String> = classes.iter().map(|k| push(&mut args, Arg::I(k.0))).collect();
-    let wh = format!("c.tenant_id = $1 AND c.status <> 'retired' AND c.class_id IN ({})", marks.join(", "));
-    Ok(listed(c, args, &wh, i64::MAX).await?.1)
+    let k = push(&mut args, Arg::I(class.0));
+    let absent: Vec<String> = codes
+        .iter()
+        .map(|code| {
+            let p = push(&mut args, Arg::S(format!("%\"{}\":%", code.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))));
+            format!("c.attributes NOT LIKE {p} ESCAPE '\\'")
+        })
+        .collect();
+    let wh = format!("c.tenant_id = $1 AND c.status <> 'retired' AND c.class_id = {k} AND ({})", absent.join(" OR "));
+    listed(c, args, &wh, limit).await
 }
 
 /// The count of the CIs `wh` selects and the first `limit` of them (full rows).

@@ -148,13 +148,7 @@ impl App {
         let file = self.fetch_parts(t, id).await?;
         let format = Format::parse(&row.format).ok_or_else(|| AppError::Internal(format!("import {id}: format {}", row.format)))?;
         let options = ImportOptions { class: row.class.clone(), source: row.source.clone(), dry_run: row.dry_run };
-        let by = {
-            let mut c = self.db.read().await?;
-            match row.created_by.as_deref() {
-                Some(u) => cairn_store::platform::directory::user_by_name(&mut c, t, u).await?.map(|u| u.id),
-                None => None,
-            }
-        };
+        let by = row.created_by_id;
         let (tally, watching) = watch::channel(Tally::default());
         let reporter = self.report_progress(t, id, watching);
         let path = file.path().to_path_buf();
