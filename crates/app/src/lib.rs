@@ -77,6 +77,7 @@ pub struct App {
     jobs: Arc<platform::worker::Jobs>,
     live: Arc<platform::live::Live>,
     mailer: Arc<platform::mail::Mailer>,
+    cmdb_graphs: Arc<cmdb::graph::GraphCache>,
 }
 
 impl App {
@@ -94,6 +95,7 @@ impl App {
             sla,
             live: Arc::new(platform::live::Live::new(std::time::Duration::from_secs(1))),
             mailer: Arc::new(mailer),
+            cmdb_graphs: Arc::default(),
         }
     }
 

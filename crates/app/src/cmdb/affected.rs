@@ -9,7 +9,7 @@ use cairn_store::Conn;
 use cairn_store::cmdb::ticket_cis::{self as store, Affected};
 use cairn_store::platform::journal::{self, Entry};
 
-use super::impact::walk;
+use super::impact::{briefs, walk};
 use super::{named, tree};
 use crate::ticket::load as load_ticket;
 use crate::{App, Result};
@@ -87,11 +87,12 @@ impl App {
             return Ok(Vec::new());
         }
         let tree = tree(&mut c, t).await?;
+        let graph = self.cmdb_graph(&mut c, t).await?;
         let mut out = Vec::with_capacity(affected.len());
         for a in affected {
-            let w = walk(&mut c, t, a.id, Direction::Up, SERVICE_DEPTH).await?;
+            let w = walk(&mut c, t, graph.as_deref(), a.id, Direction::Up, SERVICE_DEPTH).await?;
             let ids: Vec<CiId> = w.reached().iter().map(|r| r.id).collect();
-            let rows = cairn_store::cmdb::cis::brief_by_ids(&mut c, t, &ids).await?;
+            let rows: Vec<_> = briefs(&mut c, t, &tree, graph.as_deref(), &ids).await?.into_values().collect();
             let class = rows.iter().find(|r| r.ci.id == a.id).map(|r| r.class_code.clone()).unwrap_or_default();
             let mut services: Vec<(String, String, Criticality)> = rows
                 .into_iter()

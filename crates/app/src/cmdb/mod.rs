@@ -7,6 +7,7 @@ pub mod affected;
 pub mod cis;
 pub mod classes;
 pub(crate) mod demo;
+pub mod graph;
 pub mod impact;
 pub mod import;
 pub mod page;

@@ -34,7 +34,8 @@ impl App {
         let tree = tree(&mut c, t).await?;
         let relations = relations::of_ci(&mut c, t, ci.ci.id).await?;
         let history = journal::for_entity(&mut c, t, ENTITY, ci.ci.id.0).await?;
-        let impact = impact_in(&mut c, t, &tree, ci.clone(), direction, PAGE_DEPTH).await?;
+        let graph = self.cmdb_graph(&mut c, t).await?;
+        let impact = impact_in(&mut c, t, &tree, graph, ci.clone(), direction, PAGE_DEPTH).await?;
         Ok(CiPage { ci, tree, relations, impact, history })
     }
 }

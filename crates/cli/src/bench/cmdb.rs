@@ -179,6 +179,18 @@ pub async fn cmdb_bench(app: &App, requests: usize) -> anyhow::Result<()> {
     let (base, stop) = super::start_server(app).await?;
     let client = reqwest::Client::new();
     println!("backend: {:?}; CIs in database: {total}", app.backend());
+    let (rss_before, started) = (rss_mb(), std::time::Instant::now());
+    let graph = app.load_cmdb_graph(t).await?.ok_or_else(|| anyhow::anyhow!("the graph kept changing while it was loaded"))?;
+    println!(
+        "graph loaded into memory in {:.1} s: {} CIs, {} relations, {} MB held (process RSS {} MB -> {} MB)",
+        started.elapsed().as_secs_f64(),
+        graph.cis(),
+        graph.relations(),
+        graph.bytes() / 1_000_000,
+        rss_before,
+        rss_mb()
+    );
+    drop(graph);
     // Servers are the 72nd to 321st CI of each site (after the core, building, rooms, switches).
     let sites = (total as usize) / SITE;
     let number_of = |site: usize, offset: usize| {

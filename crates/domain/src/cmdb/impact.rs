@@ -115,6 +115,11 @@ impl Walk {
                 }
             }
         }
+        // In one order whatever order the relations came in, so the same graph gives the
+        // same paths from the database and from memory.
+        for v in from.values_mut() {
+            v.sort_unstable_by_key(|&(far, rel)| (far, rel));
+        }
         let mut next = Vec::new();
         'walk: for &at in &self.frontier {
             for &(far, rel) in from.get(&at).map(Vec::as_slice).unwrap_or_default() {

@@ -96,7 +96,8 @@ pub async fn insert(c: &mut Conn, t: TenantId, ci: &Ci) -> Result<CiId> {
         .set("number", Arg::S(ci.number.to_string()))
         .set("created_at", Arg::I(ci.created_at))
         .insert("cis", " RETURNING id");
-    let row = bind_all(sql, args).fetch_one(c).await?;
+    let row = bind_all(sql, args).fetch_one(&mut *c).await?;
+    super::graph::changed(c, t).await?;
     Ok(CiId(get(&row, "id")?))
 }
 
@@ -130,6 +131,9 @@ pub async fn insert_many(c: &mut Conn, t: TenantId, cis: &[Ci]) -> Result<Vec<Ci
             ids.push(CiId(*id));
         }
     }
+    if !cis.is_empty() {
+        super::graph::changed(c, t).await?;
+    }
     Ok(ids)
 }
 
@@ -147,8 +151,8 @@ pub async fn touch_seen(c: &mut Conn, t: TenantId, ids: &[CiId], at: i64) -> Res
 /// Writes every field of the CI (its number and creation stay).
 pub async fn update(c: &mut Conn, t: TenantId, ci: &Ci) -> Result<()> {
     let (sql, args) = fields(ci)?.update("cis", vec![("tenant_id", Arg::I(t.0)), ("id", Arg::I(ci.id.0))]);
-    bind_all(sql, args).execute(c).await?;
-    Ok(())
+    bind_all(sql, args).execute(&mut *c).await?;
+    super::graph::changed(c, t).await
 }
 
 pub async fn by_number(c: &mut Conn, t: TenantId, number: &CiNumber) -> Result<Option<CiRow>> {

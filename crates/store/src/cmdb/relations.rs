@@ -52,23 +52,24 @@ pub async fn insert(
     source: Option<&str>,
     now: i64,
 ) -> Result<RelationId> {
-    Ok(RelationId(
-        sqlx::query_scalar(
-            "INSERT INTO ci_relations (tenant_id, from_id, type, to_id, source, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(t.0)
-        .bind(from.0)
-        .bind(rel.as_str())
-        .bind(to.0)
-        .bind(source)
-        .bind(now)
-        .fetch_one(c)
-        .await?,
-    ))
+    let id = sqlx::query_scalar(
+        "INSERT INTO ci_relations (tenant_id, from_id, type, to_id, source, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(t.0)
+    .bind(from.0)
+    .bind(rel.as_str())
+    .bind(to.0)
+    .bind(source)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await?;
+    super::graph::changed(c, t).await?;
+    Ok(RelationId(id))
 }
 
 pub async fn delete(c: &mut Conn, t: TenantId, id: RelationId) -> Result<bool> {
-    let r = sqlx::query("DELETE FROM ci_relations WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(id.0).execute(c).await?;
+    let r = sqlx::query("DELETE FROM ci_relations WHERE tenant_id = $1 AND id = $2").bind(t.0).bind(id.0).execute(&mut *c).await?;
+    super::graph::changed(c, t).await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -96,7 +97,11 @@ pub async fn by_id(c: &mut Conn, t: TenantId, id: RelationId) -> Result<Option<R
 
 /// The relations with the CI at either end.
 pub async fn of_ci(c: &mut Conn, t: TenantId, ci: CiId) -> Result<Vec<Relation>> {
-    let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND (r.from_id = $2 OR r.to_id = $2) ORDER BY r.type, r.id");
+    // Two indexed halves: with `OR`, SQLite reads every relation of the tenant.
+    let sql = format!(
+        "{SELECT} WHERE r.tenant_id = $1 AND r.from_id = $2 UNION ALL {SELECT} WHERE r.tenant_id = $1 AND r.to_id = $2 AND r.from_id <> $2 \
+         ORDER BY 2, 1"
+    );
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(ci.0).fetch_all(c).await?.iter().map(relation).collect()
 }
 

@@ -2,10 +2,10 @@
 
 use cairn_domain::ids::{CiId, TenantId, TicketId};
 
-use crate::Conn;
-use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::dialect;
 use crate::engine::row::get;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
+use crate::{Backend, Conn};
 
 /// A CI as a ticket lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,24 +52,25 @@ pub struct OpenTicket {
 
 /// The open tickets (not resolved or ended) that affect any of `cis`.
 pub async fn open_tickets(c: &mut Conn, t: TenantId, cis: &[CiId]) -> Result<Vec<OpenTicket>> {
-    let mut out = Vec::new();
-    for chunk in cis.chunks(400) {
-        let mut args = vec![Arg::I(t.0)];
-        let marks: Vec<String> = chunk.iter().map(|id| push(&mut args, Arg::I(id.0))).collect();
-        let sql = format!(
-            "SELECT x.ci_id, k.number, k.title, k.status, k.priority FROM ticket_cis x JOIN tickets k ON k.id = x.ticket_id \
-             WHERE x.tenant_id = $1 AND x.ci_id IN ({}) AND k.status NOT IN ('resolved', 'closed', 'cancelled', 'rejected') ORDER BY k.id",
-            marks.join(", ")
-        );
-        for r in bind_all(sql, args).fetch_all(&mut *c).await? {
-            out.push(OpenTicket {
-                ci: CiId(get(&r, "ci_id")?),
-                number: get(&r, "number")?,
-                title: get(&r, "title")?,
-                status: get(&r, "status")?,
-                priority: get(&r, "priority")?,
-            });
-        }
+    if cis.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let ids = serde_json::to_string(&cis.iter().map(|id| id.0).collect::<Vec<_>>()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let sql = format!(
+        "SELECT x.ci_id, k.number, k.title, k.status, k.priority FROM ticket_cis x JOIN tickets k ON k.id = x.ticket_id \
+         WHERE x.tenant_id = $1 AND x.ci_id IN ({}) AND k.status NOT IN ('resolved', 'closed', 'cancelled', 'rejected') ORDER BY k.id",
+        dialect::id_list(Backend::of_conn(c), "$2")
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(ids).fetch_all(&mut *c).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OpenTicket {
+                ci: CiId(get(r, "ci_id")?),
+                number: get(r, "number")?,
+                title: get(r, "title")?,
+                status: get(r, "status")?,
+                priority: get(r, "priority")?,
+            })
+        })
+        .collect()
 }

@@ -1,5 +1,6 @@
-//! Work a use case hands to the end of its transaction: chaining its journal events and
-//! refreshing the search documents of the tickets it touched.
+//! Work a use case hands to the end of its transaction: chaining its journal events,
+//! refreshing the search documents of the tickets it touched, and statements to run
+//! once per tenant however often they were asked for (raising a CMDB graph's version).
 //!
 //! [`crate::Db::write`] runs every use case inside [`collecting`] and calls
 //! [`Deferred::finish`] just before it commits, so the work is still part of the same
@@ -10,9 +11,9 @@
 //! disk at every savepoint release).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use cairn_domain::ids::TicketId;
+use cairn_domain::ids::{TenantId, TicketId};
 
 use crate::engine::chain::{self, Pending};
 use crate::error::Result;
@@ -24,6 +25,8 @@ pub(crate) struct Deferred {
     /// Tickets whose search document must be written; `true` when the ticket is new
     /// in this transaction and so has no old document to remove.
     search: BTreeMap<i64, bool>,
+    /// Statements to run once each, with the tenant id as `$1`.
+    once: BTreeSet<(&'static str, i64)>,
 }
 
 tokio::task_local! {
@@ -57,12 +60,19 @@ pub(crate) fn search(id: TicketId, fresh: bool) -> bool {
         .is_ok()
 }
 
+/// Runs `sql` (its `$1` the tenant's id) once at the end of the use case, however often
+/// asked; false when there is no use case to defer to.
+pub(crate) fn once_per_tenant(sql: &'static str, t: TenantId) -> bool {
+    CURRENT.try_with(|d| d.borrow_mut().once.insert((sql, t.0))).is_ok()
+}
+
 /// Ids per statement when refreshing search documents.
 const IDS_PER_STATEMENT: usize = 500;
 
 impl Deferred {
     pub(crate) fn absorb(&mut self, other: Deferred) {
         self.events.extend(other.events);
+        self.once.extend(other.once);
         for (id, fresh) in other.search {
             *self.search.entry(id).or_insert(fresh) &= fresh;
         }
@@ -71,6 +81,9 @@ impl Deferred {
     /// Does the deferred work in the caller's transaction.
     pub(crate) async fn finish(self, c: &mut Conn, b: Backend) -> Result<()> {
         chain::chain(c, self.events).await?;
+        for (sql, t) in self.once {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t).execute(&mut *c).await?;
+        }
         let stale: Vec<i64> = self.search.iter().filter(|(_, fresh)| !**fresh).map(|(id, _)| *id).collect();
         let all: Vec<i64> = self.search.into_keys().collect();
         for ids in stale.chunks(IDS_PER_STATEMENT) {

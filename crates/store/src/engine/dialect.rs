@@ -145,6 +145,15 @@ pub(crate) fn claim_jobs(b: Backend) -> &'static str {
     }
 }
 
+/// A subquery of the ids in `param`, bound as a JSON array of integers: one parameter
+/// for any number of ids (an `IN` list of thousands binds each and is parsed each time).
+pub(crate) fn id_list(b: Backend, param: &str) -> String {
+    match b {
+        Backend::Sqlite => format!("SELECT value FROM json_each({param})"),
+        Backend::Postgres => format!("SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST({param} AS jsonb))"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ use cairn_domain::ids::{GroupId, OrgId, TenantId, UserId};
 use cairn_domain::platform::access::Role;
 use sqlx::any::AnyRow;
 
+use crate::engine::args::{Arg, bind_all, push};
 use crate::engine::row::get;
 use crate::error::Result;
 use crate::{Conn, StoreError};
@@ -289,6 +290,20 @@ pub async fn insert_org(c: &mut Conn, t: TenantId, name: &str) -> Result<OrgId> 
         .fetch_one(c)
         .await?;
     Ok(OrgId(id))
+}
+
+/// The names of the organisations with these ids (those of the tenant only).
+pub async fn org_names(c: &mut Conn, t: TenantId, ids: &[OrgId]) -> Result<Vec<(OrgId, String)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut args = vec![Arg::I(t.0)];
+        let marks: Vec<String> = chunk.iter().map(|id| push(&mut args, Arg::I(id.0))).collect();
+        let sql = format!("SELECT id, name FROM organisations WHERE tenant_id = $1 AND id IN ({})", marks.join(", "));
+        for r in bind_all(sql, args).fetch_all(&mut *c).await? {
+            out.push((OrgId(get(&r, "id")?), get(&r, "name")?));
+        }
+    }
+    Ok(out)
 }
 
 pub async fn org_by_name(c: &mut Conn, t: TenantId, name: &str) -> Result<Option<OrgId>> {

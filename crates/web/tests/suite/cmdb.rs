@@ -1,7 +1,8 @@
 //! The CMDB over HTTP on SQLite and PostgreSQL: classes with inherited, typed
 //! attributes and every refusal naming the attribute; relations checked against the
 //! catalogue; impact up and down over a graph with a cycle; affected CIs on a ticket;
-//! and a CI's history from the journal.
+//! the graph held in memory answering as the database does, and going stale with
+//! every write; and a CI's history from the journal.
 
 use crate::common::{TestApp, body, location, signed_in};
 use cairn_store::on_both_databases;
@@ -334,6 +335,7 @@ on_both_databases!(
     unique_values_stay_unique,
     relations_follow_the_catalogue,
     impact_walks_up_and_down_through_a_cycle,
+    the_graph_in_memory_answers_as_the_database_does,
 );
 
 async fn agents_keep_cis_in_the_browser(url: String) {
@@ -400,4 +402,134 @@ async fn agents_keep_cis_in_the_browser(url: String) {
 
     let (kim, _) = signed_in(&t, "kim", "requester").await;
     assert_eq!(kim.get("/cis").await.0, StatusCode::FORBIDDEN);
+}
+
+/// What an impact answer says, in a form two answers compare by.
+fn summary(i: &cairn_app::cmdb::impact::Impact) -> Vec<String> {
+    let mut out: Vec<String> = i
+        .reached
+        .iter()
+        .map(|r| format!("{} {} {} {:?} {}", r.ci.ci.number, r.ci.class_code, r.ci.ci.name, r.via, r.path.join(">")))
+        .collect();
+    out.extend(i.services.iter().map(|s| format!("service {} {}", s.ci.number, s.ci.criticality.as_str())));
+    out.extend(i.rooms.iter().map(|s| format!("room {}", s.ci.number)));
+    out.extend(i.organisations.iter().map(|o| format!("org {o}")));
+    out.extend(i.open_tickets.iter().map(|o| format!("ticket {}", o.number)));
+    out
+}
+
+async fn the_graph_in_memory_answers_as_the_database_does(url: String) {
+    use cairn_domain::cmdb::impact::Direction;
+    let t = TestApp::spawn(url).await;
+    let root = t.user("default", "root", "admin").await;
+    let alice = t.user("default", "alice", "agent").await;
+    let actor = t.app.authenticate_token(&alice).await.unwrap();
+    let tenant = actor.tenant_id;
+    assert_eq!(t.post(&root, "/api/v1/organisations", json!({"name": "Finance"})).await.status(), StatusCode::CREATED);
+    let building = ci(&t, &alice, json!({"class": "building", "name": "HQ"})).await;
+    let room = ci(&t, &alice, json!({"class": "room", "name": "Server room"})).await;
+    let a = ci(&t, &alice, json!({"class": "server", "name": "srv-a"})).await;
+    let b = ci(&t, &alice, json!({"class": "server", "name": "srv-b"})).await;
+    let app = ci(&t, &alice, json!({"class": "application", "name": "Payroll app"})).await;
+    let payroll =
+        ci(&t, &alice, json!({"class": "business_service", "name": "Payroll", "criticality": "critical", "organisation": "Finance"})).await;
+    let hr = ci(&t, &alice, json!({"class": "business_service", "name": "HR portal"})).await;
+    let all = [&building, &room, &a, &b, &app, &payroll, &hr];
+    for (from, rel, to) in [
+        (&room, "part_of", &building),
+        (&a, "located_in", &room),
+        (&b, "located_in", &room),
+        (&a, "connected_to", &b),
+        (&app, "runs_on", &b),
+        (&payroll, "depends_on", &app),
+        (&hr, "depends_on", &payroll),
+        (&payroll, "depends_on", &hr),
+    ] {
+        assert_eq!(relate(&t, &alice, from, rel, to).await.status(), StatusCode::CREATED, "{from} {rel} {to}");
+    }
+    let inc = t.create(&alice, "Payroll app slow").await;
+    let n = inc["number"].as_str().unwrap();
+    let r = t.patch(&alice, &format!("/api/v1/tickets/{n}"), inc["etag"].as_str(), json!({"cis": [app.clone()]})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Every CI's relations, either way, are those the database gives.
+    let graph = t.app.load_cmdb_graph(tenant).await.unwrap().expect("nothing writes while it loads");
+    assert_eq!((graph.cis(), graph.relations()), (7, 8));
+    let mut c = t.app.db.read().await.unwrap();
+    for number in all {
+        let id = cairn_store::cmdb::cis::by_number(&mut c, tenant, &cairn_domain::cmdb::CiNumber::parse(number).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .ci
+            .id;
+        for d in [Direction::Up, Direction::Down] {
+            let key = |e: &cairn_domain::cmdb::impact::Edge| (e.from, e.rel, e.to);
+            let mut stored = cairn_store::cmdb::relations::edges(&mut c, tenant, d, &[id]).await.unwrap();
+            let mut held = graph.edges(d, &[id]);
+            stored.sort_by_key(key);
+            held.sort_by_key(key);
+            assert_eq!(held, stored, "{number} {d:?}");
+        }
+    }
+    drop(c);
+
+    // From memory, the answers a walk of the database gave (the cycle test's shape).
+    let up = t.app.ci_impact(&actor, &b, Direction::Up, 10).await.unwrap();
+    assert!(up.from_memory);
+    let reached: Vec<(&str, u32)> = up.reached.iter().map(|r| (r.ci.ci.number.as_str(), r.depth)).collect();
+    assert_eq!(reached, [(&*a, 1), (&*app, 1), (&*payroll, 2), (&*hr, 3)]);
+    assert_eq!(up.reached[3].path, [b.clone(), app.clone(), payroll.clone(), hr.clone()]);
+    assert_eq!(summary(&up).iter().filter(|l| l.starts_with("org ") || l.starts_with("ticket ")).count(), 2, "{:?}", summary(&up));
+    assert!(summary(&up).contains(&"org Finance".to_string()) && summary(&up).contains(&format!("ticket {n}")));
+    let down = t.app.ci_impact(&actor, &hr, Direction::Down, 10).await.unwrap();
+    let reached: Vec<&str> = down.reached.iter().map(|r| r.ci.ci.number.as_str()).collect();
+    assert_eq!(reached, [&*payroll, &*app, &*b, &*room, &*a, &*building], "at one depth, by CI id");
+    assert_eq!(down.rooms.iter().map(|r| r.ci.number.to_string()).collect::<Vec<_>>(), std::slice::from_ref(&room));
+    let memory: Vec<Vec<String>> = {
+        let mut v = Vec::new();
+        for number in all {
+            for d in [Direction::Up, Direction::Down] {
+                v.push(summary(&t.app.ci_impact(&actor, number, d, 10).await.unwrap()));
+            }
+        }
+        v
+    };
+    let http = body(t.get(&alice, &format!("/api/v1/cis/{b}/impact")).await).await;
+    assert_eq!(http["cis"][3]["path"], json!([b.clone(), app.clone(), payroll.clone(), hr.clone()]), "the API answers from memory too");
+
+    // A new relation makes the copy stale at once: the database answers, and it is in.
+    let extra = ci(&t, &alice, json!({"class": "technical_service", "name": "Backups"})).await;
+    assert_eq!(relate(&t, &alice, &extra, "depends_on", &a).await.status(), StatusCode::CREATED);
+    let stale = t.app.ci_impact(&actor, &b, Direction::Up, 10).await.unwrap();
+    assert!(!stale.from_memory);
+    assert!(stale.reached.iter().any(|r| r.ci.ci.number.as_str() == extra && r.depth == 2), "{:?}", summary(&stale));
+    let graph = t.app.load_cmdb_graph(tenant).await.unwrap().unwrap();
+    assert_eq!((graph.cis(), graph.relations()), (8, 9));
+    let fresh = t.app.ci_impact(&actor, &b, Direction::Up, 10).await.unwrap();
+    assert!(fresh.from_memory);
+    assert_eq!(summary(&fresh), summary(&stale), "memory and database agree after the change");
+
+    // A renamed CI, and a relation taken away.
+    let r = t.patch(&alice, &format!("/api/v1/cis/{payroll}"), None, json!({"name": "Payroll (EU)"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(!t.app.ci_impact(&actor, &b, Direction::Up, 10).await.unwrap().from_memory);
+    let rels = body(t.get(&alice, &format!("/api/v1/cis/{extra}/relations")).await).await;
+    let id = rels[0]["id"].as_i64().unwrap();
+    let r = t.http.delete(t.url(&format!("/api/v1/relations/{id}"))).bearer_auth(&alice).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    t.app.load_cmdb_graph(tenant).await.unwrap().unwrap();
+    let after = t.app.ci_impact(&actor, &b, Direction::Up, 10).await.unwrap();
+    assert!(after.from_memory);
+    assert!(after.reached.iter().any(|r| r.ci.ci.name == "Payroll (EU)"));
+    assert!(!after.reached.iter().any(|r| r.ci.ci.number.as_str() == extra), "the relation is gone from memory");
+    // Back to the first graph but for the name: every answer is the first one renamed.
+    let mut i = 0;
+    for number in all {
+        for d in [Direction::Up, Direction::Down] {
+            let renamed: Vec<String> = memory[i].iter().map(|l| l.replace(" Payroll Some", " Payroll (EU) Some")).collect();
+            assert_eq!(summary(&t.app.ci_impact(&actor, number, d, 10).await.unwrap()), renamed, "{number} {d:?}");
+            i += 1;
+        }
+    }
 }
