@@ -64,6 +64,25 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Where a background import is: its file arriving, waiting for a worker, being
+    /// checked (a dry run's only phase), being applied, or over.
+    ImportState {
+        Uploading => "uploading", "Uploading";
+        Queued => "queued", "Queued";
+        Checking => "checking", "Checking";
+        Running => "running", "Running";
+        Done => "done", "Done";
+        Failed => "failed", "Failed";
+    }
+);
+
+impl ImportState {
+    pub fn finished(self) -> bool {
+        matches!(self, ImportState::Done | ImportState::Failed)
+    }
+}
+
 /// A configuration item as stored. References to people, groups, organisations and
 /// the location are ids here; reads carry their names beside.
 #[derive(Debug, Clone, PartialEq)]

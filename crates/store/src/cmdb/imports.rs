@@ -1,14 +1,15 @@
 //! Background imports: what was asked, how far the run is, its report, and the
 //! uploaded file in parts until the run is over.
 
+use cairn_domain::cmdb::ImportState;
 use cairn_domain::ids::{TenantId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::Conn;
 use crate::engine::row::get;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 
-/// An import as stored. `state` is `uploading`, `queued`, `checking`, `running`, `done` or `failed`.
+/// An import as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportRow {
     pub id: i64,
@@ -19,7 +20,7 @@ pub struct ImportRow {
     pub source: String,
     pub format: String,
     pub dry_run: bool,
-    pub state: String,
+    pub state: ImportState,
     pub bytes_total: i64,
     pub bytes_done: i64,
     pub rows_done: i64,
@@ -59,7 +60,7 @@ fn row(r: &AnyRow) -> Result<ImportRow> {
         source: get(r, "source")?,
         format: get(r, "format")?,
         dry_run: get::<i64>(r, "dry_run")? != 0,
-        state: get(r, "state")?,
+        state: ImportState::parse("state", &get::<String>(r, "state")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         bytes_total: get(r, "bytes_total")?,
         bytes_done: get(r, "bytes_done")?,
         rows_done: get(r, "rows_done")?,
@@ -155,9 +156,9 @@ pub async fn claim(c: &mut Conn, t: TenantId, id: i64, runner: &str, now: i64, s
 }
 
 /// How far a run is: the state, bytes read, rows done and the counts so far.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Progress {
-    pub state: String,
+    pub state: ImportState,
     pub bytes_done: i64,
     pub rows_done: i64,
     pub created: i64,
@@ -177,7 +178,7 @@ pub async fn set_progress(c: &mut Conn, t: TenantId, id: i64, p: &Progress, now:
     )
     .bind(t.0)
     .bind(id)
-    .bind(&p.state)
+    .bind(p.state.as_str())
     .bind(p.bytes_done)
     .bind(p.rows_done)
     .bind(p.created)
@@ -195,15 +196,23 @@ pub async fn set_progress(c: &mut Conn, t: TenantId, id: i64, p: &Progress, now:
 
 /// Moves the import from state `from` to `to` (with an error for `failed`); false
 /// when it was not in `from`.
-pub async fn set_state(c: &mut Conn, t: TenantId, id: i64, from: &str, to: &str, error: Option<&str>, now: i64) -> Result<bool> {
+pub async fn set_state(
+    c: &mut Conn,
+    t: TenantId,
+    id: i64,
+    from: ImportState,
+    to: ImportState,
+    error: Option<&str>,
+    now: i64,
+) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE ci_imports SET state = $4, error = $5, finished_at = CASE WHEN $4 = 'failed' THEN $6 ELSE finished_at END \
          WHERE tenant_id = $1 AND id = $2 AND state = $3",
     )
     .bind(t.0)
     .bind(id)
-    .bind(from)
-    .bind(to)
+    .bind(from.as_str())
+    .bind(to.as_str())
     .bind(error)
     .bind(now)
     .execute(c)

@@ -88,7 +88,7 @@ fn import_body(r: ImportRow) -> ImportBody {
     let refused: Vec<Kept> = serde_json::from_str(&r.refused).unwrap_or_default();
     ImportBody {
         id: r.id,
-        state: r.state,
+        state: r.state.as_str().into(),
         class: r.class,
         source: r.source,
         format: r.format,
@@ -286,7 +286,7 @@ async fn list(ctx: &Ctx, s: &Session, error: Option<String>) -> Response {
             id: r.id,
             what: what(&r),
             counts: format!("{} created, {} updated, {} unchanged, {} refused", r.created, r.updated, r.unchanged, r.refused_count),
-            state: r.state,
+            state: r.state.as_str().into(),
             at: short(r.created_at),
         })
         .collect();
@@ -309,7 +309,7 @@ pub(crate) async fn imports_page(State(ctx): State<Ctx>, s: Session) -> Response
 pub(crate) async fn import_page(State(ctx): State<Ctx>, s: Session, ApiPath(id): ApiPath<i64>) -> Response {
     match ctx.app.ci_import(&s.actor, id).await {
         Ok(r) => {
-            let running = matches!(r.state.as_str(), "uploading" | "queued" | "checking" | "running");
+            let running = !r.state.finished();
             let percent = (r.bytes_done * 100).checked_div(r.bytes_total).unwrap_or(0).clamp(0, 100);
             render(ImportPage { me: Some(Me::new(&s.actor, &s.csrf)), i: import_body(r), running, percent })
         }

@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::time::Duration;
 
+use cairn_domain::cmdb::ImportState;
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::access::Actor;
 use cairn_store::cmdb::imports::{self as store, ImportRow, NewImport, Progress};
@@ -38,9 +39,9 @@ impl Job for RunImport {
     }
 }
 
-fn progress(state: &str, x: &Tally, refused: String, error: Option<String>, finished_at: Option<i64>) -> Progress {
+fn progress(state: ImportState, x: &Tally, refused: String, error: Option<String>, finished_at: Option<i64>) -> Progress {
     Progress {
-        state: state.into(),
+        state,
         bytes_done: x.bytes as i64,
         rows_done: x.rows as i64,
         created: x.created as i64,
@@ -93,7 +94,7 @@ impl App {
         self.db
             .write(move |c| {
                 Box::pin(async move {
-                    if !store::set_state(c, t, id, "uploading", "queued", None, now).await? {
+                    if !store::set_state(c, t, id, ImportState::Uploading, ImportState::Queued, None, now).await? {
                         return Err(AppError::Conflict(format!("import {id} is not uploading")));
                     }
                     jobs::enqueue(c, t, RunImport::KIND, &RunImport { import: id }.payload()?, now, now).await?;
@@ -111,7 +112,7 @@ impl App {
         self.db
             .write(move |c| {
                 Box::pin(async move {
-                    store::set_state(c, t, id, "uploading", "failed", Some(&why), now).await?;
+                    store::set_state(c, t, id, ImportState::Uploading, ImportState::Failed, Some(&why), now).await?;
                     Ok(store::drop_parts(c, t, id).await?)
                 })
             })
@@ -158,20 +159,22 @@ impl App {
         let last = tally.borrow().clone();
         let now = self.now();
         let (state, report, error) = match outcome {
-            Ok(r) => ("done", r, None),
-            Err(ImportError::File(e)) => ("failed", Report::default(), Some(format!("{e}; nothing was imported"))),
+            Ok(r) => (ImportState::Done, r, None),
+            Err(ImportError::File(e)) => (ImportState::Failed, Report::default(), Some(format!("{e}; nothing was imported"))),
             Err(ImportError::App(e @ AppError::Internal(_))) => {
                 self.db
                     .write(move |c| {
                         Box::pin(async move {
-                            let from_running = store::set_state(c, t, id, "running", "queued", None, now).await?;
-                            Ok::<_, AppError>(from_running || store::set_state(c, t, id, "checking", "queued", None, now).await?)
+                            let from_running = store::set_state(c, t, id, ImportState::Running, ImportState::Queued, None, now).await?;
+                            Ok::<_, AppError>(
+                                from_running || store::set_state(c, t, id, ImportState::Checking, ImportState::Queued, None, now).await?,
+                            )
                         })
                     })
                     .await?;
                 return Err(e);
             }
-            Err(ImportError::App(e)) => ("failed", Report::default(), Some(e.to_string())),
+            Err(ImportError::App(e)) => (ImportState::Failed, Report::default(), Some(e.to_string())),
         };
         let kept: Vec<_> = report.refused.iter().take(REFUSED_KEPT).collect();
         let refused = serde_json::to_string(&kept).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -206,7 +209,7 @@ impl App {
             loop {
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 let x = watching.borrow_and_update().clone();
-                let state = if x.phase == Phase::Checking { "checking" } else { "running" };
+                let state = if x.phase == Phase::Checking { ImportState::Checking } else { ImportState::Running };
                 let (p, now) = (progress(state, &x, "[]".into(), None, None), app.now());
                 let written = app.db.write(move |c| Box::pin(async move { store::set_progress(c, t, id, &p, now).await })).await;
                 if let Err(e) = written {
