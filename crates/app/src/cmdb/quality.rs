@@ -242,7 +242,12 @@ fn taken_over(s: &CiRow, d: &CiRow) -> CiInput {
         owner: lacking(&s.owner, &d.owner),
         group: lacking(&s.group, &d.group),
         organisation: lacking(&s.org, &d.org),
-        location: lacking(&s.location, &d.location).filter(|l| l.as_deref() != Some(s.ci.number.as_str())),
+        location: if s.location.as_deref() == Some(d.ci.number.as_str()) {
+            // The survivor was in the duplicate: it takes the duplicate's place instead.
+            Some(d.location.clone().filter(|l| *l != s.ci.number.as_str()))
+        } else {
+            lacking(&s.location, &d.location).filter(|l| l.as_deref() != Some(s.ci.number.as_str()))
+        },
         attributes: (!attributes.is_empty()).then_some(attributes),
         ..CiInput::default()
     }

@@ -110,6 +110,14 @@ async fn a_duplicate_merges_into_the_ci_kept(url: String) {
     assert_eq!(body(t.get(&alice, &format!("/api/v1/cis/{nic}")).await).await["location"], room.as_str());
     let history = body(t.get(&alice, &format!("/api/v1/cis/{nic}/history")).await).await.to_string();
     assert!(history.contains(&copy) && history.contains(&room), "{history}");
+
+    // A survivor located in its duplicate takes the duplicate's place, not the retired CI.
+    let building = ci(&t, &alice, json!({"class": "building", "name": "HQ"})).await;
+    let outer = ci(&t, &alice, json!({"class": "room", "name": "R2", "location": building})).await;
+    let inner = ci(&t, &alice, json!({"class": "room", "name": "R2 (listed inside itself)", "location": outer})).await;
+    let r = t.post(&alice, "/api/v1/cmdb/merge", json!({"survivor": inner, "duplicate": outer})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(body(r).await["location"], building.as_str());
 }
 
 async fn orphans_stale_and_missing_values_are_listed_and_retired_in_bulk(url: String) {
