@@ -6,7 +6,7 @@
 //! walk the version is read: a current copy answers; a stale or missing one does not,
 //! the walk goes to the database as before, and a fresh copy is loaded in the
 //! background (at most one load per tenant at a time, and not sooner than
-//! [`RELOAD_GAP`] after the last). Several instances over one database each keep their
+//! [`RELOAD_GAP`], or the time the last load took, after it). Several instances over one database each keep their
 //! own copy and stay correct, since the version lives in the database.
 //!
 //! The layout is compact, about 80 bytes per CI plus 13 per relation (111 MB for a
@@ -175,58 +175,55 @@ impl Graph {
     }
 }
 
-/// Reads the graph whole; `None` when it changed while it was read (every try).
+/// Reads the graph whole; `None` when it changed while it was read.
 async fn read(c: &mut Conn, t: TenantId) -> Result<Option<Graph>> {
-    for _ in 0..3 {
-        let version = store::version(c, t).await?;
-        let (mut ids, mut nodes, mut text) = (Vec::new(), Vec::new(), String::new());
-        loop {
-            let page = store::nodes_after(c, t, ids.last().copied().unwrap_or(CiId(0)), PAGE).await?;
-            for n in &page {
-                let at = u32::try_from(text.len()).map_err(|_| AppError::invalid("cmdb", "too many CIs to hold in memory"))?;
-                text.push_str(&n.number);
-                text.push_str(&n.name);
-                ids.push(n.id);
-                nodes.push(Node {
-                    class: n.class,
-                    org: n.org,
-                    text: at,
-                    number_len: n.number.len() as u8,
-                    name_len: n.name.len() as u16,
-                    status: n.status,
-                    criticality: n.criticality,
-                });
-            }
-            if (page.len() as i64) < PAGE {
-                break;
-            }
+    let version = store::version(c, t).await?;
+    let (mut ids, mut nodes, mut text) = (Vec::new(), Vec::new(), String::new());
+    loop {
+        let page = store::nodes_after(c, t, ids.last().copied().unwrap_or(CiId(0)), PAGE).await?;
+        for n in &page {
+            let at = u32::try_from(text.len()).map_err(|_| AppError::invalid("cmdb", "too many CIs to hold in memory"))?;
+            text.push_str(&n.number);
+            text.push_str(&n.name);
+            ids.push(n.id);
+            nodes.push(Node {
+                class: n.class,
+                org: n.org,
+                text: at,
+                number_len: n.number.len() as u8,
+                name_len: n.name.len() as u16,
+                status: n.status,
+                criticality: n.criticality,
+            });
         }
-        let index = |id: CiId| ids.binary_search(&id).ok().map(|i| i as u32);
-        let (mut from_to, mut after) = (Vec::new(), RelationId(0));
-        loop {
-            let page = store::edges_after(c, t, after, PAGE).await?;
-            for (id, e) in &page {
-                after = *id;
-                if let (Some(f), Some(to)) = (index(e.from), index(e.to)) {
-                    from_to.push((f, to, e.rel));
-                }
-            }
-            if (page.len() as i64) < PAGE {
-                break;
-            }
+        if (page.len() as i64) < PAGE {
+            break;
         }
-        if store::version(c, t).await? != version {
-            continue;
-        }
-        let outgoing = Adjacency::build(ids.len(), &from_to);
-        for p in &mut from_to {
-            *p = (p.1, p.0, p.2);
-        }
-        let incoming = Adjacency::build(ids.len(), &from_to);
-        text.shrink_to_fit();
-        return Ok(Some(Graph { version, ids, nodes, text, outgoing, incoming }));
     }
-    Ok(None)
+    let index = |id: CiId| ids.binary_search(&id).ok().map(|i| i as u32);
+    let (mut from_to, mut after) = (Vec::new(), RelationId(0));
+    loop {
+        let page = store::edges_after(c, t, after, PAGE).await?;
+        for (id, e) in &page {
+            after = *id;
+            if let (Some(f), Some(to)) = (index(e.from), index(e.to)) {
+                from_to.push((f, to, e.rel));
+            }
+        }
+        if (page.len() as i64) < PAGE {
+            break;
+        }
+    }
+    if store::version(c, t).await? != version {
+        return Ok(None);
+    }
+    let outgoing = Adjacency::build(ids.len(), &from_to);
+    for p in &mut from_to {
+        *p = (p.1, p.0, p.2);
+    }
+    let incoming = Adjacency::build(ids.len(), &from_to);
+    text.shrink_to_fit();
+    Ok(Some(Graph { version, ids, nodes, text, outgoing, incoming }))
 }
 
 #[derive(Default)]
@@ -234,6 +231,9 @@ struct Slot {
     graph: Option<Arc<Graph>>,
     loading: bool,
     loaded_at: Option<Instant>,
+    /// How long the last load took: the next waits at least as long, so that while
+    /// the graph keeps changing (an import) loads take at most half of a core.
+    took: Duration,
 }
 
 /// The copies of every tenant's graph.
@@ -248,11 +248,12 @@ impl GraphCache {
     }
 
     /// Keeps `graph` unless a newer copy is held already.
-    fn install(&self, t: TenantId, graph: Option<Graph>) -> Option<Arc<Graph>> {
+    fn install(&self, t: TenantId, graph: Option<Graph>, took: Duration) -> Option<Arc<Graph>> {
         let mut slots = self.slots();
         let slot = slots.entry(t).or_default();
         slot.loading = false;
         slot.loaded_at = Some(Instant::now());
+        slot.took = took;
         if let Some(g) = graph
             && slot.graph.as_ref().is_none_or(|old| old.version <= g.version)
         {
@@ -262,7 +263,8 @@ impl GraphCache {
     }
 
     /// The tenant's copy if it is current (read on `c`); otherwise none, and a load in
-    /// the background unless one runs or ran within [`RELOAD_GAP`].
+    /// the background unless one runs, or ended less than [`RELOAD_GAP`] (or the time
+    /// it took) ago.
     pub(crate) async fn current(self: &Arc<Self>, db: &Db, c: &mut Conn, t: TenantId) -> Result<Option<Arc<Graph>>> {
         let version = store::version(c, t).await?;
         let mut slots = self.slots();
@@ -270,11 +272,11 @@ impl GraphCache {
         if let Some(g) = slot.graph.as_ref().filter(|g| g.version == version) {
             return Ok(Some(g.clone()));
         }
-        if !slot.loading && slot.loaded_at.is_none_or(|at| at.elapsed() >= RELOAD_GAP) {
+        if !slot.loading && slot.loaded_at.is_none_or(|at| at.elapsed() >= RELOAD_GAP.max(slot.took)) {
             slot.loading = true;
             let (cache, db) = (self.clone(), db.clone());
             tokio::spawn(async move {
-                let graph = cache.load(&db, t).await;
+                let graph = cache.load(&db, t, 1).await;
                 if let Err(e) = &graph {
                     tracing::warn!(tenant = t.0, error = %e, "loading the CMDB graph failed");
                 }
@@ -283,16 +285,23 @@ impl GraphCache {
         Ok(None)
     }
 
-    /// Loads the tenant's graph now and keeps it; returns the copy held after.
-    pub(crate) async fn load(&self, db: &Db, t: TenantId) -> Result<Option<Arc<Graph>>> {
+    /// Loads the tenant's graph now and keeps it, trying up to `tries` times while it
+    /// changes under the read; returns the copy held after.
+    pub(crate) async fn load(&self, db: &Db, t: TenantId, tries: usize) -> Result<Option<Arc<Graph>>> {
+        let started = Instant::now();
         let read = async {
             let mut c = db.read().await?;
+            for _ in 1..tries {
+                if let Some(g) = read(&mut c, t).await? {
+                    return Ok(Some(g));
+                }
+            }
             read(&mut c, t).await
         };
         match read.await {
-            Ok(g) => Ok(self.install(t, g)),
+            Ok(g) => Ok(self.install(t, g, started.elapsed())),
             Err(e) => {
-                self.install(t, None);
+                self.install(t, None, started.elapsed());
                 Err(e)
             }
         }

@@ -164,6 +164,6 @@ impl App {
     /// Loads the tenant's graph into memory now (benches, tests, a warm start); the copy
     /// held after, none when the graph kept changing while it was read.
     pub async fn load_cmdb_graph(&self, t: TenantId) -> Result<Option<Arc<Graph>>> {
-        self.cmdb_graphs.load(&self.db, t).await
+        self.cmdb_graphs.load(&self.db, t, 3).await
     }
 }
