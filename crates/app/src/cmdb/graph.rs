@@ -6,8 +6,9 @@
 //! walk the version is read: a current copy answers; a stale or missing one does not,
 //! the walk goes to the database as before, and a fresh copy is loaded in the
 //! background (at most one load per tenant at a time, and not sooner than
-//! [`RELOAD_GAP`], or the time the last load took, after it). Several instances over one database each keep their
-//! own copy and stay correct, since the version lives in the database.
+//! [`RELOAD_GAP`], or the time the last load took, after it). Several instances over
+//! one database each keep their own copy and stay correct, since the version lives in
+//! the database.
 //!
 //! The layout is compact, about 80 bytes per CI plus 13 per relation (111 MB for a
 //! million CIs and 2.6 million relations): CI ids sorted (a binary search finds a CI),
