@@ -45,5 +45,6 @@ id_type!(
     CiId,
     CiClassId,
     CiAttributeId,
+    ImportId,
     RelationId
 );

@@ -2,7 +2,7 @@
 //! uploaded file in parts until the run is over.
 
 use cairn_domain::cmdb::ImportState;
-use cairn_domain::ids::{TenantId, UserId};
+use cairn_domain::ids::{ImportId, TenantId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::Conn;
@@ -12,7 +12,7 @@ use crate::error::{Result, StoreError};
 /// An import as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportRow {
-    pub id: i64,
+    pub id: ImportId,
     pub created_by: Option<String>,
     /// Who the import's journal entries name.
     pub created_by_id: Option<UserId>,
@@ -53,7 +53,7 @@ const SELECT: &str = "SELECT i.id, u.username AS created_by, i.created_by AS cre
 
 fn row(r: &AnyRow) -> Result<ImportRow> {
     Ok(ImportRow {
-        id: get(r, "id")?,
+        id: ImportId(get(r, "id")?),
         created_by: get(r, "created_by")?,
         created_by_id: get::<Option<i64>>(r, "created_by_id")?.map(UserId),
         class: get(r, "class_code")?,
@@ -77,35 +77,37 @@ fn row(r: &AnyRow) -> Result<ImportRow> {
 }
 
 /// Records a new import (state `uploading`, no bytes yet); returns its id.
-pub async fn insert(c: &mut Conn, t: TenantId, n: &NewImport<'_>) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO ci_imports (tenant_id, created_by, class_code, source, format, dry_run, state, bytes_total, created_at) \
+pub async fn insert(c: &mut Conn, t: TenantId, n: &NewImport<'_>) -> Result<ImportId> {
+    Ok(ImportId(
+        sqlx::query_scalar(
+            "INSERT INTO ci_imports (tenant_id, created_by, class_code, source, format, dry_run, state, bytes_total, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'uploading', 0, $7) RETURNING id",
-    )
-    .bind(t.0)
-    .bind(n.by.map(|u| u.0))
-    .bind(n.class)
-    .bind(n.source)
-    .bind(n.format)
-    .bind(i64::from(n.dry_run))
-    .bind(n.now)
-    .fetch_one(c)
-    .await?)
+        )
+        .bind(t.0)
+        .bind(n.by.map(|u| u.0))
+        .bind(n.class)
+        .bind(n.source)
+        .bind(n.format)
+        .bind(i64::from(n.dry_run))
+        .bind(n.now)
+        .fetch_one(c)
+        .await?,
+    ))
 }
 
 /// Stores part `seq` of the import's file.
-pub async fn add_part(c: &mut Conn, t: TenantId, id: i64, seq: i64, data: Vec<u8>) -> Result<()> {
+pub async fn add_part(c: &mut Conn, t: TenantId, id: ImportId, seq: i64, data: Vec<u8>) -> Result<()> {
     let len = data.len() as i64;
     sqlx::query("INSERT INTO ci_import_parts (tenant_id, import_id, seq, data) VALUES ($1, $2, $3, $4)")
         .bind(t.0)
-        .bind(id)
+        .bind(id.0)
         .bind(seq)
         .bind(data)
         .execute(&mut *c)
         .await?;
     sqlx::query("UPDATE ci_imports SET bytes_total = bytes_total + $3 WHERE tenant_id = $1 AND id = $2")
         .bind(t.0)
-        .bind(id)
+        .bind(id.0)
         .bind(len)
         .execute(c)
         .await?;
@@ -113,23 +115,23 @@ pub async fn add_part(c: &mut Conn, t: TenantId, id: i64, seq: i64, data: Vec<u8
 }
 
 /// Part `seq` of the import's file, if there is one.
-pub async fn part(c: &mut Conn, t: TenantId, id: i64, seq: i64) -> Result<Option<Vec<u8>>> {
+pub async fn part(c: &mut Conn, t: TenantId, id: ImportId, seq: i64) -> Result<Option<Vec<u8>>> {
     Ok(sqlx::query_scalar("SELECT data FROM ci_import_parts WHERE tenant_id = $1 AND import_id = $2 AND seq = $3")
         .bind(t.0)
-        .bind(id)
+        .bind(id.0)
         .bind(seq)
         .fetch_optional(c)
         .await?)
 }
 
-pub async fn drop_parts(c: &mut Conn, t: TenantId, id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM ci_import_parts WHERE tenant_id = $1 AND import_id = $2").bind(t.0).bind(id).execute(c).await?;
+pub async fn drop_parts(c: &mut Conn, t: TenantId, id: ImportId) -> Result<()> {
+    sqlx::query("DELETE FROM ci_import_parts WHERE tenant_id = $1 AND import_id = $2").bind(t.0).bind(id.0).execute(c).await?;
     Ok(())
 }
 
-pub async fn by_id(c: &mut Conn, t: TenantId, id: i64) -> Result<Option<ImportRow>> {
+pub async fn by_id(c: &mut Conn, t: TenantId, id: ImportId) -> Result<Option<ImportRow>> {
     let sql = format!("{SELECT} WHERE i.tenant_id = $1 AND i.id = $2");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(id).fetch_optional(c).await?.as_ref().map(row).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(id.0).fetch_optional(c).await?.as_ref().map(row).transpose()
 }
 
 /// The latest imports, newest first.
@@ -140,13 +142,13 @@ pub async fn latest(c: &mut Conn, t: TenantId, limit: i64) -> Result<Vec<ImportR
 
 /// Takes the import for `runner` when it is queued or its last runner went silent
 /// before `stale_before`; false when another runner holds it or it is over.
-pub async fn claim(c: &mut Conn, t: TenantId, id: i64, runner: &str, now: i64, stale_before: i64) -> Result<bool> {
+pub async fn claim(c: &mut Conn, t: TenantId, id: ImportId, runner: &str, now: i64, stale_before: i64) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE ci_imports SET state = 'checking', runner = $3, heartbeat_at = $4, started_at = $4 \
          WHERE tenant_id = $1 AND id = $2 AND (state = 'queued' OR (state IN ('checking', 'running') AND heartbeat_at < $5))",
     )
     .bind(t.0)
-    .bind(id)
+    .bind(id.0)
     .bind(runner)
     .bind(now)
     .bind(stale_before)
@@ -170,14 +172,14 @@ pub struct Progress {
     pub finished_at: Option<i64>,
 }
 
-pub async fn set_progress(c: &mut Conn, t: TenantId, id: i64, p: &Progress, now: i64) -> Result<()> {
+pub async fn set_progress(c: &mut Conn, t: TenantId, id: ImportId, p: &Progress, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE ci_imports SET state = $3, bytes_done = $4, rows_done = $5, created_count = $6, updated_count = $7, \
          unchanged_count = $8, refused_count = $9, refused = $10, error = $11, finished_at = $12, heartbeat_at = $13 \
          WHERE tenant_id = $1 AND id = $2",
     )
     .bind(t.0)
-    .bind(id)
+    .bind(id.0)
     .bind(p.state.as_str())
     .bind(p.bytes_done)
     .bind(p.rows_done)
@@ -199,7 +201,7 @@ pub async fn set_progress(c: &mut Conn, t: TenantId, id: i64, p: &Progress, now:
 pub async fn set_state(
     c: &mut Conn,
     t: TenantId,
-    id: i64,
+    id: ImportId,
     from: ImportState,
     to: ImportState,
     error: Option<&str>,
@@ -210,7 +212,7 @@ pub async fn set_state(
          WHERE tenant_id = $1 AND id = $2 AND state = $3",
     )
     .bind(t.0)
-    .bind(id)
+    .bind(id.0)
     .bind(from.as_str())
     .bind(to.as_str())
     .bind(error)

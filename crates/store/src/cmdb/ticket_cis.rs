@@ -1,6 +1,7 @@
 //! The CIs a ticket affects, and the open tickets on a set of CIs.
 
 use cairn_domain::ids::{CiId, TenantId, TicketId};
+use cairn_domain::ticket::status::Status;
 
 use crate::engine::dialect;
 use crate::engine::row::get;
@@ -46,7 +47,7 @@ pub struct OpenTicket {
     pub ci: CiId,
     pub number: String,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub priority: i64,
 }
 
@@ -68,7 +69,7 @@ pub async fn open_tickets(c: &mut Conn, t: TenantId, cis: &[CiId]) -> Result<Vec
                 ci: CiId(get(r, "ci_id")?),
                 number: get(r, "number")?,
                 title: get(r, "title")?,
-                status: get(r, "status")?,
+                status: Status::parse(&get::<String>(r, "status")?)?,
                 priority: get(r, "priority")?,
             })
         })

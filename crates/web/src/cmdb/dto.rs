@@ -344,7 +344,7 @@ impl From<Impact> for ImpactBody {
                     ci: numbers.get(&t.ci).cloned().unwrap_or_default(),
                     number: t.number,
                     title: t.title,
-                    status: t.status,
+                    status: t.status.as_str().into(),
                     priority: t.priority,
                 })
                 .collect(),

@@ -15,6 +15,7 @@ use cairn_app::cmdb::import::ImportOptions;
 use cairn_app::cmdb::import::job::MAX_UPLOAD;
 use cairn_app::cmdb::import::read::Format;
 use cairn_app::platform::admin::Admin;
+use cairn_domain::ids::ImportId;
 use cairn_domain::platform::access::Actor;
 use cairn_store::cmdb::imports::ImportRow;
 use futures_util::StreamExt;
@@ -87,7 +88,7 @@ fn import_body(r: ImportRow) -> ImportBody {
     }
     let refused: Vec<Kept> = serde_json::from_str(&r.refused).unwrap_or_default();
     ImportBody {
-        id: r.id,
+        id: r.id.0,
         state: r.state.as_str().into(),
         class: r.class,
         source: r.source,
@@ -130,7 +131,7 @@ fn too_large() -> String {
 async fn store_body(
     ctx: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: ImportId,
     mut chunks: impl futures_util::Stream<Item = Result<axum::body::Bytes, String>> + Unpin,
 ) -> Result<(), ApiError> {
     let mut part = Vec::with_capacity(PART);
@@ -203,7 +204,7 @@ pub(crate) async fn get_import(
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ImportBody>, ApiError> {
-    Ok(Json(import_body(ctx.app.ci_import(&actor, id).await?)))
+    Ok(Json(import_body(ctx.app.ci_import(&actor, ImportId(id)).await?)))
 }
 
 /// The latest 50 imports, newest first
@@ -283,7 +284,7 @@ async fn list(ctx: &Ctx, s: &Session, error: Option<String>) -> Response {
     let imports = imports
         .into_iter()
         .map(|r| ImportLine {
-            id: r.id,
+            id: r.id.0,
             what: what(&r),
             counts: format!("{} created, {} updated, {} unchanged, {} refused", r.created, r.updated, r.unchanged, r.refused_count),
             state: r.state.as_str().into(),
@@ -307,7 +308,7 @@ pub(crate) async fn imports_page(State(ctx): State<Ctx>, s: Session) -> Response
 }
 
 pub(crate) async fn import_page(State(ctx): State<Ctx>, s: Session, ApiPath(id): ApiPath<i64>) -> Response {
-    match ctx.app.ci_import(&s.actor, id).await {
+    match ctx.app.ci_import(&s.actor, ImportId(id)).await {
         Ok(r) => {
             let running = !r.state.finished();
             let percent = (r.bytes_done * 100).checked_div(r.bytes_total).unwrap_or(0).clamp(0, 100);

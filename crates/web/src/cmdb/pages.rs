@@ -289,7 +289,7 @@ async fn ci_page(ctx: &Ctx, s: &Session, number: &str, direction: Direction, not
         .open_tickets
         .iter()
         .filter(|t| t.ci == ci.ci.id)
-        .map(|t| TicketRow { number: t.number.clone(), title: t.title.clone(), status: t.status.replace('_', " ") })
+        .map(|t| TicketRow { number: t.number.clone(), title: t.title.clone(), status: t.status.as_str().replace('_', " ") })
         .collect();
     let history = history
         .into_iter()

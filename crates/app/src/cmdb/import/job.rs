@@ -6,7 +6,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use cairn_domain::cmdb::ImportState;
-use cairn_domain::ids::TenantId;
+use cairn_domain::ids::{ImportId, TenantId};
 use cairn_domain::platform::access::Actor;
 use cairn_store::cmdb::imports::{self as store, ImportRow, NewImport, Progress};
 use cairn_store::platform::jobs;
@@ -28,7 +28,7 @@ const SILENT_MS: i64 = 120_000;
 /// Runs the import numbered `import`.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RunImport {
-    pub import: i64,
+    pub import: ImportId,
 }
 
 impl Job for RunImport {
@@ -56,7 +56,7 @@ fn progress(state: ImportState, x: &Tally, refused: String, error: Option<String
 
 impl App {
     /// Records a new import; its file follows in parts ([`App::add_import_part`]).
-    pub async fn begin_import(&self, actor: &Actor, options: &ImportOptions, format: Format) -> Result<i64> {
+    pub async fn begin_import(&self, actor: &Actor, options: &ImportOptions, format: Format) -> Result<ImportId> {
         agents_only(actor)?;
         let source = cairn_domain::cmdb::reconcile::check_source(&options.source)?;
         let (t, by, now, o) = (actor.tenant_id, actor.user_id, self.now(), options.clone());
@@ -81,14 +81,14 @@ impl App {
     }
 
     /// Adds the next part of an import's file (while it is uploading).
-    pub async fn add_import_part(&self, actor: &Actor, id: i64, seq: i64, data: Vec<u8>) -> Result<()> {
+    pub async fn add_import_part(&self, actor: &Actor, id: ImportId, seq: i64, data: Vec<u8>) -> Result<()> {
         agents_only(actor)?;
         let t = actor.tenant_id;
         self.db.write(move |c| Box::pin(async move { Ok(store::add_part(c, t, id, seq, data).await?) })).await
     }
 
     /// Ends the upload and queues the run.
-    pub async fn queue_import(&self, actor: &Actor, id: i64) -> Result<ImportRow> {
+    pub async fn queue_import(&self, actor: &Actor, id: ImportId) -> Result<ImportRow> {
         agents_only(actor)?;
         let (t, now) = (actor.tenant_id, self.now());
         self.db
@@ -106,7 +106,7 @@ impl App {
 
     /// Gives up an upload (too large, broken off): the import fails with `why` and its
     /// parts are dropped.
-    pub async fn abandon_import(&self, actor: &Actor, id: i64, why: &str) -> Result<()> {
+    pub async fn abandon_import(&self, actor: &Actor, id: ImportId, why: &str) -> Result<()> {
         agents_only(actor)?;
         let (t, now, why) = (actor.tenant_id, self.now(), why.to_string());
         self.db
@@ -119,7 +119,7 @@ impl App {
             .await
     }
 
-    pub async fn ci_import(&self, actor: &Actor, id: i64) -> Result<ImportRow> {
+    pub async fn ci_import(&self, actor: &Actor, id: ImportId) -> Result<ImportRow> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
         store::by_id(&mut c, actor.tenant_id, id).await?.ok_or_else(|| AppError::NotFound(format!("import {id}")))
@@ -135,7 +135,7 @@ impl App {
     /// The job's work: takes the import (unless another run holds it), copies the file
     /// to a temporary file, runs it and records the outcome. A database failure puts
     /// the import back in the queue for the job's retry.
-    pub(crate) async fn run_import(&self, t: TenantId, id: i64) -> Result<()> {
+    pub(crate) async fn run_import(&self, t: TenantId, id: ImportId) -> Result<()> {
         let runner = format!("{}-{id}", std::process::id());
         let now = self.now();
         let claimed = self.db.write(move |c| Box::pin(async move { store::claim(c, t, id, &runner, now, now - SILENT_MS).await })).await?;
@@ -190,7 +190,7 @@ impl App {
     }
 
     /// The import's file, from its parts, in a temporary file.
-    async fn fetch_parts(&self, t: TenantId, id: i64) -> Result<tempfile::NamedTempFile> {
+    async fn fetch_parts(&self, t: TenantId, id: ImportId) -> Result<tempfile::NamedTempFile> {
         let mut file = tempfile::NamedTempFile::new().map_err(|e| AppError::Internal(format!("temporary file: {e}")))?;
         let mut c = self.db.read().await?;
         let mut seq = 0;
@@ -203,7 +203,7 @@ impl App {
     }
 
     /// Writes the tally to the import's row every second (which keeps the run's claim).
-    fn report_progress(&self, t: TenantId, id: i64, mut watching: watch::Receiver<Tally>) -> tokio::task::JoinHandle<()> {
+    fn report_progress(&self, t: TenantId, id: ImportId, mut watching: watch::Receiver<Tally>) -> tokio::task::JoinHandle<()> {
         let app = self.clone();
         tokio::spawn(async move {
             loop {
@@ -213,7 +213,7 @@ impl App {
                 let (p, now) = (progress(state, &x, "[]".into(), None, None), app.now());
                 let written = app.db.write(move |c| Box::pin(async move { store::set_progress(c, t, id, &p, now).await })).await;
                 if let Err(e) = written {
-                    tracing::warn!(error = %e, import = id, "could not record the import's progress");
+                    tracing::warn!(error = %e, import = id.0, "could not record the import's progress");
                 }
             }
         })
