@@ -171,7 +171,7 @@ impl App {
                         tags: vec![],
                         audience: "internal".into(),
                         orgs: vec![],
-                        state: ArticleState::Draft.as_str().into(),
+                        state: ArticleState::Draft,
                         owner: actor.user_id,
                         owner_name: actor.username.clone(),
                         reviewer: None,
@@ -245,7 +245,7 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     let mut a = load(c, &actor, &number).await?;
-                    let from = ArticleState::parse(&a.state)?;
+                    let from = a.state;
                     from.to(to)?;
                     let admin = actor.may(Permission::Administer);
                     match to {
@@ -264,7 +264,7 @@ impl App {
                         _ => {}
                     }
                     let expected = a.version;
-                    a.state = to.as_str().into();
+                    a.state = to;
                     a.version += 1;
                     a.updated_at = now;
                     let orgs = match a.audience.as_str() {
@@ -328,9 +328,7 @@ impl App {
     /// Articles the actor may read: matching `q` best first, else the latest changed.
     #[tracing::instrument(name = "search_articles", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn search_articles(&self, actor: &Actor, q: Option<&str>, state: Option<&str>, limit: i64) -> Result<Vec<Article>> {
-        if let Some(s) = state {
-            ArticleState::parse(s)?;
-        }
+        let state = state.map(ArticleState::parse).transpose()?;
         if !(1..=100).contains(&limit) {
             return Err(AppError::invalid("limit", "must be between 1 and 100"));
         }
@@ -362,7 +360,7 @@ impl App {
         c: &mut Conn,
         actor: &Actor,
         q: &str,
-        state: Option<&str>,
+        state: Option<ArticleState>,
         (candidates, limit): (i64, i64),
     ) -> Result<Vec<Article>> {
         let find = Find { reader: reader(actor), text: Some(q), state, review_due_by: None, limit: candidates };
@@ -382,7 +380,7 @@ impl App {
             if found.len() >= limit {
                 break;
             }
-            for a in self.ranked(&mut c, actor, &q, Some("published"), (SUGGESTION_CANDIDATES, limit as i64)).await? {
+            for a in self.ranked(&mut c, actor, &q, Some(ArticleState::Published), (SUGGESTION_CANDIDATES, limit as i64)).await? {
                 if !found.iter().any(|f| f.id == a.id) {
                     found.push(a);
                 }

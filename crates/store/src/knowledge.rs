@@ -3,6 +3,7 @@
 //! audience, whether they search, list or open one by number.
 
 use cairn_domain::ids::{ArticleId, OrgId, TenantId, TicketId, UserId};
+use cairn_domain::knowledge::ArticleState;
 use sqlx::any::AnyRow;
 
 use crate::engine::args::{Arg, bind_all, push};
@@ -30,8 +31,7 @@ pub struct Article {
     pub audience: String,
     /// The organisations of an `orgs` audience (names; filled on reads).
     pub orgs: Vec<String>,
-    /// `draft`, `in_review`, `published` or `retired`.
-    pub state: String,
+    pub state: ArticleState,
     pub owner: UserId,
     pub owner_name: String,
     pub reviewer: Option<UserId>,
@@ -71,7 +71,7 @@ fn article(r: &AnyRow) -> Result<Article> {
         tags: tags.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
         audience: get(r, "audience")?,
         orgs: vec![],
-        state: get(r, "state")?,
+        state: ArticleState::parse(&get::<String>(r, "state")?)?,
         owner: UserId(get(r, "owner_id")?),
         owner_name: get(r, "owner_name")?,
         reviewer: get::<Option<i64>>(r, "reviewer_id")?.map(UserId),
@@ -119,7 +119,7 @@ pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[
     .bind(&a.category)
     .bind(tags_text(&a.tags))
     .bind(&a.audience)
-    .bind(&a.state)
+    .bind(a.state.as_str())
     .bind(a.owner.0)
     .bind(a.reviewer.map(|u| u.0))
     .bind(a.review_at)
@@ -145,7 +145,7 @@ pub async fn update(c: &mut Conn, b: Backend, t: TenantId, a: &Article, expected
     .bind(&a.category)
     .bind(tags_text(&a.tags))
     .bind(&a.audience)
-    .bind(&a.state)
+    .bind(a.state.as_str())
     .bind(a.reviewer.map(|u| u.0))
     .bind(a.review_at)
     .bind(a.version)
@@ -211,7 +211,7 @@ pub struct Find<'a> {
     pub reader: Reader,
     /// Words to match (the newest `limit` matches come back: callers rank these).
     pub text: Option<&'a str>,
-    pub state: Option<&'a str>,
+    pub state: Option<ArticleState>,
     /// Only articles whose review date is at or before this (ms), soonest first.
     pub review_due_by: Option<i64>,
     pub limit: i64,
@@ -232,7 +232,7 @@ pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Resul
         order = s.newest;
     }
     if let Some(st) = f.state {
-        let p = push(&mut args, Arg::S(st.into()));
+        let p = push(&mut args, Arg::S(st.as_str().into()));
         wh.push(format!("a.state = {p}"));
     }
     if let Some(by) = f.review_due_by {

@@ -204,7 +204,7 @@ async fn rows_of(c: &mut Conn, b: Backend, t: TenantId) -> Result<Rows, StoreErr
         tags: vec![],
         audience: "orgs".into(),
         orgs: vec![],
-        state: "published".into(),
+        state: cairn_domain::knowledge::ArticleState::Published,
         owner: user,
         owner_name: String::new(),
         reviewer: None,

@@ -2,6 +2,7 @@
 
 use cairn_app::demo::Rng;
 use cairn_app::{App, AppError};
+use cairn_domain::knowledge::ArticleState;
 use cairn_domain::ticket::priority::{Level, PriorityMatrix};
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{Ticket, TicketKind};
@@ -57,7 +58,7 @@ pub async fn seed_articles(app: &App, n: usize) -> anyhow::Result<()> {
                 tags: vec![w1.to_string()],
                 audience: if rng.below(2) == 0 { "portal" } else { "internal" }.into(),
                 orgs: vec![],
-                state: if published { "published" } else { "draft" }.into(),
+                state: if published { ArticleState::Published } else { ArticleState::Draft },
                 owner,
                 owner_name: "bench".into(),
                 reviewer: None,

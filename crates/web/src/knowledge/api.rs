@@ -74,7 +74,7 @@ impl From<Article> for ArticleBody {
             tags: a.tags,
             audience: a.audience,
             orgs: a.orgs,
-            state: a.state,
+            state: a.state.as_str().into(),
             owner: a.owner_name,
             reviewer: a.reviewer_name,
             review_at: a.review_at.map(rfc3339),

@@ -33,7 +33,7 @@ impl From<&Article> for ArticleRow {
         ArticleRow {
             number: a.number.clone(),
             title: a.title.clone(),
-            state_label: state_label(&a.state),
+            state_label: a.state.label(),
             updated: short(a.updated_at),
             review: a.review_at.map(day).unwrap_or_default(),
         }
@@ -43,10 +43,6 @@ impl From<&Article> for ArticleRow {
 /// A date as the editor's date field writes it.
 pub(crate) fn day(ms: i64) -> String {
     short(ms).split(' ').next().unwrap_or_default().to_string()
-}
-
-fn state_label(s: &str) -> &'static str {
-    ArticleState::parse(s).map(ArticleState::label).unwrap_or("Unknown")
 }
 
 #[derive(Template)]
@@ -161,23 +157,20 @@ async fn article_page(
         feedback = record.feedback.into_iter().map(|(who, helpful, comment, at)| (who, helpful, comment, short(at))).collect();
     }
     let moves = if staff {
-        ArticleState::parse(&a.state)
-            .map(|st| {
-                st.next()
-                    .iter()
-                    .map(|n| {
-                        let label = match (st, n) {
-                            (_, ArticleState::InReview) => "Send to review",
-                            (_, ArticleState::Published) => "Publish",
-                            (_, ArticleState::Retired) => "Retire",
-                            (ArticleState::InReview, ArticleState::Draft) => "Send back to draft",
-                            (_, ArticleState::Draft) => "Back to draft",
-                        };
-                        (n.as_str(), label)
-                    })
-                    .collect()
+        let st = a.state;
+        st.next()
+            .iter()
+            .map(|n| {
+                let label = match (st, n) {
+                    (_, ArticleState::InReview) => "Send to review",
+                    (_, ArticleState::Published) => "Publish",
+                    (_, ArticleState::Retired) => "Retire",
+                    (ArticleState::InReview, ArticleState::Draft) => "Send back to draft",
+                    (_, ArticleState::Draft) => "Back to draft",
+                };
+                (n.as_str(), label)
             })
-            .unwrap_or_default()
+            .collect()
     } else {
         vec![]
     };
@@ -187,7 +180,7 @@ async fn article_page(
         staff,
         csrf: s.csrf.clone(),
         body_html: to_html(&a.body),
-        state_label: state_label(&a.state),
+        state_label: a.state.label(),
         a,
         moves,
         versions,
