@@ -6,6 +6,7 @@ use cairn_domain::ids::CandidateId;
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::access::{Actor, Scope};
 use cairn_domain::platform::visibility::TicketAction;
+use cairn_domain::problem::CandidateStatus;
 use cairn_domain::problem::recurring::{self, Settings};
 use cairn_domain::ticket::{Ticket, TicketKind};
 use cairn_store::platform::journal::{self, Entry};
@@ -146,7 +147,13 @@ impl App {
     pub async fn problem_candidates(&self, actor: &Actor, status: Option<&str>) -> Result<Vec<(Candidate, Vec<String>)>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
-        let list = candidates::list(&mut c, actor.tenant_id, status.filter(|s| !s.is_empty())).await?;
+        let status = match status.filter(|s| !s.is_empty()).map(|s| CandidateStatus::parse("status", s)) {
+            None => None,
+            Some(Ok(s)) => Some(s),
+            // No candidate is in a status that does not exist.
+            Some(Err(_)) => return Ok(Vec::new()),
+        };
+        let list = candidates::list(&mut c, actor.tenant_id, status).await?;
         // One query names every incident of every candidate.
         let mut ids: Vec<_> = list.iter().flat_map(|k| k.incidents.iter().copied()).collect();
         ids.sort_unstable_by_key(|i| i.0);
@@ -174,8 +181,8 @@ impl App {
                 Box::pin(async move {
                     let t = actor.tenant_id;
                     let k = candidates::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("problem candidate {id}")))?;
-                    if k.status != "proposed" {
-                        return Err(AppError::Conflict(format!("problem candidate {id} is already {}", k.status)));
+                    if k.status != CandidateStatus::Proposed {
+                        return Err(AppError::Conflict(format!("problem candidate {id} is already {}", k.status.as_str())));
                     }
                     let scope = Scope::system(t);
                     let mut incidents: Vec<Ticket> = Vec::new();
@@ -215,7 +222,7 @@ impl App {
                         l.new = Some(i.number.clone());
                         entries.push(l);
                     }
-                    candidates::settle(c, t, id, "accepted", Some(p.id), now).await?;
+                    candidates::settle(c, t, id, CandidateStatus::Accepted, Some(p.id), now).await?;
                     journal::append(c, t, Some(actor.user_id), now, &entries).await?;
                     kernel.created(c, &Prepared::default(), inserted, &p).await?;
                     Ok(p.number)
@@ -233,8 +240,8 @@ impl App {
                 Box::pin(async move {
                     let t = actor.tenant_id;
                     let k = candidates::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("problem candidate {id}")))?;
-                    if !candidates::settle(c, t, id, "dismissed", None, now).await? {
-                        return Err(AppError::Conflict(format!("problem candidate {id} is already {}", k.status)));
+                    if !candidates::settle(c, t, id, CandidateStatus::Dismissed, None, now).await? {
+                        return Err(AppError::Conflict(format!("problem candidate {id} is already {}", k.status.as_str())));
                     }
                     let mut e = Entry::action("problem_candidate", id, "dismissed");
                     e.new = Some(k.title);

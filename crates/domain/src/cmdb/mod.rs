@@ -13,35 +13,6 @@ use crate::DomainError;
 
 pub use number::CiNumber;
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),* }
-            }
-
-            /// The value with this code, or an error naming `field` and the codes allowed.
-            pub fn parse(field: &'static str, s: &str) -> Result<$name, DomainError> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    let codes: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                    DomainError::invalid(field, format!("unknown value '{s}'; one of {}", codes.join(", ")))
-                })
-            }
-        }
-    };
-}
-pub(crate) use code_enum;
-
 code_enum!(
     /// Where a CI is in its life.
     CiStatus {

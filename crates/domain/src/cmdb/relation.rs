@@ -7,7 +7,6 @@
 //! relations from their `to` end to their `from` end; `connected_to` is symmetric and
 //! carries impact both ways.
 
-use super::code_enum;
 use crate::DomainError;
 
 code_enum!(

@@ -2,3 +2,13 @@
 
 pub mod recurring;
 pub mod similarity;
+
+code_enum!(
+    /// Where a proposed cluster of recurring incidents is: waiting for a problem
+    /// manager, turned into a problem, or dismissed for good.
+    CandidateStatus {
+        Proposed => "proposed", "Proposed";
+        Accepted => "accepted", "Accepted";
+        Dismissed => "dismissed", "Dismissed";
+    }
+);

@@ -2,12 +2,13 @@
 //! detection, waiting for a problem manager to accept or dismiss them.
 
 use cairn_domain::ids::{CandidateId, TenantId, TicketId};
+use cairn_domain::problem::CandidateStatus;
 use cairn_domain::problem::recurring::Cluster;
 use sqlx::any::AnyRow;
 
 use crate::Conn;
 use crate::engine::row::get;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -19,8 +20,7 @@ pub struct Candidate {
     pub incidents: Vec<TicketId>,
     pub first_at: i64,
     pub last_at: i64,
-    /// `proposed`, `accepted` or `dismissed`.
-    pub status: String,
+    pub status: CandidateStatus,
     pub problem: Option<TicketId>,
 }
 
@@ -38,7 +38,7 @@ fn candidate(r: &AnyRow) -> Result<Candidate> {
         incidents: ids.split(',').filter_map(|s| s.parse().ok()).map(TicketId).collect(),
         first_at: get(r, "first_at")?,
         last_at: get(r, "last_at")?,
-        status: get(r, "status")?,
+        status: CandidateStatus::parse("status", &get::<String>(r, "status")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         problem: get::<Option<i64>>(r, "problem_id")?.map(TicketId),
     })
 }
@@ -85,9 +85,11 @@ pub async fn propose(c: &mut Conn, t: TenantId, k: &Cluster, now: i64) -> Result
     Ok(inserted)
 }
 
-pub async fn list(c: &mut Conn, t: TenantId, status: Option<&str>) -> Result<Vec<Candidate>> {
+pub async fn list(c: &mut Conn, t: TenantId, status: Option<CandidateStatus>) -> Result<Vec<Candidate>> {
     let rows = match status {
-        Some(s) => sqlx::query(crate::joined(COLS, " AND status = $2 ORDER BY size DESC, id")).bind(t.0).bind(s).fetch_all(c).await?,
+        Some(s) => {
+            sqlx::query(crate::joined(COLS, " AND status = $2 ORDER BY size DESC, id")).bind(t.0).bind(s.as_str()).fetch_all(c).await?
+        }
         None => sqlx::query(crate::joined(COLS, " ORDER BY size DESC, id")).bind(t.0).fetch_all(c).await?,
     };
     rows.iter().map(candidate).collect()
@@ -99,9 +101,16 @@ pub async fn by_id(c: &mut Conn, t: TenantId, id: CandidateId) -> Result<Option<
 }
 
 /// Settles a proposal; false when it was no longer proposed.
-pub async fn settle(c: &mut Conn, t: TenantId, id: CandidateId, status: &str, problem: Option<TicketId>, now: i64) -> Result<bool> {
+pub async fn settle(
+    c: &mut Conn,
+    t: TenantId,
+    id: CandidateId,
+    status: CandidateStatus,
+    problem: Option<TicketId>,
+    now: i64,
+) -> Result<bool> {
     let r = sqlx::query("UPDATE problem_candidates SET status = $1, problem_id = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5 AND status = 'proposed'")
-        .bind(status)
+        .bind(status.as_str())
         .bind(problem.map(|p| p.0))
         .bind(now)
         .bind(t.0)

@@ -223,7 +223,7 @@ pub(crate) async fn list_candidates(
                 incidents: numbers,
                 first_at: rfc3339(k.first_at),
                 last_at: rfc3339(k.last_at),
-                status: k.status,
+                status: k.status.as_str().into(),
             })
             .collect(),
     ))

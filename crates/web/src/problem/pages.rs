@@ -154,7 +154,7 @@ pub(crate) async fn candidates(State(ctx): State<Ctx>, s: Session, Query(q): Que
             incidents: numbers,
             first: short(k.first_at),
             last: short(k.last_at),
-            status: k.status,
+            status: k.status.as_str().into(),
         })
         .collect();
     let notice = q.notice.as_deref().map(|n| match n {
