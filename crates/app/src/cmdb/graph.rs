@@ -99,10 +99,6 @@ pub struct Graph {
 }
 
 impl Graph {
-    pub fn version(&self) -> i64 {
-        self.version
-    }
-
     pub fn cis(&self) -> usize {
         self.ids.len()
     }

@@ -89,60 +89,6 @@ pub(crate) async fn briefs(
     Ok(rows)
 }
 
-/// The impact of `start` in the caller's connection, with the tenant's class tree.
-pub(crate) async fn impact_in(
-    c: &mut Conn,
-    t: TenantId,
-    tree: &ClassTree,
-    graph: Option<Arc<Graph>>,
-    start: CiRow,
-    direction: Direction,
-    depth: u32,
-) -> Result<Impact> {
-    if depth == 0 || depth > MAX_DEPTH {
-        return Err(AppError::invalid("depth", format!("must be 1 to {MAX_DEPTH}")));
-    }
-    let w = walk(c, t, graph.as_deref(), start.ci.id, direction, depth).await?;
-    let ids: Vec<CiId> = w.reached().iter().map(|r| r.id).collect();
-    let mut rows = briefs(c, t, tree, graph.as_deref(), &ids).await?;
-    // Each CI's path is its parent's and itself; parents come first in a walk.
-    let numbers: Vec<String> = ids.iter().map(|id| rows.get(id).map(|r| r.ci.number.to_string()).unwrap_or_default()).collect();
-    let position: HashMap<CiId, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-    let mut paths: Vec<Vec<usize>> = Vec::with_capacity(ids.len());
-    let mut reached = Vec::with_capacity(ids.len());
-    for (i, r) in w.reached().iter().enumerate() {
-        let mut path = r.via.and_then(|(prev, _)| position.get(&prev)).map(|&p| paths[p].clone()).unwrap_or_default();
-        path.push(i);
-        if i > 0
-            && let Some(ci) = rows.remove(&r.id)
-        {
-            let path = path.iter().map(|&j| numbers[j].clone()).collect();
-            reached.push(Reached { ci, depth: r.depth, via: r.via.map(|(_, rel)| rel), path });
-        }
-        paths.push(path);
-    }
-    let all: Vec<&CiRow> = std::iter::once(&start).chain(reached.iter().map(|r| &r.ci)).collect();
-    let of_class = |code: &str| {
-        let classes = tree.by_code(code).map(|k| tree.descendants(k.id)).unwrap_or_default();
-        all.iter().filter(|r| classes.contains(&r.ci.class)).map(|r| (*r).clone()).collect::<Vec<_>>()
-    };
-    let (services, rooms) = (of_class("service"), of_class("room"));
-    let organisations: BTreeSet<String> = all.iter().filter_map(|r| r.org.clone()).collect();
-    let open_tickets = ticket_cis::open_tickets(c, t, &ids).await?;
-    Ok(Impact {
-        start,
-        direction,
-        depth,
-        reached,
-        services,
-        rooms,
-        organisations: organisations.into_iter().collect(),
-        open_tickets,
-        truncated: w.truncated(),
-        from_memory: graph.is_some(),
-    })
-}
-
 impl App {
     #[tracing::instrument(name = "ci_impact", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn ci_impact(&self, actor: &Actor, number: &str, direction: Direction, depth: u32) -> Result<Impact> {
@@ -151,8 +97,62 @@ impl App {
         let mut c = self.db.read().await?;
         let start = load(&mut c, t, number).await?;
         let tree = tree(&mut c, t).await?;
-        let graph = self.cmdb_graph(&mut c, t).await?;
-        impact_in(&mut c, t, &tree, graph, start, direction, depth).await
+        self.impact_in(&mut c, t, &tree, start, direction, depth).await
+    }
+
+    /// The impact of `start` in the caller's connection, with the tenant's class tree;
+    /// walked in memory when the tenant's graph there is current.
+    pub(crate) async fn impact_in(
+        &self,
+        c: &mut Conn,
+        t: TenantId,
+        tree: &ClassTree,
+        start: CiRow,
+        direction: Direction,
+        depth: u32,
+    ) -> Result<Impact> {
+        if depth == 0 || depth > MAX_DEPTH {
+            return Err(AppError::invalid("depth", format!("must be 1 to {MAX_DEPTH}")));
+        }
+        let graph = self.cmdb_graph(c, t).await?;
+        let w = walk(c, t, graph.as_deref(), start.ci.id, direction, depth).await?;
+        let ids: Vec<CiId> = w.reached().iter().map(|r| r.id).collect();
+        let mut rows = briefs(c, t, tree, graph.as_deref(), &ids).await?;
+        // Each CI's path is its parent's and itself; parents come first in a walk.
+        let numbers: Vec<String> = ids.iter().map(|id| rows.get(id).map(|r| r.ci.number.to_string()).unwrap_or_default()).collect();
+        let mut paths: Vec<Vec<usize>> = Vec::with_capacity(ids.len());
+        let mut reached = Vec::with_capacity(ids.len());
+        for (i, r) in w.reached().iter().enumerate() {
+            let mut path = r.via.and_then(|(prev, _)| w.position(prev)).map(|p| paths[p].clone()).unwrap_or_default();
+            path.push(i);
+            if i > 0
+                && let Some(ci) = rows.remove(&r.id)
+            {
+                let path = path.iter().map(|&j| numbers[j].clone()).collect();
+                reached.push(Reached { ci, depth: r.depth, via: r.via.map(|(_, rel)| rel), path });
+            }
+            paths.push(path);
+        }
+        let all: Vec<&CiRow> = std::iter::once(&start).chain(reached.iter().map(|r| &r.ci)).collect();
+        let of_class = |code: &str| {
+            let classes = tree.by_code(code).map(|k| tree.descendants(k.id)).unwrap_or_default();
+            all.iter().filter(|r| classes.contains(&r.ci.class)).map(|r| (*r).clone()).collect::<Vec<_>>()
+        };
+        let (services, rooms) = (of_class("service"), of_class("room"));
+        let organisations: BTreeSet<String> = all.iter().filter_map(|r| r.org.clone()).collect();
+        let open_tickets = ticket_cis::open_tickets(c, self.backend(), t, &ids).await?;
+        Ok(Impact {
+            start,
+            direction,
+            depth,
+            reached,
+            services,
+            rooms,
+            organisations: organisations.into_iter().collect(),
+            open_tickets,
+            truncated: w.truncated(),
+            from_memory: graph.is_some(),
+        })
     }
 
     /// The tenant's graph in memory if it is current; otherwise none, and a fresh copy

@@ -8,7 +8,7 @@ use cairn_store::cmdb::cis::CiRow;
 use cairn_store::cmdb::relations::{self, Relation};
 use cairn_store::platform::journal::{self, Recorded};
 
-use super::impact::{Impact, impact_in};
+use super::impact::Impact;
 use super::{ENTITY, load, tree};
 use crate::{App, Result, agents_only};
 
@@ -34,8 +34,7 @@ impl App {
         let tree = tree(&mut c, t).await?;
         let relations = relations::of_ci(&mut c, t, ci.ci.id).await?;
         let history = journal::for_entity(&mut c, t, ENTITY, ci.ci.id.0).await?;
-        let graph = self.cmdb_graph(&mut c, t).await?;
-        let impact = impact_in(&mut c, t, &tree, graph, ci.clone(), direction, PAGE_DEPTH).await?;
+        let impact = self.impact_in(&mut c, t, &tree, ci.clone(), direction, PAGE_DEPTH).await?;
         Ok(CiPage { ci, tree, relations, impact, history })
     }
 }

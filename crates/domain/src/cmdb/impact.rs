@@ -148,6 +148,11 @@ impl Walk {
         self.truncated
     }
 
+    /// Where `id` is in [`Walk::reached`].
+    pub fn position(&self, id: CiId) -> Option<usize> {
+        self.index.get(&id).copied()
+    }
+
     /// The CIs from the start to `id`, both included.
     pub fn path(&self, id: CiId) -> Vec<CiId> {
         let mut out = Vec::new();

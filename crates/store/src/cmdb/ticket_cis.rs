@@ -52,7 +52,7 @@ pub struct OpenTicket {
 }
 
 /// The open tickets (not resolved or ended) that affect any of `cis`.
-pub async fn open_tickets(c: &mut Conn, t: TenantId, cis: &[CiId]) -> Result<Vec<OpenTicket>> {
+pub async fn open_tickets(c: &mut Conn, b: Backend, t: TenantId, cis: &[CiId]) -> Result<Vec<OpenTicket>> {
     if cis.is_empty() {
         return Ok(Vec::new());
     }
@@ -60,7 +60,7 @@ pub async fn open_tickets(c: &mut Conn, t: TenantId, cis: &[CiId]) -> Result<Vec
     let sql = format!(
         "SELECT x.ci_id, k.number, k.title, k.status, k.priority FROM ticket_cis x JOIN tickets k ON k.id = x.ticket_id \
          WHERE x.tenant_id = $1 AND x.ci_id IN ({}) AND k.status NOT IN ('resolved', 'closed', 'cancelled', 'rejected') ORDER BY k.id",
-        dialect::id_list(Backend::of_conn(c), "$2")
+        dialect::id_list(b, "$2")
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(ids).fetch_all(&mut *c).await?;
     rows.iter()

@@ -19,11 +19,6 @@ impl Backend {
             Err(StoreError::Config("database_url must start with sqlite: or postgres://".into()))
         }
     }
-
-    /// The database a connection speaks to.
-    pub fn of_conn(c: &Conn) -> Backend {
-        if c.backend_name().eq_ignore_ascii_case("sqlite") { Backend::Sqlite } else { Backend::Postgres }
-    }
 }
 
 /// Pragmas on every SQLite connection: WAL for concurrent readers, FULL sync so an

@@ -19,6 +19,22 @@ async fn relate(t: &TestApp, token: &str, from: &str, rel: &str, to: &str) -> re
     t.post(token, "/api/v1/relations", json!({"from": from, "type": rel, "to": to})).await
 }
 
+/// Relates each `(from, type, to)`; every one must be created.
+async fn relate_all(t: &TestApp, token: &str, relations: &[(&str, &str, &str)]) {
+    for (from, rel, to) in relations {
+        assert_eq!(relate(t, token, from, rel, to).await.status(), StatusCode::CREATED, "{from} {rel} {to}");
+    }
+}
+
+/// A new incident with `ci` affected: the ticket's JSON after the change.
+async fn incident_on(t: &TestApp, token: &str, title: &str, ci: &str) -> Value {
+    let inc = t.create(token, title).await;
+    let n = inc["number"].as_str().unwrap();
+    let r = t.patch(token, &format!("/api/v1/tickets/{n}"), inc["etag"].as_str(), json!({"cis": [ci]})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    body(r).await
+}
+
 /// The refusal's status and message.
 async fn refused(r: reqwest::Response) -> (StatusCode, String) {
     let status = r.status();
@@ -220,21 +236,22 @@ async fn impact_walks_up_and_down_through_a_cycle(url: String) {
     let payroll =
         ci(&t, &alice, json!({"class": "business_service", "name": "Payroll", "criticality": "critical", "organisation": "Finance"})).await;
     let hr = ci(&t, &alice, json!({"class": "business_service", "name": "HR portal"})).await;
-    for (from, rel, to) in [
-        (&server, "located_in", &room),
-        (&app, "runs_on", &server),
-        (&payroll, "depends_on", &app),
-        (&hr, "depends_on", &payroll),
-        (&payroll, "depends_on", &hr),
-    ] {
-        assert_eq!(relate(&t, &alice, from, rel, to).await.status(), StatusCode::CREATED, "{from} {rel} {to}");
-    }
+    relate_all(
+        &t,
+        &alice,
+        &[
+            (&server, "located_in", &room),
+            (&app, "runs_on", &server),
+            (&payroll, "depends_on", &app),
+            (&hr, "depends_on", &payroll),
+            (&payroll, "depends_on", &hr),
+        ],
+    )
+    .await;
     // An open incident on the application.
-    let inc = t.create(&alice, "Payroll app slow").await;
+    let inc = incident_on(&t, &alice, "Payroll app slow", &app).await;
     let n = inc["number"].as_str().unwrap();
-    let r = t.patch(&alice, &format!("/api/v1/tickets/{n}"), inc["etag"].as_str(), json!({"cis": [app.clone()]})).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(body(r).await["cis"], json!([app.clone()]));
+    assert_eq!(inc["cis"], json!([app.clone()]));
     assert_eq!(body(t.get(&alice, &format!("/api/v1/tickets/{n}")).await).await["cis"], json!([app.clone()]));
 
     let up = body(t.get(&alice, &format!("/api/v1/cis/{server}/impact")).await).await;
@@ -284,9 +301,7 @@ async fn an_incident_shows_the_services_its_cis_are_used_by(url: String) {
     let app = ci(&t, &token, json!({"class": "application", "name": "Payroll app"})).await;
     let payroll = ci(&t, &token, json!({"class": "business_service", "name": "Payroll", "criticality": "critical"})).await;
     let intranet = ci(&t, &token, json!({"class": "technical_service", "name": "Intranet", "criticality": "low"})).await;
-    for (from, rel, to) in [(&app, "runs_on", &server), (&payroll, "depends_on", &app), (&intranet, "depends_on", &server)] {
-        assert_eq!(relate(&t, &token, from, rel, to).await.status(), StatusCode::CREATED);
-    }
+    relate_all(&t, &token, &[(&app, "runs_on", &server), (&payroll, "depends_on", &app), (&intranet, "depends_on", &server)]).await;
     let inc = t.create(&token, "Server down").await;
     let n = inc["number"].as_str().unwrap().to_string();
     let version = inc["version"].to_string();
@@ -435,22 +450,23 @@ async fn the_graph_in_memory_answers_as_the_database_does(url: String) {
         ci(&t, &alice, json!({"class": "business_service", "name": "Payroll", "criticality": "critical", "organisation": "Finance"})).await;
     let hr = ci(&t, &alice, json!({"class": "business_service", "name": "HR portal"})).await;
     let all = [&building, &room, &a, &b, &app, &payroll, &hr];
-    for (from, rel, to) in [
-        (&room, "part_of", &building),
-        (&a, "located_in", &room),
-        (&b, "located_in", &room),
-        (&a, "connected_to", &b),
-        (&app, "runs_on", &b),
-        (&payroll, "depends_on", &app),
-        (&hr, "depends_on", &payroll),
-        (&payroll, "depends_on", &hr),
-    ] {
-        assert_eq!(relate(&t, &alice, from, rel, to).await.status(), StatusCode::CREATED, "{from} {rel} {to}");
-    }
-    let inc = t.create(&alice, "Payroll app slow").await;
+    relate_all(
+        &t,
+        &alice,
+        &[
+            (&room, "part_of", &building),
+            (&a, "located_in", &room),
+            (&b, "located_in", &room),
+            (&a, "connected_to", &b),
+            (&app, "runs_on", &b),
+            (&payroll, "depends_on", &app),
+            (&hr, "depends_on", &payroll),
+            (&payroll, "depends_on", &hr),
+        ],
+    )
+    .await;
+    let inc = incident_on(&t, &alice, "Payroll app slow", &app).await;
     let n = inc["number"].as_str().unwrap();
-    let r = t.patch(&alice, &format!("/api/v1/tickets/{n}"), inc["etag"].as_str(), json!({"cis": [app.clone()]})).await;
-    assert_eq!(r.status(), StatusCode::OK);
 
     // Every CI's relations, either way, are those the database gives.
     let graph = t.app.load_cmdb_graph(tenant).await.unwrap().expect("nothing writes while it loads");
