@@ -6,7 +6,10 @@ use cairn_domain::ids::{ArticleId, OrgId, TenantId, TicketId, UserId};
 use cairn_domain::knowledge::ArticleState;
 use sqlx::any::AnyRow;
 
+use std::sync::LazyLock;
+
 use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::labels::{self, ARTICLE_TAGS};
 use crate::engine::row::get;
 use crate::error::{Result, StoreError};
 use crate::{Backend, Conn, engine::dialect};
@@ -56,19 +59,25 @@ pub struct Version {
     pub created_at: i64,
 }
 
-const COLS: &str = "a.id, a.number, a.title, a.body, a.category, a.tags, a.audience, a.state, a.owner_id, ow.username AS owner_name, \
-     a.reviewer_id, rv.username AS reviewer_name, a.review_at, a.source, a.version, a.views, a.helpful, a.not_helpful, a.created_at, a.updated_at";
+/// The select list of an article `a` with its tags, its owner and reviewer `ow`, `rv` ([`JOINS`]).
+static COLS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "a.id, a.number, a.title, a.body, a.category, {}, a.audience, a.state, a.owner_id, ow.username AS owner_name, \
+         a.reviewer_id, rv.username AS reviewer_name, a.review_at, a.source, a.version, a.views, a.helpful, a.not_helpful, a.created_at, \
+         a.updated_at",
+        ARTICLE_TAGS.column("a", "tags")
+    )
+});
 const JOINS: &str = "JOIN users ow ON ow.id = a.owner_id LEFT JOIN users rv ON rv.id = a.reviewer_id";
 
 fn article(r: &AnyRow) -> Result<Article> {
-    let tags: String = get(r, "tags")?;
     Ok(Article {
         id: ArticleId(get(r, "id")?),
         number: get(r, "number")?,
         title: get(r, "title")?,
         body: get(r, "body")?,
         category: get(r, "category")?,
-        tags: tags.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+        tags: labels::decode(get(r, "tags")?),
         audience: get(r, "audience")?,
         orgs: vec![],
         state: ArticleState::parse(&get::<String>(r, "state")?)?,
@@ -102,34 +111,32 @@ fn readable(reader: Reader, tenant: &str, args: &mut Vec<Arg>) -> String {
     }
 }
 
-fn tags_text(tags: &[String]) -> String {
-    if tags.is_empty() { String::new() } else { format!(",{},", tags.join(",")) }
-}
-
 /// Stores a new article (its `id` is ignored) as version 1 and indexes it.
 pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[OrgId]) -> Result<ArticleId> {
-    let id = ArticleId(sqlx::query_scalar(
-        "INSERT INTO articles (tenant_id, number, title, body, category, tags, audience, state, owner_id, reviewer_id, review_at, source, \
-         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-    )
-    .bind(t.0)
-    .bind(&a.number)
-    .bind(&a.title)
-    .bind(&a.body)
-    .bind(&a.category)
-    .bind(tags_text(&a.tags))
-    .bind(&a.audience)
-    .bind(a.state.as_str())
-    .bind(a.owner.0)
-    .bind(a.reviewer.map(|u| u.0))
-    .bind(a.review_at)
-    .bind(&a.source)
-    .bind(a.version)
-    .bind(a.created_at)
-    .bind(a.updated_at)
-    .fetch_one(&mut *c)
-    .await?);
+    let id = ArticleId(
+        sqlx::query_scalar(
+            "INSERT INTO articles (tenant_id, number, title, body, category, audience, state, owner_id, reviewer_id, review_at, source, \
+         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(t.0)
+        .bind(&a.number)
+        .bind(&a.title)
+        .bind(&a.body)
+        .bind(&a.category)
+        .bind(&a.audience)
+        .bind(a.state.as_str())
+        .bind(a.owner.0)
+        .bind(a.reviewer.map(|u| u.0))
+        .bind(a.review_at)
+        .bind(&a.source)
+        .bind(a.version)
+        .bind(a.created_at)
+        .bind(a.updated_at)
+        .fetch_one(&mut *c)
+        .await?,
+    );
     set_orgs(c, t, id, orgs).await?;
+    ARTICLE_TAGS.set(c, t, id.0, &a.tags).await?;
     index(c, b, id, true).await?;
     Ok(id)
 }
@@ -137,13 +144,12 @@ pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[
 /// Writes `a` over the stored article if the stored version is still `expected`.
 pub async fn update(c: &mut Conn, b: Backend, t: TenantId, a: &Article, expected: i64, orgs: &[OrgId]) -> Result<()> {
     let r = sqlx::query(
-        "UPDATE articles SET title = $1, body = $2, category = $3, tags = $4, audience = $5, state = $6, reviewer_id = $7, review_at = $8, \
-         version = $9, updated_at = $10 WHERE tenant_id = $11 AND id = $12 AND version = $13",
+        "UPDATE articles SET title = $1, body = $2, category = $3, audience = $4, state = $5, reviewer_id = $6, review_at = $7, \
+         version = $8, updated_at = $9 WHERE tenant_id = $10 AND id = $11 AND version = $12",
     )
     .bind(&a.title)
     .bind(&a.body)
     .bind(&a.category)
-    .bind(tags_text(&a.tags))
     .bind(&a.audience)
     .bind(a.state.as_str())
     .bind(a.reviewer.map(|u| u.0))
@@ -159,6 +165,7 @@ pub async fn update(c: &mut Conn, b: Backend, t: TenantId, a: &Article, expected
         return Err(StoreError::Stale);
     }
     set_orgs(c, t, a.id, orgs).await?;
+    ARTICLE_TAGS.set(c, t, a.id.0, &a.tags).await?;
     index(c, b, a.id, false).await
 }
 
@@ -200,7 +207,7 @@ async fn with_orgs(c: &mut Conn, t: TenantId, mut a: Article) -> Result<Article>
 pub async fn by_number(c: &mut Conn, t: TenantId, number: &str, reader: Reader) -> Result<Option<Article>> {
     let mut args = vec![Arg::I(t.0), Arg::S(number.to_string())];
     let cond = readable(reader, "$1", &mut args);
-    let sql = format!("SELECT {COLS} FROM articles a {JOINS} WHERE a.tenant_id = $1 AND a.number = $2 AND {cond}");
+    let sql = format!("SELECT {} FROM articles a {JOINS} WHERE a.tenant_id = $1 AND a.number = $2 AND {cond}", *COLS);
     let Some(row) = bind_all(sql, args).fetch_optional(&mut *c).await? else { return Ok(None) };
     Ok(Some(with_orgs(c, t, article(&row)?).await?))
 }
@@ -241,7 +248,7 @@ pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Resul
         order = "a.review_at, a.id";
     }
     let pl = push(&mut args, Arg::I(f.limit));
-    let sql = format!("SELECT {COLS} {from} {JOINS} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
+    let sql = format!("SELECT {} {from} {JOINS} WHERE {} ORDER BY {order} LIMIT {pl}", *COLS, wh.join(" AND "));
     let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
     rows.iter().map(article).collect()
 }

@@ -72,7 +72,7 @@ impl App {
                             entries.extend(change_entries(&tk, &changes));
                             entries.extend(routed.entries(tk.id));
                             let by = By::user(actor.user_id, true);
-                            kernel.update(c, &Prepared::default(), &before, &mut tk, &changes, entries, by, now).await?;
+                            kernel.update(c, &Prepared::default(), &before, &mut tk, entries, by, now).await?;
                             let message = format!("{} was escalated to {}: {reason}", tk.number, g.name);
                             for to in [routed.assignee.as_ref().map(|u| u.id), g.manager].into_iter().flatten() {
                                 if to != actor.user_id {

@@ -51,7 +51,7 @@ async fn resolve_children(c: &mut Conn, tx: Tx<'_>, parent: &Ticket, by: Option<
         why.field = Some("parent".into());
         why.new = Some(parent.number.clone());
         let entries = [vec![why], change_entries(&child, &changes)].concat();
-        tx.kernel.update(c, tx.prepared, &before, &mut child, &changes, entries, By { user: by, staff: true }, now).await?;
+        tx.kernel.update(c, tx.prepared, &before, &mut child, entries, By { user: by, staff: true }, now).await?;
         if Some(child.requester_id) != by {
             notify(
                 c,
@@ -111,7 +111,7 @@ impl App {
                     p.old = Some(before.priority.get().to_string());
                     p.new = Some("1".into());
                     let by = By::user(actor.user_id, true);
-                    kernel.update(c, &Prepared::default(), &before, &mut t, &[], vec![e, p], by, now).await?;
+                    kernel.update(c, &Prepared::default(), &before, &mut t, vec![e, p], by, now).await?;
                     if m.id != actor.user_id {
                         notify(
                             c,

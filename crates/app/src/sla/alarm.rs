@@ -94,7 +94,7 @@ impl App {
                     let summary_breached = entries.iter().any(|e| e.action == "sla_breached");
                     journal::append(c, t, None, now, &entries).await?;
                     if !changes.is_empty() {
-                        kernel.update(c, &Prepared::default(), &before, &mut tk, &changes, Vec::new(), By::SYSTEM, now).await?;
+                        kernel.update(c, &Prepared::default(), &before, &mut tk, Vec::new(), By::SYSTEM, now).await?;
                     }
                     // The next alarm of this clock (the breach after the warnings).
                     let fresh = store::clock_by_id(c, t, k.id).await?.unwrap_or(k);

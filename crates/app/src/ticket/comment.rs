@@ -56,7 +56,7 @@ impl App {
                         why.field = Some("reason".into());
                         why.new = Some("the requester replied".into());
                         let entries = [vec![why], change_entries(&reopened, &changes)].concat();
-                        kernel.update(c, &p, &ticket, &mut reopened, &changes, entries, by, now).await?;
+                        kernel.update(c, &p, &ticket, &mut reopened, entries, by, now).await?;
                     } else {
                         kernel.touched(c, &p, &ticket, by, now).await?;
                     }

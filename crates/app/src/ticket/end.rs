@@ -33,7 +33,7 @@ pub(crate) async fn end_ticket(
     why.field = Some("reason".into());
     why.new = Some(reason.into());
     let entries = [vec![why], change_entries(ticket, &changes)].concat();
-    tx.kernel.update(c, tx.prepared, &before, ticket, &changes, entries, by, now).await
+    tx.kernel.update(c, tx.prepared, &before, ticket, entries, by, now).await
 }
 
 /// Closes a ticket still resolved since `resolved_at` (see the tenant's auto-close days).

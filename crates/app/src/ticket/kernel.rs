@@ -193,7 +193,6 @@ impl Kernel {
         p: &'a Prepared,
         before: &'a Ticket,
         ticket: &'a mut Ticket,
-        changes: &'a [FieldChange],
         entries: Vec<Entry>,
         by: By,
         now: i64,
@@ -203,8 +202,7 @@ impl Kernel {
                 e.before_update(c, Tx { kernel: self, prepared: p, slot }, ticket).await?;
             }
             ticket.version += 1;
-            let text_changed = changes.iter().any(|ch| matches!(ch.field, "title" | "description"));
-            store::update(c, self.backend, ticket, text_changed).await?;
+            store::update(c, self.backend, before, ticket).await?;
             journal::append(c, ticket.tenant_id, by.user, now, &entries).await?;
             let change = Change::Updated { before };
             self.run(c, p, &Event { ticket, change, by: by.user, by_staff: by.staff, now }).await

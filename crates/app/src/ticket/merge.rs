@@ -63,7 +63,7 @@ impl App {
                     replies_entry.new = Some(replies.to_string());
                     let (by, p) = (By::user(actor.user_id, true), Prepared::default());
                     let entries = [vec![into_entry], change_entries(&dup, &changes)].concat();
-                    kernel.update(c, &p, &before, &mut dup, &changes, entries, by, now).await?;
+                    kernel.update(c, &p, &before, &mut dup, entries, by, now).await?;
                     journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[from_entry, replies_entry]).await?;
                     kernel.touched(c, &p, &keep, by, now).await?;
                     if dup.requester_id != actor.user_id {

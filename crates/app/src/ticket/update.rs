@@ -144,7 +144,7 @@ impl App {
                         entries.push(e);
                     }
                     let by = By::user(actor.user_id, true);
-                    kernel.update(c, &Prepared::default(), &before, &mut ticket, &changes, entries, by, now).await?;
+                    kernel.update(c, &Prepared::default(), &before, &mut ticket, entries, by, now).await?;
                     if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
                         notify(
                             c,

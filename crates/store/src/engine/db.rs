@@ -68,7 +68,13 @@ impl Db {
     }
 
     pub async fn migrate(&self, now_ms: i64) -> Result<()> {
-        migrate::run(&self.inner.pool, self.inner.backend, now_ms).await
+        migrate::run(&self.inner.pool, self.inner.backend, None, now_ms).await
+    }
+
+    /// Applies the pending migrations up to `version` only: for tests of how a migration
+    /// carries the data written before it.
+    pub async fn migrate_through(&self, version: i64, now_ms: i64) -> Result<()> {
+        migrate::run(&self.inner.pool, self.inner.backend, Some(version), now_ms).await
     }
 
     /// A connection for reads. Never write through it: writes go through [`Db::write`].

@@ -19,19 +19,20 @@ const MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.
 
 const LOCK_KEY: i64 = 0x6361_6972_6e00;
 
-pub(crate) async fn run(pool: &AnyPool, backend: Backend, now_ms: i64) -> Result<()> {
+/// Applies every pending migration up to `last` (all of them when `None`).
+pub(crate) async fn run(pool: &AnyPool, backend: Backend, last: Option<i64>, now_ms: i64) -> Result<()> {
     let mut conn = pool.acquire().await?;
     if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_lock($1)").bind(LOCK_KEY).execute(&mut *conn).await?;
     }
-    let result = apply_pending(&mut conn, backend, now_ms).await;
+    let result = apply_pending(&mut conn, backend, last, now_ms).await;
     if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_KEY).execute(&mut *conn).await?;
     }
     result
 }
 
-async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend, now_ms: i64) -> Result<()> {
+async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend, last: Option<i64>, now_ms: i64) -> Result<()> {
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
     )
@@ -43,7 +44,7 @@ async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend, now_ms:
         .iter()
         .map(|r| r.try_get::<i64, _>(0))
         .collect::<Result<_, _>>()?;
-    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version) && last.is_none_or(|l| m.version <= l)) {
         let sql = match backend {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,

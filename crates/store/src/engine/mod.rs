@@ -6,6 +6,7 @@ pub(crate) mod chain;
 pub(crate) mod db;
 pub(crate) mod deferred;
 pub mod dialect;
+pub(crate) mod labels;
 pub(crate) mod migrate;
 pub(crate) mod row;
 pub(crate) mod writer;

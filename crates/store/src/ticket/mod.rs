@@ -16,15 +16,25 @@ mod idempotency;
 pub use conversation::{Comment, Link, NewComment, comment_by_id, comments, insert_comment, insert_link, links};
 pub use idempotency::{idempotent_create, remember_create};
 use sqlx::any::AnyRow;
+use std::sync::LazyLock;
 
 use crate::engine::args::{Arg, Columns, bind_all, push};
+use crate::engine::labels::{self, TICKET_AFFECTED, TICKET_TAGS};
 use crate::engine::row::get;
 use crate::error::Result;
 use crate::{Backend, Conn, StoreError, engine::dialect};
 
-const COLS: &str = "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
-     t.category, t.service, t.tags, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at, \
-     t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, t.affected, t.time_spent, t.sla_due_at, t.sla_breached";
+/// The select list of a ticket `t`, with its tags and affected items.
+static COLS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
+         t.category, t.service, {}, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, \
+         t.closed_at, t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, {}, t.time_spent, t.sla_due_at, \
+         t.sla_breached",
+        TICKET_TAGS.column("t", "tags"),
+        TICKET_AFFECTED.column("t", "affected"),
+    )
+});
 
 fn ticket(r: &AnyRow) -> Result<Ticket> {
     let kind: String = get(r, "kind")?;
@@ -42,7 +52,7 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
         priority: Priority::parse(get(r, "priority")?)?,
         category: get(r, "category")?,
         service: get(r, "service")?,
-        tags: decode_tags(&get::<String>(r, "tags")?),
+        tags: labels::decode(get(r, "tags")?),
         requester_id: UserId(get(r, "requester_id")?),
         assignee_id: get::<Option<i64>>(r, "assignee_id")?.map(UserId),
         group_id: get::<Option<i64>>(r, "group_id")?.map(GroupId),
@@ -56,20 +66,11 @@ fn ticket(r: &AnyRow) -> Result<Ticket> {
         major: get::<i64>(r, "major")? != 0,
         major_manager_id: get::<Option<i64>>(r, "major_manager_id")?.map(UserId),
         root_cause: get(r, "root_cause")?,
-        affected: decode_tags(&get::<String>(r, "affected")?),
+        affected: labels::decode(get(r, "affected")?),
         time_spent: get(r, "time_spent")?,
         sla_due_at: get(r, "sla_due_at")?,
         sla_breached: get::<i64>(r, "sla_breached")? != 0,
     })
-}
-
-/// Tags (and affected items) are stored as `,a,b,` so that `LIKE '%,a,%'` finds one.
-fn encode_tags(tags: &[String]) -> String {
-    if tags.is_empty() { String::new() } else { format!(",{},", tags.join(",")) }
-}
-
-fn decode_tags(s: &str) -> Vec<String> {
-    s.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect()
 }
 
 /// The columns an insert and an update both write, with the ticket's values.
@@ -83,7 +84,6 @@ fn fields(t: &Ticket) -> Columns {
         .set("priority", Arg::I(i64::from(t.priority.get())))
         .set("category", Arg::OptS(t.category.clone()))
         .set("service", Arg::OptS(t.service.clone()))
-        .set("tags", Arg::S(encode_tags(&t.tags)))
         .set("assignee_id", Arg::OptI(t.assignee_id.map(|a| a.0)))
         .set("group_id", Arg::OptI(t.group_id.map(|g| g.0)))
         .set("version", Arg::I(t.version))
@@ -91,7 +91,6 @@ fn fields(t: &Ticket) -> Columns {
         .set("resolved_at", Arg::OptI(t.resolved_at))
         .set("closed_at", Arg::OptI(t.closed_at))
         .set("root_cause", Arg::OptS(t.root_cause.clone()))
-        .set("affected", Arg::S(encode_tags(&t.affected)))
 }
 
 /// Inserts a new ticket (id assigned here) in its tenant (`t.tenant_id`) and indexes it for search.
@@ -105,6 +104,8 @@ pub async fn insert(c: &mut Conn, b: Backend, t: &Ticket) -> Result<TicketId> {
         .insert("tickets", " RETURNING id");
     let row = bind_all(sql, args).fetch_one(&mut *c).await?;
     let id = TicketId(get(&row, "id")?);
+    TICKET_TAGS.set(c, t.tenant_id, id.0, &t.tags).await?;
+    TICKET_AFFECTED.set(c, t.tenant_id, id.0, &t.affected).await?;
     index(c, b, id, true).await?;
     Ok(id)
 }
@@ -127,9 +128,9 @@ async fn index(c: &mut Conn, b: Backend, id: TicketId, fresh: bool) -> Result<()
     Ok(())
 }
 
-/// Writes `t` over the stored row of its tenant (`t.tenant_id`) if the stored version is still
-/// `t.version - 1`.
-pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) -> Result<()> {
+/// Writes `t` over the stored row of its tenant (`t.tenant_id`), which was `before`, if the
+/// stored version is still `t.version - 1`.
+pub async fn update(c: &mut Conn, b: Backend, before: &Ticket, t: &Ticket) -> Result<()> {
     let (sql, args) = fields(t)
         .set("resolution_code", Arg::OptS(t.resolution_code.clone()))
         .set("resolution_notes", Arg::OptS(t.resolution_notes.clone()))
@@ -140,7 +141,13 @@ pub async fn update(c: &mut Conn, b: Backend, t: &Ticket, text_changed: bool) ->
     if r.rows_affected() != 1 {
         return Err(StoreError::Stale);
     }
-    if text_changed {
+    if t.tags != before.tags {
+        TICKET_TAGS.set(c, t.tenant_id, t.id.0, &t.tags).await?;
+    }
+    if t.affected != before.affected {
+        TICKET_AFFECTED.set(c, t.tenant_id, t.id.0, &t.affected).await?;
+    }
+    if t.title != before.title || t.description != before.description {
         reindex(c, b, t.id).await?;
     }
     Ok(())
@@ -179,7 +186,8 @@ fn scoped(s: &Scope, alias: &str, p: &str) -> String {
 
 async fn one(c: &mut Conn, s: &Scope, cond: &str, key: Arg) -> Result<Option<Ticket>> {
     let requester = scoped(s, "t", "$3");
-    let sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND {cond}{requester}");
+    let cols = COLS.as_str();
+    let sql = format!("SELECT {cols} FROM tickets t WHERE t.tenant_id = $1 AND {cond}{requester}");
     let mut q = key.bind_to(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.tenant_id().0));
     if let Some(u) = s.requester_only() {
         q = q.bind(u.0);
@@ -212,7 +220,8 @@ pub async fn by_ids(c: &mut Conn, s: &Scope, ids: &[TicketId]) -> Result<Vec<Tic
     }
     let mut args = vec![Arg::I(s.tenant_id().0)];
     let list: Vec<String> = ids.iter().map(|i| push(&mut args, Arg::I(i.0))).collect();
-    let mut sql = format!("SELECT {COLS} FROM tickets t WHERE t.tenant_id = $1 AND t.id IN ({})", list.join(", "));
+    let cols = COLS.as_str();
+    let mut sql = format!("SELECT {cols} FROM tickets t WHERE t.tenant_id = $1 AND t.id IN ({})", list.join(", "));
     if let Some(u) = s.requester_only() {
         let p = push(&mut args, Arg::I(u.0));
         sql.push_str(&format!(" AND {}", requesters_tickets("t", &p)));
@@ -421,7 +430,8 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
     };
     let limit = q.limit.clamp(1, 200);
     let pl = push(&mut args, Arg::I(limit + 1));
-    let sql = format!("SELECT {COLS} {from} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
+    let cols = COLS.as_str();
+    let sql = format!("SELECT {cols} {from} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
     let rows = bind_all(sql, args).fetch_all(c).await?;
     let mut tickets = rows.iter().map(ticket).collect::<Result<Vec<_>>>()?;
     let next = if tickets.len() as i64 > limit {
@@ -457,8 +467,9 @@ pub async fn open_load(c: &mut Conn, t: cairn_domain::ids::TenantId, users: &[Us
 /// The tickets `from` links to with `kind` (`parent_of`: its children; `causes`: a
 /// problem's incidents), with their full records.
 pub async fn linked(c: &mut Conn, s: &Scope, from: TicketId, kind: &str) -> Result<Vec<Ticket>> {
+    let cols = COLS.as_str();
     let sql = format!(
-        "SELECT {COLS} FROM ticket_links l JOIN tickets t ON t.id = l.target_id AND t.tenant_id = l.tenant_id \
+        "SELECT {cols} FROM ticket_links l JOIN tickets t ON t.id = l.target_id AND t.tenant_id = l.tenant_id \
          WHERE l.tenant_id = $1 AND l.ticket_id = $2 AND l.kind = $3{} ORDER BY t.id",
         scoped(s, "t", "$4")
     );

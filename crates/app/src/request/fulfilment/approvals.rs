@@ -233,7 +233,7 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
     }
     let entries = change_entries(&request, &changes);
     let by = By { user: Some(a.approver_id), staff: false };
-    flow.tx.kernel.update(c, flow.tx.prepared, &before, &mut request, &changes, entries, by, now).await?;
+    flow.tx.kernel.update(c, flow.tx.prepared, &before, &mut request, entries, by, now).await?;
     if request.status == Status::InProgress {
         tasks::start_step(c, flow, &request, &plan, None, now).await?;
     }

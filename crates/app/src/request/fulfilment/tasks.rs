@@ -97,7 +97,7 @@ pub(super) async fn finished(c: &mut Conn, flow: Flow<'_>, task: &Ticket, now: i
     let before = request.clone();
     let changes = request.apply(done, &CurrentNames::default(), &Default::default(), now)?;
     let entries = change_entries(&request, &changes);
-    flow.tx.kernel.update(c, flow.tx.prepared, &before, &mut request, &changes, entries, By::SYSTEM, now).await?;
+    flow.tx.kernel.update(c, flow.tx.prepared, &before, &mut request, entries, By::SYSTEM, now).await?;
     notify(
         c,
         &request,
