@@ -7,6 +7,7 @@ use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff, relevance}
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_store::knowledge::{self as store, Article, Find, Reader, Version};
 use cairn_store::platform::journal::{self, Entry};
+use cairn_store::tx;
 use cairn_store::{BoxFuture, Conn, platform::directory, platform::tenants, problem::known_errors};
 
 use crate::platform::directory::user_named;
@@ -158,45 +159,43 @@ impl App {
         agents_only(actor)?;
         let (actor, now, backend) = (actor.clone(), self.now(), self.backend());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let note = input.note.clone().unwrap_or_else(|| "first version".into());
-                    let mut a = Article {
-                        id: ArticleId(0),
-                        number: String::new(),
-                        title: String::new(),
-                        body: String::new(),
-                        category: None,
-                        tags: vec![],
-                        audience: "internal".into(),
-                        orgs: vec![],
-                        state: ArticleState::Draft,
-                        owner: actor.user_id,
-                        owner_name: actor.username.clone(),
-                        reviewer: None,
-                        reviewer_name: None,
-                        review_at: None,
-                        source,
-                        version: 1,
-                        views: 0,
-                        helpful: 0,
-                        not_helpful: 0,
-                        created_at: now,
-                        updated_at: now,
-                    };
-                    if input.title.is_none() || input.body.is_none() {
-                        return Err(AppError::invalid(if input.title.is_none() { "title" } else { "body" }, "is required"));
-                    }
-                    let orgs = fill(c, &actor, &mut a, input).await?;
-                    a.number = format!("KB{:07}", tenants::next_number(c, t, "KB").await?.seq);
-                    a.id = store::insert(c, backend, t, &a, &orgs).await?;
-                    store::add_version(c, t, &a, Some(actor.user_id), &note).await?;
-                    let e = journal_entry(&a, "created", None, Some(a.number.clone()));
-                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
-                    Ok(a)
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let note = input.note.clone().unwrap_or_else(|| "first version".into());
+                let mut a = Article {
+                    id: ArticleId(0),
+                    number: String::new(),
+                    title: String::new(),
+                    body: String::new(),
+                    category: None,
+                    tags: vec![],
+                    audience: "internal".into(),
+                    orgs: vec![],
+                    state: ArticleState::Draft,
+                    owner: actor.user_id,
+                    owner_name: actor.username.clone(),
+                    reviewer: None,
+                    reviewer_name: None,
+                    review_at: None,
+                    source,
+                    version: 1,
+                    views: 0,
+                    helpful: 0,
+                    not_helpful: 0,
+                    created_at: now,
+                    updated_at: now,
+                };
+                if input.title.is_none() || input.body.is_none() {
+                    return Err(AppError::invalid(if input.title.is_none() { "title" } else { "body" }, "is required"));
+                }
+                let orgs = fill(c, &actor, &mut a, input).await?;
+                a.number = format!("KB{:07}", tenants::next_number(c, t, "KB").await?.seq);
+                a.id = store::insert(c, backend, t, &a, &orgs).await?;
+                store::add_version(c, t, &a, Some(actor.user_id), &note).await?;
+                let e = journal_entry(&a, "created", None, Some(a.number.clone()));
+                journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                Ok(a)
+            }))
             .await
     }
 
@@ -206,31 +205,29 @@ impl App {
         agents_only(actor)?;
         let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut a = load(c, &actor, &number).await?;
-                    if a.version != expected_version {
-                        return Err(AppError::Stale);
-                    }
-                    let before = (a.title.clone(), a.body.clone(), a.audience.clone(), a.orgs.clone());
-                    let note = input.note.clone().unwrap_or_default();
-                    let orgs = fill(c, &actor, &mut a, input).await?;
-                    a.version += 1;
-                    a.updated_at = now;
-                    store::update(c, backend, actor.tenant_id, &a, expected_version, &orgs).await?;
-                    store::add_version(c, actor.tenant_id, &a, Some(actor.user_id), &note).await?;
-                    let mut entries = vec![journal_entry(&a, "updated", Some("version"), Some(a.version.to_string()))];
-                    if (before.2.as_str(), &before.3) != (a.audience.as_str(), &a.orgs) {
-                        let who = if a.orgs.is_empty() { a.audience.clone() } else { format!("orgs: {}", a.orgs.join(", ")) };
-                        entries.push(journal_entry(&a, "updated", Some("audience"), Some(who)));
-                    }
-                    if before.0 != a.title {
-                        entries.push(journal_entry(&a, "updated", Some("title"), Some(a.title.clone())));
-                    }
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
-                    Ok(a)
-                })
-            })
+            .write(tx!(|c| {
+                let mut a = load(c, &actor, &number).await?;
+                if a.version != expected_version {
+                    return Err(AppError::Stale);
+                }
+                let before = (a.title.clone(), a.body.clone(), a.audience.clone(), a.orgs.clone());
+                let note = input.note.clone().unwrap_or_default();
+                let orgs = fill(c, &actor, &mut a, input).await?;
+                a.version += 1;
+                a.updated_at = now;
+                store::update(c, backend, actor.tenant_id, &a, expected_version, &orgs).await?;
+                store::add_version(c, actor.tenant_id, &a, Some(actor.user_id), &note).await?;
+                let mut entries = vec![journal_entry(&a, "updated", Some("version"), Some(a.version.to_string()))];
+                if (before.2.as_str(), &before.3) != (a.audience.as_str(), &a.orgs) {
+                    let who = if a.orgs.is_empty() { a.audience.clone() } else { format!("orgs: {}", a.orgs.join(", ")) };
+                    entries.push(journal_entry(&a, "updated", Some("audience"), Some(who)));
+                }
+                if before.0 != a.title {
+                    entries.push(journal_entry(&a, "updated", Some("title"), Some(a.title.clone())));
+                }
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
+                Ok(a)
+            }))
             .await
     }
 
@@ -242,48 +239,46 @@ impl App {
         let to = ArticleState::parse(state)?;
         let (actor, now, backend, number) = (actor.clone(), self.now(), self.backend(), number.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut a = load(c, &actor, &number).await?;
-                    let from = a.state;
-                    from.to(to)?;
-                    let admin = actor.may(Permission::Administer);
-                    match to {
-                        ArticleState::InReview if a.reviewer.is_none() => {
-                            return Err(AppError::invalid("reviewer", "name a reviewer before sending the article to review"));
-                        }
-                        ArticleState::Published if a.reviewer != Some(actor.user_id) && !admin => {
-                            return Err(AppError::Forbidden(format!(
-                                "only the reviewer ({}) or an administrator publishes",
-                                a.reviewer_name.as_deref().unwrap_or("none named")
-                            )));
-                        }
-                        ArticleState::Published if a.owner == actor.user_id && !admin => {
-                            return Err(AppError::Forbidden("an author does not publish their own article".into()));
-                        }
-                        _ => {}
+            .write(tx!(|c| {
+                let mut a = load(c, &actor, &number).await?;
+                let from = a.state;
+                from.to(to)?;
+                let admin = actor.may(Permission::Administer);
+                match to {
+                    ArticleState::InReview if a.reviewer.is_none() => {
+                        return Err(AppError::invalid("reviewer", "name a reviewer before sending the article to review"));
                     }
-                    let expected = a.version;
-                    a.state = to;
-                    a.version += 1;
-                    a.updated_at = now;
-                    let orgs = match a.audience.as_str() {
-                        "orgs" => {
-                            let mut ids = Vec::new();
-                            for n in &a.orgs {
-                                ids.extend(directory::org_by_name(c, actor.tenant_id, n).await?);
-                            }
-                            ids
+                    ArticleState::Published if a.reviewer != Some(actor.user_id) && !admin => {
+                        return Err(AppError::Forbidden(format!(
+                            "only the reviewer ({}) or an administrator publishes",
+                            a.reviewer_name.as_deref().unwrap_or("none named")
+                        )));
+                    }
+                    ArticleState::Published if a.owner == actor.user_id && !admin => {
+                        return Err(AppError::Forbidden("an author does not publish their own article".into()));
+                    }
+                    _ => {}
+                }
+                let expected = a.version;
+                a.state = to;
+                a.version += 1;
+                a.updated_at = now;
+                let orgs = match a.audience.as_str() {
+                    "orgs" => {
+                        let mut ids = Vec::new();
+                        for n in &a.orgs {
+                            ids.extend(directory::org_by_name(c, actor.tenant_id, n).await?);
                         }
-                        _ => vec![],
-                    };
-                    store::update(c, backend, actor.tenant_id, &a, expected, &orgs).await?;
-                    let mut e = journal_entry(&a, "state_changed", Some("state"), Some(to.as_str().into()));
-                    e.old = Some(from.as_str().into());
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    Ok(a)
-                })
-            })
+                        ids
+                    }
+                    _ => vec![],
+                };
+                store::update(c, backend, actor.tenant_id, &a, expected, &orgs).await?;
+                let mut e = journal_entry(&a, "state_changed", Some("state"), Some(to.as_str().into()));
+                e.old = Some(from.as_str().into());
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                Ok(a)
+            }))
             .await
     }
 
@@ -299,17 +294,15 @@ impl App {
         if a.owner != actor.user_id || suggestion {
             let (id, t, user, now, counted) = (a.id, actor.tenant_id, actor.user_id, self.now(), a.owner != actor.user_id);
             self.db
-                .write(move |c| {
-                    Box::pin(async move {
-                        if counted {
-                            store::count_view(c, t, id).await?;
-                        }
-                        if suggestion {
-                            store::record_opening(c, t, id, user, now).await?;
-                        }
-                        Ok::<_, AppError>(())
-                    })
-                })
+                .write(tx!(|c| {
+                    if counted {
+                        store::count_view(c, t, id).await?;
+                    }
+                    if suggestion {
+                        store::record_opening(c, t, id, user, now).await?;
+                    }
+                    Ok::<_, AppError>(())
+                }))
                 .await?;
             a.views += i64::from(counted);
         }
@@ -444,18 +437,16 @@ impl App {
         }
         let (actor, now, number, comment) = (actor.clone(), self.now(), number.to_string(), comment.trim().to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let a = load(c, &actor, &number).await?;
-                    if store::gave_feedback(c, actor.tenant_id, a.id, actor.user_id).await? {
-                        return Err(AppError::Conflict(format!("you already said whether {number} helped")));
-                    }
-                    store::add_feedback(c, actor.tenant_id, a.id, actor.user_id, helpful, &comment, now).await?;
-                    let e = journal_entry(&a, "feedback", Some("helpful"), Some(helpful.to_string()));
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let a = load(c, &actor, &number).await?;
+                if store::gave_feedback(c, actor.tenant_id, a.id, actor.user_id).await? {
+                    return Err(AppError::Conflict(format!("you already said whether {number} helped")));
+                }
+                store::add_feedback(c, actor.tenant_id, a.id, actor.user_id, helpful, &comment, now).await?;
+                let e = journal_entry(&a, "feedback", Some("helpful"), Some(helpful.to_string()));
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 

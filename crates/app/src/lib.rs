@@ -17,6 +17,7 @@ pub mod search;
 pub mod sla;
 pub mod ticket;
 
+use cairn_store::tx;
 use std::sync::Arc;
 
 pub use cairn_domain as domain;
@@ -145,28 +146,26 @@ impl App {
     async fn bootstrap_once(&self) -> Result<TenantId> {
         let now = self.now();
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    // Tenants made before the CMDB existed get its starter classes.
-                    for t in cairn_store::cmdb::classes::tenants_without(c).await? {
-                        cmdb::classes::install_starter(c, t, now).await?;
-                    }
-                    if let Some(t) = cairn_store::platform::tenants::by_slug(c, DEFAULT_TENANT).await? {
-                        return Ok(t.id);
-                    }
-                    let id = cairn_store::platform::tenants::insert(c, DEFAULT_TENANT, "Default", now).await?;
-                    cmdb::classes::install_starter(c, id, now).await?;
-                    cairn_store::platform::journal::append(
-                        c,
-                        id,
-                        None,
-                        now,
-                        &[cairn_store::platform::journal::Entry::action("tenant", id.0, "created")],
-                    )
-                    .await?;
-                    Ok::<_, AppError>(id)
-                })
-            })
+            .write(tx!(|c| {
+                // Tenants made before the CMDB existed get its starter classes.
+                for t in cairn_store::cmdb::classes::tenants_without(c).await? {
+                    cmdb::classes::install_starter(c, t, now).await?;
+                }
+                if let Some(t) = cairn_store::platform::tenants::by_slug(c, DEFAULT_TENANT).await? {
+                    return Ok(t.id);
+                }
+                let id = cairn_store::platform::tenants::insert(c, DEFAULT_TENANT, "Default", now).await?;
+                cmdb::classes::install_starter(c, id, now).await?;
+                cairn_store::platform::journal::append(
+                    c,
+                    id,
+                    None,
+                    now,
+                    &[cairn_store::platform::journal::Entry::action("tenant", id.0, "created")],
+                )
+                .await?;
+                Ok::<_, AppError>(id)
+            }))
             .await
     }
 

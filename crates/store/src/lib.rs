@@ -35,6 +35,16 @@ pub type Conn = sqlx::AnyConnection;
 
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
+/// A use case's body as [`Db::write`] runs it: `db.write(tx!(|c| { … })).await` runs the
+/// block in one transaction, with `c` its connection; what the block uses is moved in.
+/// (A plain async closure cannot promise the writer task a `Send` future yet.)
+#[macro_export]
+macro_rules! tx {
+    (|$c:ident| $body:block) => {
+        move |$c: &mut $crate::Conn| -> $crate::BoxFuture<'_, _> { Box::pin(async move $body) }
+    };
+}
+
 /// SQL made of two constant parts. sqlx takes only `'static` or vouched-for SQL; this
 /// joins constants only, never input.
 pub(crate) fn joined(a: &'static str, b: &'static str) -> sqlx::AssertSqlSafe<String> {

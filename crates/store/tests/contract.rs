@@ -2,6 +2,7 @@
 //! same calls, whichever database is underneath.
 #![allow(clippy::unwrap_used)]
 
+use cairn_store::tx;
 use std::collections::HashSet;
 
 use cairn_domain::ids::{GroupId, TenantId, TicketId, UserId};
@@ -15,7 +16,7 @@ use cairn_store::{Backend, Conn, Db, StoreError, on_both_databases, platform::jo
 
 async fn open(url: &str) -> (Db, TenantId) {
     let db = Db::open(url, 0).await.unwrap();
-    let t = db.write(|c| Box::pin(async move { tenants::insert(c, "t1", "T1", 0).await })).await.unwrap();
+    let t = db.write(tx!(|c| { tenants::insert(c, "t1", "T1", 0).await })).await.unwrap();
     (db, t)
 }
 
@@ -27,16 +28,14 @@ async fn failed_write_is_rolled_back_alone(url: String) {
     for i in 0..40 {
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
-            db.write(move |c| {
-                Box::pin(async move {
-                    jobs::enqueue(c, t, "k", &format!("{i}"), 0, 0).await?;
-                    journal::append(c, t, None, i, &[journal::Entry::action("job", i, "queued")]).await?;
-                    if i % 4 == 0 {
-                        return Err(StoreError::Conflict("refused on purpose".into()));
-                    }
-                    Ok(())
-                })
-            })
+            db.write(tx!(|c| {
+                jobs::enqueue(c, t, "k", &format!("{i}"), 0, 0).await?;
+                journal::append(c, t, None, i, &[journal::Entry::action("job", i, "queued")]).await?;
+                if i % 4 == 0 {
+                    return Err(StoreError::Conflict("refused on purpose".into()));
+                }
+                Ok(())
+            }))
             .await
         }));
     }
@@ -58,14 +57,12 @@ async fn failed_write_is_rolled_back_alone(url: String) {
 /// Two workers claiming at once never get the same job, and every job is claimed.
 async fn two_workers_never_claim_one_job(url: String) {
     let (db, t) = open(&url).await;
-    db.write(move |c| {
-        Box::pin(async move {
-            for i in 0..200 {
-                jobs::enqueue(c, t, "k", &format!("{i}"), i, 0).await?;
-            }
-            Ok::<_, StoreError>(())
-        })
-    })
+    db.write(tx!(|c| {
+        for i in 0..200 {
+            jobs::enqueue(c, t, "k", &format!("{i}"), i, 0).await?;
+        }
+        Ok::<_, StoreError>(())
+    }))
     .await
     .unwrap();
     let b = db.backend();
@@ -74,7 +71,7 @@ async fn two_workers_never_claim_one_job(url: String) {
         tokio::spawn(async move {
             let mut got = Vec::new();
             loop {
-                let batch = db.write(move |c| Box::pin(async move { jobs::claim(c, b, w, 1000, 60_000, 7).await })).await.unwrap();
+                let batch = db.write(tx!(|c| { jobs::claim(c, b, w, 1000, 60_000, 7).await })).await.unwrap();
                 if batch.is_empty() {
                     return got;
                 }
@@ -88,23 +85,21 @@ async fn two_workers_never_claim_one_job(url: String) {
     assert_eq!(a.len() + bb.len(), 200, "every job claimed once");
     assert_eq!(all.len(), 200, "no job claimed twice");
     // A lease that has run out makes the job claimable again.
-    let again = db.write(move |c| Box::pin(async move { jobs::claim(c, b, "c", 70_000, 60_000, 500).await })).await.unwrap();
+    let again = db.write(tx!(|c| { jobs::claim(c, b, "c", 70_000, 60_000, 500).await })).await.unwrap();
     assert_eq!(again.len(), 200);
 }
 
 /// Ticket numbers are dense and separate per tenant and prefix.
 async fn numbers_are_per_tenant(url: String) {
     let (db, t1) = open(&url).await;
-    let t2 = db.write(|c| Box::pin(async move { tenants::insert(c, "t2", "T2", 0).await })).await.unwrap();
+    let t2 = db.write(tx!(|c| { tenants::insert(c, "t2", "T2", 0).await })).await.unwrap();
     let n = db
-        .write(move |c| {
-            Box::pin(async move {
-                let a = tenants::next_number(c, t1, "INC").await?.seq;
-                let b = tenants::next_number(c, t1, "INC").await?.seq;
-                let x = tenants::next_number(c, t2, "INC").await?.seq;
-                Ok::<_, StoreError>((a, b, x))
-            })
-        })
+        .write(tx!(|c| {
+            let a = tenants::next_number(c, t1, "INC").await?.seq;
+            let b = tenants::next_number(c, t1, "INC").await?.seq;
+            let x = tenants::next_number(c, t2, "INC").await?.seq;
+            Ok::<_, StoreError>((a, b, x))
+        }))
         .await
         .unwrap();
     assert_eq!(n, (1, 2, 1));
@@ -117,12 +112,10 @@ async fn concurrent_appends_keep_one_chain(url: String) {
     for i in 0..30 {
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
-            db.write(move |c| {
-                Box::pin(async move {
-                    let e = [journal::Entry::action("ticket", i, "created"), journal::Entry::action("ticket", i, "updated")];
-                    journal::append(c, t, None, i, &e).await
-                })
-            })
+            db.write(tx!(|c| {
+                let e = [journal::Entry::action("ticket", i, "created"), journal::Entry::action("ticket", i, "updated")];
+                journal::append(c, t, None, i, &e).await
+            }))
             .await
         }));
     }
@@ -241,12 +234,9 @@ const CHILDREN: [(&str, &str, &str); 8] = [
 /// audiences, versions or feedback, even when handed that tenant's ids.
 async fn child_rows_stay_in_their_tenant(url: String) {
     let (db, t1) = open(&url).await;
-    let t2 = db.write(|c| Box::pin(async move { tenants::insert(c, "t2", "T2", 0).await })).await.unwrap();
+    let t2 = db.write(tx!(|c| { tenants::insert(c, "t2", "T2", 0).await })).await.unwrap();
     let b = db.backend();
-    let (x, y) = db
-        .write(move |c| Box::pin(async move { Ok::<_, StoreError>((rows_of(c, b, t1).await?, rows_of(c, b, t2).await?)) }))
-        .await
-        .unwrap();
+    let (x, y) = db.write(tx!(|c| { Ok::<_, StoreError>((rows_of(c, b, t1).await?, rows_of(c, b, t2).await?)) })).await.unwrap();
     let mut c = db.read().await.unwrap();
     for (child, parent, key) in CHILDREN {
         let sql = format!(
@@ -287,13 +277,11 @@ async fn child_rows_stay_in_their_tenant(url: String) {
     drop(c);
     // Writes through the other tenant's ids change nothing there.
     let removed = db
-        .write(move |c| {
-            Box::pin(async move {
-                let removed = watchers::remove(c, x.t, y.request, y.user).await?;
-                watchers::move_all(c, x.t, y.request, x.request).await?;
-                Ok::<_, StoreError>(removed)
-            })
-        })
+        .write(tx!(|c| {
+            let removed = watchers::remove(c, x.t, y.request, y.user).await?;
+            watchers::move_all(c, x.t, y.request, x.request).await?;
+            Ok::<_, StoreError>(removed)
+        }))
         .await
         .unwrap();
     assert!(!removed);

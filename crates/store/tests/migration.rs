@@ -6,6 +6,7 @@ use cairn_domain::platform::access::{Role, Scope};
 use cairn_store::knowledge::{self, Reader};
 use cairn_store::platform::directory::{self, NewUser};
 use cairn_store::ticket as tickets;
+use cairn_store::tx;
 use cairn_store::{Db, on_both_databases, platform::tenants};
 
 /// 0026 turns the ",a,b," text of ticket tags, affected items and article tags into rows,
@@ -14,36 +15,43 @@ async fn labels_leave_their_columns_for_tables(url: String) {
     let db = Db::connect(&url).await.unwrap();
     db.migrate_through(25, 0).await.unwrap();
     let t = db
-        .write(|c| {
-            Box::pin(async move {
-                let t = tenants::insert(c, "t1", "T1", 0).await?;
-                let user = NewUser { username: "ann", display_name: "Ann", email: None, role: Role::Agent, password_hash: None, organisation_id: None };
-                let u = directory::insert_user(c, t, &user, 0).await?;
-                for (number, tags, affected) in [("INC-1", ",vpn,wifi,", ",mail-01,core switch,"), ("INC-2", "", ""), ("INC-3", ",printer,", "")] {
-                    sqlx::query(
-                        "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, \
+        .write(tx!(|c| {
+            let t = tenants::insert(c, "t1", "T1", 0).await?;
+            let user = NewUser {
+                username: "ann",
+                display_name: "Ann",
+                email: None,
+                role: Role::Agent,
+                password_hash: None,
+                organisation_id: None,
+            };
+            let u = directory::insert_user(c, t, &user, 0).await?;
+            for (number, tags, affected) in
+                [("INC-1", ",vpn,wifi,", ",mail-01,core switch,"), ("INC-2", "", ""), ("INC-3", ",printer,", "")]
+            {
+                sqlx::query(
+                    "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, \
                          requester_id, version, created_at, updated_at, tags, affected) \
                          VALUES ($1, 'incident', $2, 'x', '', 'new', 3, 3, 3, $3, 1, 0, 0, $4, $5)",
-                    )
-                    .bind(t.0)
-                    .bind(number)
-                    .bind(u.0)
-                    .bind(tags)
-                    .bind(affected)
-                    .execute(&mut *c)
-                    .await?;
-                }
-                sqlx::query(
-                    "INSERT INTO articles (tenant_id, number, title, body, audience, state, owner_id, version, created_at, updated_at, tags) \
-                     VALUES ($1, 'KB-1', 'x', 'y', 'internal', 'draft', $2, 1, 0, 0, ',zeta,alpha,')",
                 )
                 .bind(t.0)
+                .bind(number)
                 .bind(u.0)
+                .bind(tags)
+                .bind(affected)
                 .execute(&mut *c)
                 .await?;
-                Ok::<_, cairn_store::StoreError>(t)
-            })
-        })
+            }
+            sqlx::query(
+                "INSERT INTO articles (tenant_id, number, title, body, audience, state, owner_id, version, created_at, updated_at, tags) \
+                     VALUES ($1, 'KB-1', 'x', 'y', 'internal', 'draft', $2, 1, 0, 0, ',zeta,alpha,')",
+            )
+            .bind(t.0)
+            .bind(u.0)
+            .execute(&mut *c)
+            .await?;
+            Ok::<_, cairn_store::StoreError>(t)
+        }))
         .await
         .unwrap();
     db.migrate(0).await.unwrap();

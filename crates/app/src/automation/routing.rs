@@ -14,6 +14,7 @@ use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::priority::{Level, Priority};
 use cairn_store::platform::directory::{self, Group, User};
 use cairn_store::platform::journal::{self, Entry};
+use cairn_store::tx;
 use cairn_store::{Conn, automation::routing as store, ticket as tickets};
 
 use crate::{App, AppError, Result, agents_only};
@@ -201,37 +202,35 @@ impl App {
         routing::check(&input.name, &input.when, &input.then)?;
         let (t, by, now) = (actor.tenant_id, actor.user_id, self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    check_references(c, t, &input.when, &input.then).await?;
-                    let position = match input.position {
-                        Some(p) => p,
-                        None => store::next_position(c, t).await?,
-                    };
-                    let mut when = input.when;
-                    when.normalise();
-                    let mut rule = Rule {
-                        id: id.unwrap_or(RuleId(0)),
-                        name: input.name.trim().to_string(),
-                        position,
-                        enabled: input.enabled.unwrap_or(true),
-                        when,
-                        then: input.then,
-                    };
-                    let action = match id {
-                        None => {
-                            rule.id = store::insert(c, t, &rule, now).await?;
-                            "created"
-                        }
-                        Some(_) if store::update(c, t, &rule).await? => "updated",
-                        Some(id) => return Err(AppError::NotFound(format!("routing rule {id}"))),
-                    };
-                    let mut e = Entry::action("routing_rule", rule.id, action);
-                    e.new = Some(rule.name.clone());
-                    journal::append(c, t, Some(by), now, &[e]).await?;
-                    Ok(rule)
-                })
-            })
+            .write(tx!(|c| {
+                check_references(c, t, &input.when, &input.then).await?;
+                let position = match input.position {
+                    Some(p) => p,
+                    None => store::next_position(c, t).await?,
+                };
+                let mut when = input.when;
+                when.normalise();
+                let mut rule = Rule {
+                    id: id.unwrap_or(RuleId(0)),
+                    name: input.name.trim().to_string(),
+                    position,
+                    enabled: input.enabled.unwrap_or(true),
+                    when,
+                    then: input.then,
+                };
+                let action = match id {
+                    None => {
+                        rule.id = store::insert(c, t, &rule, now).await?;
+                        "created"
+                    }
+                    Some(_) if store::update(c, t, &rule).await? => "updated",
+                    Some(id) => return Err(AppError::NotFound(format!("routing rule {id}"))),
+                };
+                let mut e = Entry::action("routing_rule", rule.id, action);
+                e.new = Some(rule.name.clone());
+                journal::append(c, t, Some(by), now, &[e]).await?;
+                Ok(rule)
+            }))
             .await
     }
 
@@ -240,16 +239,14 @@ impl App {
         admin_only(actor)?;
         let (t, by, now) = (actor.tenant_id, actor.user_id, self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let rule = store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("routing rule {id}")))?;
-                    store::delete(c, t, id).await?;
-                    let mut e = Entry::action("routing_rule", id, "deleted");
-                    e.old = Some(rule.name);
-                    journal::append(c, t, Some(by), now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let rule = store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("routing rule {id}")))?;
+                store::delete(c, t, id).await?;
+                let mut e = Entry::action("routing_rule", id, "deleted");
+                e.old = Some(rule.name);
+                journal::append(c, t, Some(by), now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 
@@ -290,45 +287,42 @@ impl App {
         let (t, by, now, group) = (actor.tenant_id, actor.user_id, self.now(), group.to_string());
         let manager = manager.map(|m| m.trim().to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut g =
-                        directory::group_by_name(c, t, &group).await?.ok_or_else(|| AppError::NotFound(format!("group '{group}'")))?;
-                    let mut entries = Vec::new();
-                    let mut changed = |field: &str, old: Option<String>, new: Option<String>| {
-                        entries.push(Entry { entity: "group", entity_id: g.id.0, action: "updated", field: Some(field.into()), old, new });
-                    };
-                    if let Some(mode) = mode {
-                        directory::set_assignment(c, t, g.id, mode).await?;
-                        changed("assignment", Some(g.assignment.as_str().into()), Some(mode.as_str().into()));
-                        g.assignment = mode;
-                    }
-                    if let Some(name) = manager {
-                        let old = match g.manager {
-                            Some(id) => directory::user_by_id(c, t, id).await?.map(|u| u.username),
-                            None => None,
-                        };
-                        let new = if name.is_empty() {
-                            None
-                        } else {
-                            let u = crate::platform::directory::user_named(c, t, "manager", &name).await?;
-                            if !u.role.is_staff() {
-                                return Err(AppError::invalid("manager", format!("'{name}' is not an agent")));
-                            }
-                            Some(u)
-                        };
-                        directory::set_manager(c, t, g.id, new.as_ref().map(|u| u.id)).await?;
-                        g.manager = new.as_ref().map(|u| u.id);
-                        changed("manager", old, new.map(|u| u.username));
-                    }
-                    journal::append(c, t, Some(by), now, &entries).await?;
-                    let manager = match g.manager {
+            .write(tx!(|c| {
+                let mut g = directory::group_by_name(c, t, &group).await?.ok_or_else(|| AppError::NotFound(format!("group '{group}'")))?;
+                let mut entries = Vec::new();
+                let mut changed = |field: &str, old: Option<String>, new: Option<String>| {
+                    entries.push(Entry { entity: "group", entity_id: g.id.0, action: "updated", field: Some(field.into()), old, new });
+                };
+                if let Some(mode) = mode {
+                    directory::set_assignment(c, t, g.id, mode).await?;
+                    changed("assignment", Some(g.assignment.as_str().into()), Some(mode.as_str().into()));
+                    g.assignment = mode;
+                }
+                if let Some(name) = manager {
+                    let old = match g.manager {
                         Some(id) => directory::user_by_id(c, t, id).await?.map(|u| u.username),
                         None => None,
                     };
-                    Ok((g, manager))
-                })
-            })
+                    let new = if name.is_empty() {
+                        None
+                    } else {
+                        let u = crate::platform::directory::user_named(c, t, "manager", &name).await?;
+                        if !u.role.is_staff() {
+                            return Err(AppError::invalid("manager", format!("'{name}' is not an agent")));
+                        }
+                        Some(u)
+                    };
+                    directory::set_manager(c, t, g.id, new.as_ref().map(|u| u.id)).await?;
+                    g.manager = new.as_ref().map(|u| u.id);
+                    changed("manager", old, new.map(|u| u.username));
+                }
+                journal::append(c, t, Some(by), now, &entries).await?;
+                let manager = match g.manager {
+                    Some(id) => directory::user_by_id(c, t, id).await?.map(|u| u.username),
+                    None => None,
+                };
+                Ok((g, manager))
+            }))
             .await
     }
 }

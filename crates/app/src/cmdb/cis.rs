@@ -11,6 +11,7 @@ use cairn_store::cmdb::cis::{self as store, CiQuery, CiRow};
 use cairn_store::platform::directory;
 use cairn_store::platform::journal::{self, Entry, Recorded};
 use cairn_store::platform::tenants;
+use cairn_store::tx;
 use serde_json::{Map, Value};
 
 use super::{ENTITY, load, named, tree};
@@ -298,12 +299,10 @@ impl App {
         agents_only(actor)?;
         let (t, by, now) = (actor.tenant_id, actor.user_id, self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let tree = tree(c, t).await?;
-                    create_in(c, t, Some(by), &tree, input, now).await
-                })
-            })
+            .write(tx!(|c| {
+                let tree = tree(c, t).await?;
+                create_in(c, t, Some(by), &tree, input, now).await
+            }))
             .await
     }
 
@@ -312,13 +311,11 @@ impl App {
         agents_only(actor)?;
         let (t, by, now, number) = (actor.tenant_id, actor.user_id, self.now(), number.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let tree = tree(c, t).await?;
-                    let before = load(c, t, &number).await?;
-                    update_in(c, t, Some(by), &tree, before, input, now).await
-                })
-            })
+            .write(tx!(|c| {
+                let tree = tree(c, t).await?;
+                let before = load(c, t, &number).await?;
+                update_in(c, t, Some(by), &tree, before, input, now).await
+            }))
             .await
     }
 

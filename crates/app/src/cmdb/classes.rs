@@ -8,6 +8,7 @@ use cairn_domain::platform::access::Actor;
 use cairn_store::Conn;
 use cairn_store::cmdb::classes as store;
 use cairn_store::platform::journal::{self, Entry};
+use cairn_store::tx;
 
 use crate::platform::admin::{Admin, check_name};
 use crate::{App, AppError, Result, agents_only};
@@ -74,7 +75,7 @@ impl App {
     /// that have none: see `App::bootstrap`).
     pub(crate) async fn install_ci_classes(&self, t: TenantId) -> Result<()> {
         let now = self.now();
-        self.db.write(move |c| Box::pin(async move { install_starter(c, t, now).await })).await
+        self.db.write(tx!(|c| { install_starter(c, t, now).await })).await
     }
 
     /// The tenant's class tree (agents).
@@ -90,29 +91,27 @@ impl App {
     pub async fn create_ci_class(&self, admin: &Admin, new: NewClass) -> Result<ClassTree> {
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut tree = super::tree(c, t).await?;
-                    let parent = tree.check_new_class(&new.code, new.parent.as_deref())?;
-                    let label = label_of(&new.code, new.label.as_deref())?;
-                    let id = store::insert_class(c, t, &new.code, &label, parent, now).await?;
-                    let mut e = Entry::action("ci_class", id, "created");
-                    e.new = Some(new.code.clone());
-                    let mut entries = vec![e];
+            .write(tx!(|c| {
+                let mut tree = super::tree(c, t).await?;
+                let parent = tree.check_new_class(&new.code, new.parent.as_deref())?;
+                let label = label_of(&new.code, new.label.as_deref())?;
+                let id = store::insert_class(c, t, &new.code, &label, parent, now).await?;
+                let mut e = Entry::action("ci_class", id, "created");
+                e.new = Some(new.code.clone());
+                let mut entries = vec![e];
+                tree = super::tree(c, t).await?;
+                for (i, a) in new.attributes.iter().enumerate() {
+                    let def = attribute(&tree, id, a).map_err(|e| prefixed(i, e))?;
+                    store::insert_attribute(c, t, id, &def).await?;
+                    let mut e = Entry::action("ci_class", id, "attribute_added");
+                    e.field = Some(def.code.clone());
+                    e.new = Some(def.kind.code().to_string());
+                    entries.push(e);
                     tree = super::tree(c, t).await?;
-                    for (i, a) in new.attributes.iter().enumerate() {
-                        let def = attribute(&tree, id, a).map_err(|e| prefixed(i, e))?;
-                        store::insert_attribute(c, t, id, &def).await?;
-                        let mut e = Entry::action("ci_class", id, "attribute_added");
-                        e.field = Some(def.code.clone());
-                        e.new = Some(def.kind.code().to_string());
-                        entries.push(e);
-                        tree = super::tree(c, t).await?;
-                    }
-                    journal::append(c, t, by, now, &entries).await?;
-                    Ok(tree)
-                })
-            })
+                }
+                journal::append(c, t, by, now, &entries).await?;
+                Ok(tree)
+            }))
             .await
     }
 
@@ -121,19 +120,17 @@ impl App {
     pub async fn add_ci_attribute(&self, admin: &Admin, class: &str, new: NewAttribute) -> Result<ClassTree> {
         let (t, by, now, class) = (admin.tenant(), admin.user(), self.now(), class.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let tree = super::tree(c, t).await?;
-                    let id = tree.by_code(&class).map(|k| k.id).ok_or_else(|| AppError::NotFound(format!("class '{class}'")))?;
-                    let def = attribute(&tree, id, &new)?;
-                    store::insert_attribute(c, t, id, &def).await?;
-                    let mut e = Entry::action("ci_class", id, "attribute_added");
-                    e.field = Some(def.code.clone());
-                    e.new = Some(def.kind.code().to_string());
-                    journal::append(c, t, by, now, &[e]).await?;
-                    super::tree(c, t).await
-                })
-            })
+            .write(tx!(|c| {
+                let tree = super::tree(c, t).await?;
+                let id = tree.by_code(&class).map(|k| k.id).ok_or_else(|| AppError::NotFound(format!("class '{class}'")))?;
+                let def = attribute(&tree, id, &new)?;
+                store::insert_attribute(c, t, id, &def).await?;
+                let mut e = Entry::action("ci_class", id, "attribute_added");
+                e.field = Some(def.code.clone());
+                e.new = Some(def.kind.code().to_string());
+                journal::append(c, t, by, now, &[e]).await?;
+                super::tree(c, t).await
+            }))
             .await
     }
 }

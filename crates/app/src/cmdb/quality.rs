@@ -2,6 +2,7 @@
 //! candidates, orphans, stale CIs, CIs missing required values) and the two actions
 //! that clear them: retiring CIs and merging a duplicate into the CI that survives.
 
+use cairn_store::tx;
 use std::collections::BTreeMap;
 
 use cairn_domain::cmdb::CiStatus;
@@ -96,18 +97,16 @@ impl App {
         }
         let (t, by, now, numbers) = (actor.tenant_id, actor.user_id, self.now(), numbers.to_vec());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let tree = tree(c, t).await?;
-                    let mut out = Vec::with_capacity(numbers.len());
-                    for n in &numbers {
-                        let before = named(c, t, "cis", n).await?;
-                        let retire = CiInput { status: Some(CiStatus::Retired.as_str().into()), ..CiInput::default() };
-                        out.push(update_in(c, t, Some(by), &tree, before, retire, now).await?);
-                    }
-                    Ok(out)
-                })
-            })
+            .write(tx!(|c| {
+                let tree = tree(c, t).await?;
+                let mut out = Vec::with_capacity(numbers.len());
+                for n in &numbers {
+                    let before = named(c, t, "cis", n).await?;
+                    let retire = CiInput { status: Some(CiStatus::Retired.as_str().into()), ..CiInput::default() };
+                    out.push(update_in(c, t, Some(by), &tree, before, retire, now).await?);
+                }
+                Ok(out)
+            }))
             .await
     }
 
@@ -119,23 +118,21 @@ impl App {
         let (t, by, now) = (actor.tenant_id, actor.user_id, self.now());
         let (survivor, duplicate) = (survivor.to_string(), duplicate.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let tree = tree(c, t).await?;
-                    let s = named(c, t, "survivor", &survivor).await?;
-                    let d = named(c, t, "duplicate", &duplicate).await?;
-                    check_merge(&tree, &s, &d)?;
-                    move_relations(c, t, by, &tree, &s, &d, now).await?;
-                    move_links(c, t, by, &s, &d, now).await?;
-                    let filled = taken_over(&s, &d);
-                    retire_duplicate(c, t, by, &tree, d.clone(), &s, now).await?;
-                    let s = update_in(c, t, Some(by), &tree, s, filled, now).await?;
-                    let mut e = Entry::action(ENTITY, s.ci.id, "merged");
-                    e.new = Some(format!("{} {}", d.ci.number, d.ci.name));
-                    journal::append(c, t, Some(by), now, &[e]).await?;
-                    Ok(s)
-                })
-            })
+            .write(tx!(|c| {
+                let tree = tree(c, t).await?;
+                let s = named(c, t, "survivor", &survivor).await?;
+                let d = named(c, t, "duplicate", &duplicate).await?;
+                check_merge(&tree, &s, &d)?;
+                move_relations(c, t, by, &tree, &s, &d, now).await?;
+                move_links(c, t, by, &s, &d, now).await?;
+                let filled = taken_over(&s, &d);
+                retire_duplicate(c, t, by, &tree, d.clone(), &s, now).await?;
+                let s = update_in(c, t, Some(by), &tree, s, filled, now).await?;
+                let mut e = Entry::action(ENTITY, s.ci.id, "merged");
+                e.new = Some(format!("{} {}", d.ci.number, d.ci.name));
+                journal::append(c, t, Some(by), now, &[e]).await?;
+                Ok(s)
+            }))
             .await
     }
 }

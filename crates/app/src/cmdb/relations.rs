@@ -10,6 +10,7 @@ use cairn_store::Conn;
 use cairn_store::cmdb::cis::CiRow;
 use cairn_store::cmdb::relations::{self as store, Relation};
 use cairn_store::platform::journal::{self, Entry};
+use cairn_store::tx;
 
 use super::{ENTITY, load, named, tree};
 use crate::{App, AppError, Result, agents_only};
@@ -69,16 +70,14 @@ impl App {
         let rel = RelationType::parse("type", rel)?;
         let (t, by, now, from, to) = (actor.tenant_id, actor.user_id, self.now(), from.to_string(), to.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let a = named(c, t, "from", &from).await?;
-                    let b = named(c, t, "to", &to).await?;
-                    let tree = tree(c, t).await?;
-                    relate_in(c, t, Some(by), &tree, (&a, rel, &b), None, now)
-                        .await?
-                        .ok_or_else(|| AppError::Conflict(format!("{} {} {} already", a.ci.number, rel.label(), b.ci.number)))
-                })
-            })
+            .write(tx!(|c| {
+                let a = named(c, t, "from", &from).await?;
+                let b = named(c, t, "to", &to).await?;
+                let tree = tree(c, t).await?;
+                relate_in(c, t, Some(by), &tree, (&a, rel, &b), None, now)
+                    .await?
+                    .ok_or_else(|| AppError::Conflict(format!("{} {} {} already", a.ci.number, rel.label(), b.ci.number)))
+            }))
             .await
     }
 
@@ -87,14 +86,12 @@ impl App {
         agents_only(actor)?;
         let (t, by, now) = (actor.tenant_id, actor.user_id, self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let r = store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("relation {id}")))?;
-                    store::delete(c, t, id).await?;
-                    journal::append(c, t, Some(by), now, &entries(&r, "unrelated")).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let r = store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("relation {id}")))?;
+                store::delete(c, t, id).await?;
+                journal::append(c, t, Some(by), now, &entries(&r, "unrelated")).await?;
+                Ok(())
+            }))
             .await
     }
 

@@ -5,6 +5,7 @@ use cairn_domain::cmdb::reconcile::check_source;
 use cairn_domain::platform::access::Actor;
 use cairn_store::cmdb::sources as store;
 use cairn_store::platform::journal::{self, Entry};
+use cairn_store::tx;
 
 use crate::platform::admin::Admin;
 use crate::{App, AppError, Result, agents_only};
@@ -28,20 +29,18 @@ impl App {
         }
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let before = store::ranking(c, t).await?;
-                    if before != ranking {
-                        store::set_ranking(c, t, &ranking).await?;
-                        let mut e = Entry::action("ci_sources", t.0, "updated");
-                        e.field = Some("ranking".into());
-                        e.old = Some(before.join(", "));
-                        e.new = Some(ranking.join(", "));
-                        journal::append(c, t, by, now, &[e]).await?;
-                    }
-                    Ok(ranking)
-                })
-            })
+            .write(tx!(|c| {
+                let before = store::ranking(c, t).await?;
+                if before != ranking {
+                    store::set_ranking(c, t, &ranking).await?;
+                    let mut e = Entry::action("ci_sources", t.0, "updated");
+                    e.field = Some("ranking".into());
+                    e.old = Some(before.join(", "));
+                    e.new = Some(ranking.join(", "));
+                    journal::append(c, t, by, now, &[e]).await?;
+                }
+                Ok(ranking)
+            }))
             .await
     }
 }

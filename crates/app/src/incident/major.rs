@@ -11,6 +11,7 @@ use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{self, CurrentNames, Ticket, TicketPatch};
 use cairn_store::incident::reviews::{self, ReviewText};
 use cairn_store::platform::journal::{self, Entry, Recorded};
+use cairn_store::tx;
 use cairn_store::{BoxFuture, Conn, ticket as store, ticket::watchers};
 
 use crate::platform::directory::user_named;
@@ -87,45 +88,43 @@ impl App {
         let (actor, now, number, manager, kernel) =
             (actor.clone(), self.now(), number.to_string(), manager.to_string(), self.kernel.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut t = load(c, &actor.scope(), &number).await?;
-                    if !t.status.is_open() {
-                        return Err(AppError::invalid("number", format!("{} is {}", t.number, t.status.as_str())));
-                    }
-                    let m = user_named(c, actor.tenant_id, "manager", &manager).await?;
-                    if !m.role.is_staff() {
-                        return Err(AppError::invalid("manager", format!("'{}' is not an agent", m.username)));
-                    }
-                    let before = t.clone();
-                    t.major = true;
-                    t.major_manager_id = Some(m.id);
-                    t.priority = Priority::parse(1)?;
-                    t.updated_at = now;
-                    watchers::add(c, t.tenant_id, t.id, m.id).await?;
-                    let mut e = Entry::ticket(t.id.0, TicketAction::MajorDeclared);
-                    e.field = Some("manager".into());
-                    e.new = Some(m.username.clone());
-                    let mut p = Entry::ticket(t.id.0, TicketAction::Updated);
-                    p.field = Some("priority".into());
-                    p.old = Some(before.priority.get().to_string());
-                    p.new = Some("1".into());
-                    let by = By::user(actor.user_id, true);
-                    kernel.update(c, &Prepared::default(), &before, &mut t, vec![e, p], by, now).await?;
-                    if m.id != actor.user_id {
-                        notify(
-                            c,
-                            &t,
-                            m.id,
-                            TicketAction::MajorDeclared.visibility(None),
-                            format!("You manage major incident {}", t.number),
-                            now,
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let mut t = load(c, &actor.scope(), &number).await?;
+                if !t.status.is_open() {
+                    return Err(AppError::invalid("number", format!("{} is {}", t.number, t.status.as_str())));
+                }
+                let m = user_named(c, actor.tenant_id, "manager", &manager).await?;
+                if !m.role.is_staff() {
+                    return Err(AppError::invalid("manager", format!("'{}' is not an agent", m.username)));
+                }
+                let before = t.clone();
+                t.major = true;
+                t.major_manager_id = Some(m.id);
+                t.priority = Priority::parse(1)?;
+                t.updated_at = now;
+                watchers::add(c, t.tenant_id, t.id, m.id).await?;
+                let mut e = Entry::ticket(t.id.0, TicketAction::MajorDeclared);
+                e.field = Some("manager".into());
+                e.new = Some(m.username.clone());
+                let mut p = Entry::ticket(t.id.0, TicketAction::Updated);
+                p.field = Some("priority".into());
+                p.old = Some(before.priority.get().to_string());
+                p.new = Some("1".into());
+                let by = By::user(actor.user_id, true);
+                kernel.update(c, &Prepared::default(), &before, &mut t, vec![e, p], by, now).await?;
+                if m.id != actor.user_id {
+                    notify(
+                        c,
+                        &t,
+                        m.id,
+                        TicketAction::MajorDeclared.visibility(None),
+                        format!("You manage major incident {}", t.number),
+                        now,
+                    )
+                    .await?;
+                }
+                Ok(())
+            }))
             .await
     }
 
@@ -137,41 +136,38 @@ impl App {
         let text = ticket::parse_text("message", message, true)?;
         let (actor, now, b, number, kernel) = (actor.clone(), self.now(), self.backend(), number.to_string(), self.kernel.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let scope = actor.scope();
-                    let t = load(c, &scope, &number).await?;
-                    must_be_major(&t)?;
-                    let body = format!("Update: {text}");
-                    store::insert_comment(
-                        c,
-                        b,
-                        &scope,
-                        &store::NewComment { ticket: t.id, author: Some(actor.user_id), body: &body, internal: false, minutes: 0, at: now },
-                    )
-                    .await?;
-                    store::touch(c, &scope, t.id, now).await?;
-                    let mut e = Entry::ticket(t.id.0, TicketAction::Communicated);
-                    e.field = Some("update".into());
-                    e.new = Some(text.clone());
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    kernel.touched(c, &Prepared::default(), &t, By::user(actor.user_id, true), now).await?;
-                    let message = format!("{} update: {}", t.number, text.chars().take(140).collect::<String>());
-                    let mut told = std::collections::BTreeSet::new();
-                    for child in store::linked(c, &scope, t.id, "parent_of").await? {
-                        if child.requester_id != actor.user_id && told.insert(child.requester_id) {
-                            notify(c, &child, child.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now)
-                                .await?;
-                        }
+            .write(tx!(|c| {
+                let scope = actor.scope();
+                let t = load(c, &scope, &number).await?;
+                must_be_major(&t)?;
+                let body = format!("Update: {text}");
+                store::insert_comment(
+                    c,
+                    b,
+                    &scope,
+                    &store::NewComment { ticket: t.id, author: Some(actor.user_id), body: &body, internal: false, minutes: 0, at: now },
+                )
+                .await?;
+                store::touch(c, &scope, t.id, now).await?;
+                let mut e = Entry::ticket(t.id.0, TicketAction::Communicated);
+                e.field = Some("update".into());
+                e.new = Some(text.clone());
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                kernel.touched(c, &Prepared::default(), &t, By::user(actor.user_id, true), now).await?;
+                let message = format!("{} update: {}", t.number, text.chars().take(140).collect::<String>());
+                let mut told = std::collections::BTreeSet::new();
+                for child in store::linked(c, &scope, t.id, "parent_of").await? {
+                    if child.requester_id != actor.user_id && told.insert(child.requester_id) {
+                        notify(c, &child, child.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
                     }
-                    if t.requester_id != actor.user_id && told.insert(t.requester_id) {
-                        notify(c, &t, t.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
-                    }
-                    let watching = watchers::list(c, t.tenant_id, t.id).await?;
-                    tell_watchers(c, &t, actor.user_id, TicketAction::Communicated.visibility(None), &message, now).await?;
-                    Ok(told.len() + watching.iter().filter(|(id, _)| *id != actor.user_id && !told.contains(id)).count())
-                })
-            })
+                }
+                if t.requester_id != actor.user_id && told.insert(t.requester_id) {
+                    notify(c, &t, t.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
+                }
+                let watching = watchers::list(c, t.tenant_id, t.id).await?;
+                tell_watchers(c, &t, actor.user_id, TicketAction::Communicated.visibility(None), &message, now).await?;
+                Ok(told.len() + watching.iter().filter(|(id, _)| *id != actor.user_id && !told.contains(id)).count())
+            }))
             .await
     }
 
@@ -205,19 +201,17 @@ impl App {
         let (summary, root_cause, actions) = (summary?, root_cause?, actions?);
         let (actor, now, number) = (actor.clone(), self.now(), number.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = load(c, &actor.scope(), &number).await?;
-                    must_be_major(&t)?;
-                    let text = ReviewText { summary, root_cause, actions };
-                    reviews::save_review(c, t.tenant_id, t.id, &text, now).await?;
-                    let mut e = Entry::ticket(t.id.0, TicketAction::ReviewUpdated);
-                    e.field = Some("root_cause".into());
-                    e.new = Some(text.root_cause);
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let t = load(c, &actor.scope(), &number).await?;
+                must_be_major(&t)?;
+                let text = ReviewText { summary, root_cause, actions };
+                reviews::save_review(c, t.tenant_id, t.id, &text, now).await?;
+                let mut e = Entry::ticket(t.id.0, TicketAction::ReviewUpdated);
+                e.field = Some("root_cause".into());
+                e.new = Some(text.root_cause);
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 }

@@ -7,6 +7,7 @@ use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::TicketKind;
 use cairn_store::incident::outages::{self as store, Outage};
 use cairn_store::platform::journal::{self, Entry};
+use cairn_store::tx;
 
 use crate::ticket::load;
 use crate::{App, AppError, Result, agents_only};
@@ -57,29 +58,29 @@ impl App {
         check_times(input.started_at, input.ended_at, now)?;
         let (actor, number) = (actor.clone(), number.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let tk = load(c, &actor.scope(), &number).await?;
-                    if tk.kind != TicketKind::Incident {
-                        return Err(AppError::invalid("number", format!("{} is not an incident", tk.number)));
-                    }
-                    let service =
-                        input.service.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).or_else(|| tk.service.clone()).ok_or_else(
-                            || AppError::invalid("service", format!("{} names no service; say which one was down", tk.number)),
-                        )?;
-                    if service.chars().count() > 200 {
-                        return Err(AppError::invalid("service", "must be at most 200 characters"));
-                    }
-                    let mut o = Outage { id: OutageId(0), ticket: tk.id, service, started_at: input.started_at, ended_at: input.ended_at };
-                    o.id = store::insert(c, t, &o, now).await?;
-                    let mut e = Entry::ticket(tk.id.0, TicketAction::OutageRecorded);
-                    e.field = Some("outage".into());
-                    e.new = Some(window(&o));
-                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
-                    Ok(o)
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let tk = load(c, &actor.scope(), &number).await?;
+                if tk.kind != TicketKind::Incident {
+                    return Err(AppError::invalid("number", format!("{} is not an incident", tk.number)));
+                }
+                let service = input
+                    .service
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .or_else(|| tk.service.clone())
+                    .ok_or_else(|| AppError::invalid("service", format!("{} names no service; say which one was down", tk.number)))?;
+                if service.chars().count() > 200 {
+                    return Err(AppError::invalid("service", "must be at most 200 characters"));
+                }
+                let mut o = Outage { id: OutageId(0), ticket: tk.id, service, started_at: input.started_at, ended_at: input.ended_at };
+                o.id = store::insert(c, t, &o, now).await?;
+                let mut e = Entry::ticket(tk.id.0, TicketAction::OutageRecorded);
+                e.field = Some("outage".into());
+                e.new = Some(window(&o));
+                journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                Ok(o)
+            }))
             .await
     }
 
@@ -90,22 +91,20 @@ impl App {
         let now = self.now();
         let (actor, number) = (actor.clone(), number.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let tk = load(c, &actor.scope(), &number).await?;
-                    let mut o = one(c, &tk, id).await?;
-                    check_times(o.started_at, ended_at, now)?;
-                    let mut e = Entry::ticket(tk.id.0, TicketAction::OutageChanged);
-                    e.field = Some("outage".into());
-                    e.old = Some(window(&o));
-                    o.ended_at = ended_at;
-                    e.new = Some(window(&o));
-                    store::set_end(c, t, tk.id, id, ended_at).await?;
-                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
-                    Ok(o)
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let tk = load(c, &actor.scope(), &number).await?;
+                let mut o = one(c, &tk, id).await?;
+                check_times(o.started_at, ended_at, now)?;
+                let mut e = Entry::ticket(tk.id.0, TicketAction::OutageChanged);
+                e.field = Some("outage".into());
+                e.old = Some(window(&o));
+                o.ended_at = ended_at;
+                e.new = Some(window(&o));
+                store::set_end(c, t, tk.id, id, ended_at).await?;
+                journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                Ok(o)
+            }))
             .await
     }
 
@@ -116,19 +115,17 @@ impl App {
         let now = self.now();
         let (actor, number) = (actor.clone(), number.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let tk = load(c, &actor.scope(), &number).await?;
-                    let o = one(c, &tk, id).await?;
-                    store::delete(c, t, tk.id, id).await?;
-                    let mut e = Entry::ticket(tk.id.0, TicketAction::OutageRemoved);
-                    e.field = Some("outage".into());
-                    e.old = Some(window(&o));
-                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let tk = load(c, &actor.scope(), &number).await?;
+                let o = one(c, &tk, id).await?;
+                store::delete(c, t, tk.id, id).await?;
+                let mut e = Entry::ticket(tk.id.0, TicketAction::OutageRemoved);
+                e.field = Some("outage".into());
+                e.old = Some(window(&o));
+                journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 

@@ -12,6 +12,7 @@ use cairn_domain::ids::UserId;
 use cairn_domain::platform::access::Actor;
 use cairn_store::platform::account::{self as store, SessionRow, TokenRow};
 use cairn_store::platform::{directory, journal};
+use cairn_store::tx;
 
 use super::admin::check_name;
 use super::auth::{NewToken, hash_secret, issue_token};
@@ -42,18 +43,16 @@ impl App {
         let hash = self.hash_password(new).await?;
         let (t, u, now, keep) = (actor.tenant_id, actor.user_id, self.now(), keep.map(hash_secret));
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    directory::set_password_hash(c, t, u, &hash).await?;
-                    let ended = store::end_sessions(c, t, u, keep.as_deref()).await?;
-                    let mut entries = vec![journal::Entry::action("user", u.0, "password_changed")];
-                    if ended > 0 {
-                        entries.push(sessions_ended(u, ended));
-                    }
-                    journal::append(c, t, Some(u), now, &entries).await?;
-                    Ok::<_, AppError>(ended)
-                })
-            })
+            .write(tx!(|c| {
+                directory::set_password_hash(c, t, u, &hash).await?;
+                let ended = store::end_sessions(c, t, u, keep.as_deref()).await?;
+                let mut entries = vec![journal::Entry::action("user", u.0, "password_changed")];
+                if ended > 0 {
+                    entries.push(sessions_ended(u, ended));
+                }
+                journal::append(c, t, Some(u), now, &entries).await?;
+                Ok::<_, AppError>(ended)
+            }))
             .await
     }
 
@@ -71,15 +70,13 @@ impl App {
         }
         let (t, u, now, id) = (actor.tenant_id, actor.user_id, self.now(), id.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    if !store::end_session(c, t, u, &id).await? {
-                        return Err(AppError::NotFound(format!("session '{id}'")));
-                    }
-                    journal::append(c, t, Some(u), now, &[sessions_ended(u, 1)]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                if !store::end_session(c, t, u, &id).await? {
+                    return Err(AppError::NotFound(format!("session '{id}'")));
+                }
+                journal::append(c, t, Some(u), now, &[sessions_ended(u, 1)]).await?;
+                Ok(())
+            }))
             .await
     }
 
@@ -88,13 +85,11 @@ impl App {
     pub async fn end_own_sessions(&self, actor: &Actor, keep: Option<&str>) -> Result<u64> {
         let (t, u, now, keep) = (actor.tenant_id, actor.user_id, self.now(), keep.map(hash_secret));
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let ended = store::end_sessions(c, t, u, keep.as_deref()).await?;
-                    journal::append(c, t, Some(u), now, &[sessions_ended(u, ended)]).await?;
-                    Ok::<_, AppError>(ended)
-                })
-            })
+            .write(tx!(|c| {
+                let ended = store::end_sessions(c, t, u, keep.as_deref()).await?;
+                journal::append(c, t, Some(u), now, &[sessions_ended(u, ended)]).await?;
+                Ok::<_, AppError>(ended)
+            }))
             .await
     }
 
@@ -112,24 +107,22 @@ impl App {
             return Err(AppError::invalid("expires_at", "must be in the future"));
         }
         let (t, u) = (actor.tenant_id, actor.user_id);
-        self.db.write(move |c| Box::pin(async move { issue_token(c, t, u, Some(u), &name, expires_at, now).await })).await
+        self.db.write(tx!(|c| { issue_token(c, t, u, Some(u), &name, expires_at, now).await })).await
     }
 
     /// Revokes one of the actor's tokens; another person's, or a revoked one, is not found.
     pub async fn revoke_own_token(&self, actor: &Actor, id: i64) -> Result<()> {
         let (t, u, now) = (actor.tenant_id, actor.user_id, self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    if !store::revoke_token(c, t, u, id, now).await? {
-                        return Err(AppError::NotFound(format!("token {id}")));
-                    }
-                    let mut e = journal::Entry::action("user", u.0, "token_revoked");
-                    e.new = Some(id.to_string());
-                    journal::append(c, t, Some(u), now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                if !store::revoke_token(c, t, u, id, now).await? {
+                    return Err(AppError::NotFound(format!("token {id}")));
+                }
+                let mut e = journal::Entry::action("user", u.0, "token_revoked");
+                e.new = Some(id.to_string());
+                journal::append(c, t, Some(u), now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 }

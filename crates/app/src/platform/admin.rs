@@ -6,6 +6,7 @@ use cairn_domain::platform::access::{Actor, Permission, Role};
 use cairn_domain::ticket::priority::PriorityMatrix;
 use cairn_store::platform::directory::{self, Group, NewUser, User};
 use cairn_store::platform::journal::{self, Entry};
+use cairn_store::tx;
 use cairn_store::{platform::auth as store_auth, platform::tenants};
 
 use crate::platform::auth::check_password_rules;
@@ -66,13 +67,11 @@ impl App {
         let now = self.now();
         let id = self
             .db
-            .write(move |c| {
-                Box::pin(async move {
-                    let id = tenants::insert(c, &slug, &name, now).await?;
-                    journal::append(c, id, None, now, &[Entry::action("tenant", id.0, "created")]).await?;
-                    Ok::<_, AppError>(id)
-                })
-            })
+            .write(tx!(|c| {
+                let id = tenants::insert(c, &slug, &name, now).await?;
+                journal::append(c, id, None, now, &[Entry::action("tenant", id.0, "created")]).await?;
+                Ok::<_, AppError>(id)
+            }))
             .await?;
         self.schedule_detection(id).await?;
         self.install_ci_classes(id).await?;
@@ -92,31 +91,29 @@ impl App {
         };
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let org = match req.organisation.as_deref() {
-                        Some(o) => Some(
-                            directory::org_by_name(c, t, o)
-                                .await?
-                                .ok_or_else(|| AppError::invalid("organisation", format!("no organisation '{o}'")))?,
-                        ),
-                        None => None,
-                    };
-                    let new = NewUser {
-                        username: &username,
-                        display_name: &display,
-                        email: req.email.as_deref(),
-                        role,
-                        password_hash: hash.as_deref(),
-                        organisation_id: org,
-                    };
-                    let id = directory::insert_user(c, t, &new, now).await?;
-                    let mut e = Entry::action("user", id.0, "created");
-                    e.new = Some(format!("{username} ({})", role.as_str()));
-                    journal::append(c, t, by, now, &[e]).await?;
-                    directory::user_by_id(c, t, id).await?.ok_or_else(|| AppError::Internal("user vanished".into()))
-                })
-            })
+            .write(tx!(|c| {
+                let org = match req.organisation.as_deref() {
+                    Some(o) => Some(
+                        directory::org_by_name(c, t, o)
+                            .await?
+                            .ok_or_else(|| AppError::invalid("organisation", format!("no organisation '{o}'")))?,
+                    ),
+                    None => None,
+                };
+                let new = NewUser {
+                    username: &username,
+                    display_name: &display,
+                    email: req.email.as_deref(),
+                    role,
+                    password_hash: hash.as_deref(),
+                    organisation_id: org,
+                };
+                let id = directory::insert_user(c, t, &new, now).await?;
+                let mut e = Entry::action("user", id.0, "created");
+                e.new = Some(format!("{username} ({})", role.as_str()));
+                journal::append(c, t, by, now, &[e]).await?;
+                directory::user_by_id(c, t, id).await?.ok_or_else(|| AppError::Internal("user vanished".into()))
+            }))
             .await
     }
 
@@ -124,22 +121,19 @@ impl App {
     pub async fn set_user_disabled(&self, admin: &Admin, username: &str, disabled: bool) -> Result<()> {
         let (t, by, now, username) = (admin.tenant(), admin.user(), self.now(), username.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let u =
-                        directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
-                    if Some(u.id) == by && disabled {
-                        return Err(AppError::invalid("username", "you cannot disable yourself"));
-                    }
-                    directory::set_disabled(c, t, u.id, disabled).await?;
-                    if disabled {
-                        store_auth::revoke_all(c, t, u.id, now).await?;
-                    }
-                    let e = Entry::action("user", u.id.0, if disabled { "disabled" } else { "enabled" });
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let u = directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
+                if Some(u.id) == by && disabled {
+                    return Err(AppError::invalid("username", "you cannot disable yourself"));
+                }
+                directory::set_disabled(c, t, u.id, disabled).await?;
+                if disabled {
+                    store_auth::revoke_all(c, t, u.id, now).await?;
+                }
+                let e = Entry::action("user", u.id.0, if disabled { "disabled" } else { "enabled" });
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 
@@ -147,30 +141,25 @@ impl App {
     pub async fn set_user_manager(&self, admin: &Admin, username: &str, manager: Option<&str>) -> Result<()> {
         let (t, by, now, username, manager) = (admin.tenant(), admin.user(), self.now(), username.to_string(), manager.map(str::to_string));
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let u =
-                        directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
-                    let m = match manager.as_deref() {
-                        Some(m) => Some(
-                            directory::user_by_name(c, t, m)
-                                .await?
-                                .ok_or_else(|| AppError::invalid("manager", format!("no user '{m}'")))?,
-                        ),
-                        None => None,
-                    };
-                    if m.as_ref().is_some_and(|m| m.id == u.id) {
-                        return Err(AppError::invalid("manager", "nobody is their own manager"));
-                    }
-                    directory::set_user_manager(c, t, u.id, m.as_ref().map(|m| m.id)).await?;
-                    let mut e = Entry::action("user", u.id.0, "updated");
-                    e.field = Some("manager".into());
-                    e.old = u.manager;
-                    e.new = m.map(|m| m.username);
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let u = directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
+                let m = match manager.as_deref() {
+                    Some(m) => Some(
+                        directory::user_by_name(c, t, m).await?.ok_or_else(|| AppError::invalid("manager", format!("no user '{m}'")))?,
+                    ),
+                    None => None,
+                };
+                if m.as_ref().is_some_and(|m| m.id == u.id) {
+                    return Err(AppError::invalid("manager", "nobody is their own manager"));
+                }
+                directory::set_user_manager(c, t, u.id, m.as_ref().map(|m| m.id)).await?;
+                let mut e = Entry::action("user", u.id.0, "updated");
+                e.field = Some("manager".into());
+                e.old = u.manager;
+                e.new = m.map(|m| m.username);
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 
@@ -179,15 +168,12 @@ impl App {
         let hash = self.hash_password(password).await?;
         let (t, by, now, username) = (admin.tenant(), admin.user(), self.now(), username.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let u =
-                        directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
-                    directory::set_password_hash(c, t, u.id, &hash).await?;
-                    journal::append(c, t, by, now, &[Entry::action("user", u.id.0, "password_set")]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let u = directory::user_by_name(c, t, &username).await?.ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
+                directory::set_password_hash(c, t, u.id, &hash).await?;
+                journal::append(c, t, by, now, &[Entry::action("user", u.id.0, "password_set")]).await?;
+                Ok(())
+            }))
             .await
     }
 
@@ -195,40 +181,36 @@ impl App {
         let name = check_name("name", name, 100)?;
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let id = directory::insert_group(c, t, &name).await?;
-                    let mut e = Entry::action("group", id.0, "created");
-                    e.new = Some(name.clone());
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok::<_, AppError>(Group { id, name, assignment: Default::default(), last_assignee: None, manager: None })
-                })
-            })
+            .write(tx!(|c| {
+                let id = directory::insert_group(c, t, &name).await?;
+                let mut e = Entry::action("group", id.0, "created");
+                e.new = Some(name.clone());
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok::<_, AppError>(Group { id, name, assignment: Default::default(), last_assignee: None, manager: None })
+            }))
             .await
     }
 
     pub async fn add_group_member(&self, admin: &Admin, group: &str, username: &str) -> Result<()> {
         let (t, by, now, group, username) = (admin.tenant(), admin.user(), self.now(), group.to_string(), username.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let g = directory::group_by_name(c, t, &group)
-                        .await?
-                        .ok_or_else(|| AppError::invalid("group", format!("no group '{group}'")))?;
-                    let u = directory::user_by_name(c, t, &username)
-                        .await?
-                        .ok_or_else(|| AppError::invalid("username", format!("no user '{username}'")))?;
-                    if !u.role.is_staff() {
-                        return Err(AppError::invalid("username", format!("'{username}' is a requester; groups hold agents")));
-                    }
-                    if directory::add_member(c, t, g.id, u.id).await? {
-                        let mut e = Entry::action("group", g.id.0, "member_added");
-                        e.new = Some(username);
-                        journal::append(c, t, by, now, &[e]).await?;
-                    }
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let g = directory::group_by_name(c, t, &group)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("group", format!("no group '{group}'")))?;
+                let u = directory::user_by_name(c, t, &username)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("username", format!("no user '{username}'")))?;
+                if !u.role.is_staff() {
+                    return Err(AppError::invalid("username", format!("'{username}' is a requester; groups hold agents")));
+                }
+                if directory::add_member(c, t, g.id, u.id).await? {
+                    let mut e = Entry::action("group", g.id.0, "member_added");
+                    e.new = Some(username);
+                    journal::append(c, t, by, now, &[e]).await?;
+                }
+                Ok(())
+            }))
             .await
     }
 
@@ -236,15 +218,13 @@ impl App {
         let name = check_name("name", name, 200)?;
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let id = directory::insert_org(c, t, &name).await?;
-                    let mut e = Entry::action("organisation", id.0, "created");
-                    e.new = Some(name);
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok::<_, AppError>(())
-                })
-            })
+            .write(tx!(|c| {
+                let id = directory::insert_org(c, t, &name).await?;
+                let mut e = Entry::action("organisation", id.0, "created");
+                e.new = Some(name);
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok::<_, AppError>(())
+            }))
             .await
     }
 
@@ -252,18 +232,15 @@ impl App {
     pub async fn set_organisation_sharing(&self, admin: &Admin, name: &str, shared: bool) -> Result<()> {
         let (t, by, now, name) = (admin.tenant(), admin.user(), self.now(), name.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let org =
-                        directory::org_by_name(c, t, &name).await?.ok_or_else(|| AppError::NotFound(format!("organisation '{name}'")))?;
-                    directory::set_org_sharing(c, t, org, shared).await?;
-                    let mut e = Entry::action("organisation", org.0, "updated");
-                    e.field = Some("shared_tickets".into());
-                    e.new = Some(shared.to_string());
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok::<_, AppError>(())
-                })
-            })
+            .write(tx!(|c| {
+                let org = directory::org_by_name(c, t, &name).await?.ok_or_else(|| AppError::NotFound(format!("organisation '{name}'")))?;
+                directory::set_org_sharing(c, t, org, shared).await?;
+                let mut e = Entry::action("organisation", org.0, "updated");
+                e.field = Some("shared_tickets".into());
+                e.new = Some(shared.to_string());
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok::<_, AppError>(())
+            }))
             .await
     }
 
@@ -284,20 +261,18 @@ impl App {
         let name = parts.join("/");
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    if let Some((parent, _)) = name.rsplit_once('/')
-                        && !directory::categories(c, t).await?.iter().any(|n| n == parent)
-                    {
-                        return Err(AppError::invalid("name", format!("parent category '{parent}' does not exist")));
-                    }
-                    directory::insert_category(c, t, &name).await?;
-                    let mut e = Entry::action("category", 0, "created");
-                    e.new = Some(name);
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok::<_, AppError>(())
-                })
-            })
+            .write(tx!(|c| {
+                if let Some((parent, _)) = name.rsplit_once('/')
+                    && !directory::categories(c, t).await?.iter().any(|n| n == parent)
+                {
+                    return Err(AppError::invalid("name", format!("parent category '{parent}' does not exist")));
+                }
+                directory::insert_category(c, t, &name).await?;
+                let mut e = Entry::action("category", 0, "created");
+                e.new = Some(name);
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok::<_, AppError>(())
+            }))
             .await
     }
 
@@ -314,40 +289,36 @@ impl App {
         }
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let old = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
-                    tenants::set_auto_close_days(c, t, days).await?;
-                    let e = Entry {
-                        entity: "tenant",
-                        entity_id: t.0,
-                        action: "updated",
-                        field: Some("auto_close_days".into()),
-                        old: Some(old.auto_close_days.to_string()),
-                        new: Some(days.to_string()),
-                    };
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok::<_, AppError>(())
-                })
-            })
+            .write(tx!(|c| {
+                let old = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
+                tenants::set_auto_close_days(c, t, days).await?;
+                let e = Entry {
+                    entity: "tenant",
+                    entity_id: t.0,
+                    action: "updated",
+                    field: Some("auto_close_days".into()),
+                    old: Some(old.auto_close_days.to_string()),
+                    new: Some(days.to_string()),
+                };
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok::<_, AppError>(())
+            }))
             .await
     }
 
     pub async fn set_priority_matrix(&self, admin: &Admin, matrix: PriorityMatrix) -> Result<()> {
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let old = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
-                    tenants::set_priority_matrix(c, t, &matrix).await?;
-                    let mut e = Entry::action("tenant", t.0, "updated");
-                    e.field = Some("priority_matrix".into());
-                    e.old = serde_json::to_string(&old.priority_matrix).ok();
-                    e.new = serde_json::to_string(&matrix).ok();
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok::<_, AppError>(())
-                })
-            })
+            .write(tx!(|c| {
+                let old = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
+                tenants::set_priority_matrix(c, t, &matrix).await?;
+                let mut e = Entry::action("tenant", t.0, "updated");
+                e.field = Some("priority_matrix".into());
+                e.old = serde_json::to_string(&old.priority_matrix).ok();
+                e.new = serde_json::to_string(&matrix).ok();
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok::<_, AppError>(())
+            }))
             .await
     }
 

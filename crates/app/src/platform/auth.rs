@@ -12,6 +12,7 @@ use base64::Engine;
 use cairn_domain::ids::{TenantId, UserId};
 use cairn_domain::platform::access::Actor;
 use cairn_store::Conn;
+use cairn_store::tx;
 use cairn_store::{platform::auth as store, platform::directory, platform::journal};
 use sha2::{Digest, Sha256};
 
@@ -112,7 +113,7 @@ impl App {
         let csrf = random_secret()?;
         let (th, cs, ttl) = (hash_secret(&token), csrf.clone(), self.sessions.absolute_ms);
         let tid = tenant.id;
-        self.db.write(move |c| Box::pin(async move { store::insert_session(c, tid, user_id, &th, &cs, now, now + ttl).await })).await?;
+        self.db.write(tx!(|c| { store::insert_session(c, tid, user_id, &th, &cs, now, now + ttl).await })).await?;
         let actor = self.session(&token).await?.0;
         Ok(NewSession { token, csrf, actor })
     }
@@ -132,14 +133,14 @@ impl App {
             store::session(&mut c, &th, now, now - self.sessions.idle_ms).await?.ok_or(AppError::Unauthenticated)?
         };
         if now - live.last_seen_at >= TOUCH_EVERY_MS {
-            self.db.write(move |c| Box::pin(async move { store::touch_session(c, &th, now).await })).await?;
+            self.db.write(tx!(|c| { store::touch_session(c, &th, now).await })).await?;
         }
         Ok((live.actor, live.csrf))
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
         let th = hash_secret(token);
-        Ok(self.db.write(move |c| Box::pin(async move { store::delete_session(c, &th).await })).await?)
+        Ok(self.db.write(tx!(|c| { store::delete_session(c, &th).await })).await?)
     }
 
     /// The actor behind an API token that is neither revoked nor expired. Its last use
@@ -152,7 +153,7 @@ impl App {
         };
         if used.last_used_at.is_none_or(|at| now - at >= TOKEN_USE_PRECISION_MS) {
             let (t, id) = (used.actor.tenant_id, used.id);
-            self.db.write(move |c| Box::pin(async move { cairn_store::platform::account::touch_token(c, t, id, now).await })).await?;
+            self.db.write(tx!(|c| { cairn_store::platform::account::touch_token(c, t, id, now).await })).await?;
         }
         Ok(used.actor)
     }
@@ -163,16 +164,14 @@ impl App {
         let tenant = self.tenant_by_slug(tenant).await?;
         let (now, username, name) = (self.now(), username.to_string(), name.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let user = directory::user_by_name(c, tenant.id, &username)
-                        .await?
-                        .filter(|u| !u.disabled)
-                        .ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
-                    let t = issue_token(c, tenant.id, user.id, None, &name, None, now).await?;
-                    Ok::<_, AppError>(t.secret)
-                })
-            })
+            .write(tx!(|c| {
+                let user = directory::user_by_name(c, tenant.id, &username)
+                    .await?
+                    .filter(|u| !u.disabled)
+                    .ok_or_else(|| AppError::NotFound(format!("user '{username}'")))?;
+                let t = issue_token(c, tenant.id, user.id, None, &name, None, now).await?;
+                Ok::<_, AppError>(t.secret)
+            }))
             .await
     }
 }

@@ -10,6 +10,7 @@ use cairn_domain::platform::visibility::Visibility;
 use cairn_domain::ticket::Ticket;
 use cairn_store::Conn;
 use cairn_store::platform::{directory, jobs, notifications};
+use cairn_store::tx;
 use serde::{Deserialize, Serialize};
 
 use super::worker::Job;
@@ -45,11 +46,7 @@ impl Job for Notify {
             }
         }
         app.db
-            .write(move |c| {
-                Box::pin(async move {
-                    notifications::insert(c, t, UserId(self.user_id), Some(TicketId(self.ticket_id)), &self.message, now).await
-                })
-            })
+            .write(tx!(|c| { notifications::insert(c, t, UserId(self.user_id), Some(TicketId(self.ticket_id)), &self.message, now).await }))
             .await
             .map_err(|e| e.to_string())
     }

@@ -3,6 +3,7 @@
 //! done; a failing job is retried with backoff. The worker knows no kind itself: each
 //! practice registers its jobs (`App::new`).
 
+use cairn_store::tx;
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -81,8 +82,7 @@ impl App {
     /// Claims due jobs for `worker` and runs them; returns how many were handled.
     pub async fn run_due_jobs(&self, worker: &str) -> Result<usize> {
         let (now, backend, w) = (self.now(), self.backend(), worker.to_string());
-        let claimed: Vec<Claimed> =
-            self.db.write(move |c| Box::pin(async move { jobs::claim(c, backend, &w, now, LEASE_MS, BATCH).await })).await?;
+        let claimed: Vec<Claimed> = self.db.write(tx!(|c| { jobs::claim(c, backend, &w, now, LEASE_MS, BATCH).await })).await?;
         let n = claimed.len();
         for job in claimed {
             let outcome = match self.jobs.kinds.get(job.kind.as_str()) {
@@ -94,21 +94,19 @@ impl App {
             };
             let (now, w) = (self.now(), worker.to_string());
             self.db
-                .write(move |c| {
-                    Box::pin(async move {
-                        match outcome {
-                            Outcome::Done => {
-                                jobs::complete(c, job.id, &w, now).await?;
-                            }
-                            Outcome::Retry(e) if job.attempts < MAX_ATTEMPTS => {
-                                let backoff = 1000 * 2_i64.pow(job.attempts.clamp(0, 12) as u32);
-                                jobs::fail(c, job.id, &w, &e, Some(now + backoff), now).await?;
-                            }
-                            Outcome::Retry(e) | Outcome::Failed(e) => jobs::fail(c, job.id, &w, &e, None, now).await?,
+                .write(tx!(|c| {
+                    match outcome {
+                        Outcome::Done => {
+                            jobs::complete(c, job.id, &w, now).await?;
                         }
-                        Ok::<_, AppError>(())
-                    })
-                })
+                        Outcome::Retry(e) if job.attempts < MAX_ATTEMPTS => {
+                            let backoff = 1000 * 2_i64.pow(job.attempts.clamp(0, 12) as u32);
+                            jobs::fail(c, job.id, &w, &e, Some(now + backoff), now).await?;
+                        }
+                        Outcome::Retry(e) | Outcome::Failed(e) => jobs::fail(c, job.id, &w, &e, None, now).await?,
+                    }
+                    Ok::<_, AppError>(())
+                }))
                 .await?;
         }
         Ok(n)

@@ -11,6 +11,7 @@ use cairn_domain::problem::similarity;
 use cairn_domain::ticket::{self, TicketKind};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::problem::known_errors::{self, KnownError};
+use cairn_store::tx;
 use cairn_store::{platform::tenants, ticket as store};
 
 use crate::platform::notify::notify;
@@ -81,34 +82,32 @@ impl App {
         let status = check_status(input.status.as_deref().unwrap_or("active"))?;
         let (actor, now) = (actor.clone(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let problem = match input.problem.as_deref() {
-                        Some(n) => Some(problem_named(c, &actor, n).await?),
-                        None => None,
-                    };
-                    let seq = tenants::next_number(c, t, "KE").await?.seq;
-                    let mut k = KnownError {
-                        id: KnownErrorId(0),
-                        number: format!("KE{seq:07}"),
-                        problem: problem.as_ref().map(|p| p.id),
-                        problem_number: problem.map(|p| p.number),
-                        title,
-                        symptom,
-                        root_cause,
-                        workaround,
-                        status,
-                        created_at: now,
-                        updated_at: now,
-                    };
-                    k.id = known_errors::insert(c, t, &k).await?;
-                    let mut e = Entry::action("known_error", k.id, "created");
-                    e.new = Some(k.number.clone());
-                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
-                    Ok(k)
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let problem = match input.problem.as_deref() {
+                    Some(n) => Some(problem_named(c, &actor, n).await?),
+                    None => None,
+                };
+                let seq = tenants::next_number(c, t, "KE").await?.seq;
+                let mut k = KnownError {
+                    id: KnownErrorId(0),
+                    number: format!("KE{seq:07}"),
+                    problem: problem.as_ref().map(|p| p.id),
+                    problem_number: problem.map(|p| p.number),
+                    title,
+                    symptom,
+                    root_cause,
+                    workaround,
+                    status,
+                    created_at: now,
+                    updated_at: now,
+                };
+                k.id = known_errors::insert(c, t, &k).await?;
+                let mut e = Entry::action("known_error", k.id, "created");
+                e.new = Some(k.number.clone());
+                journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                Ok(k)
+            }))
             .await
     }
 
@@ -117,39 +116,37 @@ impl App {
         agents_only(actor)?;
         let (actor, now, number) = (actor.clone(), self.now(), number.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let mut k =
-                        known_errors::by_number(c, t, &number).await?.ok_or_else(|| AppError::NotFound(format!("known error {number}")))?;
-                    let mut entries = Vec::new();
-                    let mut set = |field: &'static str, slot: &mut String, v: Option<String>| {
-                        if let Some(v) = v.filter(|v| v != slot) {
-                            let mut e = Entry::action("known_error", k.id, "updated");
-                            e.field = Some(field.into());
-                            e.old = Some(std::mem::replace(slot, v.clone()));
-                            e.new = Some(v);
-                            entries.push(e);
-                        }
-                    };
-                    // Absent fields stay as they are; given ones are checked as on create.
-                    let given = |field, v: Option<String>| v.map(|v| text(field, Some(v), true)).transpose().map(Option::flatten);
-                    set("title", &mut k.title, given("title", input.title)?);
-                    set("symptom", &mut k.symptom, given("symptom", input.symptom)?);
-                    set("root_cause", &mut k.root_cause, text("root_cause", input.root_cause, false)?);
-                    set("workaround", &mut k.workaround, text("workaround", input.workaround, false)?);
-                    set("status", &mut k.status, input.status.as_deref().map(check_status).transpose()?);
-                    if let Some(n) = input.problem.as_deref() {
-                        let p = problem_named(c, &actor, n).await?;
-                        k.problem = Some(p.id);
-                        k.problem_number = Some(p.number);
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let mut k =
+                    known_errors::by_number(c, t, &number).await?.ok_or_else(|| AppError::NotFound(format!("known error {number}")))?;
+                let mut entries = Vec::new();
+                let mut set = |field: &'static str, slot: &mut String, v: Option<String>| {
+                    if let Some(v) = v.filter(|v| v != slot) {
+                        let mut e = Entry::action("known_error", k.id, "updated");
+                        e.field = Some(field.into());
+                        e.old = Some(std::mem::replace(slot, v.clone()));
+                        e.new = Some(v);
+                        entries.push(e);
                     }
-                    k.updated_at = now;
-                    known_errors::update(c, t, &k).await?;
-                    journal::append(c, t, Some(actor.user_id), now, &entries).await?;
-                    Ok(k)
-                })
-            })
+                };
+                // Absent fields stay as they are; given ones are checked as on create.
+                let given = |field, v: Option<String>| v.map(|v| text(field, Some(v), true)).transpose().map(Option::flatten);
+                set("title", &mut k.title, given("title", input.title)?);
+                set("symptom", &mut k.symptom, given("symptom", input.symptom)?);
+                set("root_cause", &mut k.root_cause, text("root_cause", input.root_cause, false)?);
+                set("workaround", &mut k.workaround, text("workaround", input.workaround, false)?);
+                set("status", &mut k.status, input.status.as_deref().map(check_status).transpose()?);
+                if let Some(n) = input.problem.as_deref() {
+                    let p = problem_named(c, &actor, n).await?;
+                    k.problem = Some(p.id);
+                    k.problem_number = Some(p.number);
+                }
+                k.updated_at = now;
+                known_errors::update(c, t, &k).await?;
+                journal::append(c, t, Some(actor.user_id), now, &entries).await?;
+                Ok(k)
+            }))
             .await
     }
 
@@ -182,53 +179,45 @@ impl App {
         agents_only(actor)?;
         let (actor, now, b, problem, kernel) = (actor.clone(), self.now(), self.backend(), problem.to_string(), self.kernel.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let scope = actor.scope();
-                    let p = problem_named(c, &actor, &problem).await?;
-                    let known = known_errors::for_problem(c, actor.tenant_id, p.id).await?;
-                    let Some(k) = known.iter().rev().find(|k| k.status == "active" && !k.workaround.trim().is_empty()) else {
-                        return Err(AppError::invalid("problem", format!("{} has no active known error with a workaround", p.number)));
-                    };
-                    let body = format!("Workaround ({}, {}): {}", k.number, p.number, k.workaround);
-                    let mut reached = Vec::new();
-                    let mut entries = Vec::new();
-                    for i in store::linked(c, &scope, p.id, "causes").await?.into_iter().filter(|i| i.status.is_open()) {
-                        let comment = store::NewComment {
-                            ticket: i.id,
-                            author: Some(actor.user_id),
-                            body: &body,
-                            internal: false,
-                            minutes: 0,
-                            at: now,
-                        };
-                        store::insert_comment(c, b, &scope, &comment).await?;
-                        store::touch(c, &scope, i.id, now).await?;
-                        let mut e = Entry::ticket(i.id.0, TicketAction::WorkaroundApplied);
-                        e.field = Some("known_error".into());
-                        e.new = Some(k.number.clone());
-                        entries.push(e);
-                        if i.requester_id != actor.user_id {
-                            notify(
-                                c,
-                                &i,
-                                i.requester_id,
-                                TicketAction::WorkaroundApplied.visibility(None),
-                                format!("{}: a workaround is available", i.number),
-                                now,
-                            )
-                            .await?;
-                        }
-                        reached.push(i);
+            .write(tx!(|c| {
+                let scope = actor.scope();
+                let p = problem_named(c, &actor, &problem).await?;
+                let known = known_errors::for_problem(c, actor.tenant_id, p.id).await?;
+                let Some(k) = known.iter().rev().find(|k| k.status == "active" && !k.workaround.trim().is_empty()) else {
+                    return Err(AppError::invalid("problem", format!("{} has no active known error with a workaround", p.number)));
+                };
+                let body = format!("Workaround ({}, {}): {}", k.number, p.number, k.workaround);
+                let mut reached = Vec::new();
+                let mut entries = Vec::new();
+                for i in store::linked(c, &scope, p.id, "causes").await?.into_iter().filter(|i| i.status.is_open()) {
+                    let comment =
+                        store::NewComment { ticket: i.id, author: Some(actor.user_id), body: &body, internal: false, minutes: 0, at: now };
+                    store::insert_comment(c, b, &scope, &comment).await?;
+                    store::touch(c, &scope, i.id, now).await?;
+                    let mut e = Entry::ticket(i.id.0, TicketAction::WorkaroundApplied);
+                    e.field = Some("known_error".into());
+                    e.new = Some(k.number.clone());
+                    entries.push(e);
+                    if i.requester_id != actor.user_id {
+                        notify(
+                            c,
+                            &i,
+                            i.requester_id,
+                            TicketAction::WorkaroundApplied.visibility(None),
+                            format!("{}: a workaround is available", i.number),
+                            now,
+                        )
+                        .await?;
                     }
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
-                    let (by, p) = (By::user(actor.user_id, true), Prepared::default());
-                    for i in &reached {
-                        kernel.touched(c, &p, i, by, now).await?;
-                    }
-                    Ok(reached.into_iter().map(|i| i.number).collect())
-                })
-            })
+                    reached.push(i);
+                }
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &entries).await?;
+                let (by, p) = (By::user(actor.user_id, true), Prepared::default());
+                for i in &reached {
+                    kernel.touched(c, &p, i, by, now).await?;
+                }
+                Ok(reached.into_iter().map(|i| i.number).collect())
+            }))
             .await
     }
 }

@@ -11,6 +11,7 @@ use cairn_domain::problem::recurring::{self, Settings};
 use cairn_domain::ticket::{Ticket, TicketKind};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::problem::candidates::{self, Candidate};
+use cairn_store::tx;
 use cairn_store::{platform::directory, platform::jobs, platform::tenants, ticket as store};
 use serde::{Deserialize, Serialize};
 
@@ -86,20 +87,18 @@ impl App {
         drop(docs);
         let new_candidates = self
             .db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut entries = Vec::new();
-                    for k in &found {
-                        if candidates::propose(c, t, k, now).await? {
-                            let mut e = Entry::action("problem_candidate", 0, "proposed");
-                            e.new = Some(format!("{} incidents: {}", k.members.len(), k.title));
-                            entries.push(e);
-                        }
+            .write(tx!(|c| {
+                let mut entries = Vec::new();
+                for k in &found {
+                    if candidates::propose(c, t, k, now).await? {
+                        let mut e = Entry::action("problem_candidate", 0, "proposed");
+                        e.new = Some(format!("{} incidents: {}", k.members.len(), k.title));
+                        entries.push(e);
                     }
-                    journal::append(c, t, None, now, &entries).await?;
-                    Ok::<_, AppError>(entries.len())
-                })
-            })
+                }
+                journal::append(c, t, None, now, &entries).await?;
+                Ok::<_, AppError>(entries.len())
+            }))
             .await?;
         Ok(Report { scanned, clusters, new_candidates, millis: started.elapsed().as_millis() })
     }
@@ -115,15 +114,13 @@ impl App {
     pub async fn schedule_detection(&self, t: TenantId) -> Result<()> {
         let now = self.now();
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    if jobs::pending_of_kind(c, t, Detect::KIND).await? == 0 {
-                        let payload = serde_json::to_string(&Detect::default()).map_err(|e| AppError::Internal(e.to_string()))?;
-                        jobs::enqueue(c, t, Detect::KIND, &payload, now + EVERY, now).await?;
-                    }
-                    Ok::<_, AppError>(())
-                })
-            })
+            .write(tx!(|c| {
+                if jobs::pending_of_kind(c, t, Detect::KIND).await? == 0 {
+                    let payload = serde_json::to_string(&Detect::default()).map_err(|e| AppError::Internal(e.to_string()))?;
+                    jobs::enqueue(c, t, Detect::KIND, &payload, now + EVERY, now).await?;
+                }
+                Ok::<_, AppError>(())
+            }))
             .await
     }
 
@@ -139,7 +136,7 @@ impl App {
             "recurring-incident detection"
         );
         let (now, payload) = (self.now(), serde_json::to_string(&d).map_err(|e| AppError::Internal(e.to_string()))?);
-        self.db.write(move |c| Box::pin(async move { jobs::enqueue(c, t, Detect::KIND, &payload, now + EVERY, now).await })).await?;
+        self.db.write(tx!(|c| { jobs::enqueue(c, t, Detect::KIND, &payload, now + EVERY, now).await })).await?;
         Ok(())
     }
 
@@ -177,57 +174,55 @@ impl App {
         agents_only(actor)?;
         let (actor, now, kernel) = (actor.clone(), self.now(), self.kernel.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let k = candidates::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("problem candidate {id}")))?;
-                    if k.status != CandidateStatus::Proposed {
-                        return Err(AppError::Conflict(format!("problem candidate {id} is already {}", k.status.as_str())));
-                    }
-                    let scope = Scope::system(t);
-                    let mut incidents: Vec<Ticket> = Vec::new();
-                    for i in &k.incidents {
-                        incidents.extend(store::by_id(c, &scope, *i).await?);
-                    }
-                    let numbered = tenants::next_number(c, t, TicketKind::Problem.prefix()).await?;
-                    let category = directory::categories(c, t).await?.into_iter().find(|n| *n == k.scope);
-                    let list: Vec<String> = incidents.iter().map(|i| format!("- {} {}", i.number, i.title)).collect();
-                    let mut p = Ticket::blank(TicketKind::Problem);
-                    p.tenant_id = t;
-                    p.number = TicketKind::Problem.number(numbered.seq);
-                    p.title = cairn_domain::ticket::parse_title(&format!("Recurring: {}", k.title))
-                        .unwrap_or_else(|_| "Recurring incidents".into());
-                    p.description = format!(
-                        "{} similar incidents ({}) were raised:\n{}",
-                        incidents.len(),
-                        if k.scope.is_empty() { "no category" } else { &k.scope },
-                        list.join("\n")
-                    );
-                    p.category = category;
-                    p.priority = numbered.priority_matrix.priority(p.impact, p.urgency);
-                    p.requester_id = actor.user_id;
-                    p.version = 1;
-                    (p.created_at, p.updated_at) = (now, now);
-                    let mut from = Entry::ticket(p.id.0, TicketAction::FromCandidate);
-                    from.field = Some("incidents".into());
-                    from.new = Some(incidents.len().to_string());
-                    let by = By::user(actor.user_id, true);
-                    let created = created_entry(&p, None, None);
-                    let inserted = kernel.insert(c, &mut p, vec![created, from], by).await?;
-                    let mut entries = Vec::new();
-                    for i in &incidents {
-                        store::insert_link(c, &scope, p.id, i.id, "causes", now).await?;
-                        let mut l = Entry::ticket(p.id.0, TicketAction::Linked);
-                        l.field = Some("causes".into());
-                        l.new = Some(i.number.clone());
-                        entries.push(l);
-                    }
-                    candidates::settle(c, t, id, CandidateStatus::Accepted, Some(p.id), now).await?;
-                    journal::append(c, t, Some(actor.user_id), now, &entries).await?;
-                    kernel.created(c, &Prepared::default(), inserted, &p).await?;
-                    Ok(p.number)
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let k = candidates::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("problem candidate {id}")))?;
+                if k.status != CandidateStatus::Proposed {
+                    return Err(AppError::Conflict(format!("problem candidate {id} is already {}", k.status.as_str())));
+                }
+                let scope = Scope::system(t);
+                let mut incidents: Vec<Ticket> = Vec::new();
+                for i in &k.incidents {
+                    incidents.extend(store::by_id(c, &scope, *i).await?);
+                }
+                let numbered = tenants::next_number(c, t, TicketKind::Problem.prefix()).await?;
+                let category = directory::categories(c, t).await?.into_iter().find(|n| *n == k.scope);
+                let list: Vec<String> = incidents.iter().map(|i| format!("- {} {}", i.number, i.title)).collect();
+                let mut p = Ticket::blank(TicketKind::Problem);
+                p.tenant_id = t;
+                p.number = TicketKind::Problem.number(numbered.seq);
+                p.title =
+                    cairn_domain::ticket::parse_title(&format!("Recurring: {}", k.title)).unwrap_or_else(|_| "Recurring incidents".into());
+                p.description = format!(
+                    "{} similar incidents ({}) were raised:\n{}",
+                    incidents.len(),
+                    if k.scope.is_empty() { "no category" } else { &k.scope },
+                    list.join("\n")
+                );
+                p.category = category;
+                p.priority = numbered.priority_matrix.priority(p.impact, p.urgency);
+                p.requester_id = actor.user_id;
+                p.version = 1;
+                (p.created_at, p.updated_at) = (now, now);
+                let mut from = Entry::ticket(p.id.0, TicketAction::FromCandidate);
+                from.field = Some("incidents".into());
+                from.new = Some(incidents.len().to_string());
+                let by = By::user(actor.user_id, true);
+                let created = created_entry(&p, None, None);
+                let inserted = kernel.insert(c, &mut p, vec![created, from], by).await?;
+                let mut entries = Vec::new();
+                for i in &incidents {
+                    store::insert_link(c, &scope, p.id, i.id, "causes", now).await?;
+                    let mut l = Entry::ticket(p.id.0, TicketAction::Linked);
+                    l.field = Some("causes".into());
+                    l.new = Some(i.number.clone());
+                    entries.push(l);
+                }
+                candidates::settle(c, t, id, CandidateStatus::Accepted, Some(p.id), now).await?;
+                journal::append(c, t, Some(actor.user_id), now, &entries).await?;
+                kernel.created(c, &Prepared::default(), inserted, &p).await?;
+                Ok(p.number)
+            }))
             .await
     }
 
@@ -236,19 +231,17 @@ impl App {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let k = candidates::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("problem candidate {id}")))?;
-                    if !candidates::settle(c, t, id, CandidateStatus::Dismissed, None, now).await? {
-                        return Err(AppError::Conflict(format!("problem candidate {id} is already {}", k.status.as_str())));
-                    }
-                    let mut e = Entry::action("problem_candidate", id, "dismissed");
-                    e.new = Some(k.title);
-                    journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let k = candidates::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("problem candidate {id}")))?;
+                if !candidates::settle(c, t, id, CandidateStatus::Dismissed, None, now).await? {
+                    return Err(AppError::Conflict(format!("problem candidate {id} is already {}", k.status.as_str())));
+                }
+                let mut e = Entry::action("problem_candidate", id, "dismissed");
+                e.new = Some(k.title);
+                journal::append(c, t, Some(actor.user_id), now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 }

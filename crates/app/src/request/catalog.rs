@@ -10,6 +10,7 @@ use cairn_domain::request::fulfilment::{TaskTemplate, check_tasks};
 use cairn_store::platform::directory;
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::request::catalog::{self as store, Item, Requested};
+use cairn_store::tx;
 
 use crate::platform::admin::{Admin, check_name};
 use crate::platform::directory::user_named;
@@ -102,43 +103,41 @@ impl App {
         let (variables, approvals, tasks) = (json(&input.variables)?, json(&input.approvals)?, json(&input.tasks)?);
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    check_names(c, t, &input).await?;
-                    let mut orgs = Vec::new();
-                    for n in input.orgs.iter().filter(|_| audience == "orgs") {
-                        orgs.push(
-                            directory::org_by_name(c, t, n)
-                                .await?
-                                .ok_or_else(|| AppError::invalid("orgs", format!("no organisation '{n}'")))?,
-                        );
-                    }
-                    let mut item = Item {
-                        id: id.unwrap_or(CatalogItemId(0)),
-                        category,
-                        name,
-                        description: input.description.trim().to_string(),
-                        icon: Some(input.icon.trim().to_string()).filter(|i| !i.is_empty()).unwrap_or_else(|| "box".into()),
-                        delivery_days: input.delivery_days,
-                        variables,
-                        audience: audience.into(),
-                        orgs: if audience == "orgs" { input.orgs.clone() } else { vec![] },
-                        active: input.active,
-                        approvals,
-                        tasks,
-                    };
-                    if let Some(id) = id
-                        && store::item(c, t, None, id).await?.is_none()
-                    {
-                        return Err(AppError::NotFound(format!("catalog item {id}")));
-                    }
-                    item.id = store::save(c, t, &item, &orgs, now).await?;
-                    let mut e = Entry::action("catalog_item", item.id, if id.is_some() { "updated" } else { "created" });
-                    e.new = Some(item.name.clone());
-                    journal::append(c, t, by, now, &[e]).await?;
-                    form_of(item)
-                })
-            })
+            .write(tx!(|c| {
+                check_names(c, t, &input).await?;
+                let mut orgs = Vec::new();
+                for n in input.orgs.iter().filter(|_| audience == "orgs") {
+                    orgs.push(
+                        directory::org_by_name(c, t, n)
+                            .await?
+                            .ok_or_else(|| AppError::invalid("orgs", format!("no organisation '{n}'")))?,
+                    );
+                }
+                let mut item = Item {
+                    id: id.unwrap_or(CatalogItemId(0)),
+                    category,
+                    name,
+                    description: input.description.trim().to_string(),
+                    icon: Some(input.icon.trim().to_string()).filter(|i| !i.is_empty()).unwrap_or_else(|| "box".into()),
+                    delivery_days: input.delivery_days,
+                    variables,
+                    audience: audience.into(),
+                    orgs: if audience == "orgs" { input.orgs.clone() } else { vec![] },
+                    active: input.active,
+                    approvals,
+                    tasks,
+                };
+                if let Some(id) = id
+                    && store::item(c, t, None, id).await?.is_none()
+                {
+                    return Err(AppError::NotFound(format!("catalog item {id}")));
+                }
+                item.id = store::save(c, t, &item, &orgs, now).await?;
+                let mut e = Entry::action("catalog_item", item.id, if id.is_some() { "updated" } else { "created" });
+                e.new = Some(item.name.clone());
+                journal::append(c, t, by, now, &[e]).await?;
+                form_of(item)
+            }))
             .await
     }
 

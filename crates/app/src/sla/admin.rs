@@ -10,6 +10,7 @@ use cairn_domain::sla::attach::replay;
 use cairn_domain::sla::{CalendarSpec, Clock, Definition};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::sla::{self as store};
+use cairn_store::tx;
 
 /// A clock as the ticket view shows it.
 #[derive(Debug, Clone)]
@@ -26,19 +27,17 @@ impl App {
         let name = crate::platform::admin::check_name("name", name, 100)?;
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut specs = store::calendars(c, t).await?;
-                    specs.retain(|(n, _)| *n != name);
-                    specs.push((name.clone(), spec.clone()));
-                    resolve(&specs)?;
-                    let created = store::save_calendar(c, t, &name, &spec, now).await?;
-                    let mut e = Entry::action("calendar", 0, if created { "created" } else { "updated" });
-                    e.new = Some(name);
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok(created)
-                })
-            })
+            .write(tx!(|c| {
+                let mut specs = store::calendars(c, t).await?;
+                specs.retain(|(n, _)| *n != name);
+                specs.push((name.clone(), spec.clone()));
+                resolve(&specs)?;
+                let created = store::save_calendar(c, t, &name, &spec, now).await?;
+                let mut e = Entry::action("calendar", 0, if created { "created" } else { "updated" });
+                e.new = Some(name);
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok(created)
+            }))
             .await
     }
 
@@ -56,21 +55,18 @@ impl App {
         d.name = d.name.trim().to_string();
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    if !store::calendars(c, t).await?.iter().any(|(n, _)| *n == d.calendar) {
-                        return Err(AppError::invalid("calendar", format!("no calendar '{}'", d.calendar)));
-                    }
-                    let action = if d.id.0 == 0 { "created" } else { "updated" };
-                    d.id = store::save_definition(c, t, &d, now)
-                        .await?
-                        .ok_or_else(|| AppError::NotFound(format!("SLA definition {}", d.id)))?;
-                    let mut e = Entry::action("sla_definition", d.id, action);
-                    e.new = Some(d.name.clone());
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok(d)
-                })
-            })
+            .write(tx!(|c| {
+                if !store::calendars(c, t).await?.iter().any(|(n, _)| *n == d.calendar) {
+                    return Err(AppError::invalid("calendar", format!("no calendar '{}'", d.calendar)));
+                }
+                let action = if d.id.0 == 0 { "created" } else { "updated" };
+                d.id =
+                    store::save_definition(c, t, &d, now).await?.ok_or_else(|| AppError::NotFound(format!("SLA definition {}", d.id)))?;
+                let mut e = Entry::action("sla_definition", d.id, action);
+                e.new = Some(d.name.clone());
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok(d)
+            }))
             .await
     }
 

@@ -17,6 +17,7 @@ use cairn_domain::ticket::priority::Priority;
 use cairn_domain::ticket::{FieldChange, Ticket, TicketPatch};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::sla::{self as store, TicketClock};
+use cairn_store::tx;
 use cairn_store::{Backend, Conn, platform::directory, platform::jobs, ticket as tickets};
 use serde::{Deserialize, Serialize};
 
@@ -41,79 +42,73 @@ impl App {
         let (now, b) = (self.now(), self.backend());
         let (cache, kernel) = (self.sla.clone(), self.kernel.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let Some(k) = store::clock_by_id(c, t, alarm.clock).await? else { return Ok(()) };
-                    let Some(setup) = setup(c, &cache, t, now).await? else { return Ok(()) };
-                    let Some(d) = setup.definitions.iter().find(|d| d.id == k.definition).cloned() else { return Ok(()) };
-                    let Some(s) = setup.schedules.get(&d.calendar) else { return Ok(()) };
-                    let clock = k.meter.at(s, now);
-                    if !matches!(clock.state, State::Running | State::Paused) {
-                        return Ok(());
-                    }
-                    let Some(mut tk) = tickets::by_id(c, &Scope::system(t), k.ticket).await? else { return Ok(()) };
-                    let target = clock.target.as_str();
-                    let mut entries = Vec::new();
-                    let mut thresholds = d.warnings.clone();
-                    thresholds.sort_unstable();
-                    for p in thresholds {
-                        if clock.percent() >= f64::from(p)
-                            && store::record_event(c, t, k.id, &format!("warning_{p}"), clock.round, now).await?
-                        {
-                            entries.push(Entry {
-                                entity: "ticket",
-                                entity_id: tk.id.0,
-                                action: TicketAction::SlaWarning.as_str(),
-                                field: Some(target.into()),
-                                old: Some(d.name.clone()),
-                                new: Some(p.to_string()),
-                            });
-                            let message = format!("{} has used {p} % of its {} target ({})", tk.number, target.replace('_', " "), d.name);
-                            tell(c, &tk, &d.warn_to, &message, now).await?;
-                        }
-                    }
-                    let before = tk.clone();
-                    let mut changes = Vec::new();
-                    if clock.overdue()
-                        && clock.state == State::Running
-                        && store::record_event(c, t, k.id, "breach", clock.round, now).await?
+            .write(tx!(|c| {
+                let Some(k) = store::clock_by_id(c, t, alarm.clock).await? else { return Ok(()) };
+                let Some(setup) = setup(c, &cache, t, now).await? else { return Ok(()) };
+                let Some(d) = setup.definitions.iter().find(|d| d.id == k.definition).cloned() else { return Ok(()) };
+                let Some(s) = setup.schedules.get(&d.calendar) else { return Ok(()) };
+                let clock = k.meter.at(s, now);
+                if !matches!(clock.state, State::Running | State::Paused) {
+                    return Ok(());
+                }
+                let Some(mut tk) = tickets::by_id(c, &Scope::system(t), k.ticket).await? else { return Ok(()) };
+                let target = clock.target.as_str();
+                let mut entries = Vec::new();
+                let mut thresholds = d.warnings.clone();
+                thresholds.sort_unstable();
+                for p in thresholds {
+                    if clock.percent() >= f64::from(p) && store::record_event(c, t, k.id, &format!("warning_{p}"), clock.round, now).await?
                     {
                         entries.push(Entry {
                             entity: "ticket",
                             entity_id: tk.id.0,
-                            action: TicketAction::SlaBreached.as_str(),
+                            action: TicketAction::SlaWarning.as_str(),
                             field: Some(target.into()),
-                            old: None,
-                            new: Some(d.name.clone()),
+                            old: Some(d.name.clone()),
+                            new: Some(p.to_string()),
                         });
-                        let message = format!("{} breached its {} target ({})", tk.number, target.replace('_', " "), d.name);
-                        for a in &d.breach_actions {
-                            changes.extend(breach_action(c, b, &mut tk, a, &message, &mut entries, now).await?);
-                        }
+                        let message = format!("{} has used {p} % of its {} target ({})", tk.number, target.replace('_', " "), d.name);
+                        tell(c, &tk, &d.warn_to, &message, now).await?;
                     }
-                    let summary_breached = entries.iter().any(|e| e.action == "sla_breached");
-                    journal::append(c, t, None, now, &entries).await?;
-                    if !changes.is_empty() {
-                        kernel.update(c, &Prepared::default(), &before, &mut tk, Vec::new(), By::SYSTEM, now).await?;
+                }
+                let before = tk.clone();
+                let mut changes = Vec::new();
+                if clock.overdue() && clock.state == State::Running && store::record_event(c, t, k.id, "breach", clock.round, now).await? {
+                    entries.push(Entry {
+                        entity: "ticket",
+                        entity_id: tk.id.0,
+                        action: TicketAction::SlaBreached.as_str(),
+                        field: Some(target.into()),
+                        old: None,
+                        new: Some(d.name.clone()),
+                    });
+                    let message = format!("{} breached its {} target ({})", tk.number, target.replace('_', " "), d.name);
+                    for a in &d.breach_actions {
+                        changes.extend(breach_action(c, b, &mut tk, a, &message, &mut entries, now).await?);
                     }
-                    // The next alarm of this clock (the breach after the warnings).
-                    let fresh = store::clock_by_id(c, t, k.id).await?.unwrap_or(k);
-                    let cl = fresh.meter.at(s, now);
-                    let next = cl.next_alarm(s, &d.warnings, now).map(|a| a.0).filter(|a| *a > now);
-                    if next != fresh.alarm_at || summary_breached {
-                        let row = TicketClock { alarm_at: next, ..fresh };
-                        store::save_clock(c, t, &row).await?;
-                        if let Some(at) = next {
-                            let payload = serde_json::to_string(&Alarm { clock: row.id }).map_err(|e| AppError::Internal(e.to_string()))?;
-                            jobs::enqueue(c, t, Alarm::KIND, &payload, at, now).await?;
-                        }
-                        if summary_breached {
-                            store::set_ticket_summary(c, t, tk.id, cl.due_at, true).await?;
-                        }
+                }
+                let summary_breached = entries.iter().any(|e| e.action == "sla_breached");
+                journal::append(c, t, None, now, &entries).await?;
+                if !changes.is_empty() {
+                    kernel.update(c, &Prepared::default(), &before, &mut tk, Vec::new(), By::SYSTEM, now).await?;
+                }
+                // The next alarm of this clock (the breach after the warnings).
+                let fresh = store::clock_by_id(c, t, k.id).await?.unwrap_or(k);
+                let cl = fresh.meter.at(s, now);
+                let next = cl.next_alarm(s, &d.warnings, now).map(|a| a.0).filter(|a| *a > now);
+                if next != fresh.alarm_at || summary_breached {
+                    let row = TicketClock { alarm_at: next, ..fresh };
+                    store::save_clock(c, t, &row).await?;
+                    if let Some(at) = next {
+                        let payload = serde_json::to_string(&Alarm { clock: row.id }).map_err(|e| AppError::Internal(e.to_string()))?;
+                        jobs::enqueue(c, t, Alarm::KIND, &payload, at, now).await?;
                     }
-                    Ok::<_, AppError>(())
-                })
-            })
+                    if summary_breached {
+                        store::set_ticket_summary(c, t, tk.id, cl.due_at, true).await?;
+                    }
+                }
+                Ok::<_, AppError>(())
+            }))
             .await
     }
 }

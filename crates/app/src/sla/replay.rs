@@ -9,6 +9,7 @@ use cairn_domain::sla::replay::{Event, steps};
 use cairn_domain::sla::{Clock, State, Step};
 use cairn_store::platform::journal::{self};
 use cairn_store::sla::{self as store, TicketClock};
+use cairn_store::tx;
 use cairn_store::{Conn, platform::directory, ticket as tickets};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -149,14 +150,12 @@ impl App {
             if !updates.is_empty() {
                 let setup = setup.clone();
                 self.db
-                    .write(move |c| {
-                        Box::pin(async move {
-                            for (id, rows) in updates {
-                                save_clocks(c, t, id, &setup, rows, now).await?;
-                            }
-                            Ok::<_, AppError>(())
-                        })
-                    })
+                    .write(tx!(|c| {
+                        for (id, rows) in updates {
+                            save_clocks(c, t, id, &setup, rows, now).await?;
+                        }
+                        Ok::<_, AppError>(())
+                    }))
                     .await?;
             }
         }

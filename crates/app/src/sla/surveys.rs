@@ -8,6 +8,7 @@ use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::ticket::TicketKind;
 use cairn_domain::ticket::status::Status;
 use cairn_store::BoxFuture;
+use cairn_store::tx;
 use std::collections::BTreeMap;
 
 use cairn_domain::ids::UserId;
@@ -178,12 +179,10 @@ impl App {
     pub async fn answer_survey(&self, token: &str, rating: Option<i64>, answer: SurveyAnswer) -> Result<String> {
         let (hash, now) = (hash_secret(token), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let s = store::by_token(c, &hash).await?.ok_or_else(|| AppError::NotFound("survey".into()))?;
-                    record(c, s, rating, answer, None, now).await
-                })
-            })
+            .write(tx!(|c| {
+                let s = store::by_token(c, &hash).await?.ok_or_else(|| AppError::NotFound("survey".into()))?;
+                record(c, s, rating, answer, None, now).await
+            }))
             .await
     }
 
@@ -193,18 +192,16 @@ impl App {
     pub async fn rate_ticket(&self, actor: &Actor, number: &str, rating: Option<i64>, answer: SurveyAnswer) -> Result<String> {
         let (actor, number, now) = (actor.clone(), number.to_string(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let tk = crate::ticket::load(c, &actor.scope(), &number).await?;
-                    if tk.requester_id != actor.user_id {
-                        return Err(AppError::Forbidden("only the requester rates a ticket".into()));
-                    }
-                    let s = store::by_ticket(c, tk.tenant_id, tk.id)
-                        .await?
-                        .ok_or_else(|| AppError::Conflict(format!("{} has no survey: it was never resolved", tk.number)))?;
-                    record(c, s, rating, answer, Some(actor.user_id), now).await
-                })
-            })
+            .write(tx!(|c| {
+                let tk = crate::ticket::load(c, &actor.scope(), &number).await?;
+                if tk.requester_id != actor.user_id {
+                    return Err(AppError::Forbidden("only the requester rates a ticket".into()));
+                }
+                let s = store::by_ticket(c, tk.tenant_id, tk.id)
+                    .await?
+                    .ok_or_else(|| AppError::Conflict(format!("{} has no survey: it was never resolved", tk.number)))?;
+                record(c, s, rating, answer, Some(actor.user_id), now).await
+            }))
             .await
     }
 
@@ -233,15 +230,13 @@ impl App {
         q.check()?;
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    store::set_questions(c, t, &q).await?;
-                    let mut e = Entry::action("tenant", t.0, "survey_questions_changed");
-                    e.new = Some(format!("{} questions of its own", q.extra.len()));
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                store::set_questions(c, t, &q).await?;
+                let mut e = Entry::action("tenant", t.0, "survey_questions_changed");
+                e.new = Some(format!("{} questions of its own", q.extra.len()));
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 
@@ -335,25 +330,23 @@ impl App {
         x.name = x.name.trim().to_string();
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    if let Some(g) = &x.group
-                        && directory::group_by_name(c, t, g).await?.is_none()
-                    {
-                        return Err(AppError::invalid("group", format!("no group '{g}'")));
-                    }
-                    if let Some(cal) = &x.calendar
-                        && !cairn_store::sla::calendars(c, t).await?.iter().any(|(n, _)| n == cal)
-                    {
-                        return Err(AppError::invalid("calendar", format!("no calendar '{cal}'")));
-                    }
-                    x.id = cairn_store::sla::insert_xla(c, t, &x, now).await?;
-                    let mut e = Entry::action("xla", x.id, "created");
-                    e.new = Some(x.name.clone());
-                    journal::append(c, t, by, now, &[e]).await?;
-                    Ok(x)
-                })
-            })
+            .write(tx!(|c| {
+                if let Some(g) = &x.group
+                    && directory::group_by_name(c, t, g).await?.is_none()
+                {
+                    return Err(AppError::invalid("group", format!("no group '{g}'")));
+                }
+                if let Some(cal) = &x.calendar
+                    && !cairn_store::sla::calendars(c, t).await?.iter().any(|(n, _)| n == cal)
+                {
+                    return Err(AppError::invalid("calendar", format!("no calendar '{cal}'")));
+                }
+                x.id = cairn_store::sla::insert_xla(c, t, &x, now).await?;
+                let mut e = Entry::action("xla", x.id, "created");
+                e.new = Some(x.name.clone());
+                journal::append(c, t, by, now, &[e]).await?;
+                Ok(x)
+            }))
             .await
     }
 

@@ -9,6 +9,7 @@ use cairn_store::Conn;
 use cairn_store::platform::directory;
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket::canned::{self as store, Canned};
+use cairn_store::tx;
 
 use crate::ticket::load;
 use crate::{App, AppError, Result, agents_only};
@@ -53,38 +54,36 @@ impl App {
         let (title, body) = canned::check(&input.title, &input.body)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let (r, action) = match id {
-                        Some(id) => {
-                            let mut r = store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("canned response {id}")))?;
-                            may_edit(c, &actor, &r).await?;
-                            (r.title, r.body) = (title, body);
-                            store::update(c, t, &r, now).await?;
-                            (r, "updated")
-                        }
-                        None => {
-                            let group = match input.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
-                                Some(name) => {
-                                    let g = directory::group_by_name(c, t, name)
-                                        .await?
-                                        .ok_or_else(|| AppError::invalid("group", format!("no group '{name}'")))?;
-                                    Some((g.id, g.name))
-                                }
-                                None => None,
-                            };
-                            let owner = if group.is_none() { Some(actor.user_id) } else { None };
-                            let mut r = Canned { id: CannedId(0), title, body, group, owner };
-                            may_edit(c, &actor, &r).await?;
-                            r.id = store::insert(c, t, &r, now).await?;
-                            (r, "created")
-                        }
-                    };
-                    journal::append(c, t, Some(actor.user_id), now, &[entry(&r, action)]).await?;
-                    Ok(r)
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let (r, action) = match id {
+                    Some(id) => {
+                        let mut r = store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("canned response {id}")))?;
+                        may_edit(c, &actor, &r).await?;
+                        (r.title, r.body) = (title, body);
+                        store::update(c, t, &r, now).await?;
+                        (r, "updated")
+                    }
+                    None => {
+                        let group = match input.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+                            Some(name) => {
+                                let g = directory::group_by_name(c, t, name)
+                                    .await?
+                                    .ok_or_else(|| AppError::invalid("group", format!("no group '{name}'")))?;
+                                Some((g.id, g.name))
+                            }
+                            None => None,
+                        };
+                        let owner = if group.is_none() { Some(actor.user_id) } else { None };
+                        let mut r = Canned { id: CannedId(0), title, body, group, owner };
+                        may_edit(c, &actor, &r).await?;
+                        r.id = store::insert(c, t, &r, now).await?;
+                        (r, "created")
+                    }
+                };
+                journal::append(c, t, Some(actor.user_id), now, &[entry(&r, action)]).await?;
+                Ok(r)
+            }))
             .await
     }
 
@@ -93,16 +92,14 @@ impl App {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let t = actor.tenant_id;
-                    let r = store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("canned response {id}")))?;
-                    may_edit(c, &actor, &r).await?;
-                    store::delete(c, t, id).await?;
-                    journal::append(c, t, Some(actor.user_id), now, &[entry(&r, "deleted")]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let t = actor.tenant_id;
+                let r = store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("canned response {id}")))?;
+                may_edit(c, &actor, &r).await?;
+                store::delete(c, t, id).await?;
+                journal::append(c, t, Some(actor.user_id), now, &[entry(&r, "deleted")]).await?;
+                Ok(())
+            }))
             .await
     }
 

@@ -4,6 +4,7 @@
 use super::kernel::{By, created_entry};
 use super::*;
 use cairn_domain::request::fulfilment::Plan;
+use cairn_store::tx;
 
 impl App {
     /// Raises a ticket. With an idempotency key, a retry returns the first result: when
@@ -66,114 +67,108 @@ impl App {
         };
         let (actor, now, kernel) = (actor.clone(), self.now(), self.kernel.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let scope = actor.scope();
-                    let t = actor.tenant_id;
-                    if let Some(key) = &idempotency_key
-                        && let Some((id, hash)) = store::idempotent_create(c, &scope, actor.user_id, key).await?
-                    {
-                        if hash != request_hash {
-                            return Err(AppError::Conflict("this Idempotency-Key was used for a different request".into()));
+            .write(tx!(|c| {
+                let scope = actor.scope();
+                let t = actor.tenant_id;
+                if let Some(key) = &idempotency_key
+                    && let Some((id, hash)) = store::idempotent_create(c, &scope, actor.user_id, key).await?
+                {
+                    if hash != request_hash {
+                        return Err(AppError::Conflict("this Idempotency-Key was used for a different request".into()));
+                    }
+                    let existing = store::by_id(c, &scope, id).await?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
+                    return Ok(Created { view: view(c, existing).await?, created: false });
+                }
+                // References are resolved once here and reused for the response.
+                let (requester, requester_name) = match req.requester.as_deref() {
+                    Some(name) if name != actor.username => {
+                        if !actor.may(Permission::RaiseForOthers) {
+                            return Err(AppError::Forbidden("requesters raise tickets for themselves only".into()));
                         }
-                        let existing = store::by_id(c, &scope, id).await?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
-                        return Ok(Created { view: view(c, existing).await?, created: false });
+                        let u = user_named(c, t, "requester", name).await?;
+                        (u.id, u.username)
                     }
-                    // References are resolved once here and reused for the response.
-                    let (requester, requester_name) = match req.requester.as_deref() {
-                        Some(name) if name != actor.username => {
-                            if !actor.may(Permission::RaiseForOthers) {
-                                return Err(AppError::Forbidden("requesters raise tickets for themselves only".into()));
-                            }
-                            let u = user_named(c, t, "requester", name).await?;
-                            (u.id, u.username)
-                        }
-                        _ => (actor.user_id, actor.username.clone()),
-                    };
-                    let group = match req.group.as_deref() {
-                        Some(g) => Some(group_named(c, t, g).await?),
-                        None => None,
-                    };
-                    let assignee = match req.assignee.as_deref() {
-                        Some(a) => {
-                            let u = user_named(c, t, "assignee", a).await?;
-                            check_assignee(c, &u, group.as_ref().map(|g| g.id)).await?;
-                            Some(u)
-                        }
-                        None => None,
-                    };
-                    let category = match req.category.as_deref() {
-                        Some(cat) => Some(category_named(c, t, cat).await?),
-                        None => None,
-                    };
-                    let numbered = tenants::next_number(c, t, kind.prefix()).await?;
-                    let priority = numbered.priority_matrix.priority(impact, urgency);
-                    let organisation = if rules.iter().any(|r| r.when.organisation.is_some()) {
-                        directory::user_by_id(c, t, requester).await?.and_then(|u| u.organisation)
-                    } else {
-                        None
-                    };
-                    let facts = Facts::new(&title, &description, category.clone(), service.clone(), organisation, priority);
-                    let now_state = Current { group: group.as_ref(), has_assignee: assignee.is_some() };
-                    let routed = routing::decide(c, t, &rules, &facts, now_state).await?;
-                    let group = group.or(routed.group.clone());
-                    let assignee = assignee.or(routed.assignee.clone());
-                    let tags = ticket::parse_tags(&[tags, routed.tags.clone()].concat())?;
-                    let mut ticket = Ticket {
-                        tenant_id: t,
-                        number: kind.number(numbered.seq),
-                        title,
-                        description,
-                        impact,
-                        urgency,
-                        priority: routed.priority.unwrap_or(priority),
-                        category,
-                        service,
-                        tags,
-                        requester_id: requester,
-                        assignee_id: assignee.as_ref().map(|u| u.id),
-                        group_id: group.as_ref().map(|g| g.id),
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                        affected,
-                        status: first_status,
-                        ..Ticket::blank(kind)
-                    };
-                    let created =
-                        created_entry(&ticket, group.as_ref().map(|g| g.name.as_str()), assignee.as_ref().map(|u| u.username.as_str()));
-                    let entries = [vec![created], routed.entries(TicketId(0))].concat();
-                    let by = By::user(actor.user_id, actor.may(Permission::WorkTickets));
-                    let inserted = kernel.insert(c, &mut ticket, entries, by).await?;
-                    // The item ordered is part of the request before its fulfilment begins.
-                    if let Some(o) = &req.order {
-                        cairn_store::request::catalog::insert_requested(c, ticket.tenant_id, ticket.id, o, now).await?;
+                    _ => (actor.user_id, actor.username.clone()),
+                };
+                let group = match req.group.as_deref() {
+                    Some(g) => Some(group_named(c, t, g).await?),
+                    None => None,
+                };
+                let assignee = match req.assignee.as_deref() {
+                    Some(a) => {
+                        let u = user_named(c, t, "assignee", a).await?;
+                        check_assignee(c, &u, group.as_ref().map(|g| g.id)).await?;
+                        Some(u)
                     }
-                    routed.remember_turn(c).await?;
-                    kernel.created(c, &prepared, inserted, &ticket).await?;
-                    if let Some(a) = ticket.assignee_id.filter(|a| *a != actor.user_id) {
-                        notify(
-                            c,
-                            &ticket,
-                            a,
-                            TicketAction::Updated.visibility(Some("assignee")),
-                            format!("{} was assigned to you", ticket.number),
-                            now,
-                        )
-                        .await?;
-                    }
-                    if let Some(key) = &idempotency_key {
-                        store::remember_create(c, &scope, actor.user_id, key, &request_hash, ticket.id, now).await?;
-                    }
-                    let view = TicketView {
-                        ticket,
-                        requester: requester_name,
-                        assignee: assignee.map(|u| u.username),
-                        group: group.map(|g| g.name),
-                    };
-                    Ok(Created { view, created: true })
-                })
-            })
+                    None => None,
+                };
+                let category = match req.category.as_deref() {
+                    Some(cat) => Some(category_named(c, t, cat).await?),
+                    None => None,
+                };
+                let numbered = tenants::next_number(c, t, kind.prefix()).await?;
+                let priority = numbered.priority_matrix.priority(impact, urgency);
+                let organisation = if rules.iter().any(|r| r.when.organisation.is_some()) {
+                    directory::user_by_id(c, t, requester).await?.and_then(|u| u.organisation)
+                } else {
+                    None
+                };
+                let facts = Facts::new(&title, &description, category.clone(), service.clone(), organisation, priority);
+                let now_state = Current { group: group.as_ref(), has_assignee: assignee.is_some() };
+                let routed = routing::decide(c, t, &rules, &facts, now_state).await?;
+                let group = group.or(routed.group.clone());
+                let assignee = assignee.or(routed.assignee.clone());
+                let tags = ticket::parse_tags(&[tags, routed.tags.clone()].concat())?;
+                let mut ticket = Ticket {
+                    tenant_id: t,
+                    number: kind.number(numbered.seq),
+                    title,
+                    description,
+                    impact,
+                    urgency,
+                    priority: routed.priority.unwrap_or(priority),
+                    category,
+                    service,
+                    tags,
+                    requester_id: requester,
+                    assignee_id: assignee.as_ref().map(|u| u.id),
+                    group_id: group.as_ref().map(|g| g.id),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                    affected,
+                    status: first_status,
+                    ..Ticket::blank(kind)
+                };
+                let created =
+                    created_entry(&ticket, group.as_ref().map(|g| g.name.as_str()), assignee.as_ref().map(|u| u.username.as_str()));
+                let entries = [vec![created], routed.entries(TicketId(0))].concat();
+                let by = By::user(actor.user_id, actor.may(Permission::WorkTickets));
+                let inserted = kernel.insert(c, &mut ticket, entries, by).await?;
+                // The item ordered is part of the request before its fulfilment begins.
+                if let Some(o) = &req.order {
+                    cairn_store::request::catalog::insert_requested(c, ticket.tenant_id, ticket.id, o, now).await?;
+                }
+                routed.remember_turn(c).await?;
+                kernel.created(c, &prepared, inserted, &ticket).await?;
+                if let Some(a) = ticket.assignee_id.filter(|a| *a != actor.user_id) {
+                    notify(
+                        c,
+                        &ticket,
+                        a,
+                        TicketAction::Updated.visibility(Some("assignee")),
+                        format!("{} was assigned to you", ticket.number),
+                        now,
+                    )
+                    .await?;
+                }
+                if let Some(key) = &idempotency_key {
+                    store::remember_create(c, &scope, actor.user_id, key, &request_hash, ticket.id, now).await?;
+                }
+                let view =
+                    TicketView { ticket, requester: requester_name, assignee: assignee.map(|u| u.username), group: group.map(|g| g.name) };
+                Ok(Created { view, created: true })
+            }))
             .await
     }
 }

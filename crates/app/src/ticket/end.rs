@@ -4,6 +4,7 @@
 use super::kernel::{By, Prepared, Tx, change_entries};
 use super::*;
 use crate::platform::worker::Job;
+use cairn_store::tx;
 
 /// How a requester ends their own ticket (see `App::requester_ends`).
 struct RequesterEnd {
@@ -56,18 +57,16 @@ impl App {
     pub(crate) async fn auto_close(&self, t: TenantId, job: AutoClose) -> Result<()> {
         let (now, kernel) = (self.now(), self.kernel.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let Some(mut ticket) = store::by_id(c, &Scope::system(t), TicketId(job.ticket_id)).await? else { return Ok(()) };
-                    if ticket.status != Status::Resolved || ticket.resolved_at != Some(job.resolved_at) {
-                        return Ok(());
-                    }
-                    let why = "resolved and not reopened within the waiting period";
-                    let p = Prepared::default();
-                    let tx = Tx::of(&kernel, &p);
-                    end_ticket(c, tx, &mut ticket, Status::Closed, (By::SYSTEM, TicketAction::AutoClosed, why), now).await
-                })
-            })
+            .write(tx!(|c| {
+                let Some(mut ticket) = store::by_id(c, &Scope::system(t), TicketId(job.ticket_id)).await? else { return Ok(()) };
+                if ticket.status != Status::Resolved || ticket.resolved_at != Some(job.resolved_at) {
+                    return Ok(());
+                }
+                let why = "resolved and not reopened within the waiting period";
+                let p = Prepared::default();
+                let tx = Tx::of(&kernel, &p);
+                end_ticket(c, tx, &mut ticket, Status::Closed, (By::SYSTEM, TicketAction::AutoClosed, why), now).await
+            }))
             .await
     }
 
@@ -108,26 +107,24 @@ impl App {
     async fn requester_ends(&self, actor: &Actor, number: &str, end: RequesterEnd) -> Result<()> {
         let (actor, now, number, kernel) = (actor.clone(), self.now(), number.to_string(), self.kernel.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut ticket = load(c, &actor.scope(), &number).await?;
-                    if ticket.requester_id != actor.user_id {
-                        return Err(AppError::Forbidden(format!("only the requester {}", end.verb)));
-                    }
-                    if !(end.may)(ticket.status) {
-                        let status = ticket.status.label().to_lowercase();
-                        return Err(AppError::Conflict(format!("{} is {status}, {}", ticket.number, end.otherwise)));
-                    }
-                    let by = By::user(actor.user_id, actor.may(Permission::WorkTickets));
-                    let p = Prepared::default();
-                    let tx = Tx::of(&kernel, &p);
-                    end_ticket(c, tx, &mut ticket, end.to, (by, end.action, &end.reason), now).await?;
-                    if let Some(a) = ticket.assignee_id {
-                        notify(c, &ticket, a, end.action.visibility(None), format!("{}: {}", ticket.number, end.reason), now).await?;
-                    }
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let mut ticket = load(c, &actor.scope(), &number).await?;
+                if ticket.requester_id != actor.user_id {
+                    return Err(AppError::Forbidden(format!("only the requester {}", end.verb)));
+                }
+                if !(end.may)(ticket.status) {
+                    let status = ticket.status.label().to_lowercase();
+                    return Err(AppError::Conflict(format!("{} is {status}, {}", ticket.number, end.otherwise)));
+                }
+                let by = By::user(actor.user_id, actor.may(Permission::WorkTickets));
+                let p = Prepared::default();
+                let tx = Tx::of(&kernel, &p);
+                end_ticket(c, tx, &mut ticket, end.to, (by, end.action, &end.reason), now).await?;
+                if let Some(a) = ticket.assignee_id {
+                    notify(c, &ticket, a, end.action.visibility(None), format!("{}: {}", ticket.number, end.reason), now).await?;
+                }
+                Ok(())
+            }))
             .await
     }
 }

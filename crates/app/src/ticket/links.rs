@@ -1,6 +1,7 @@
 //! Links between tickets, and a ticket's history.
 
 use cairn_domain::platform::visibility;
+use cairn_store::tx;
 
 use super::*;
 
@@ -18,25 +19,23 @@ impl App {
         }
         let (actor, now, number, target, kind) = (actor.clone(), self.now(), number.to_string(), target.to_string(), kind.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let scope = actor.scope();
-                    let from = load(c, &scope, &number).await?;
-                    let to = load(c, &scope, &target).await.map_err(|_| AppError::invalid("target", format!("no ticket '{target}'")))?;
-                    if from.id == to.id {
-                        return Err(AppError::invalid("target", "a ticket cannot be linked to itself"));
-                    }
-                    if kind == "causes" && (from.kind != TicketKind::Problem || to.kind != TicketKind::Incident) {
-                        return Err(AppError::invalid("kind", "'causes' links a problem to an incident"));
-                    }
-                    store::insert_link(c, &scope, from.id, to.id, &kind, now).await?;
-                    let mut e = Entry::ticket(from.id.0, TicketAction::Linked);
-                    e.field = Some(kind);
-                    e.new = Some(to.number);
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let scope = actor.scope();
+                let from = load(c, &scope, &number).await?;
+                let to = load(c, &scope, &target).await.map_err(|_| AppError::invalid("target", format!("no ticket '{target}'")))?;
+                if from.id == to.id {
+                    return Err(AppError::invalid("target", "a ticket cannot be linked to itself"));
+                }
+                if kind == "causes" && (from.kind != TicketKind::Problem || to.kind != TicketKind::Incident) {
+                    return Err(AppError::invalid("kind", "'causes' links a problem to an incident"));
+                }
+                store::insert_link(c, &scope, from.id, to.id, &kind, now).await?;
+                let mut e = Entry::ticket(from.id.0, TicketAction::Linked);
+                e.field = Some(kind);
+                e.new = Some(to.number);
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 

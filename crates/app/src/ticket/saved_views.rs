@@ -5,6 +5,7 @@ use cairn_domain::ids::SavedViewId;
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket::saved_views::{self as store, SavedView};
+use cairn_store::tx;
 
 use crate::{App, AppError, Result, agents_only};
 
@@ -40,16 +41,14 @@ impl App {
         let query = check_query(query)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut v = SavedView { id: SavedViewId(0), owner: actor.user_id, name, query, shared };
-                    v.id = store::insert(c, actor.tenant_id, &v, now).await?;
-                    let mut e = Entry::action("saved_view", v.id, "created");
-                    e.new = Some(format!("{} ({})", v.name, if shared { "shared" } else { "personal" }));
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    Ok(v)
-                })
-            })
+            .write(tx!(|c| {
+                let mut v = SavedView { id: SavedViewId(0), owner: actor.user_id, name, query, shared };
+                v.id = store::insert(c, actor.tenant_id, &v, now).await?;
+                let mut e = Entry::action("saved_view", v.id, "created");
+                e.new = Some(format!("{} ({})", v.name, if shared { "shared" } else { "personal" }));
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                Ok(v)
+            }))
             .await
     }
 
@@ -67,23 +66,21 @@ impl App {
         agents_only(actor)?;
         let (actor, now) = (actor.clone(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let v = store::visible(c, actor.tenant_id, actor.user_id)
-                        .await?
-                        .into_iter()
-                        .find(|v| v.id == id)
-                        .ok_or_else(|| AppError::NotFound(format!("view {id}")))?;
-                    if v.owner != actor.user_id && !actor.may(Permission::Administer) {
-                        return Err(AppError::Forbidden("only its owner or an administrator deletes a shared view".into()));
-                    }
-                    store::delete(c, actor.tenant_id, id).await?;
-                    let mut e = Entry::action("saved_view", id, "deleted");
-                    e.old = Some(v.name);
-                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let v = store::visible(c, actor.tenant_id, actor.user_id)
+                    .await?
+                    .into_iter()
+                    .find(|v| v.id == id)
+                    .ok_or_else(|| AppError::NotFound(format!("view {id}")))?;
+                if v.owner != actor.user_id && !actor.may(Permission::Administer) {
+                    return Err(AppError::Forbidden("only its owner or an administrator deletes a shared view".into()));
+                }
+                store::delete(c, actor.tenant_id, id).await?;
+                let mut e = Entry::action("saved_view", id, "deleted");
+                e.old = Some(v.name);
+                journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                Ok(())
+            }))
             .await
     }
 }

@@ -6,6 +6,7 @@ use cairn_domain::platform::visibility::Visibility;
 use cairn_domain::ticket::Ticket;
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket::{self as tickets, watchers};
+use cairn_store::tx;
 use cairn_store::{Conn, platform::directory};
 
 use crate::platform::directory::user_named;
@@ -76,30 +77,25 @@ impl App {
         }
         let (actor, now, number, username) = (actor.clone(), self.now(), number.to_string(), username.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let ticket = load(c, &actor.scope(), &number).await?;
-                    let t = actor.tenant_id;
-                    let user = user_named(c, t, "username", &username).await?;
-                    // A watcher hears of the ticket, so they must be able to read it.
-                    let reader = Actor { tenant_id: t, user_id: user.id, username: user.username.clone(), role: user.role };
-                    if on && tickets::by_id(c, &reader.scope(), ticket.id).await?.is_none() {
-                        return Err(AppError::invalid("username", format!("{} cannot see {}", user.username, ticket.number)));
-                    }
-                    let changed = if on {
-                        watchers::add(c, t, ticket.id, user.id).await?
-                    } else {
-                        watchers::remove(c, t, ticket.id, user.id).await?
-                    };
-                    if changed {
-                        let mut e = Entry::ticket(ticket.id.0, if on { TicketAction::WatcherAdded } else { TicketAction::WatcherRemoved });
-                        e.field = Some("watcher".into());
-                        e.new = Some(user.username);
-                        journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
-                    }
-                    Ok(())
-                })
-            })
+            .write(tx!(|c| {
+                let ticket = load(c, &actor.scope(), &number).await?;
+                let t = actor.tenant_id;
+                let user = user_named(c, t, "username", &username).await?;
+                // A watcher hears of the ticket, so they must be able to read it.
+                let reader = Actor { tenant_id: t, user_id: user.id, username: user.username.clone(), role: user.role };
+                if on && tickets::by_id(c, &reader.scope(), ticket.id).await?.is_none() {
+                    return Err(AppError::invalid("username", format!("{} cannot see {}", user.username, ticket.number)));
+                }
+                let changed =
+                    if on { watchers::add(c, t, ticket.id, user.id).await? } else { watchers::remove(c, t, ticket.id, user.id).await? };
+                if changed {
+                    let mut e = Entry::ticket(ticket.id.0, if on { TicketAction::WatcherAdded } else { TicketAction::WatcherRemoved });
+                    e.field = Some("watcher".into());
+                    e.new = Some(user.username);
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                }
+                Ok(())
+            }))
             .await
     }
 

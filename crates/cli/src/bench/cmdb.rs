@@ -9,6 +9,7 @@
 //! share a regional core that their switches depend on: the hub, whose failure
 //! reaches about 10,000 CIs. Seeded CIs are bulk-loaded without journal events.
 
+use cairn_store::tx;
 use std::collections::HashMap;
 
 use cairn_app::App;
@@ -75,8 +76,7 @@ pub async fn seed_cis(app: &App, n: usize) -> anyhow::Result<()> {
     for site in 0..sites {
         let class_ids = class_ids.clone();
         let region_core = core.filter(|_| site % 10 != 0);
-        let (made, rels, core_id) =
-            app.db.write(move |c| Box::pin(async move { seed_site(c, t, &class_ids, site, region_core, now).await })).await?;
+        let (made, rels, core_id) = app.db.write(tx!(|c| { seed_site(c, t, &class_ids, site, region_core, now).await })).await?;
         core = Some(core_id);
         relations_made += rels;
         bar.inc(made as u64);

@@ -7,6 +7,7 @@ use cairn_domain::ticket::priority::{Level, PriorityMatrix};
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{Ticket, TicketKind};
 use cairn_store::platform::journal::{self, Entry};
+use cairn_store::tx;
 use cairn_store::{platform::directory, platform::tenants, ticket as tickets};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -75,21 +76,19 @@ pub async fn seed_articles(app: &App, n: usize) -> anyhow::Result<()> {
         }
         let tid = t.id;
         app.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut entries = Vec::with_capacity(rows.len());
-                    for mut a in rows {
-                        a.number = format!("KB{:07}", tenants::next_number(c, tid, "KB").await?.seq);
-                        a.id = kb::insert(c, backend, tid, &a, &[]).await?;
-                        kb::add_version(c, tid, &a, Some(a.owner), "first version").await?;
-                        let mut e = Entry::action("article", a.id.0, "created");
-                        e.new = Some(a.number);
-                        entries.push(e);
-                    }
-                    journal::append(c, tid, None, now, &entries).await?;
-                    Ok::<_, AppError>(())
-                })
-            })
+            .write(tx!(|c| {
+                let mut entries = Vec::with_capacity(rows.len());
+                for mut a in rows {
+                    a.number = format!("KB{:07}", tenants::next_number(c, tid, "KB").await?.seq);
+                    a.id = kb::insert(c, backend, tid, &a, &[]).await?;
+                    kb::add_version(c, tid, &a, Some(a.owner), "first version").await?;
+                    let mut e = Entry::action("article", a.id.0, "created");
+                    e.new = Some(a.number);
+                    entries.push(e);
+                }
+                journal::append(c, tid, None, now, &entries).await?;
+                Ok::<_, AppError>(())
+            }))
             .await?;
         done += count;
         bar.set_position(done as u64);
@@ -158,30 +157,28 @@ pub async fn seed(app: &App, n: usize) -> anyhow::Result<()> {
         // The batch's resolutions are journaled at one instant: its last ticket's.
         let resolved_at = rows.last().map_or(0, |r| r.created_at + RESOLVED_AFTER);
         app.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut entries = Vec::with_capacity(rows.len());
-                    let mut resolutions = Vec::new();
-                    for mut row in rows {
-                        let seq = tenants::next_number(c, tid, "INC").await?.seq;
-                        row.number = TicketKind::Incident.number(seq);
-                        let id = tickets::insert(c, backend, &row).await?;
-                        let mut e = Entry::action("ticket", id.0, "created");
-                        e.new = Some(row.number);
-                        entries.push(e);
-                        if row.resolved_at.is_some() {
-                            let mut r = Entry::action("ticket", id.0, "updated");
-                            r.field = Some("status".into());
-                            r.old = Some("in_progress".into());
-                            r.new = Some("resolved".into());
-                            resolutions.push(r);
-                        }
+            .write(tx!(|c| {
+                let mut entries = Vec::with_capacity(rows.len());
+                let mut resolutions = Vec::new();
+                for mut row in rows {
+                    let seq = tenants::next_number(c, tid, "INC").await?.seq;
+                    row.number = TicketKind::Incident.number(seq);
+                    let id = tickets::insert(c, backend, &row).await?;
+                    let mut e = Entry::action("ticket", id.0, "created");
+                    e.new = Some(row.number);
+                    entries.push(e);
+                    if row.resolved_at.is_some() {
+                        let mut r = Entry::action("ticket", id.0, "updated");
+                        r.field = Some("status".into());
+                        r.old = Some("in_progress".into());
+                        r.new = Some("resolved".into());
+                        resolutions.push(r);
                     }
-                    journal::append(c, tid, None, jiff::Timestamp::now().as_millisecond(), &entries).await?;
-                    journal::append(c, tid, None, resolved_at, &resolutions).await?;
-                    Ok::<_, AppError>(())
-                })
-            })
+                }
+                journal::append(c, tid, None, jiff::Timestamp::now().as_millisecond(), &entries).await?;
+                journal::append(c, tid, None, resolved_at, &resolutions).await?;
+                Ok::<_, AppError>(())
+            }))
             .await?;
         done += count;
         bar.set_position(done as u64);

@@ -3,6 +3,7 @@
 //! silently showing nothing. On SQLite and PostgreSQL.
 
 use crate::common::{TestApp, signed_in};
+use cairn_store::tx;
 use cairn_store::{StoreError, on_both_databases};
 use reqwest::StatusCode;
 
@@ -19,12 +20,10 @@ async fn a_section_that_cannot_be_read_is_named_on_the_page(url: String) {
     // The canned responses can no longer be read.
     t.app
         .db
-        .write(|c| {
-            Box::pin(async move {
-                sqlx::raw_sql("DROP TABLE canned_responses").execute(c).await.map_err(|e| StoreError::Config(e.to_string()))?;
-                Ok::<_, StoreError>(())
-            })
-        })
+        .write(tx!(|c| {
+            sqlx::raw_sql("DROP TABLE canned_responses").execute(c).await.map_err(|e| StoreError::Config(e.to_string()))?;
+            Ok::<_, StoreError>(())
+        }))
         .await
         .unwrap();
     let (status, page) = alice.get(&format!("/tickets/{number}")).await;

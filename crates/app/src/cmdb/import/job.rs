@@ -2,6 +2,7 @@
 //! instance's worker can run it), then a background job runs the import, recording
 //! its progress every second and its report at the end.
 
+use cairn_store::tx;
 use std::io::Write;
 use std::time::Duration;
 
@@ -61,22 +62,20 @@ impl App {
         let source = cairn_domain::cmdb::reconcile::check_source(&options.source)?;
         let (t, by, now, o) = (actor.tenant_id, actor.user_id, self.now(), options.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    if let Some(code) = o.class.as_deref() {
-                        crate::cmdb::tree(c, t).await?.find("class", code)?;
-                    }
-                    let new = NewImport {
-                        by: Some(by),
-                        class: o.class.as_deref(),
-                        source: &source,
-                        format: format.as_str(),
-                        dry_run: o.dry_run,
-                        now,
-                    };
-                    Ok(store::insert(c, t, &new).await?)
-                })
-            })
+            .write(tx!(|c| {
+                if let Some(code) = o.class.as_deref() {
+                    crate::cmdb::tree(c, t).await?.find("class", code)?;
+                }
+                let new = NewImport {
+                    by: Some(by),
+                    class: o.class.as_deref(),
+                    source: &source,
+                    format: format.as_str(),
+                    dry_run: o.dry_run,
+                    now,
+                };
+                Ok(store::insert(c, t, &new).await?)
+            }))
             .await
     }
 
@@ -84,7 +83,7 @@ impl App {
     pub async fn add_import_part(&self, actor: &Actor, id: ImportId, seq: i64, data: Vec<u8>) -> Result<()> {
         agents_only(actor)?;
         let t = actor.tenant_id;
-        self.db.write(move |c| Box::pin(async move { Ok(store::add_part(c, t, id, seq, data).await?) })).await
+        self.db.write(tx!(|c| { Ok(store::add_part(c, t, id, seq, data).await?) })).await
     }
 
     /// Ends the upload and queues the run.
@@ -92,15 +91,13 @@ impl App {
         agents_only(actor)?;
         let (t, now) = (actor.tenant_id, self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    if !store::set_state(c, t, id, ImportState::Uploading, ImportState::Queued, None, now).await? {
-                        return Err(AppError::Conflict(format!("import {id} is not uploading")));
-                    }
-                    jobs::enqueue(c, t, RunImport::KIND, &RunImport { import: id }.payload()?, now, now).await?;
-                    store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("import {id}")))
-                })
-            })
+            .write(tx!(|c| {
+                if !store::set_state(c, t, id, ImportState::Uploading, ImportState::Queued, None, now).await? {
+                    return Err(AppError::Conflict(format!("import {id} is not uploading")));
+                }
+                jobs::enqueue(c, t, RunImport::KIND, &RunImport { import: id }.payload()?, now, now).await?;
+                store::by_id(c, t, id).await?.ok_or_else(|| AppError::NotFound(format!("import {id}")))
+            }))
             .await
     }
 
@@ -110,12 +107,10 @@ impl App {
         agents_only(actor)?;
         let (t, now, why) = (actor.tenant_id, self.now(), why.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    store::set_state(c, t, id, ImportState::Uploading, ImportState::Failed, Some(&why), now).await?;
-                    Ok(store::drop_parts(c, t, id).await?)
-                })
-            })
+            .write(tx!(|c| {
+                store::set_state(c, t, id, ImportState::Uploading, ImportState::Failed, Some(&why), now).await?;
+                Ok(store::drop_parts(c, t, id).await?)
+            }))
             .await
     }
 
@@ -138,7 +133,7 @@ impl App {
     pub(crate) async fn run_import(&self, t: TenantId, id: ImportId) -> Result<()> {
         let runner = format!("{}-{id}", std::process::id());
         let now = self.now();
-        let claimed = self.db.write(move |c| Box::pin(async move { store::claim(c, t, id, &runner, now, now - SILENT_MS).await })).await?;
+        let claimed = self.db.write(tx!(|c| { store::claim(c, t, id, &runner, now, now - SILENT_MS).await })).await?;
         if !claimed {
             return Ok(());
         }
@@ -163,14 +158,12 @@ impl App {
             Err(ImportError::File(e)) => (ImportState::Failed, Report::default(), Some(format!("{e}; nothing was imported"))),
             Err(ImportError::App(e @ AppError::Internal(_))) => {
                 self.db
-                    .write(move |c| {
-                        Box::pin(async move {
-                            let from_running = store::set_state(c, t, id, ImportState::Running, ImportState::Queued, None, now).await?;
-                            Ok::<_, AppError>(
-                                from_running || store::set_state(c, t, id, ImportState::Checking, ImportState::Queued, None, now).await?,
-                            )
-                        })
-                    })
+                    .write(tx!(|c| {
+                        let from_running = store::set_state(c, t, id, ImportState::Running, ImportState::Queued, None, now).await?;
+                        Ok::<_, AppError>(
+                            from_running || store::set_state(c, t, id, ImportState::Checking, ImportState::Queued, None, now).await?,
+                        )
+                    }))
                     .await?;
                 return Err(e);
             }
@@ -180,12 +173,10 @@ impl App {
         let refused = serde_json::to_string(&kept).map_err(|e| AppError::Internal(e.to_string()))?;
         let p = progress(state, &last, refused, error, Some(now));
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    store::set_progress(c, t, id, &p, now).await?;
-                    Ok::<_, AppError>(store::drop_parts(c, t, id).await?)
-                })
-            })
+            .write(tx!(|c| {
+                store::set_progress(c, t, id, &p, now).await?;
+                Ok::<_, AppError>(store::drop_parts(c, t, id).await?)
+            }))
             .await
     }
 
@@ -211,7 +202,7 @@ impl App {
                 let x = watching.borrow_and_update().clone();
                 let state = if x.phase == Phase::Checking { ImportState::Checking } else { ImportState::Running };
                 let (p, now) = (progress(state, &x, "[]".into(), None, None), app.now());
-                let written = app.db.write(move |c| Box::pin(async move { store::set_progress(c, t, id, &p, now).await })).await;
+                let written = app.db.write(tx!(|c| { store::set_progress(c, t, id, &p, now).await })).await;
                 if let Err(e) = written {
                     tracing::warn!(error = %e, import = id.0, "could not record the import's progress");
                 }

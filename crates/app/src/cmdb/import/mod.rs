@@ -11,6 +11,7 @@ pub mod job;
 pub mod read;
 pub mod rows;
 
+use cairn_store::tx;
 use std::io::Read;
 
 use cairn_domain::cmdb::class::ClassTree;
@@ -174,18 +175,14 @@ impl App {
                 // Each time the rows written double, the planner learns the tables' size.
                 analyse_at = written * 2;
                 let backend = self.backend();
-                self.db
-                    .write(move |c| {
-                        Box::pin(async move { Ok::<_, AppError>(cairn_store::cmdb::cis::refresh_statistics(c, backend).await?) })
-                    })
-                    .await?;
+                self.db.write(tx!(|c| { Ok::<_, AppError>(cairn_store::cmdb::cis::refresh_statistics(c, backend).await?) })).await?;
             }
             let (done, next) = if run.dry_run {
                 let mut c = self.db.read().await.map_err(AppError::from)?;
                 chunk::apply(&mut c, &run, imagined, records).await?
             } else {
                 let run = run.clone();
-                self.db.write(move |c| Box::pin(async move { chunk::apply(c, &run, imagined, records).await })).await?
+                self.db.write(tx!(|c| { chunk::apply(c, &run, imagined, records).await })).await?
             };
             imagined = next;
             report.add(done);

@@ -12,6 +12,7 @@ use cairn_domain::ticket::status::Status;
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::request::approvals::{self as store, Approval, NewApproval};
 use cairn_store::request::catalog::Requested;
+use cairn_store::tx;
 use cairn_store::{Conn, platform::directory, platform::jobs, ticket as tickets};
 use serde::{Deserialize, Serialize};
 
@@ -271,13 +272,11 @@ impl App {
         let d = checked(d)?;
         let (kernel, url, now, actor) = (self.kernel.clone(), self.public_url(), self.now(), actor.clone());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let a = mine(c, &actor, id).await?;
-                    let p = Prepared::default();
-                    decide_approval(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, &a, &d, now).await
-                })
-            })
+            .write(tx!(|c| {
+                let a = mine(c, &actor, id).await?;
+                let p = Prepared::default();
+                decide_approval(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, &a, &d, now).await
+            }))
             .await
     }
 
@@ -293,13 +292,11 @@ impl App {
         let d = checked(Decision { approve, comment, via: "email" })?;
         let (kernel, url, now, token) = (self.kernel.clone(), self.public_url(), self.now(), token.to_string());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let a = by_link(c, &token, now).await?;
-                    let p = Prepared::default();
-                    decide_approval(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, &a, &d, now).await
-                })
-            })
+            .write(tx!(|c| {
+                let a = by_link(c, &token, now).await?;
+                let p = Prepared::default();
+                decide_approval(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, &a, &d, now).await
+            }))
             .await
     }
 
@@ -307,12 +304,10 @@ impl App {
     pub(crate) async fn run_approval_timer(&self, t: TenantId, timer: ApprovalTimer) -> Result<()> {
         let (kernel, url, now) = (self.kernel.clone(), self.public_url(), self.now());
         self.db
-            .write(move |c| {
-                Box::pin(async move {
-                    let p = Prepared::default();
-                    approval_timer(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, t, &timer, now).await
-                })
-            })
+            .write(tx!(|c| {
+                let p = Prepared::default();
+                approval_timer(c, Flow { tx: Tx::of(&kernel, &p), public_url: &url }, t, &timer, now).await
+            }))
             .await
     }
 }
