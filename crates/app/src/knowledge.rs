@@ -3,7 +3,7 @@
 //! Requesters read published articles meant for them and say whether they helped.
 
 use cairn_domain::ids::{ArticleId, OrgId};
-use cairn_domain::knowledge::{ArticleState, Audience, DiffLine, diff, relevance};
+use cairn_domain::knowledge::{ArticleState, Audience, AudienceKind, DiffLine, diff, relevance};
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_store::knowledge::{self as store, Article, Find, Reader, Version};
 use cairn_store::platform::journal::{self, Entry};
@@ -115,8 +115,8 @@ async fn fill(c: &mut Conn, actor: &Actor, a: &mut Article, input: ArticleInput)
         }
     }
     let orgs_named = input.orgs.unwrap_or_else(|| a.orgs.clone());
-    let audience = Audience::parse(input.audience.as_deref().unwrap_or(&a.audience), &orgs_named)?;
-    a.audience = audience.kind().to_string();
+    let audience = Audience::parse(input.audience.as_deref().unwrap_or(a.audience.as_str()), &orgs_named)?;
+    a.audience = audience.kind();
     let mut orgs = Vec::new();
     if let Audience::Orgs(names) = &audience {
         for n in names {
@@ -169,7 +169,7 @@ impl App {
                     body: String::new(),
                     category: None,
                     tags: vec![],
-                    audience: "internal".into(),
+                    audience: AudienceKind::Internal,
                     orgs: vec![],
                     state: ArticleState::Draft,
                     owner: actor.user_id,
@@ -218,8 +218,8 @@ impl App {
                 store::update(c, backend, actor.tenant_id, &a, expected_version, &orgs).await?;
                 store::add_version(c, actor.tenant_id, &a, Some(actor.user_id), &note).await?;
                 let mut entries = vec![journal_entry(&a, "updated", Some("version"), Some(a.version.to_string()))];
-                if (before.2.as_str(), &before.3) != (a.audience.as_str(), &a.orgs) {
-                    let who = if a.orgs.is_empty() { a.audience.clone() } else { format!("orgs: {}", a.orgs.join(", ")) };
+                if (before.2, &before.3) != (a.audience, &a.orgs) {
+                    let who = if a.orgs.is_empty() { a.audience.as_str().to_string() } else { format!("orgs: {}", a.orgs.join(", ")) };
                     entries.push(journal_entry(&a, "updated", Some("audience"), Some(who)));
                 }
                 if before.0 != a.title {
@@ -263,8 +263,8 @@ impl App {
                 a.state = to;
                 a.version += 1;
                 a.updated_at = now;
-                let orgs = match a.audience.as_str() {
-                    "orgs" => {
+                let orgs = match a.audience {
+                    AudienceKind::Orgs => {
                         let mut ids = Vec::new();
                         for n in &a.orgs {
                             ids.extend(directory::org_by_name(c, actor.tenant_id, n).await?);

@@ -64,6 +64,15 @@ impl ArticleState {
     }
 }
 
+code_enum!(
+    /// The kind of an article's [`Audience`], as stored.
+    AudienceKind {
+        Internal => "internal", "Agents only";
+        Portal => "portal", "Every requester, in the portal";
+        Orgs => "orgs", "Requesters of these organisations";
+    }
+);
+
 /// Who reads an article besides agents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
@@ -76,22 +85,21 @@ pub enum Audience {
 }
 
 impl Audience {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> AudienceKind {
         match self {
-            Audience::Internal => "internal",
-            Audience::Portal => "portal",
-            Audience::Orgs(_) => "orgs",
+            Audience::Internal => AudienceKind::Internal,
+            Audience::Portal => AudienceKind::Portal,
+            Audience::Orgs(_) => AudienceKind::Orgs,
         }
     }
 
     /// From its stored or submitted parts: `internal`, `portal`, or `orgs` with names.
     pub fn parse(kind: &str, orgs: &[String]) -> Result<Audience, DomainError> {
-        match kind {
-            "internal" => Ok(Audience::Internal),
-            "portal" => Ok(Audience::Portal),
-            "orgs" if orgs.is_empty() => Err(DomainError::invalid("orgs", "name at least one organisation")),
-            "orgs" => Ok(Audience::Orgs(orgs.to_vec())),
-            other => Err(DomainError::invalid("audience", format!("unknown audience '{other}' (internal, portal, orgs)"))),
+        match AudienceKind::parse("audience", kind)? {
+            AudienceKind::Internal => Ok(Audience::Internal),
+            AudienceKind::Portal => Ok(Audience::Portal),
+            AudienceKind::Orgs if orgs.is_empty() => Err(DomainError::invalid("orgs", "name at least one organisation")),
+            AudienceKind::Orgs => Ok(Audience::Orgs(orgs.to_vec())),
         }
     }
 

@@ -3,7 +3,7 @@
 //! audience, whether they search, list or open one by number.
 
 use cairn_domain::ids::{ArticleId, OrgId, TenantId, TicketId, UserId};
-use cairn_domain::knowledge::ArticleState;
+use cairn_domain::knowledge::{ArticleState, AudienceKind};
 use sqlx::any::AnyRow;
 
 use std::sync::LazyLock;
@@ -30,8 +30,7 @@ pub struct Article {
     pub body: String,
     pub category: Option<String>,
     pub tags: Vec<String>,
-    /// `internal`, `portal` or `orgs`.
-    pub audience: String,
+    pub audience: AudienceKind,
     /// The organisations of an `orgs` audience (names; filled on reads).
     pub orgs: Vec<String>,
     pub state: ArticleState,
@@ -78,7 +77,7 @@ fn article(r: &AnyRow) -> Result<Article> {
         body: get(r, "body")?,
         category: get(r, "category")?,
         tags: labels::decode(get(r, "tags")?),
-        audience: get(r, "audience")?,
+        audience: AudienceKind::parse("audience", &get::<String>(r, "audience")?)?,
         orgs: vec![],
         state: ArticleState::parse(&get::<String>(r, "state")?)?,
         owner: UserId(get(r, "owner_id")?),
@@ -123,7 +122,7 @@ pub async fn insert(c: &mut Conn, b: Backend, t: TenantId, a: &Article, orgs: &[
         .bind(&a.title)
         .bind(&a.body)
         .bind(&a.category)
-        .bind(&a.audience)
+        .bind(a.audience.as_str())
         .bind(a.state.as_str())
         .bind(a.owner.0)
         .bind(a.reviewer.map(|u| u.0))
@@ -150,7 +149,7 @@ pub async fn update(c: &mut Conn, b: Backend, t: TenantId, a: &Article, expected
     .bind(&a.title)
     .bind(&a.body)
     .bind(&a.category)
-    .bind(&a.audience)
+    .bind(a.audience.as_str())
     .bind(a.state.as_str())
     .bind(a.reviewer.map(|u| u.0))
     .bind(a.review_at)
@@ -190,7 +189,7 @@ async fn index(c: &mut Conn, b: Backend, id: ArticleId, fresh: bool) -> Result<(
 }
 
 async fn with_orgs(c: &mut Conn, t: TenantId, mut a: Article) -> Result<Article> {
-    if a.audience == "orgs" {
+    if a.audience == AudienceKind::Orgs {
         a.orgs = sqlx::query_scalar(
             "SELECT o.name FROM article_orgs ao JOIN organisations o ON o.id = ao.org_id \
              WHERE ao.tenant_id = $1 AND ao.article_id = $2 ORDER BY o.name",

@@ -5,7 +5,7 @@
 use cairn_domain::ids::CatalogItemId;
 use cairn_domain::platform::access::{Actor, Permission};
 use cairn_domain::request::approval::{Approver, Stage, check_stages};
-use cairn_domain::request::catalog::{Answers, VarKind, Variable, check_answers, check_form};
+use cairn_domain::request::catalog::{Answers, CatalogAudience, VarKind, Variable, check_answers, check_form};
 use cairn_domain::request::fulfilment::{TaskTemplate, check_tasks};
 use cairn_store::platform::directory;
 use cairn_store::platform::journal::{self, Entry};
@@ -95,18 +95,19 @@ impl App {
             return Err(AppError::invalid("delivery_days", "between 0 and 365 days"));
         }
         let audience = match input.audience.as_str() {
-            "" | "everyone" => "everyone",
-            "orgs" if input.orgs.is_empty() => return Err(AppError::invalid("orgs", "name at least one organisation")),
-            "orgs" => "orgs",
-            other => return Err(AppError::invalid("audience", format!("unknown audience '{other}' (everyone, orgs)"))),
+            "" => CatalogAudience::Everyone,
+            a => CatalogAudience::parse("audience", a)?,
         };
+        if audience == CatalogAudience::Orgs && input.orgs.is_empty() {
+            return Err(AppError::invalid("orgs", "name at least one organisation"));
+        }
         let (variables, approvals, tasks) = (json(&input.variables)?, json(&input.approvals)?, json(&input.tasks)?);
         let (t, by, now) = (admin.tenant(), admin.user(), self.now());
         self.db
             .write(tx!(|c| {
                 check_names(c, t, &input).await?;
                 let mut orgs = Vec::new();
-                for n in input.orgs.iter().filter(|_| audience == "orgs") {
+                for n in input.orgs.iter().filter(|_| audience == CatalogAudience::Orgs) {
                     orgs.push(
                         directory::org_by_name(c, t, n)
                             .await?
@@ -121,8 +122,8 @@ impl App {
                     icon: Some(input.icon.trim().to_string()).filter(|i| !i.is_empty()).unwrap_or_else(|| "box".into()),
                     delivery_days: input.delivery_days,
                     variables,
-                    audience: audience.into(),
-                    orgs: if audience == "orgs" { input.orgs.clone() } else { vec![] },
+                    audience,
+                    orgs: if audience == CatalogAudience::Orgs { input.orgs.clone() } else { vec![] },
                     active: input.active,
                     approvals,
                     tasks,

@@ -2,7 +2,7 @@
 
 use cairn_app::demo::Rng;
 use cairn_app::{App, AppError};
-use cairn_domain::knowledge::ArticleState;
+use cairn_domain::knowledge::{ArticleState, AudienceKind};
 use cairn_domain::ticket::priority::{Level, PriorityMatrix};
 use cairn_domain::ticket::status::Status;
 use cairn_domain::ticket::{Ticket, TicketKind};
@@ -57,7 +57,7 @@ pub async fn seed_articles(app: &App, n: usize) -> anyhow::Result<()> {
                 body: format!("## Symptom\n\nThe {w1} stops after the {w2} change.\n\n## Fix\n\n{}\n", steps.join("\n")),
                 category: Some(CATEGORIES[rng.below(CATEGORIES.len())].to_string()),
                 tags: vec![w1.to_string()],
-                audience: if rng.below(2) == 0 { "portal" } else { "internal" }.into(),
+                audience: if rng.below(2) == 0 { AudienceKind::Portal } else { AudienceKind::Internal },
                 orgs: vec![],
                 state: if published { ArticleState::Published } else { ArticleState::Draft },
                 owner,

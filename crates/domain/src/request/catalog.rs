@@ -8,6 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 
+code_enum!(
+    /// Who may order a catalog item.
+    CatalogAudience {
+        Everyone => "everyone", "Everyone";
+        Orgs => "orgs", "These organisations";
+    }
+);
+
 /// What a variable holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use cairn_domain::ids::{CatalogItemId, OrgId, TenantId, TicketId, UserId};
+use cairn_domain::request::catalog::CatalogAudience;
 use sqlx::any::AnyRow;
 
 use crate::Conn;
@@ -22,8 +23,7 @@ pub struct Item {
     pub delivery_days: i64,
     /// The order form: `Vec<catalog::Variable>` as JSON.
     pub variables: String,
-    /// `everyone` or `orgs`.
-    pub audience: String,
+    pub audience: CatalogAudience,
     /// The organisations of an `orgs` audience (names; filled on reads).
     pub orgs: Vec<String>,
     pub active: bool,
@@ -57,7 +57,7 @@ fn item_of(r: &AnyRow) -> Result<Item> {
         icon: get(r, "icon")?,
         delivery_days: get(r, "delivery_days")?,
         variables: get(r, "variables")?,
-        audience: get(r, "audience")?,
+        audience: CatalogAudience::parse("audience", &get::<String>(r, "audience")?)?,
         orgs: vec![],
         active: get::<i64>(r, "active")? == 1,
         approvals: get(r, "approvals")?,
@@ -68,7 +68,7 @@ fn item_of(r: &AnyRow) -> Result<Item> {
 /// Fills in the organisations of the `orgs` items among `items`, with one read for all
 /// of them (one item: only its own rows).
 async fn with_orgs(c: &mut Conn, t: TenantId, items: &mut [Item]) -> Result<()> {
-    if !items.iter().any(|i| i.audience == "orgs") {
+    if !items.iter().any(|i| i.audience == CatalogAudience::Orgs) {
         return Ok(());
     }
     let one = if let [i] = items { Some(i.id) } else { None };
@@ -85,7 +85,7 @@ async fn with_orgs(c: &mut Conn, t: TenantId, items: &mut [Item]) -> Result<()> 
     for r in q.fetch_all(&mut *c).await? {
         orgs.entry(CatalogItemId(get(&r, "item_id")?)).or_default().push(get(&r, "name")?);
     }
-    for i in items.iter_mut().filter(|i| i.audience == "orgs") {
+    for i in items.iter_mut().filter(|i| i.audience == CatalogAudience::Orgs) {
         i.orgs = orgs.remove(&i.id).unwrap_or_default();
     }
     Ok(())
@@ -105,7 +105,7 @@ pub async fn save<'a>(c: &mut Conn, t: TenantId, i: &'a Item, orgs: &[OrgId], no
             .bind(&i.icon)
             .bind(i.delivery_days)
             .bind(&i.variables)
-            .bind(&i.audience)
+            .bind(i.audience.as_str())
             .bind(i64::from(i.active))
             .bind(&i.approvals)
             .bind(&i.tasks)

@@ -72,7 +72,7 @@ impl From<Article> for ArticleBody {
             body: a.body,
             category: a.category,
             tags: a.tags,
-            audience: a.audience,
+            audience: a.audience.as_str().into(),
             orgs: a.orgs,
             state: a.state.as_str().into(),
             owner: a.owner_name,

@@ -147,7 +147,7 @@ pub(crate) async fn edit_form(State(ctx): State<Ctx>, s: Session, Path(number): 
         body: a.body,
         category: a.category.unwrap_or_default(),
         tags: a.tags.join(", "),
-        audience: a.audience,
+        audience: a.audience.as_str().into(),
         orgs: a.orgs.join(", "),
         reviewer: a.reviewer_name.unwrap_or_default(),
         review_on: a.review_at.map(day).unwrap_or_default(),

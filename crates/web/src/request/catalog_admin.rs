@@ -98,7 +98,7 @@ impl ItemForm {
             description: i.description.clone(),
             icon: i.icon.clone(),
             delivery_days: i.delivery_days.to_string(),
-            audience: i.audience.clone(),
+            audience: i.audience.as_str().into(),
             orgs: i.orgs.clone(),
             active: i.active,
             vars: c

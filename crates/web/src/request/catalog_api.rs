@@ -66,7 +66,7 @@ impl From<CatalogItem> for ItemBody {
             icon: i.icon,
             delivery_days: i.delivery_days,
             variables: c.variables,
-            audience: i.audience,
+            audience: i.audience.as_str().into(),
             orgs: i.orgs,
             active: i.active,
             approvals: c.approvals,
