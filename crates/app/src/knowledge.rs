@@ -210,7 +210,7 @@ impl App {
                 if a.version != expected_version {
                     return Err(AppError::Stale);
                 }
-                let before = (a.title.clone(), a.body.clone(), a.audience.clone(), a.orgs.clone());
+                let before = (a.title.clone(), a.body.clone(), a.audience, a.orgs.clone());
                 let note = input.note.clone().unwrap_or_default();
                 let orgs = fill(c, &actor, &mut a, input).await?;
                 a.version += 1;
