@@ -7,7 +7,7 @@ pub mod recurring;
 use cairn_domain::ids::KnownErrorId;
 use cairn_domain::platform::access::Actor;
 use cairn_domain::platform::visibility::TicketAction;
-use cairn_domain::problem::similarity;
+use cairn_domain::problem::{KnownErrorStatus, similarity};
 use cairn_domain::ticket::{self, TicketKind};
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::problem::known_errors::{self, KnownError};
@@ -59,7 +59,7 @@ pub fn rank(incident_text: &str, candidates: Vec<KnownError>, limit: usize) -> V
     let terms = similarity::terms(incident_text);
     let mut out: Vec<Match> = candidates
         .into_iter()
-        .filter(|k| k.status == "active")
+        .filter(|k| k.status == KnownErrorStatus::Active)
         .map(|k| {
             let score = similarity::cosine(&terms, &similarity::terms(&format!("{} {}", k.title, k.symptom)));
             Match { known_error: k, score }
@@ -79,7 +79,7 @@ impl App {
         let symptom = text("symptom", input.symptom, true)?.unwrap_or_default();
         let root_cause = text("root_cause", input.root_cause, false)?.unwrap_or_default();
         let workaround = text("workaround", input.workaround, false)?.unwrap_or_default();
-        let status = check_status(input.status.as_deref().unwrap_or("active"))?;
+        let status = status_of(input.status.as_deref())?.unwrap_or(KnownErrorStatus::Active);
         let (actor, now) = (actor.clone(), self.now());
         self.db
             .write(tx!(|c| {
@@ -136,7 +136,14 @@ impl App {
                 set("symptom", &mut k.symptom, given("symptom", input.symptom)?);
                 set("root_cause", &mut k.root_cause, text("root_cause", input.root_cause, false)?);
                 set("workaround", &mut k.workaround, text("workaround", input.workaround, false)?);
-                set("status", &mut k.status, input.status.as_deref().map(check_status).transpose()?);
+                if let Some(s) = status_of(input.status.as_deref())?.filter(|s| *s != k.status) {
+                    let mut e = Entry::action("known_error", k.id, "updated");
+                    e.field = Some("status".into());
+                    e.old = Some(k.status.as_str().into());
+                    e.new = Some(s.as_str().into());
+                    entries.push(e);
+                    k.status = s;
+                }
                 if let Some(n) = input.problem.as_deref() {
                     let p = problem_named(c, &actor, n).await?;
                     k.problem = Some(p.id);
@@ -183,7 +190,7 @@ impl App {
                 let scope = actor.scope();
                 let p = problem_named(c, &actor, &problem).await?;
                 let known = known_errors::for_problem(c, actor.tenant_id, p.id).await?;
-                let Some(k) = known.iter().rev().find(|k| k.status == "active" && !k.workaround.trim().is_empty()) else {
+                let Some(k) = known.iter().rev().find(|k| k.status == KnownErrorStatus::Active && !k.workaround.trim().is_empty()) else {
                     return Err(AppError::invalid("problem", format!("{} has no active known error with a workaround", p.number)));
                 };
                 let body = format!("Workaround ({}, {}): {}", k.number, p.number, k.workaround);
@@ -222,11 +229,8 @@ impl App {
     }
 }
 
-fn check_status(s: &str) -> Result<String> {
-    match s {
-        "active" | "retired" => Ok(s.to_string()),
-        other => Err(AppError::invalid("status", format!("'{other}' is not active or retired"))),
-    }
+fn status_of(s: Option<&str>) -> Result<Option<KnownErrorStatus>> {
+    Ok(s.map(|s| KnownErrorStatus::parse("status", s)).transpose()?)
 }
 
 async fn problem_named(c: &mut cairn_store::Conn, actor: &Actor, number: &str) -> Result<cairn_domain::ticket::Ticket> {

@@ -2,6 +2,7 @@
 //! to find while the permanent fix is pending.
 
 use cairn_domain::ids::{KnownErrorId, TenantId, TicketId};
+use cairn_domain::problem::KnownErrorStatus;
 use sqlx::any::AnyRow;
 
 use crate::Conn;
@@ -19,8 +20,7 @@ pub struct KnownError {
     pub symptom: String,
     pub root_cause: String,
     pub workaround: String,
-    /// `active` (suggested to the desk) or `retired` (fixed for good).
-    pub status: String,
+    pub status: KnownErrorStatus,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -38,7 +38,7 @@ fn known_error(r: &AnyRow) -> Result<KnownError> {
         symptom: get(r, "symptom")?,
         root_cause: get(r, "root_cause")?,
         workaround: get(r, "workaround")?,
-        status: get(r, "status")?,
+        status: KnownErrorStatus::parse("status", &get::<String>(r, "status")?)?,
         created_at: get(r, "created_at")?,
         updated_at: get(r, "updated_at")?,
     })
@@ -57,7 +57,7 @@ pub async fn insert(c: &mut Conn, t: TenantId, k: &KnownError) -> Result<KnownEr
     .bind(&k.symptom)
     .bind(&k.root_cause)
     .bind(&k.workaround)
-    .bind(&k.status)
+    .bind(k.status.as_str())
     .bind(k.created_at)
     .bind(k.updated_at)
     .fetch_one(c)
@@ -75,7 +75,7 @@ pub async fn update(c: &mut Conn, t: TenantId, k: &KnownError) -> Result<()> {
     .bind(&k.symptom)
     .bind(&k.root_cause)
     .bind(&k.workaround)
-    .bind(&k.status)
+    .bind(k.status.as_str())
     .bind(k.updated_at)
     .bind(t.0)
     .bind(k.id.0)

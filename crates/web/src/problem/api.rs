@@ -79,7 +79,7 @@ impl From<Match> for KnownErrorBody {
             symptom: k.symptom,
             root_cause: k.root_cause,
             workaround: k.workaround,
-            status: k.status,
+            status: k.status.as_str().into(),
             score: (m.score * 1000.0).round() / 1000.0,
             updated_at: rfc3339(k.updated_at),
         }

@@ -61,7 +61,7 @@ async fn known_errors_page(ctx: &Ctx, s: &Session, q: String, notice: Option<Str
                 root_cause: k.root_cause,
                 workaround: k.workaround,
                 problem: k.problem_number.unwrap_or_default(),
-                active: k.status == "active",
+                active: k.status == cairn_domain::problem::KnownErrorStatus::Active,
             }
         })
         .collect();

@@ -132,6 +132,16 @@ async fn known_errors_are_found_from_an_incident_and_workarounds_reach_incidents
     let comments = body(t.get(&agent, &format!("/api/v1/tickets/{inc3}/comments")).await).await;
     assert_eq!(comments, json!([]));
 
+    // A status is active or retired, and nothing else is stored.
+    let ke_url = t.url(&format!("/api/v1/known-errors/{}", ke["number"].as_str().unwrap()));
+    let r = t.http.patch(&ke_url).bearer_auth(&agent).json(&json!({"status": "fixed", "workaround": "Reboot"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = body(r).await;
+    assert!(problem.to_string().contains("status") && problem.to_string().contains("active, retired"), "{problem}");
+    let unchanged = body(t.get(&agent, &format!("/api/v1/tickets/{inc1}/known-errors")).await).await;
+    assert_eq!(unchanged[0]["status"], "active");
+    assert_ne!(unchanged[0]["workaround"], "Reboot", "a refused change keeps nothing");
+
     // Retired known errors are no longer suggested.
     let r = t
         .http
