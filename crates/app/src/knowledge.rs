@@ -153,6 +153,26 @@ fn journal_entry(a: &Article, action: &'static str, field: Option<&str>, new: Op
     e
 }
 
+/// Whether `actor` may move `a` to `to`: review needs a reviewer; only that reviewer
+/// (or an administrator) publishes, and never the article's own author. Pages offer
+/// only the moves this allows.
+pub fn may_move(actor: &Actor, a: &Article, to: ArticleState) -> Result<()> {
+    let admin = actor.may(Permission::Administer);
+    match to {
+        ArticleState::InReview if a.reviewer.is_none() => {
+            Err(AppError::invalid("reviewer", "name a reviewer before sending the article to review"))
+        }
+        ArticleState::Published if a.reviewer != Some(actor.user_id) && !admin => Err(AppError::Forbidden(format!(
+            "only the reviewer ({}) or an administrator publishes",
+            a.reviewer_name.as_deref().unwrap_or("none named")
+        ))),
+        ArticleState::Published if a.owner == actor.user_id && !admin => {
+            Err(AppError::Forbidden("an author does not publish their own article".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl App {
     #[tracing::instrument(name = "create_article", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn create_article(&self, actor: &Actor, input: ArticleInput, source: Option<String>) -> Result<Article> {
@@ -231,8 +251,7 @@ impl App {
             .await
     }
 
-    /// Moves an article through its lifecycle. Review needs a reviewer; only that
-    /// reviewer (or an administrator) publishes, and never the article's own author.
+    /// Moves an article through its lifecycle (see [`may_move`]).
     #[tracing::instrument(name = "set_article_state", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn set_article_state(&self, actor: &Actor, number: &str, state: &str) -> Result<Article> {
         agents_only(actor)?;
@@ -243,22 +262,7 @@ impl App {
                 let mut a = load(c, &actor, &number).await?;
                 let from = a.state;
                 from.to(to)?;
-                let admin = actor.may(Permission::Administer);
-                match to {
-                    ArticleState::InReview if a.reviewer.is_none() => {
-                        return Err(AppError::invalid("reviewer", "name a reviewer before sending the article to review"));
-                    }
-                    ArticleState::Published if a.reviewer != Some(actor.user_id) && !admin => {
-                        return Err(AppError::Forbidden(format!(
-                            "only the reviewer ({}) or an administrator publishes",
-                            a.reviewer_name.as_deref().unwrap_or("none named")
-                        )));
-                    }
-                    ArticleState::Published if a.owner == actor.user_id && !admin => {
-                        return Err(AppError::Forbidden("an author does not publish their own article".into()));
-                    }
-                    _ => {}
-                }
+                may_move(&actor, &a, to)?;
                 let expected = a.version;
                 a.state = to;
                 a.version += 1;

@@ -29,6 +29,8 @@ pub struct TicketPage {
     /// Agents only: the choices of the fields form.
     pub groups: Vec<String>,
     pub agents: Vec<String>,
+    /// (group, member) pairs, so that the assignee picker offers the group's members.
+    pub memberships: Vec<(String, String)>,
     pub categories: Vec<String>,
     pub canned: Vec<Canned>,
     pub watchers: Vec<String>,
@@ -74,6 +76,7 @@ impl App {
             links,
             groups: vec![],
             agents: vec![],
+            memberships: vec![],
             categories: vec![],
             canned: vec![],
             watchers: vec![],
@@ -96,6 +99,7 @@ impl App {
             page.groups = section(u, "groups", self.groups(actor).await.map(|g| g.into_iter().map(|g| g.name).collect()));
             let users = section(u, "agents", self.users(actor).await);
             page.agents = users.into_iter().filter(|u| u.role.is_staff() && !u.disabled).map(|u| u.username).collect();
+            page.memberships = section(u, "group members", self.memberships(actor).await);
             page.categories = section(u, "categories", self.categories(actor).await);
             page.canned = section(u, "canned responses", self.canned_responses(actor).await);
             page.watchers = section(u, "watchers", self.watchers(actor, &number).await);

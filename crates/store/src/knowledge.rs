@@ -229,13 +229,14 @@ pub struct Find<'a> {
 pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Result<Vec<Article>> {
     let mut args = vec![Arg::I(t.0)];
     let mut wh = vec!["a.tenant_id = $1".to_string(), readable(f.reader, "$1", &mut args)];
-    let (mut from, mut order) = ("FROM articles a", "a.updated_at DESC, a.id DESC");
+    let (mut from, mut order, mut order_picked) = ("FROM articles a", "a.updated_at DESC, a.id DESC", "a.updated_at DESC, a.id DESC");
     if let Some(q) = f.text.and_then(|q| dialect::text_query(b, q, true)) {
         let p = push(&mut args, Arg::S(q));
         let s = dialect::article_search(b);
         from = s.from;
         wh.push(s.condition.replace("{}", &p));
         order = s.newest;
+        order_picked = "a.id DESC";
     }
     if let Some(st) = f.state {
         let p = push(&mut args, Arg::S(st.as_str().into()));
@@ -245,9 +246,20 @@ pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Resul
         let p = push(&mut args, Arg::I(by));
         wh.push(format!("a.review_at <= {p} AND a.state <> 'retired'"));
         order = "a.review_at, a.id";
+        order_picked = order;
     }
     let pl = push(&mut args, Arg::I(f.limit));
-    let sql = format!("SELECT {} {from} {JOINS} WHERE {} ORDER BY {order} LIMIT {pl}", *COLS, wh.join(" AND "));
+    let sql = labels::Page {
+        table: "articles",
+        alias: "a",
+        cols: &COLS,
+        joins: JOINS,
+        matching: &format!("{from} WHERE {}", wh.join(" AND ")),
+        order,
+        order_picked,
+        limit: &pl,
+    }
+    .sql();
     let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
     rows.iter().map(article).collect()
 }

@@ -186,6 +186,7 @@ async fn rows_of(c: &mut Conn, b: Backend, t: TenantId) -> Result<Rows, StoreErr
         answers: "{}".into(),
         approvals: "[]".into(),
         tasks: "[]".into(),
+        form: "[]".into(),
     };
     catalog::insert_requested(c, t, request, &ordered, 0).await?;
     let mut a = Article {

@@ -69,3 +69,34 @@ async fn labels_leave_their_columns_for_tables(url: String) {
 }
 
 on_both_databases!(labels_leave_their_columns_for_tables);
+
+/// A record's labels are read by their owner's key, not by scanning every label of the
+/// tenant through the label index (which, holding the owner too, once covered the read
+/// and was chosen while SQLite had no table statistics).
+#[tokio::test]
+async fn labels_of_a_record_are_read_by_its_key() {
+    use sqlx::Row;
+    let test = cairn_store::testing::TestDb::sqlite();
+    let db = Db::connect(&test.url()).await.unwrap();
+    db.migrate(0).await.unwrap();
+    let mut c = db.read().await.unwrap();
+    for (owner, table, key, label) in [
+        ("tickets", "ticket_tags", "ticket_id", "tag"),
+        ("tickets", "ticket_affected", "ticket_id", "item"),
+        ("articles", "article_tags", "article_id", "tag"),
+    ] {
+        // The store's own read, in position order, and any other (a count, unordered).
+        for read in [format!("string_agg(l.{label}, ',' ORDER BY l.position)"), format!("count(l.{label})")] {
+            let sql = format!(
+                "EXPLAIN QUERY PLAN SELECT (SELECT {read} FROM {table} l \
+                 WHERE l.tenant_id = o.tenant_id AND l.{key} = o.id) FROM {owner} o"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await.unwrap();
+            let plan: Vec<String> = rows.iter().map(|r| r.get::<String, _>("detail")).collect();
+            assert!(
+                plan.iter().any(|step| step.contains(&format!("(tenant_id=? AND {key}=?)"))),
+                "{table} is not read by its owner's key for {read}: {plan:?}"
+            );
+        }
+    }
+}

@@ -41,7 +41,11 @@ const BODY_LIMIT: usize = 1024 * 1024;
 pub fn router(app: App, config: WebConfig) -> Router {
     let https = config.secure_cookies;
     let ctx = Ctx { app, config };
-    let routes = all_routes().into_router().layer(DefaultBodyLimit::max(BODY_LIMIT)).layer(axum::middleware::from_fn(security::headers));
+    let routes = all_routes()
+        .into_router()
+        .fallback(platform::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::headers));
     let routes = if https { routes.layer(axum::middleware::from_fn(security::hsts)) } else { routes };
     routes.layer(tower_http::trace::TraceLayer::new_for_http()).with_state(ctx)
 }

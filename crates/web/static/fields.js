@@ -58,7 +58,29 @@
       });
   }
 
+  // The assignee picker offers only the chosen group's members (and Unassigned); the
+  // current assignee stays shown, marked, when the group no longer has them.
+  var group = form.elements["group"];
+  var assignee = form.elements["assignee"];
+  function member(option, name) {
+    return !name || !option.value || (option.getAttribute("data-groups") || "").indexOf("|" + name + "|") >= 0;
+  }
+  function offerMembers() {
+    if (!group || !assignee) return;
+    Array.prototype.forEach.call(assignee.options, function (o) {
+      var offered = member(o, group.value);
+      o.hidden = !offered && !o.selected;
+      o.disabled = !offered;
+    });
+    var current = assignee.options[assignee.selectedIndex];
+    if (current && !member(current, group.value)) {
+      say(assignee, current.value + " is not a member of " + group.value + ": choose a member or Unassigned.", true);
+    }
+  }
+  offerMembers();
+
   form.addEventListener("change", function (ev) {
+    if (ev.target === group) offerMembers();
     if (ev.target && ev.target.hasAttribute("data-inline")) save(ev.target);
   });
   // Enter in a one-line field saves that field instead of the whole form.

@@ -39,6 +39,19 @@
     var me = document.body.getAttribute("data-me");
     var select = $("#f-assignee");
     if (!me || !select) return;
+    var mine = Array.prototype.find.call(select.options, function (o) { return o.value === me; });
+    if (!mine || mine.disabled) {
+      // Not in the chosen group (fields.js marks who is): say so rather than send a refused save.
+      var group = $("#f-group");
+      var msg = $("#f-assignee-msg");
+      if (msg) {
+        msg.textContent = "You are not a member of " + (group ? group.value : "this group") + ": choose another group to take the ticket.";
+        msg.className = "field-msg";
+      }
+      select.setAttribute("aria-invalid", "true");
+      select.focus();
+      return;
+    }
     select.value = me;
     $("#fields").requestSubmit();
   }

@@ -106,12 +106,16 @@ impl App {
                 let mut e = Entry::ticket(t.id.0, TicketAction::MajorDeclared);
                 e.field = Some("manager".into());
                 e.new = Some(m.username.clone());
-                let mut p = Entry::ticket(t.id.0, TicketAction::Updated);
-                p.field = Some("priority".into());
-                p.old = Some(before.priority.get().to_string());
-                p.new = Some("1".into());
+                let mut entries = vec![e];
+                if before.priority != t.priority {
+                    let mut p = Entry::ticket(t.id.0, TicketAction::Updated);
+                    p.field = Some("priority".into());
+                    p.old = Some(before.priority.get().to_string());
+                    p.new = Some(t.priority.get().to_string());
+                    entries.push(p);
+                }
                 let by = By::user(actor.user_id, true);
-                kernel.update(c, &Prepared::default(), &before, &mut t, vec![e, p], by, now).await?;
+                kernel.update(c, &Prepared::default(), &before, &mut t, entries, by, now).await?;
                 if m.id != actor.user_id {
                     notify(
                         c,

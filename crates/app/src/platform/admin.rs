@@ -338,6 +338,14 @@ impl App {
         Ok(directory::groups(&mut c, actor.tenant_id).await?)
     }
 
+    /// Who is in which group: (group, username) pairs, for pickers that offer only a
+    /// group's members.
+    #[tracing::instrument(name = "memberships", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
+    pub async fn memberships(&self, actor: &Actor) -> Result<Vec<(String, String)>> {
+        let mut c = self.db.read().await?;
+        Ok(directory::memberships(&mut c, actor.tenant_id).await?)
+    }
+
     #[tracing::instrument(name = "categories", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn categories(&self, actor: &Actor) -> Result<Vec<String>> {
         let mut c = self.db.read().await?;

@@ -157,14 +157,22 @@ impl App {
             .await
     }
 
-    /// Known errors, optionally ranked against a search text.
+    /// Known errors, optionally ranked against a search text; a known error's or its
+    /// problem's number finds it first.
     #[tracing::instrument(name = "known_errors", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn known_errors(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<Match>> {
         agents_only(actor)?;
         let mut c = self.db.read().await?;
         let all = known_errors::all(&mut c, actor.tenant_id).await?;
-        Ok(match q.filter(|q| !q.trim().is_empty()) {
-            Some(q) => rank(q, all, 50),
+        Ok(match q.map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => {
+                // A number (the known error's or its problem's) finds it, whatever its status.
+                let named = |k: &KnownError| {
+                    k.number.eq_ignore_ascii_case(q) || k.problem_number.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(q))
+                };
+                let (by_number, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(named);
+                by_number.into_iter().map(|k| Match { known_error: k, score: 1.0 }).chain(rank(q, rest, 50)).collect()
+            }
             None => all.into_iter().map(|k| Match { known_error: k, score: 0.0 }).collect(),
         })
     }

@@ -205,6 +205,7 @@ impl App {
             answers: json(&answers)?,
             approvals: item.item.approvals.clone(),
             tasks: item.item.tasks.clone(),
+            form: item.item.variables.clone(),
         };
         let req = NewTicket { kind: Some("request".into()), title, description, order: Some(requested), ..NewTicket::default() };
         self.create_ticket(actor, req, None).await

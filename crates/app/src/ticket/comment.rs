@@ -1,5 +1,5 @@
 //! Replies and internal notes, with the time they log; a requester's reply reopens a
-//! resolved ticket.
+//! resolved ticket, and a closed ticket takes no more replies (only internal notes).
 
 use super::kernel::{By, Prepared, change_entries};
 use super::watchers::{tell_mentioned, tell_watchers};
@@ -7,7 +7,6 @@ use super::*;
 use cairn_store::tx;
 
 impl App {
-    /// Adds a public reply, or an internal note (staff only).
     /// Adds a public reply or an internal note, with the minutes spent on the work it
     /// records (agents only).
     #[tracing::instrument(name = "add_comment", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
@@ -25,6 +24,11 @@ impl App {
             .write(tx!(|c| {
                 let scope = actor.scope();
                 let ticket = load(c, &scope, &number).await?;
+                if !internal && ticket.status == Status::Closed {
+                    return Err(AppError::Conflict(format!(
+                        "{number} is closed, so a reply would reach no one; raise a new ticket and mention {number} in it"
+                    )));
+                }
                 let comment = store::insert_comment(
                     c,
                     backend,

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::problem::similarity::{jaccard, terms};
+use crate::problem::similarity::{self, jaccard, terms};
 
 /// One incident as detection sees it.
 #[derive(Debug, Clone)]
@@ -37,8 +37,10 @@ pub struct Cluster {
     pub scope: String,
     /// Member ids, ascending.
     pub members: Vec<i64>,
-    /// The terms most members share, most common first.
+    /// The terms most members share, most common first (stems: "chang", "lock").
     pub label: Vec<String>,
+    /// The same terms as the members' titles spell them ("changed", "locked"), to show.
+    pub words: Vec<String>,
     /// The title of the member that best represents the cluster.
     pub title: String,
     pub first_at: i64,
@@ -178,11 +180,35 @@ fn cluster(docs: &[Doc], group: &[usize]) -> Cluster {
     Cluster {
         scope: docs[group[0]].scope.clone(),
         members,
+        words: spelled(docs, group, &label),
         label,
         title,
         first_at: group.iter().map(|&i| docs[i].created_at).min().unwrap_or_default(),
         last_at: group.iter().map(|&i| docs[i].created_at).max().unwrap_or_default(),
     }
+}
+
+/// Each term as the group's titles most often spell it (lowercase; the shorter word on
+/// a tie), or the term itself when no title has it.
+fn spelled(docs: &[Doc], group: &[usize], label: &[String]) -> Vec<String> {
+    let mut seen: HashMap<(&str, String), usize> = HashMap::new();
+    for &i in group {
+        for w in docs[i].title.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase) {
+            if let Some(t) = label.iter().find(|t| similarity::stems(&w).first() == Some(*t)) {
+                *seen.entry((t.as_str(), w)).or_default() += 1;
+            }
+        }
+    }
+    label
+        .iter()
+        .map(|t| {
+            let best = seen
+                .iter()
+                .filter(|((term, _), _)| term == t)
+                .max_by(|((_, a), m), ((_, b), n)| m.cmp(n).then(b.len().cmp(&a.len())).then(b.cmp(a)));
+            best.map_or_else(|| t.clone(), |((_, w), _)| w.clone())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -210,6 +236,21 @@ mod tests {
         assert_eq!(found[0].scope, "Network/VPN");
         assert!(found[0].label.contains(&"vpn".to_string()), "{:?}", found[0].label);
         assert_eq!((found[0].first_at, found[0].last_at), (1, 3));
+    }
+
+    #[test]
+    fn a_cluster_is_shown_in_its_members_words_not_stems() {
+        let docs = vec![
+            doc(1, "Accounts", "Account locked after password change this morning"),
+            doc(2, "Accounts", "account locked after the password change this morning"),
+            doc(3, "Accounts", "Locked out: account locked after password changed this morning"),
+        ];
+        let found = clusters(&docs, Settings::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let k = &found[0];
+        assert_eq!(k.words.len(), k.label.len());
+        assert!(k.words.contains(&"locked".to_string()) && k.words.contains(&"change".to_string()), "{:?} from {:?}", k.words, k.label);
+        assert!(k.label.iter().any(|t| !k.words.contains(t)), "the stems differ from the words: {:?}", k.label);
     }
 
     #[test]

@@ -59,6 +59,14 @@ pub struct Variable {
 /// A form's answers by variable name; hidden and empty ones are absent.
 pub type Answers = BTreeMap<String, String>;
 
+/// The answers as their reader sees them: under the form's labels, in the form's
+/// order; an answer whose question has left the form since keeps its name.
+pub fn labelled(form: &[Variable], answers: &Answers) -> Vec<(String, String)> {
+    let asked = form.iter().filter_map(|v| answers.get(&v.name).map(|a| (v.label.clone(), a.clone())));
+    let gone = answers.iter().filter(|(k, _)| !form.iter().any(|v| &v.name == *k)).map(|(k, a)| (k.replace('_', " "), a.clone()));
+    asked.chain(gone).collect()
+}
+
 /// Checks a form's variables: names well formed and unique, choices with options,
 /// show-if rules pointing at an earlier variable's possible values.
 pub fn check_form(vars: &[Variable]) -> Result<(), DomainError> {
@@ -110,59 +118,77 @@ fn shown(v: &Variable, answers: &Answers) -> bool {
     }
 }
 
-/// The answers that count: each shown variable's, checked against its kind, required
-/// ones present; answers to hidden or unknown variables are refused. Refusals are on
-/// the field `answers` and start with the variable's name.
+/// An answer the form refuses: the question's name and why, in its reader's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub name: String,
+    pub message: String,
+}
+
+/// Checks answers against their form, like [`review_answers`], refusing them all with
+/// every problem named when any has one.
 pub fn check_answers(vars: &[Variable], given: &Answers) -> Result<Answers, DomainError> {
-    if let Some(k) = given.keys().find(|k| !vars.iter().any(|v| &v.name == *k)) {
-        return Err(DomainError::invalid("answers", format!("{k}: is not a question of this form")));
+    let (out, problems) = review_answers(vars, given);
+    if problems.is_empty() {
+        return Ok(out);
+    }
+    let all: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.name, p.message)).collect();
+    Err(DomainError::invalid("answers", all.join("; ")))
+}
+
+/// The answers the form accepts (hidden and empty ones dropped, values normalised), and
+/// a problem for each it refuses: a required question unanswered, a value of the wrong
+/// kind, an answer to a question that is not shown or not on the form.
+pub fn review_answers(vars: &[Variable], given: &Answers) -> (Answers, Vec<Problem>) {
+    let mut problems = Vec::new();
+    for k in given.keys().filter(|k| !vars.iter().any(|v| &v.name == *k)) {
+        problems.push(Problem { name: k.clone(), message: "is not a question of this form".into() });
     }
     let mut out = Answers::new();
     for v in vars {
         // An empty answer, or an unticked box, is no answer.
         let raw = given.get(&v.name).map(|s| s.trim()).filter(|s| !(s.is_empty() || v.kind == VarKind::Checkbox && *s == "no"));
+        let mut refuse = |m: String| problems.push(Problem { name: v.name.clone(), message: format!("“{}” {m}", v.label) });
         if !shown(v, &out) {
             if raw.is_some() {
-                return Err(DomainError::invalid("answers", format!("{}: does not apply to the other answers", v.name)));
+                refuse("does not apply to the other answers".into());
             }
             continue;
         }
         let Some(raw) = raw else {
             if v.required {
-                return Err(DomainError::invalid("answers", format!("{}: “{}” is required", v.name, v.label)));
+                refuse("is required".into());
             }
             continue;
         };
-        let bad = |m: &str| DomainError::invalid("answers", format!("{}: “{}” {m}", v.name, v.label));
         let value = match v.kind {
-            VarKind::Text if raw.chars().count() > 2000 => return Err(bad("takes at most 2000 characters")),
+            VarKind::Text if raw.chars().count() > 2000 => Err("takes at most 2000 characters".to_string()),
             VarKind::Number => {
-                raw.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or_else(|| bad("must be a number"))?;
-                raw.to_string()
+                raw.parse::<f64>().ok().filter(|n| n.is_finite()).map(|_| raw.to_string()).ok_or_else(|| "must be a number".into())
             }
-            VarKind::Date => {
-                raw.parse::<jiff::civil::Date>().map_err(|_| bad("must be a date (YYYY-MM-DD)"))?;
-                raw.to_string()
-            }
+            VarKind::Date => raw.parse::<jiff::civil::Date>().map(|_| raw.to_string()).map_err(|_| "must be a date (YYYY-MM-DD)".into()),
             VarKind::Checkbox => match raw {
-                "yes" | "on" | "true" => "yes".into(),
-                _ => return Err(bad("is ticked or not")),
+                "yes" | "on" | "true" => Ok("yes".into()),
+                _ => Err("is ticked or not".into()),
             },
-            VarKind::Choice if !v.options.iter().any(|o| o == raw) => {
-                return Err(bad(&format!("must be one of: {}", v.options.join(", "))));
-            }
+            VarKind::Choice if !v.options.iter().any(|o| o == raw) => Err(format!("must be one of: {}", v.options.join(", "))),
             VarKind::MultiChoice => {
                 let picked: Vec<&str> = raw.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
-                if let Some(p) = picked.iter().find(|p| !v.options.iter().any(|o| o == *p)) {
-                    return Err(bad(&format!("has no option '{p}'")));
+                match picked.iter().find(|p| !v.options.iter().any(|o| o == *p)) {
+                    Some(p) => Err(format!("has no option '{p}'")),
+                    None => Ok(picked.join(",")),
                 }
-                picked.join(",")
             }
-            _ => raw.to_string(),
+            _ => Ok(raw.to_string()),
         };
-        out.insert(v.name.clone(), value);
+        match value {
+            Ok(value) => {
+                out.insert(v.name.clone(), value);
+            }
+            Err(m) => refuse(m),
+        }
     }
-    Ok(out)
+    (out, problems)
 }
 
 #[cfg(test)]
@@ -193,6 +219,31 @@ mod tests {
 
     fn answers(pairs: &[(&str, &str)]) -> Answers {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let (_, problems) = review_answers(&laptop(), &answers(&[("model", "13-inch"), ("needed_by", "soon")]));
+        let named: Vec<&str> = problems.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(named, ["model", "justification", "funding", "needed_by"]);
+        assert_eq!(problems[1].message, "“justification” is required");
+        let e = check_answers(&laptop(), &answers(&[("model", "13-inch")])).unwrap_err().to_string();
+        assert!(e.contains("model: “model” must be one of") && e.contains("funding: “funding” is required"), "{e}");
+    }
+
+    #[test]
+    fn answers_are_shown_under_their_labels_in_form_order() {
+        let mut form = laptop();
+        form[2].label = "How is it paid for?".into();
+        let given = answers(&[("funding", "department"), ("model", "14-inch"), ("old_question", "yes")]);
+        assert_eq!(
+            labelled(&form, &given),
+            [
+                ("model".to_string(), "14-inch".to_string()),
+                ("How is it paid for?".into(), "department".into()),
+                ("old question".into(), "yes".into())
+            ]
+        );
     }
 
     #[test]

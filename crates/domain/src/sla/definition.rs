@@ -229,6 +229,21 @@ impl Definition {
     }
 }
 
+/// The enabled definitions that can never apply, each with the catch-all that comes
+/// before it (an enabled definition of the same kind with no conditions, which
+/// [`select`] always stops at).
+pub fn shadowed(definitions: &[Definition]) -> Vec<(&Definition, &Definition)> {
+    let mut sorted: Vec<&Definition> = definitions.iter().collect();
+    sorted.sort_by_key(|d| (d.position, d.id));
+    let mut out = Vec::new();
+    for (i, d) in sorted.iter().enumerate().filter(|(_, d)| d.enabled) {
+        if let Some(all) = sorted[..i].iter().find(|a| a.enabled && a.kind == d.kind && a.applies_when.is_empty()) {
+            out.push((*d, *all));
+        }
+    }
+    out
+}
+
 /// The definitions that apply to a ticket: per kind, the first enabled one (by
 /// position, then id) whose conditions hold.
 pub fn select<'a>(definitions: &'a [Definition], f: &Facts) -> Vec<&'a Definition> {

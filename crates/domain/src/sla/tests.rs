@@ -302,3 +302,23 @@ fn availability_counts_only_the_calendars_hours() {
     // A weekend alone has no hours to be available in.
     assert_eq!(xla::availability(&s, &[], berlin(2026, 3, 7, 0, 0), berlin(2026, 3, 9, 0, 0)), None);
 }
+
+#[test]
+fn a_definition_after_a_catch_all_of_its_kind_is_named_as_never_applying() {
+    use super::definition::shadowed;
+    let all = Definition { id: crate::ids::DefinitionId(1), position: 1, ..definition() };
+    let p1 = Definition {
+        id: crate::ids::DefinitionId(2),
+        name: "P1".into(),
+        position: 2,
+        applies_when: vec![Condition::is("priority", &["1"])],
+        ..definition()
+    };
+    let ola = Definition { id: crate::ids::DefinitionId(3), name: "Desk OLA".into(), kind: "ola".into(), position: 3, ..definition() };
+    let off = Definition { id: crate::ids::DefinitionId(4), name: "Old".into(), position: 4, enabled: false, ..definition() };
+    let defs = [all.clone(), p1.clone(), ola, off];
+    let found: Vec<(&str, &str)> = shadowed(&defs).into_iter().map(|(d, by)| (d.name.as_str(), by.name.as_str())).collect();
+    assert_eq!(found, [("P1", "Standard")], "another kind and a disabled one are not shadowed");
+    let first = [Definition { position: 0, ..p1 }, all];
+    assert!(shadowed(&first).is_empty(), "the specific one placed first applies");
+}

@@ -64,3 +64,33 @@ impl Labels {
 pub(crate) fn decode(joined: Option<String>) -> Vec<String> {
     joined.map(|s| s.split(SEPARATOR).filter(|l| !l.is_empty()).map(str::to_string).collect()).unwrap_or_default()
 }
+
+/// A page of records whose select list has label columns, read in two steps: the page is
+/// picked by id first (`ORDER BY … LIMIT` over the matching rows), then the select list,
+/// with its one subquery per label column, is computed for the picked rows only rather
+/// than for every row the sort had to look at.
+pub(crate) struct Page<'a> {
+    /// The record's table and its alias in `cols`, `joins` and `order`.
+    pub table: &'static str,
+    pub alias: &'static str,
+    pub cols: &'a str,
+    /// Joins the select list needs, after the record's table.
+    pub joins: &'a str,
+    /// `FROM … WHERE …` choosing the matching rows (any aliases).
+    pub matching: &'a str,
+    /// How the matching rows are ordered, and the same order over the record alone.
+    pub order: &'a str,
+    pub order_picked: &'a str,
+    /// The parameter holding the page size.
+    pub limit: &'a str,
+}
+
+impl Page<'_> {
+    pub(crate) fn sql(&self) -> String {
+        let Page { table, alias, cols, joins, matching, order, order_picked, limit } = self;
+        format!(
+            "SELECT {cols} FROM (SELECT {alias}.id AS picked_id {matching} ORDER BY {order} LIMIT {limit}) picked \
+             JOIN {table} {alias} ON {alias}.id = picked.picked_id {joins} ORDER BY {order_picked}"
+        )
+    }
+}

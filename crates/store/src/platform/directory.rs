@@ -272,6 +272,18 @@ pub async fn is_member(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Resu
     Ok(n > 0)
 }
 
+/// Every (group, member username) pair of the tenant, by group name then username.
+pub async fn memberships(c: &mut Conn, t: TenantId) -> Result<Vec<(String, String)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT g.name, u.username FROM group_members m JOIN assignment_groups g ON g.id = m.group_id AND g.tenant_id = m.tenant_id \
+         JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id WHERE m.tenant_id = $1 ORDER BY g.name, u.username",
+    )
+    .bind(t.0)
+    .fetch_all(c)
+    .await?;
+    Ok(rows)
+}
+
 pub async fn members(c: &mut Conn, t: TenantId, g: GroupId) -> Result<Vec<User>> {
     let rows = sqlx::query(sql(
         "JOIN group_members m ON m.user_id = u.id WHERE u.tenant_id = $1 AND m.tenant_id = $1 AND m.group_id = $2 ORDER BY u.display_name",

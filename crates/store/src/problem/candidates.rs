@@ -56,7 +56,7 @@ pub async fn propose(c: &mut Conn, t: TenantId, k: &Cluster, now: i64) -> Result
     .bind(k.fingerprint())
     .bind(&k.scope)
     .bind(&k.title)
-    .bind(k.label.join(" "))
+    .bind(k.words.join(" "))
     .bind(&ids)
     .bind(k.members.len() as i64)
     .bind(k.first_at)

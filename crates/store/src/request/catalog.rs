@@ -43,6 +43,9 @@ pub struct Requested {
     /// The item's approval stages and task template when it was ordered (JSON).
     pub approvals: String,
     pub tasks: String,
+    /// The item's order form as it is now (`Vec<catalog::Variable>` as JSON), which
+    /// names the answers; not written.
+    pub form: String,
 }
 
 const COLS: &str = "SELECT i.id, i.category, i.name, i.description, i.icon, i.delivery_days, i.variables, i.audience, i.active, i.approvals, i.tasks \
@@ -200,7 +203,7 @@ pub async fn requested_in(c: &mut Conn, t: TenantId, tickets: &[TicketId]) -> Re
     }
     let list: Vec<String> = (0..tickets.len()).map(|i| format!("${}", i + 2)).collect();
     let sql = format!(
-        "SELECT r.ticket_id, r.item_id, i.name, r.quantity, r.answers, r.approvals, r.tasks FROM requested_items r \
+        "SELECT r.ticket_id, r.item_id, i.name, r.quantity, r.answers, r.approvals, r.tasks, i.variables FROM requested_items r \
          JOIN catalog_items i ON i.id = r.item_id AND i.tenant_id = r.tenant_id \
          WHERE r.tenant_id = $1 AND r.ticket_id IN ({}) ORDER BY r.ticket_id, r.id",
         list.join(", ")
@@ -221,6 +224,7 @@ pub async fn requested_in(c: &mut Conn, t: TenantId, tickets: &[TicketId]) -> Re
                     answers: get(r, "answers")?,
                     approvals: get(r, "approvals")?,
                     tasks: get(r, "tasks")?,
+                    form: get(r, "variables")?,
                 },
             ))
         })

@@ -424,14 +424,23 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
             None => wh.push(format!("{id} {cmp} {pi}")),
         }
     }
-    let order = match key {
+    let order = |id: &str| match key {
         Some(k) => format!("{k} {dir}, {id} {dir}"),
         None => format!("{id} {dir}"),
     };
     let limit = q.limit.clamp(1, 200);
     let pl = push(&mut args, Arg::I(limit + 1));
-    let cols = COLS.as_str();
-    let sql = format!("SELECT {cols} {from} WHERE {} ORDER BY {order} LIMIT {pl}", wh.join(" AND "));
+    let sql = labels::Page {
+        table: "tickets",
+        alias: "t",
+        cols: &COLS,
+        joins: "",
+        matching: &format!("{from} WHERE {}", wh.join(" AND ")),
+        order: &order(id),
+        order_picked: &order("t.id"),
+        limit: &pl,
+    }
+    .sql();
     let rows = bind_all(sql, args).fetch_all(c).await?;
     let mut tickets = rows.iter().map(ticket).collect::<Result<Vec<_>>>()?;
     let next = if tickets.len() as i64 > limit {

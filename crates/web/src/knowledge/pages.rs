@@ -158,8 +158,11 @@ async fn article_page(
     }
     let moves = if staff {
         let st = a.state;
+        // Sending to review without a reviewer is offered: the refusal says what to do.
+        let offered = |to: ArticleState| !matches!(cairn_app::knowledge::may_move(&s.actor, &a, to), Err(AppError::Forbidden(_)));
         st.next()
             .iter()
+            .filter(|n| offered(**n))
             .map(|n| {
                 let label = match (st, n) {
                     (_, ArticleState::InReview) => "Send to review",

@@ -14,6 +14,16 @@ pub(crate) fn router() -> Routes {
         .route("/static/suggest.js", get(|| script(include_str!("../../static/suggest.js"))))
         .route("/static/catalog.js", get(|| script(include_str!("../../static/catalog.js"))))
         .route("/static/password.js", get(|| script(include_str!("../../static/password.js"))))
+        .route("/static/icon.svg", get(icon))
+        // Browsers ask for it whatever the page says; they read an SVG answer too.
+        .route("/favicon.ico", get(icon))
+}
+
+async fn icon() -> Response {
+    let mut res = include_str!("../../static/icon.svg").into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    res
 }
 
 async fn css() -> Response {

@@ -10,7 +10,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::cookie;
 use super::csrf::{Button, CsrfForm, same};
 use super::page::{Me, error_page, render};
-use super::session::{ClientAddr, Session};
+use super::session::{ClientAddr, Session, same_site_path};
 use crate::ctx::Ctx;
 use crate::error::{set_retry_after, status_of};
 
@@ -35,6 +35,15 @@ pub(crate) struct LoginPage {
     pub username: String,
     pub tenant: String,
     pub csrf: String,
+    /// The page to return to once signed in (a path on this site), or empty.
+    pub next: String,
+}
+
+/// `GET /login?next=/tickets/INC0000001`.
+#[derive(Deserialize, Default)]
+pub(crate) struct Next {
+    #[serde(default)]
+    next: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -47,6 +56,8 @@ pub(crate) struct LoginForm {
     tenant: String,
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
+    next: String,
 }
 
 /// The form's token: the one the browser already holds (another open tab keeps
@@ -66,7 +77,7 @@ fn login_page(ctx: &Ctx, status: StatusCode, csrf: String, page: LoginPage) -> R
     res
 }
 
-pub(crate) async fn login_form(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
+pub(crate) async fn login_form(State(ctx): State<Ctx>, headers: HeaderMap, Query(q): Query<Next>) -> Response {
     let csrf = match form_token(&ctx, &headers) {
         Ok(t) => t,
         Err(e) => return error_page(None, e),
@@ -79,6 +90,7 @@ pub(crate) async fn login_form(State(ctx): State<Ctx>, headers: HeaderMap) -> Re
         username: String::new(),
         tenant: cairn_app::DEFAULT_TENANT.into(),
         csrf: String::new(),
+        next: same_site_path(&q.next).unwrap_or_default().to_string(),
     };
     login_page(&ctx, StatusCode::OK, csrf, page)
 }
@@ -92,6 +104,7 @@ pub(crate) async fn login(State(ctx): State<Ctx>, ClientAddr(addr): ClientAddr, 
         username: f.username.clone(),
         tenant: tenant.clone(),
         csrf: String::new(),
+        next: same_site_path(&f.next).unwrap_or_default().to_string(),
     };
     let held = cookie::read(&headers, &ctx.config, cookie::LOGIN).unwrap_or_default();
     if held.is_empty() || !same(held, &f.csrf) {
@@ -104,7 +117,7 @@ pub(crate) async fn login(State(ctx): State<Ctx>, ClientAddr(addr): ClientAddr, 
     }
     match ctx.app.login(&tenant, f.username.trim(), &f.password, &addr).await {
         Ok(s) => {
-            let mut res = Redirect::to("/").into_response();
+            let mut res = Redirect::to(same_site_path(&f.next).unwrap_or("/")).into_response();
             let h = res.headers_mut();
             h.append(header::SET_COOKIE, cookie::set(&ctx.config, cookie::SESSION, &s.token, ctx.app.session_max_age_secs()));
             h.append(header::SET_COOKIE, cookie::set(&ctx.config, cookie::LOGIN, "", 0));

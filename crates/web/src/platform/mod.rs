@@ -14,6 +14,7 @@ pub(crate) mod history;
 pub(crate) mod journal;
 mod live;
 mod login;
+mod not_found;
 pub(crate) mod openapi;
 mod openapi_contract;
 pub(crate) mod page;
@@ -43,6 +44,8 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(account_api::ApiDoc::openapi());
     doc
 }
+
+pub(crate) use not_found::not_found;
 
 pub(crate) fn ui() -> Routes {
     Routes::new()

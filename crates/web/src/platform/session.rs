@@ -33,6 +33,25 @@ impl FromRequestParts<Ctx> for ApiActor {
     }
 }
 
+/// The actor behind a read-only download (a report as CSV) that both the API and the
+/// pages link to: the bearer token when one is sent, else the browser's session. Only
+/// for GETs that change nothing, so the session cookie cannot be used to act.
+pub(crate) struct ReaderActor(pub Actor);
+
+impl FromRequestParts<Ctx> for ReaderActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
+        if parts.headers.contains_key(header::AUTHORIZATION) || parts.method != axum::http::Method::GET {
+            return ApiActor::from_request_parts(parts, ctx).await.map(|a| ReaderActor(a.0));
+        }
+        let token =
+            cookie::read(&parts.headers, &ctx.config, cookie::SESSION).ok_or(ApiError::App(cairn_app::AppError::Unauthenticated))?;
+        let (actor, _) = ctx.app.session(token).await?;
+        Ok(ReaderActor(actor))
+    }
+}
+
 /// A signed-in browser session; pages that need one redirect to sign-in without it.
 #[derive(Clone)]
 pub(crate) struct Session {
@@ -45,7 +64,7 @@ impl FromRequestParts<Ctx> for Session {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Response> {
-        let to_login = || Redirect::to("/login").into_response();
+        let to_login = || Redirect::to(&login_path(parts)).into_response();
         let token = cookie::read(&parts.headers, &ctx.config, cookie::SESSION).ok_or_else(to_login)?.to_string();
         let (actor, csrf) = ctx.app.session(&token).await.map_err(|_| to_login())?;
         let s = Session { actor, csrf, token };
@@ -53,6 +72,27 @@ impl FromRequestParts<Ctx> for Session {
         parts.extensions.insert(s.clone());
         Ok(s)
     }
+}
+
+/// Sign-in, coming back afterwards to the page a GET asked for.
+fn login_path(parts: &Parts) -> String {
+    let wanted = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    if parts.method != axum::http::Method::GET || wanted == "/" {
+        return "/login".into();
+    }
+    format!("/login?{}", form_urlencoded::Serializer::new(String::new()).append_pair("next", wanted).finish())
+}
+
+/// Where to go after signing in: `next` when it is a path on this site, else `None`.
+/// Nothing that a browser would take to another host (`//host`, `/\host`, a scheme) or
+/// with control characters passes.
+pub(crate) fn same_site_path(next: &str) -> Option<&str> {
+    let b = next.as_bytes();
+    let ok = b.first() == Some(&b'/')
+        && !matches!(b.get(1), Some(b'/' | b'\\'))
+        && next.chars().all(|c| !c.is_control() && c != '\\')
+        && next.len() <= 2000;
+    ok.then_some(next)
 }
 
 /// The client's address, for sign-in throttling.
@@ -64,5 +104,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
         Ok(ClientAddr(addr))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to() {
+        for good in ["/tickets/INC0000001", "/known-errors?q=KE1", "/"] {
+            assert_eq!(same_site_path(good), Some(good));
+        }
+        for bad in ["", "https://evil.example/", "//evil.example/", "/\\evil.example", "tickets", "/a\nb", "javascript:alert(1)"] {
+            assert_eq!(same_site_path(bad), None, "{bad:?}");
+        }
     }
 }

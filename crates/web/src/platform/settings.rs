@@ -20,13 +20,24 @@ pub(crate) struct SettingsPage {
     pub me: Option<Me>,
     pub csrf: String,
     /// Rows by impact, columns by urgency: (form field name, priority).
-    pub matrix: Vec<Vec<(String, i64)>>,
+    pub matrix: Vec<Vec<MatrixCell>>,
     pub auto_close_days: i64,
     pub categories: Vec<String>,
     /// (name, shares tickets among its requesters)
     pub organisations: Vec<(String, bool)>,
     pub notice: Option<String>,
     pub error: Option<String>,
+}
+
+/// The matrix's rows and columns, high first.
+const LEVELS: [&str; 3] = ["high", "medium", "low"];
+
+/// One select of the priority matrix: its form field (`m12`: impact high, urgency
+/// medium), what a screen reader says for it, and the priority chosen.
+pub(crate) struct MatrixCell {
+    pub name: String,
+    pub label: String,
+    pub priority: i64,
 }
 
 #[derive(Deserialize, Default)]
@@ -48,7 +59,14 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Re
     let matrix = raw
         .iter()
         .enumerate()
-        .map(|(i, row)| row.iter().enumerate().map(|(j, p)| (format!("m{}{}", i + 1, j + 1), *p)).collect())
+        .map(|(i, row)| {
+            let cell = |j: usize, p: i64| MatrixCell {
+                name: format!("m{}{}", i + 1, j + 1),
+                label: format!("Impact {} × urgency {}", LEVELS[i], LEVELS[j]),
+                priority: p,
+            };
+            row.iter().enumerate().map(|(j, p)| cell(j, *p)).collect()
+        })
         .collect();
     let (status, error) = Refusal::split(refused);
     let page = SettingsPage {

@@ -46,7 +46,7 @@ impl From<Case> for CaseView {
             escalation: c.approval.escalation,
             state: c.approval.state.as_str().into(),
             asked: short(c.approval.created_at),
-            items: c.items.into_iter().map(|(r, a)| RequestedView::of(r.item, r.quantity, a)).collect(),
+            items: c.items.into_iter().map(|(r, a)| RequestedView::of(r, &a)).collect(),
         }
     }
 }

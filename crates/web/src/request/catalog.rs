@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
 use cairn_app::request::catalog::CatalogItem;
-use cairn_domain::request::catalog::{Answers, VarKind, Variable};
+use cairn_domain::request::catalog::{Answers, VarKind, Variable, review_answers};
 
 use crate::ctx::Ctx;
 use crate::platform::csrf::CsrfForm;
@@ -45,6 +45,8 @@ pub(crate) struct Field {
     pub kind: &'static str,
     /// The answer as typed (comma-separated for several choices).
     pub value: String,
+    /// Why the answer was refused, in the reader's words.
+    pub problem: Option<String>,
 }
 
 impl Field {
@@ -82,11 +84,23 @@ async fn order_page(ctx: &Ctx, s: &Session, id: i64, typed: &Answers, quantity: 
         Ok(i) => i,
         Err(e) => return error_page(Some(s), e),
     };
-    let fields = item
+    // A refused order names every answer at fault beside its question.
+    let problems = if error.is_some() { review_answers(&item.variables, typed).1 } else { vec![] };
+    let fields: Vec<Field> = item
         .variables
         .iter()
-        .map(|v| Field { v: v.clone(), kind: kind_name(&v.kind), value: typed.get(&v.name).cloned().unwrap_or_default() })
+        .map(|v| Field {
+            v: v.clone(),
+            kind: kind_name(&v.kind),
+            value: typed.get(&v.name).cloned().unwrap_or_default(),
+            problem: problems.iter().find(|p| p.name == v.name).map(|p| p.message.clone()),
+        })
         .collect();
+    let error = match fields.iter().filter(|f| f.problem.is_some()).count() {
+        0 => error,
+        1 => Some("One answer needs a change: see the question marked below.".into()),
+        n => Some(format!("{n} answers need a change: see the questions marked below.")),
+    };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = OrderPage { me: Some(Me::new(&s.actor, &s.csrf)), csrf: s.csrf.clone(), item, fields, quantity, error };
     (status, render(page)).into_response()

@@ -1,7 +1,8 @@
 //! What a request asked for and how far it got: the requested items with their
 //! answers, its approvals and its fulfilment steps, as the request's pages show them.
 
-use cairn_domain::request::catalog::Answers;
+use cairn_domain::request::catalog::{Answers, Variable, labelled};
+use cairn_store::request::catalog::Requested;
 
 /// A request's approvals and fulfilment steps.
 pub(crate) struct ProgressView {
@@ -33,7 +34,9 @@ pub(crate) struct RequestedView {
 }
 
 impl RequestedView {
-    pub fn of(item: String, quantity: i64, answers: Answers) -> RequestedView {
-        RequestedView { item, quantity, answers: answers.into_iter().collect() }
+    /// The item with its answers under the order form's labels.
+    pub fn of(r: Requested, answers: &Answers) -> RequestedView {
+        let form: Vec<Variable> = serde_json::from_str(&r.form).unwrap_or_default();
+        RequestedView { item: r.item, quantity: r.quantity, answers: labelled(&form, answers) }
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct DefinitionRow {
     pub enabled: bool,
     pub targets: String,
     pub rules: String,
+    /// Why it can never apply (a catch-all of its kind comes first), if so.
+    pub shadowed_by: Option<String>,
 }
 
 #[derive(Template)]
@@ -98,6 +100,7 @@ fn describe(d: &Definition) -> DefinitionRow {
         enabled: d.enabled,
         targets,
         rules: if rules.is_empty() { "every ticket".into() } else { rules.join("; ") },
+        shadowed_by: None,
     }
 }
 
@@ -147,6 +150,7 @@ async fn page(ctx: &Ctx, s: &Session, q: AdminQuery, drafts: Drafts, replayed: V
     let xla = drafts.xla.unwrap_or_else(|| XlaForm { measure: "csat".into(), window_days: "30".into(), ..XlaForm::default() });
     let mut sorted = definitions.clone();
     sorted.sort_by_key(|d| (d.position, d.id));
+    let shadows = cairn_domain::sla::definition::shadowed(&sorted);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = SlaAdminPage {
         me: Some(Me::new(a, &s.csrf)),
@@ -155,7 +159,13 @@ async fn page(ctx: &Ctx, s: &Session, q: AdminQuery, drafts: Drafts, replayed: V
             .iter()
             .map(|(name, spec)| CalendarRow { name: name.clone(), summary: summary(spec), holidays: spec.holidays.len() })
             .collect(),
-        definitions: sorted.iter().map(describe).collect(),
+        definitions: sorted
+            .iter()
+            .map(|d| {
+                let by = shadows.iter().find(|(x, _)| x.id == d.id).map(|(_, by)| by.name.clone());
+                DefinitionRow { shadowed_by: by, ..describe(d) }
+            })
+            .collect(),
         xlas: xlas
             .into_iter()
             .map(|x| {

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
-use crate::platform::session::ApiActor;
+use crate::platform::session::ReaderActor;
 use crate::time::{instant, rfc3339};
 
 pub(crate) fn router() -> Routes {
@@ -98,7 +98,7 @@ fn round(v: Option<f64>) -> Option<f64> {
     responses((status = 200, body = Vec<ComplianceLine>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn compliance(
     State(ctx): State<Ctx>,
-    ApiActor(actor): ApiActor,
+    ReaderActor(actor): ReaderActor,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
@@ -169,7 +169,7 @@ pub(crate) struct BreachBody {
     responses((status = 200, body = Vec<BreachBody>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn breaches(
     State(ctx): State<Ctx>,
-    ApiActor(actor): ApiActor,
+    ReaderActor(actor): ReaderActor,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;
@@ -215,7 +215,7 @@ pub(crate) struct CsatBody {
     responses((status = 200, body = Vec<CsatBody>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn csat(
     State(ctx): State<Ctx>,
-    ApiActor(actor): ApiActor,
+    ReaderActor(actor): ReaderActor,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;

@@ -1,6 +1,8 @@
 //! The satisfaction survey behind the link sent at resolution: no sign-in, the secret
-//! link is the key. `?rating=N` answers in one click (from a message) and then offers
-//! the rest of the questions once; the form asks everything at once.
+//! link is the key. `?rating=N` (the one-click links of the message) opens the form
+//! with that rating chosen; only sending it records anything, since a GET must not
+//! change state (mail scanners and link previews open every link). The rest of the
+//! questions can be answered once after a rating.
 
 use askama::Template;
 use axum::Form;
@@ -29,6 +31,8 @@ pub(crate) struct SurveyPage {
     pub extra: Vec<(String, Question)>,
     /// The rating recorded (thanks shown).
     pub rated: Option<i64>,
+    /// The rating the link chose, not yet sent.
+    pub chosen: Option<i64>,
     /// The rest of the questions can still be answered (after a one-click rating).
     pub ask_details: bool,
     pub show_form: bool,
@@ -37,6 +41,11 @@ pub(crate) struct SurveyPage {
 }
 
 impl SurveyPage {
+    /// Whether the link chose rating `r`.
+    pub fn chosen_is(&self, r: &dyn std::fmt::Display) -> bool {
+        self.chosen.is_some_and(|c| c.to_string() == r.to_string())
+    }
+
     fn of(token: String, v: &SurveyView) -> SurveyPage {
         SurveyPage {
             me: None,
@@ -47,6 +56,7 @@ impl SurveyPage {
             effort_label: v.questions.effort.clone(),
             extra: v.questions.extra.iter().enumerate().map(|(i, q)| (format!("q{}", i + 1), q.clone())).collect(),
             rated: v.rating,
+            chosen: None,
             ask_details: v.rating.is_some() && !v.details && !v.expired,
             show_form: !v.expired && (v.rating.is_none() || !v.details),
             notice: None,
@@ -116,6 +126,7 @@ fn not_found(token: String) -> Response {
         effort_label: None,
         extra: vec![],
         rated: None,
+        chosen: None,
         ask_details: false,
         show_form: false,
         notice: None,
@@ -125,11 +136,15 @@ fn not_found(token: String) -> Response {
 }
 
 pub(crate) async fn show(State(ctx): State<Ctx>, Path(token): Path<String>, Query(q): Query<OneClick>) -> Response {
-    if let Some(r) = q.rating {
-        return answer(&ctx, token, vec![("rating".into(), r)]).await;
-    }
     match ctx.app.survey(&token).await {
-        Ok(v) => render(SurveyPage::of(token, &v)),
+        Ok(v) => {
+            let mut page = SurveyPage::of(token, &v);
+            page.chosen = q.rating.and_then(|r| r.trim().parse().ok()).filter(|r| (1..=5).contains(r));
+            if page.chosen.is_some() && v.rating.is_none() && page.show_form {
+                page.notice = Some("Press Send to record your rating; you can add a comment first.".into());
+            }
+            render(page)
+        }
         Err(_) => not_found(token),
     }
 }

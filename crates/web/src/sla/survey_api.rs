@@ -15,7 +15,7 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 use crate::json::JsonBody;
-use crate::platform::session::ApiActor;
+use crate::platform::session::{ApiActor, ReaderActor};
 use crate::time::rfc3339;
 
 pub(crate) fn router() -> Routes {
@@ -60,7 +60,7 @@ pub(crate) struct ResponseBody {
     responses((status = 200, body = Vec<ResponseBody>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn responses(
     State(ctx): State<Ctx>,
-    ApiActor(actor): ApiActor,
+    ReaderActor(actor): ReaderActor,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let as_csv = csv_wanted(p.format.as_deref())?;

@@ -14,7 +14,7 @@ pub(crate) fn line(e: &Entry) -> Option<String> {
             let label = |x: Option<&str>| x.and_then(|s| Status::parse(s).ok()).map_or_else(|| shown(x), |s| s.label().to_lowercase());
             format!("changed status from {} to {}", label(e.old), label(e.new))
         }
-        ("updated", Some(f)) => format!("changed {} from {} to {}", f, e.before(), e.after()),
+        ("updated", Some(f)) => format!("changed {} from {} to {}", field_label(f), e.before(), e.after()),
         ("commented", Some("note")) => "added an internal note".into(),
         ("commented", _) => "replied".into(),
         ("linked", Some(kind)) => format!("linked {} {}", kind.replace('_', " "), e.after()),
@@ -29,4 +29,28 @@ pub(crate) fn line(e: &Entry) -> Option<String> {
         ("time_logged", _) => format!("logged time, {} in all", minutes(e.new.and_then(|m| m.parse().ok()).unwrap_or(0))),
         _ => return None,
     })
+}
+
+/// A ticket field as people call it.
+fn field_label(field: &str) -> String {
+    match field {
+        "resolution_code" => "the resolution code".into(),
+        "resolution_notes" => "the resolution notes".into(),
+        "root_cause" => "the root cause".into(),
+        "affected" => "the affected items".into(),
+        "major_manager" => "the major incident manager".into(),
+        "time_spent" => "the time spent".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_named_in_words() {
+        let e = Entry { action: "updated", field: Some("resolution_code"), old: None, new: Some("fixed") };
+        assert_eq!(line(&e).unwrap(), "changed the resolution code from — to fixed");
+    }
 }

@@ -102,6 +102,7 @@ pub(crate) async fn ticket_page_with(
         links,
         groups,
         agents,
+        memberships,
         categories,
         canned,
         watchers,
@@ -119,7 +120,7 @@ pub(crate) async fn ticket_page_with(
         unavailable,
     } = data;
     let staff = a.role.is_staff();
-    let items = items.into_iter().map(|(r, answers)| RequestedView::of(r.item, r.quantity, answers)).collect();
+    let items = items.into_iter().map(|(r, answers)| RequestedView::of(r, &answers)).collect();
     let my_approval = progress
         .as_ref()
         .and_then(|p| p.approvals.iter().find(|x| x.approver_id == a.user_id && x.state == ApprovalState::Pending).map(|x| x.id));
@@ -146,7 +147,14 @@ pub(crate) async fn ticket_page_with(
         levels,
         categories,
         groups,
-        agents,
+        agents: agents
+            .into_iter()
+            .map(|name| {
+                let of: Vec<&str> = memberships.iter().filter(|(_, u)| *u == name).map(|(g, _)| g.as_str()).collect();
+                let groups = format!("|{}|", of.join("|"));
+                (name, groups)
+            })
+            .collect(),
         comments: comments
             .into_iter()
             .map(|c| CView {

@@ -121,7 +121,8 @@ pub(crate) struct TicketPage {
     pub levels: Vec<(String, String)>,
     pub categories: Vec<String>,
     pub groups: Vec<String>,
-    pub agents: Vec<String>,
+    /// (username, "|group|group|": the groups the agent is a member of).
+    pub agents: Vec<(String, String)>,
     pub comments: Vec<CView>,
     pub history: Vec<HView>,
     /// (kind as read from this ticket, number, title)

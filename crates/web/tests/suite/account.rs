@@ -99,7 +99,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     assert_eq!(status, StatusCode::OK, "this session stays");
     assert!(page.contains("Your password is changed"));
     let r = there.open("/account").await;
-    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/login".to_string()), "the other session ended");
+    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/login?next=%2Faccount".to_string()), "the other session ended");
     assert_eq!(t.get(&token, "/api/v1/me").await.status(), StatusCode::OK, "tokens keep working");
     assert_eq!(Browser::new(&t).login("alice", PASSWORD).await.status(), StatusCode::UNAUTHORIZED, "the old password is gone");
     assert_eq!(Browser::new(&t).login("alice", NEW_PASSWORD).await.status(), StatusCode::SEE_OTHER);

@@ -103,6 +103,8 @@ const ROUTES: &[Entry] = &[
     e("GET /static/suggest.js", "ok ok ok ok ok | ok ok ok"),
     e("GET /static/catalog.js", "ok ok ok ok ok | ok ok ok"),
     e("GET /static/password.js", "ok ok ok ok ok | ok ok ok"),
+    e("GET /static/icon.svg", "ok ok ok ok ok | ok ok ok"),
+    e("GET /favicon.ico", "ok ok ok ok ok | ok ok ok"),
     e("GET /account", "login ok ok ok ok | ok ok ok"),
     e("GET /api/v1/me/sessions", "401 ok ok ok ok | ok ok ok"),
     e("GET /api/v1/me/tokens", "401 ok ok ok ok | ok ok ok"),

@@ -132,12 +132,13 @@ async fn requesters_order_from_the_portal_form(url: String) {
     let r = kim.post(&format!("/catalog/{id}"), &fields).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
-    assert!(page.contains("cost_centre: “Cost centre” is required") && page.contains(r#"value="Compiling takes ages""#), "{page}");
+    assert!(page.contains(r#"<small class="field-msg" id="q-cost_centre-msg">“Cost centre” is required</small>"#), "{page}");
+    assert!(page.contains(r#"value="Compiling takes ages""#), "what was typed stays: {page}");
     fields.push(("a.cost_centre", "CC-4711"));
     let r = kim.post(&format!("/catalog/{id}"), &fields).await;
     assert_eq!(location(&r), "/tickets/REQ0000001?created=1");
     let (_, page) = kim.get("/tickets/REQ0000001").await;
-    assert!(page.contains("id=\"requested-items\"") && page.contains("<dt>cost centre</dt><dd>CC-4711</dd>"), "{page}");
+    assert!(page.contains("id=\"requested-items\"") && page.contains("<dt>Cost centre</dt><dd>CC-4711</dd>"), "{page}");
 
     // Fulfilled: the requester confirms and rates it, as for an incident.
     let alice = t.user("default", "alice", "agent").await;

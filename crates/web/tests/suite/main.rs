@@ -34,3 +34,4 @@ mod ui_knowledge;
 mod ui_levels;
 mod ui_work;
 mod visibility;
+mod walkthrough;

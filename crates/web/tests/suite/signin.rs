@@ -229,7 +229,7 @@ async fn over_https_cookies_are_secure_and_host_prefixed_and_hsts_is_sent(url: S
     let token = b.cookie.clone().unwrap().split_once('=').unwrap().1.to_string();
     b.cookie = Some(format!("cairn_session={token}"));
     let r = b.open("/tickets").await;
-    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/login".to_string()));
+    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/login?next=%2Ftickets".to_string()));
 }
 
 async fn over_plain_http_there_is_no_hsts_and_no_secure_flag(url: String) {
@@ -263,7 +263,7 @@ async fn a_session_idle_for_longer_than_the_timeout_signs_in_again(url: String) 
     // Left alone for 30 minutes, it ends.
     clock.advance(30 * 60_000);
     let r = b.open("/tickets").await;
-    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/login".to_string()));
+    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/login?next=%2Ftickets".to_string()));
 }
 
 on_both_databases!(

@@ -54,14 +54,24 @@ async fn a_resolved_incident_is_rated_once_and_scores_add_up(url: String) {
 
     let http = reqwest::Client::new();
     let get = |path: String| http.get(t.url(&path)).send();
-    let r = get(format!("{url1}?rating=9")).await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "ratings are 1 to 5");
+    let post = |path: String, form: Vec<(&'static str, &'static str)>| http.post(t.url(&path)).form(&form).send();
+    let page = get(format!("{url1}?rating=9")).await.unwrap().text().await.unwrap();
+    assert!(!page.contains(" checked"), "ratings are 1 to 5: none is chosen");
+    // A link's rating is only chosen: opening it (a mail scanner does) records nothing.
     let r = get(format!("{url1}?rating=5")).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
+    assert!(page.contains(r#"value="5" required checked"#) && page.contains("Press Send"), "{page}");
+    let h = body(t.get(&alice, &format!("/api/v1/tickets/{n1}/history")).await).await;
+    assert!(!h.as_array().unwrap().iter().any(|e| e["action"] == "survey_answered"), "a GET recorded a rating: {h}");
+    let r = post(url1.clone(), vec![("rating", "9")]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "ratings are 1 to 5");
+    let r = post(url1.clone(), vec![("rating", "5")]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
     assert!(page.contains("your rating is recorded") && page.contains("Your rating: 5 of 5."), "{page}");
-    assert!(page.contains("Tell us more"), "a one-click rating offers the rest of the questions");
-    let r = get(format!("{url1}?rating=1")).await.unwrap();
+    assert!(page.contains("Tell us more"), "a rating alone offers the rest of the questions");
+    let r = post(url1.clone(), vec![("rating", "1")]).await.unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT, "one answer per ticket");
     assert_eq!(get("/survey/not-a-token?rating=3".into()).await.unwrap().status(), StatusCode::NOT_FOUND);
     let h = body(t.get(&alice, &format!("/api/v1/tickets/{n1}/history")).await).await;
@@ -154,11 +164,11 @@ async fn own_questions_are_asked_checked_and_shown_to_managers(url: String) {
     let csv = t.get(&admin, "/api/v1/reports/csat/responses?format=csv").await.text().await.unwrap();
     assert!(csv.contains("How did you reach us?: Phone; How clear were our updates?: 5"), "{csv}");
 
-    // A one-click rating takes its details once afterwards.
+    // A rating sent alone takes its details once afterwards.
     let n2 = t.create(&kim, "Dock dead").await["number"].as_str().unwrap().to_string();
     resolve(&t, &alice, &n2).await;
     let url2 = link(&t, &kim, &n2).await;
-    assert_eq!(http.get(t.url(&format!("{url2}?rating=2"))).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(http.post(t.url(&url2)).form(&[("rating", "2")]).send().await.unwrap().status(), StatusCode::OK);
     let r = http.post(t.url(&url2)).form(&[("q1", "Email"), ("comment", "Took long")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let r = http.post(t.url(&url2)).form(&[("q1", "Email"), ("comment", "Still long")]).send().await.unwrap();
