@@ -337,7 +337,7 @@ impl App {
                 store::search(&mut c, self.backend(), actor.tenant_id, find).await?
             }
         };
-        Ok(store::with_orgs_all(&mut c, actor.tenant_id, found).await?)
+        Ok(store::completed(&mut c, actor.tenant_id, found).await?)
     }
 
     /// Articles whose review date has come, soonest first (agents).
@@ -347,7 +347,7 @@ impl App {
         let mut c = self.db.read().await?;
         let find = Find { reader: Reader::Staff, text: None, state: None, review_due_by: Some(self.now()), limit };
         let found = store::search(&mut c, self.backend(), actor.tenant_id, find).await?;
-        Ok(store::with_orgs_all(&mut c, actor.tenant_id, found).await?)
+        Ok(store::completed(&mut c, actor.tenant_id, found).await?)
     }
 
     /// The best `limit` of the newest `candidates` matches, by [`relevance`]: ranking a
@@ -384,7 +384,7 @@ impl App {
             }
         }
         found.truncate(limit);
-        Ok(store::with_orgs_all(&mut c, actor.tenant_id, found).await?)
+        Ok(store::completed(&mut c, actor.tenant_id, found).await?)
     }
 
     /// Every version of an article, newest first (agents).

@@ -58,15 +58,21 @@ pub struct Version {
     pub created_at: i64,
 }
 
-/// The select list of an article `a` with its tags, its owner and reviewer `ow`, `rv` ([`JOINS`]).
-static COLS: LazyLock<String> = LazyLock::new(|| {
+/// The select list of an article `a` with `tags` (an expression named `tags`), its owner
+/// and reviewer `ow`, `rv` ([`JOINS`]).
+fn select_list(tags: &str) -> String {
     format!(
-        "a.id, a.number, a.title, a.body, a.category, {}, a.audience, a.state, a.owner_id, ow.username AS owner_name, \
+        "a.id, a.number, a.title, a.body, a.category, {tags}, a.audience, a.state, a.owner_id, ow.username AS owner_name, \
          a.reviewer_id, rv.username AS reviewer_name, a.review_at, a.source, a.version, a.views, a.helpful, a.not_helpful, a.created_at, \
-         a.updated_at",
-        ARTICLE_TAGS.column("a", "tags")
+         a.updated_at"
     )
-});
+}
+
+/// One article, with its tags.
+static COLS: LazyLock<String> = LazyLock::new(|| select_list(&ARTICLE_TAGS.column("a", "tags")));
+/// A list's articles: the tags are left out (`NULL`) for [`completed`] to fill in, so
+/// that the candidates a search ranks and drops cost no tag reads.
+static LIST_COLS: LazyLock<String> = LazyLock::new(|| select_list("CAST(NULL AS TEXT) AS tags"));
 const JOINS: &str = "JOIN users ow ON ow.id = a.owner_id LEFT JOIN users rv ON rv.id = a.reviewer_id";
 
 fn article(r: &AnyRow) -> Result<Article> {
@@ -224,19 +230,18 @@ pub struct Find<'a> {
 }
 
 /// Articles the reader may read that match `f`, newest first (soonest review first when
-/// looking for reviews due). Their organisations are not filled in (see
-/// [`with_orgs_all`]).
+/// looking for reviews due). Their tags and organisations are not filled in (see
+/// [`completed`]).
 pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Result<Vec<Article>> {
     let mut args = vec![Arg::I(t.0)];
     let mut wh = vec!["a.tenant_id = $1".to_string(), readable(f.reader, "$1", &mut args)];
-    let (mut from, mut order, mut order_picked) = ("FROM articles a", "a.updated_at DESC, a.id DESC", "a.updated_at DESC, a.id DESC");
+    let (mut from, mut order) = ("FROM articles a", "a.updated_at DESC, a.id DESC");
     if let Some(q) = f.text.and_then(|q| dialect::text_query(b, q, true)) {
         let p = push(&mut args, Arg::S(q));
         let s = dialect::article_search(b);
         from = s.from;
         wh.push(s.condition.replace("{}", &p));
         order = s.newest;
-        order_picked = "a.id DESC";
     }
     if let Some(st) = f.state {
         let p = push(&mut args, Arg::S(st.as_str().into()));
@@ -246,28 +251,21 @@ pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Resul
         let p = push(&mut args, Arg::I(by));
         wh.push(format!("a.review_at <= {p} AND a.state <> 'retired'"));
         order = "a.review_at, a.id";
-        order_picked = order;
     }
     let pl = push(&mut args, Arg::I(f.limit));
-    let sql = labels::Page {
-        table: "articles",
-        alias: "a",
-        cols: &COLS,
-        joins: JOINS,
-        matching: &format!("{from} WHERE {}", wh.join(" AND ")),
-        order,
-        order_picked,
-        limit: &pl,
-    }
-    .sql();
+    let sql = format!("SELECT {} {from} {JOINS} WHERE {} ORDER BY {order} LIMIT {pl}", *LIST_COLS, wh.join(" AND "));
     let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
     rows.iter().map(article).collect()
 }
 
-/// Fills in the organisations of the articles meant for some.
-pub async fn with_orgs_all(c: &mut Conn, t: TenantId, list: Vec<Article>) -> Result<Vec<Article>> {
+/// Fills in what a list read leaves out ([`search`]): the articles' tags, in one read,
+/// and the organisations of those meant for some.
+pub async fn completed(c: &mut Conn, t: TenantId, list: Vec<Article>) -> Result<Vec<Article>> {
+    let ids: Vec<i64> = list.iter().map(|a| a.id.0).collect();
+    let mut tags = ARTICLE_TAGS.of(c, t, &ids).await?;
     let mut out = Vec::with_capacity(list.len());
-    for a in list {
+    for mut a in list {
+        a.tags = tags.remove(&a.id.0).unwrap_or_default();
         out.push(with_orgs(c, t, a).await?);
     }
     Ok(out)

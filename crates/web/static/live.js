@@ -4,6 +4,13 @@
 // not use up the browser's connections. The pages work without this script.
 (function () {
   "use strict";
+  // Under 768 px the main menu starts folded behind its "Menu" button.
+  var menu = document.getElementById("menu");
+  if (menu && window.matchMedia && window.matchMedia("(max-width: 767px)").matches) menu.open = false;
+})();
+
+(function () {
+  "use strict";
   if (!window.EventSource) return;
 
   // Listens on the element's data-events while the tab is visible.
@@ -65,5 +72,26 @@
         : count + " tickets changed since this list was loaded.";
       queue.hidden = false;
     });
+  }
+
+  // The header's bell: the unread count, asked for on load, every 30 s while the tab
+  // is visible, and when it is shown again.
+  var bell = document.getElementById("bell");
+  if (bell && window.fetch) {
+    var shown = bell.querySelector(".count");
+    var ask = function () {
+      if (document.hidden) return;
+      fetch(bell.getAttribute("data-unread"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (!d) return;
+          shown.textContent = d.unread > 0 ? String(d.unread) : "";
+          bell.setAttribute("aria-label", d.unread === 1 ? "Notifications, 1 unread" : "Notifications, " + d.unread + " unread");
+        })
+        .catch(function () { /* the next round tries again */ });
+    };
+    ask();
+    setInterval(ask, 30000);
+    document.addEventListener("visibilitychange", ask);
   }
 })();

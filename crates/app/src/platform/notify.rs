@@ -4,17 +4,17 @@
 //! internal event to staff only, whoever queued it, so a requester watching a ticket
 //! never hears of its internal notes, escalations or service-level alarms.
 
-use cairn_domain::ids::{TenantId, TicketId, UserId};
+use cairn_domain::ids::{NotificationId, TenantId, TicketId, UserId};
 use cairn_domain::platform::access::Actor;
 use cairn_domain::platform::visibility::Visibility;
 use cairn_domain::ticket::Ticket;
 use cairn_store::Conn;
-use cairn_store::platform::{directory, jobs, notifications};
+use cairn_store::platform::{directory, jobs, journal, notifications};
 use cairn_store::tx;
 use serde::{Deserialize, Serialize};
 
 use super::worker::Job;
-use crate::{App, Result};
+use crate::{App, AppError, Result};
 
 /// An in-app notification to deliver.
 #[derive(Debug, Serialize, Deserialize)]
@@ -61,9 +61,41 @@ pub(crate) async fn notify(c: &mut Conn, t: &Ticket, user: UserId, visibility: V
 }
 
 impl App {
+    /// The actor's latest 50 notifications, newest first.
     #[tracing::instrument(name = "notifications", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn notifications(&self, actor: &Actor) -> Result<Vec<notifications::Notification>> {
         let mut c = self.db.read().await?;
         Ok(notifications::for_user(&mut c, actor.tenant_id, actor.user_id, 50).await?)
+    }
+
+    /// How many of the actor's notifications are unread (the bell's count).
+    #[tracing::instrument(name = "unread_notifications", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
+    pub async fn unread_notifications(&self, actor: &Actor) -> Result<i64> {
+        let mut c = self.db.read().await?;
+        Ok(notifications::unread(&mut c, actor.tenant_id, actor.user_id).await?)
+    }
+
+    /// Marks the actor's notifications read: one (its id) or all. Another person's
+    /// notification is not found. Journaled as `notifications_read` on the person.
+    #[tracing::instrument(name = "mark_notifications_read", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
+    pub async fn mark_notifications_read(&self, actor: &Actor, one: Option<NotificationId>) -> Result<u64> {
+        let (actor, now) = (actor.clone(), self.now());
+        self.db
+            .write(tx!(|c| {
+                let marked = notifications::mark_read(c, actor.tenant_id, actor.user_id, one, now).await?;
+                if marked == 0
+                    && let Some(id) = one
+                    && !notifications::owns(c, actor.tenant_id, actor.user_id, id).await?
+                {
+                    return Err(AppError::NotFound(format!("notification {}", id.0)));
+                }
+                if marked > 0 {
+                    let mut e = journal::Entry::action("user", actor.user_id.0, "notifications_read");
+                    e.new = Some(marked.to_string());
+                    journal::append(c, actor.tenant_id, Some(actor.user_id), now, &[e]).await?;
+                }
+                Ok::<_, AppError>(marked)
+            }))
+            .await
     }
 }

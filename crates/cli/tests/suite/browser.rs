@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     http: reqwest::Client,
     session: String,
@@ -20,7 +20,7 @@ struct Driver {
 }
 
 impl Driver {
-    async fn start(profile: &std::path::Path) -> Option<Driver> {
+    pub(crate) async fn start(profile: &std::path::Path) -> Option<Driver> {
         let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| std::path::Path::new(p).exists());
         let Some(driver) = driver else {
             if std::env::var_os("CI").is_some() || std::env::var_os("CAIRN_REQUIRE_BROWSER").is_some() {
@@ -55,7 +55,7 @@ impl Driver {
         Some(Driver { child, http, session, base })
     }
 
-    async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+    pub(crate) async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let mut req = self.http.request(method, url);
         if !body.is_null() {
@@ -66,12 +66,12 @@ impl Driver {
         r["value"].clone()
     }
 
-    async fn goto(&self, url: &str) {
+    pub(crate) async fn goto(&self, url: &str) {
         self.cmd(reqwest::Method::POST, "/url", json!({"url": url})).await;
     }
 
     /// Finds an element, waiting up to 10 s for the page to show it.
-    async fn find(&self, css: &str) -> String {
+    pub(crate) async fn find(&self, css: &str) -> String {
         let url = format!("{}/session/{}/element", self.base, self.session);
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -85,16 +85,16 @@ impl Driver {
         }
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css).await;
         self.cmd(reqwest::Method::POST, &format!("/element/{e}/value"), json!({"text": text})).await;
     }
 
-    async fn select(&self, css: &str, option: &str) {
+    pub(crate) async fn select(&self, css: &str, option: &str) {
         self.click(&format!("{css} option[value='{option}']")).await;
     }
 
-    async fn sign_in(&self, base: &str, username: &str, password: &str) {
+    pub(crate) async fn sign_in(&self, base: &str, username: &str, password: &str) {
         self.goto(&format!("{base}/login")).await;
         self.type_into("#username", username).await;
         self.type_into("#password", password).await;
@@ -104,7 +104,7 @@ impl Driver {
 
     /// Saves the page as `<name>.png` (1366×768) into `$CAIRN_SCREENSHOTS` when it is set:
     /// `CAIRN_SCREENSHOTS=$PWD/docs/screenshots cargo test -p cairn --test suite browser`.
-    async fn screenshot(&self, name: &str) {
+    pub(crate) async fn screenshot(&self, name: &str) {
         use base64::Engine;
         let Some(dir) = std::env::var_os("CAIRN_SCREENSHOTS") else { return };
         let png = self.cmd(reqwest::Method::GET, "/screenshot", json!(null)).await;
@@ -114,7 +114,7 @@ impl Driver {
     }
 
     /// Runs axe-core on the page; the serious and critical violations, as "rule: target".
-    async fn accessibility(&self, axe: &str) -> Vec<String> {
+    pub(crate) async fn accessibility(&self, axe: &str) -> Vec<String> {
         let script = format!(
             "{axe}\nconst done = arguments[arguments.length - 1];\n\
              axe.run(document, {{runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}}})\n\
@@ -127,7 +127,7 @@ impl Driver {
     }
 
     /// Presses each character as a key, on whatever has focus.
-    async fn keys(&self, text: &str) {
+    pub(crate) async fn keys(&self, text: &str) {
         let actions: Vec<Value> = text
             .chars()
             .flat_map(|c| [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})])
@@ -136,17 +136,17 @@ impl Driver {
     }
 
     /// The value of a script run in the page.
-    async fn eval(&self, script: &str) -> Value {
+    pub(crate) async fn eval(&self, script: &str) -> Value {
         self.cmd(reqwest::Method::POST, "/execute/sync", json!({"script": script, "args": []})).await
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let e = self.find(css).await;
         self.cmd(reqwest::Method::POST, &format!("/element/{e}/click"), json!({})).await;
     }
 
     /// The page text once it contains `needle` (pages change after a form post redirects).
-    async fn wait_for(&self, needle: &str) -> String {
+    pub(crate) async fn wait_for(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let e = self.find("body").await;

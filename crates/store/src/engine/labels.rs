@@ -2,10 +2,13 @@
 //! one row each in a table of their own, `(tenant_id, <owner>, position, <label>)`,
 //! indexed by label so that a record can be found by one.
 
+use std::collections::HashMap;
+
 use cairn_domain::ids::TenantId;
 
 use crate::Conn;
 use crate::engine::args::{Arg, bind_all, push};
+use crate::engine::row::get;
 use crate::error::Result;
 
 /// One table of labels.
@@ -25,11 +28,17 @@ const SEPARATOR: char = ',';
 impl Labels {
     /// A select-list expression naming `name` that gives the labels of the row `alias`
     /// (whose `id` owns them) in order, joined by commas; NULL when it has none.
+    ///
+    /// The labels come in order from a subquery that walks the primary key (owner, then
+    /// position) rather than from `string_agg(… ORDER BY position)`, which sorts again
+    /// for every row of a list. Both databases keep a sorted subquery's order through
+    /// the aggregate (SQLite does not flatten it into an aggregate); the migration test
+    /// checks the order on both.
     pub(crate) fn column(&self, alias: &str, name: &str) -> String {
         let Labels { table, owner, label } = self;
         format!(
-            "(SELECT string_agg(l.{label}, '{SEPARATOR}' ORDER BY l.position) FROM {table} l \
-             WHERE l.tenant_id = {alias}.tenant_id AND l.{owner} = {alias}.id) AS {name}"
+            "(SELECT string_agg(o.{label}, '{SEPARATOR}') FROM (SELECT l.{label} FROM {table} l \
+             WHERE l.tenant_id = {alias}.tenant_id AND l.{owner} = {alias}.id ORDER BY l.position) o) AS {name}"
         )
     }
 
@@ -60,37 +69,29 @@ impl Labels {
     }
 }
 
+impl Labels {
+    /// The labels of each of `owners`, in order, in one read: for a list whose rows were
+    /// read without their [`Labels::column`] (many candidates, few kept).
+    pub(crate) async fn of(&self, c: &mut Conn, t: TenantId, owners: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        if owners.is_empty() {
+            return Ok(out);
+        }
+        let Labels { table, owner, label } = self;
+        let mut args = vec![Arg::I(t.0)];
+        let list: Vec<String> = owners.iter().map(|o| push(&mut args, Arg::I(*o))).collect();
+        let sql = format!(
+            "SELECT {owner} AS owner, {label} AS label FROM {table} WHERE tenant_id = $1 AND {owner} IN ({}) ORDER BY {owner}, position",
+            list.join(", ")
+        );
+        for r in bind_all(sql, args).fetch_all(c).await? {
+            out.entry(get(&r, "owner")?).or_default().push(get(&r, "label")?);
+        }
+        Ok(out)
+    }
+}
+
 /// The labels of a [`Labels::column`].
 pub(crate) fn decode(joined: Option<String>) -> Vec<String> {
     joined.map(|s| s.split(SEPARATOR).filter(|l| !l.is_empty()).map(str::to_string).collect()).unwrap_or_default()
-}
-
-/// A page of records whose select list has label columns, read in two steps: the page is
-/// picked by id first (`ORDER BY … LIMIT` over the matching rows), then the select list,
-/// with its one subquery per label column, is computed for the picked rows only rather
-/// than for every row the sort had to look at.
-pub(crate) struct Page<'a> {
-    /// The record's table and its alias in `cols`, `joins` and `order`.
-    pub table: &'static str,
-    pub alias: &'static str,
-    pub cols: &'a str,
-    /// Joins the select list needs, after the record's table.
-    pub joins: &'a str,
-    /// `FROM … WHERE …` choosing the matching rows (any aliases).
-    pub matching: &'a str,
-    /// How the matching rows are ordered, and the same order over the record alone.
-    pub order: &'a str,
-    pub order_picked: &'a str,
-    /// The parameter holding the page size.
-    pub limit: &'a str,
-}
-
-impl Page<'_> {
-    pub(crate) fn sql(&self) -> String {
-        let Page { table, alias, cols, joins, matching, order, order_picked, limit } = self;
-        format!(
-            "SELECT {cols} FROM (SELECT {alias}.id AS picked_id {matching} ORDER BY {order} LIMIT {limit}) picked \
-             JOIN {table} {alias} ON {alias}.id = picked.picked_id {joins} ORDER BY {order_picked}"
-        )
-    }
 }

@@ -49,3 +49,34 @@ pub async fn for_user(c: &mut Conn, t: TenantId, u: UserId, limit: i64) -> Resul
         })
         .collect()
 }
+
+/// How many of the person's notifications are unread.
+pub async fn unread(c: &mut Conn, t: TenantId, u: UserId) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND read_at IS NULL")
+        .bind(t.0)
+        .bind(u.0)
+        .fetch_one(c)
+        .await?)
+}
+
+/// Marks the person's unread notifications read (only `one` when given); how many were.
+pub async fn mark_read(c: &mut Conn, t: TenantId, u: UserId, one: Option<NotificationId>, now: i64) -> Result<u64> {
+    let only = if one.is_some() { " AND id = $4" } else { "" };
+    let sql = format!("UPDATE notifications SET read_at = $3 WHERE tenant_id = $1 AND user_id = $2 AND read_at IS NULL{only}");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.0).bind(u.0).bind(now);
+    if let Some(id) = one {
+        q = q.bind(id.0);
+    }
+    Ok(q.execute(c).await?.rows_affected())
+}
+
+/// Whether notification `id` is the person's.
+pub async fn owns(c: &mut Conn, t: TenantId, u: UserId, id: NotificationId) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND id = $3")
+        .bind(t.0)
+        .bind(u.0)
+        .bind(id.0)
+        .fetch_one(c)
+        .await?;
+    Ok(n > 0)
+}

@@ -24,17 +24,33 @@ use crate::engine::row::get;
 use crate::error::Result;
 use crate::{Backend, Conn, StoreError, engine::dialect};
 
-/// The select list of a ticket `t`, with its tags and affected items.
-static COLS: LazyLock<String> = LazyLock::new(|| {
+/// The select list of a ticket `t` with `labels` (expressions named `tags` and
+/// `affected`).
+fn select_list(tags: &str, affected: &str) -> String {
     format!(
         "t.id, t.tenant_id, t.kind, t.number, t.title, t.description, t.status, t.impact, t.urgency, t.priority, \
-         t.category, t.service, {}, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, \
-         t.closed_at, t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, {}, t.time_spent, t.sla_due_at, \
-         t.sla_breached",
-        TICKET_TAGS.column("t", "tags"),
-        TICKET_AFFECTED.column("t", "affected"),
+         t.category, t.service, {tags}, t.requester_id, t.assignee_id, t.group_id, t.version, t.created_at, t.updated_at, t.resolved_at, \
+         t.closed_at, t.resolution_code, t.resolution_notes, t.major, t.major_manager_id, t.root_cause, {affected}, t.time_spent, t.sla_due_at, \
+         t.sla_breached"
     )
-});
+}
+
+/// A ticket with its tags and affected items.
+static COLS: LazyLock<String> = LazyLock::new(|| select_list(&TICKET_TAGS.column("t", "tags"), &TICKET_AFFECTED.column("t", "affected")));
+/// A page of a list: its labels are read afterwards for the page alone ([`labelled`]),
+/// not row by row.
+static PAGE_COLS: LazyLock<String> = LazyLock::new(|| select_list("CAST(NULL AS TEXT) AS tags", "CAST(NULL AS TEXT) AS affected"));
+
+/// Fills in the tags and affected items of `tickets`, two reads for the lot.
+async fn labelled(c: &mut Conn, t: cairn_domain::ids::TenantId, tickets: &mut [Ticket]) -> Result<()> {
+    let ids: Vec<i64> = tickets.iter().map(|x| x.id.0).collect();
+    let (mut tags, mut affected) = (TICKET_TAGS.of(c, t, &ids).await?, TICKET_AFFECTED.of(c, t, &ids).await?);
+    for x in tickets {
+        x.tags = tags.remove(&x.id.0).unwrap_or_default();
+        x.affected = affected.remove(&x.id.0).unwrap_or_default();
+    }
+    Ok(())
+}
 
 fn ticket(r: &AnyRow) -> Result<Ticket> {
     let kind: String = get(r, "kind")?;
@@ -424,25 +440,17 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
             None => wh.push(format!("{id} {cmp} {pi}")),
         }
     }
-    let order = |id: &str| match key {
+    let order = match key {
         Some(k) => format!("{k} {dir}, {id} {dir}"),
         None => format!("{id} {dir}"),
     };
     let limit = q.limit.clamp(1, 200);
     let pl = push(&mut args, Arg::I(limit + 1));
-    let sql = labels::Page {
-        table: "tickets",
-        alias: "t",
-        cols: &COLS,
-        joins: "",
-        matching: &format!("{from} WHERE {}", wh.join(" AND ")),
-        order: &order(id),
-        order_picked: &order("t.id"),
-        limit: &pl,
-    }
-    .sql();
-    let rows = bind_all(sql, args).fetch_all(c).await?;
+    let sql = format!("SELECT {} {from} WHERE {} ORDER BY {order} LIMIT {pl}", *PAGE_COLS, wh.join(" AND "));
+    let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
     let mut tickets = rows.iter().map(ticket).collect::<Result<Vec<_>>>()?;
+    tickets.truncate(limit as usize + 1);
+    labelled(c, s.tenant_id(), &mut tickets).await?;
     let next = if tickets.len() as i64 > limit {
         tickets.truncate(limit as usize);
         tickets.last().map(|t| Cursor { key: q.sort.key_of(t), id: t.id.0 })

@@ -1,5 +1,4 @@
-//! People and tenant settings through the API: the signed-in user, notifications,
-//! users, groups, categories, organisations, the priority matrix and auto-close.
+//! People and tenant settings through the API: the signed-in user, users, groups, categories, organisations, the priority matrix and auto-close.
 
 use crate::routes::{Routes, get, post, put};
 use axum::Json;
@@ -14,14 +13,12 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiPath;
 use crate::json::JsonBody;
 use crate::platform::session::ApiActor;
-use crate::time::rfc3339;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 pub(crate) fn router() -> Routes {
     Routes::new()
         .route("/api/v1/me", get(get_me))
-        .route("/api/v1/notifications", get(list_notifications))
         .route("/api/v1/users", get(list_users).post(create_user))
         .route("/api/v1/users/{username}/disable", post(disable_user))
         .route("/api/v1/users/{username}/enable", post(enable_user))
@@ -40,17 +37,6 @@ pub(crate) fn router() -> Routes {
 pub(crate) async fn get_me(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> Result<Json<UserBody>, ApiError> {
     let me = ctx.app.users(&actor).await?.into_iter().find(|u| u.id == actor.user_id);
     me.map(|u| Json(u.into())).ok_or(ApiError::App(cairn_app::AppError::Unauthenticated))
-}
-
-/// My notifications, newest first
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "people", responses((status = 200, body = Vec<NotificationBody>)), security(("bearer" = [])))]
-pub(crate) async fn list_notifications(State(ctx): State<Ctx>, ApiActor(actor): ApiActor) -> Result<Json<Vec<NotificationBody>>, ApiError> {
-    let list = ctx.app.notifications(&actor).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|n| NotificationBody { ticket: n.ticket_number, message: n.message, created_at: rfc3339(n.created_at) })
-            .collect(),
-    ))
 }
 
 /// Users of the tenant (agents see all; requesters only themselves)
@@ -238,7 +224,6 @@ pub(crate) async fn set_auto_close(
 #[openapi(
     paths(
         get_me,
-        list_notifications,
         list_users,
         create_user,
         set_manager,

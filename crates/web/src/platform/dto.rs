@@ -53,13 +53,6 @@ pub(crate) struct MemberRequest {
     pub username: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct NotificationBody {
-    pub ticket: Option<String>,
-    pub message: String,
-    pub created_at: String,
-}
-
 /// A customer organisation. In a PUT only `shared_tickets` counts.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -11,6 +11,7 @@ pub(crate) mod csrf;
 mod dto;
 pub(crate) mod form;
 pub(crate) mod history;
+mod inbox;
 pub(crate) mod journal;
 mod live;
 mod login;
@@ -36,12 +37,14 @@ pub(crate) fn api() -> Routes {
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .merge(api::router())
         .merge(account_api::router())
+        .merge(inbox::api())
 }
 
 /// The practice's part of the OpenAPI document.
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api::ApiDoc::openapi();
     doc.merge(account_api::ApiDoc::openapi());
+    doc.merge(inbox::ApiDoc::openapi());
     doc
 }
 
@@ -50,6 +53,7 @@ pub(crate) use not_found::not_found;
 pub(crate) fn ui() -> Routes {
     Routes::new()
         .merge(assets::router())
+        .merge(inbox::ui())
         .route("/", get(login::root))
         .route("/login", get(login::login_form).post(login::login))
         .route("/logout", post(login::logout))

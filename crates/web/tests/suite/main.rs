@@ -18,6 +18,7 @@ mod cmdb_quality;
 mod connections;
 mod dashboard;
 mod desk;
+mod inbox;
 mod incidents;
 mod input_checks;
 mod knowledge;
