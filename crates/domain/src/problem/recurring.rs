@@ -194,7 +194,8 @@ fn spelled(docs: &[Doc], group: &[usize], label: &[String]) -> Vec<String> {
     let mut seen: HashMap<(&str, String), usize> = HashMap::new();
     for &i in group {
         for w in docs[i].title.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase) {
-            if let Some(t) = label.iter().find(|t| similarity::stems(&w).first() == Some(*t)) {
+            let stem = similarity::stems(&w).pop();
+            if let Some(t) = label.iter().find(|t| stem.as_ref() == Some(*t)) {
                 *seen.entry((t.as_str(), w)).or_default() += 1;
             }
         }

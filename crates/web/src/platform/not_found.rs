@@ -6,7 +6,6 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use cairn_app::AppError;
 
-use super::cookie;
 use super::page::error_page;
 use super::session::Session;
 use crate::ctx::Ctx;
@@ -17,9 +16,5 @@ pub(crate) async fn not_found(State(ctx): State<Ctx>, uri: Uri, headers: HeaderM
     if uri.path().starts_with("/api/") {
         return ApiError::App(AppError::NotFound(format!("API path {}", uri.path()))).into_response();
     }
-    let session = match cookie::read(&headers, &ctx.config, cookie::SESSION) {
-        Some(token) => ctx.app.session(token).await.ok().map(|(actor, csrf)| Session { actor, csrf, token: token.to_string() }),
-        None => None,
-    };
-    error_page(session.as_ref(), missing)
+    error_page(Session::find(&headers, &ctx).await.as_ref(), missing)
 }

@@ -45,10 +45,8 @@ impl FromRequestParts<Ctx> for ReaderActor {
         if parts.headers.contains_key(header::AUTHORIZATION) || parts.method != axum::http::Method::GET {
             return ApiActor::from_request_parts(parts, ctx).await.map(|a| ReaderActor(a.0));
         }
-        let token =
-            cookie::read(&parts.headers, &ctx.config, cookie::SESSION).ok_or(ApiError::App(cairn_app::AppError::Unauthenticated))?;
-        let (actor, _) = ctx.app.session(token).await?;
-        Ok(ReaderActor(actor))
+        let s = Session::find(&parts.headers, ctx).await.ok_or(ApiError::App(cairn_app::AppError::Unauthenticated))?;
+        Ok(ReaderActor(s.actor))
     }
 }
 
@@ -64,13 +62,19 @@ impl FromRequestParts<Ctx> for Session {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Response> {
-        let to_login = || Redirect::to(&login_path(parts)).into_response();
-        let token = cookie::read(&parts.headers, &ctx.config, cookie::SESSION).ok_or_else(to_login)?.to_string();
-        let (actor, csrf) = ctx.app.session(&token).await.map_err(|_| to_login())?;
-        let s = Session { actor, csrf, token };
+        let s = Session::find(&parts.headers, ctx).await.ok_or_else(|| Redirect::to(&login_path(parts)).into_response())?;
         // Kept for the CSRF check of the form that follows, so the session is read once.
         parts.extensions.insert(s.clone());
         Ok(s)
+    }
+}
+
+impl Session {
+    /// The live session the request's cookie names, if any.
+    pub(crate) async fn find(headers: &axum::http::HeaderMap, ctx: &Ctx) -> Option<Session> {
+        let token = cookie::read(headers, &ctx.config, cookie::SESSION)?;
+        let (actor, csrf) = ctx.app.session(token).await.ok()?;
+        Some(Session { actor, csrf, token: token.to_string() })
     }
 }
 
