@@ -262,7 +262,7 @@ pub async fn search(c: &mut Conn, b: Backend, t: TenantId, f: Find<'_>) -> Resul
 /// and the organisations of those meant for some.
 pub async fn completed(c: &mut Conn, t: TenantId, list: Vec<Article>) -> Result<Vec<Article>> {
     let ids: Vec<i64> = list.iter().map(|a| a.id.0).collect();
-    let mut tags = ARTICLE_TAGS.of(c, t, &ids).await?;
+    let [mut tags] = labels::read(c, t, [&ARTICLE_TAGS], &ids).await?;
     let mut out = Vec::with_capacity(list.len());
     for mut a in list {
         a.tags = tags.remove(&a.id.0).unwrap_or_default();

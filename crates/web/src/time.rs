@@ -28,3 +28,44 @@ pub(crate) fn instant(field: &'static str, raw: Option<&str>, default: i64) -> R
         .map(|z| z.timestamp().as_millisecond())
         .ok_or_else(|| cairn_app::AppError::invalid(field, format!("'{raw}' is not a date (2026-06-01) or an instant (RFC 3339)")))
 }
+
+/// How far `at` is from `now`, in words: "in 2 h 10 min", "35 min ago", "in 3 d 4 h";
+/// "now" within a minute.
+pub(crate) fn relative(at: i64, now: i64) -> String {
+    let span = span(at.abs_diff(now) / 60_000);
+    match at.cmp(&now) {
+        _ if span.is_empty() => "now".into(),
+        std::cmp::Ordering::Greater => format!("in {span}"),
+        _ => format!("{span} ago"),
+    }
+}
+
+/// Whole minutes as the two largest units: "3 d 4 h", "2 h 10 min", "35 min"; empty
+/// under a minute.
+fn span(minutes: u64) -> String {
+    let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (d, h, m) {
+        (0, 0, 0) => String::new(),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn relative_times_name_the_two_largest_units() {
+        let min = 60_000;
+        assert_eq!(relative(130 * min, 0), "in 2 h 10 min");
+        assert_eq!(relative(0, 35 * min), "35 min ago");
+        assert_eq!(relative((3 * 1440 + 4 * 60 + 59) * min, 0), "in 3 d 4 h");
+        assert_eq!(relative(0, 120 * min), "2 h ago");
+        assert_eq!(relative(59_000, 0), "now");
+        assert_eq!(relative(0, 2 * 1440 * min + 5 * min), "2 d ago");
+    }
+}

@@ -8,7 +8,7 @@
   var $ = function (css) { return document.querySelector(css); };
 
   // The queue remembers its tickets in order, so a ticket page knows the next one.
-  var links = Array.prototype.slice.call(document.querySelectorAll("table.queue td:first-child a[href^='/tickets/']"));
+  var links = Array.prototype.slice.call(document.querySelectorAll("table.queue td.num a, table.queue td:first-child a[href^='/tickets/']"));
   if (links.length && $("#queue")) {
     try { sessionStorage.setItem(QUEUE_KEY, JSON.stringify(links.map(function (a) { return a.getAttribute("href"); }))); } catch (e) { /* private mode */ }
   }

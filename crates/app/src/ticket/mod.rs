@@ -1,5 +1,7 @@
 //! Ticket use cases: raise, read, change, comment, link, list, history.
 
+mod bulk;
+pub use bulk::{BULK_LIMIT, BulkChange, BulkOutcome};
 pub mod canned;
 mod comment;
 mod create;

@@ -69,27 +69,47 @@ impl Labels {
     }
 }
 
-impl Labels {
-    /// The labels of each of `owners`, in order, in one read: for a list whose rows were
-    /// read without their [`Labels::column`] (many candidates, few kept).
-    pub(crate) async fn of(&self, c: &mut Conn, t: TenantId, owners: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
-        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-        if owners.is_empty() {
-            return Ok(out);
-        }
-        let Labels { table, owner, label } = self;
-        let mut args = vec![Arg::I(t.0)];
-        let list: Vec<String> = owners.iter().map(|o| push(&mut args, Arg::I(*o))).collect();
-        let sql = format!(
-            "SELECT {owner} AS owner, {label} AS label FROM {table} WHERE tenant_id = $1 AND {owner} IN ({}) ORDER BY {owner}, position",
-            list.join(", ")
-        );
-        for r in bind_all(sql, args).fetch_all(c).await? {
-            out.entry(get(&r, "owner")?).or_default().push(get(&r, "label")?);
-        }
-        Ok(out)
+/// The labels of `owners` from each of `sets` (tables keyed by the same owner), in
+/// order, in one read: for a list whose rows were read without their
+/// [`Labels::column`]s (many candidates, few kept).
+///
+/// The owner list is padded to a few fixed lengths by repeating an owner, so that a
+/// page of 50 and a page of 47 share one prepared statement.
+pub(crate) async fn read<const N: usize>(
+    c: &mut Conn,
+    t: TenantId,
+    sets: [&Labels; N],
+    owners: &[i64],
+) -> Result<[HashMap<i64, Vec<String>>; N]> {
+    let mut out: [HashMap<i64, Vec<String>>; N] = std::array::from_fn(|_| HashMap::new());
+    let Some(&first) = owners.first() else {
+        return Ok(out);
+    };
+    let padded = PADDED_LENGTHS.iter().copied().find(|&n| n >= owners.len()).unwrap_or(owners.len());
+    let mut args = vec![Arg::I(t.0)];
+    let list: Vec<String> =
+        owners.iter().chain(std::iter::repeat_n(&first, padded - owners.len())).map(|o| push(&mut args, Arg::I(*o))).collect();
+    let list = list.join(", ");
+    let branches: Vec<String> = sets
+        .iter()
+        .enumerate()
+        .map(|(k, Labels { table, owner, label })| {
+            format!(
+                "SELECT {k} AS k, {owner} AS owner, position AS p, {label} AS label FROM {table} \
+                 WHERE tenant_id = $1 AND {owner} IN ({list})"
+            )
+        })
+        .collect();
+    let sql = format!("{} ORDER BY k, owner, p", branches.join(" UNION ALL "));
+    for r in bind_all(sql, args).fetch_all(c).await? {
+        let k: i64 = get(&r, "k")?;
+        out[k as usize].entry(get(&r, "owner")?).or_default().push(get(&r, "label")?);
     }
+    Ok(out)
 }
+
+/// The lengths an owner list of [`read`] is padded to; a longer one is read as it is.
+const PADDED_LENGTHS: [usize; 6] = [1, 10, 25, 50, 100, 200];
 
 /// The labels of a [`Labels::column`].
 pub(crate) fn decode(joined: Option<String>) -> Vec<String> {

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use super::{requesters_tickets, select_list, ticket};
 use crate::engine::args::{Arg, bind_all, push};
-use crate::engine::labels::{TICKET_AFFECTED, TICKET_TAGS};
+use crate::engine::labels::{self, TICKET_AFFECTED, TICKET_TAGS};
 use crate::engine::row::get;
 use crate::error::Result;
 use crate::{Backend, Conn, engine::dialect};
@@ -19,10 +19,10 @@ use crate::{Backend, Conn, engine::dialect};
 /// not row by row.
 static PAGE_COLS: LazyLock<String> = LazyLock::new(|| select_list("CAST(NULL AS TEXT) AS tags", "CAST(NULL AS TEXT) AS affected"));
 
-/// Fills in the tags and affected items of `tickets`, two reads for the lot.
+/// Fills in the tags and affected items of `tickets`, one read for the lot.
 async fn labelled(c: &mut Conn, t: cairn_domain::ids::TenantId, tickets: &mut [Ticket]) -> Result<()> {
     let ids: Vec<i64> = tickets.iter().map(|x| x.id.0).collect();
-    let (mut tags, mut affected) = (TICKET_TAGS.of(c, t, &ids).await?, TICKET_AFFECTED.of(c, t, &ids).await?);
+    let [mut tags, mut affected] = labels::read(c, t, [&TICKET_TAGS, &TICKET_AFFECTED], &ids).await?;
     for x in tickets {
         x.tags = tags.remove(&x.id.0).unwrap_or_default();
         x.affected = affected.remove(&x.id.0).unwrap_or_default();
@@ -232,13 +232,12 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
     let sql = format!("SELECT {} {from} WHERE {} ORDER BY {order} LIMIT {pl}", *PAGE_COLS, wh.join(" AND "));
     let rows = bind_all(sql, args).fetch_all(&mut *c).await?;
     let mut tickets = rows.iter().map(ticket).collect::<Result<Vec<_>>>()?;
-    tickets.truncate(limit as usize + 1);
-    labelled(c, s.tenant_id(), &mut tickets).await?;
     let next = if tickets.len() as i64 > limit {
         tickets.truncate(limit as usize);
         tickets.last().map(|t| Cursor { key: q.sort.key_of(t), id: t.id.0 })
     } else {
         None
     };
+    labelled(c, s.tenant_id(), &mut tickets).await?;
     Ok(Page { tickets, next })
 }

@@ -9,6 +9,7 @@ pub(crate) fn router() -> Routes {
     Routes::new()
         .route("/static/app.css", get(css))
         .route("/static/keys.js", get(|| script(include_str!("../../static/keys.js"))))
+        .route("/static/bulk.js", get(|| script(include_str!("../../static/bulk.js"))))
         .route("/static/live.js", get(|| script(include_str!("../../static/live.js"))))
         .route("/static/fields.js", get(|| script(include_str!("../../static/fields.js"))))
         .route("/static/suggest.js", get(|| script(include_str!("../../static/suggest.js"))))

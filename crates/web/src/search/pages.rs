@@ -43,6 +43,7 @@ fn article_number(q: &str) -> Option<String> {
 }
 
 pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<SearchQuery>) -> Response {
+    let now = ctx.app.now();
     let q = p.q.trim().to_string();
     let staff = s.actor.role.is_staff();
     if let Some(n) = parse_number(&q) {
@@ -70,7 +71,7 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
     render(SearchPage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         staff,
-        tickets: tickets.items.into_iter().map(Row::from).collect(),
+        tickets: tickets.items.into_iter().map(|v| Row::new(v, now)).collect(),
         more,
         articles: articles.iter().map(ArticleRow::from).collect(),
         items,

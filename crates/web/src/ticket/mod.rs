@@ -4,6 +4,8 @@
 
 mod actions;
 pub(crate) mod api;
+mod bulk;
+mod bulk_api;
 mod canned_api;
 pub(crate) mod dto;
 mod edit;
@@ -21,12 +23,13 @@ use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
 
 pub(crate) fn api() -> Routes {
-    Routes::new().merge(api::router()).merge(canned_api::router()).merge(watchers_api::router()).merge(requester_api::router())
+    Routes::new().merge(api::router()).merge(bulk_api::router()).merge(canned_api::router()).merge(watchers_api::router()).merge(requester_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api::ApiDoc::openapi();
+    doc.merge(bulk_api::ApiDoc::openapi());
     doc.merge(canned_api::ApiDoc::openapi());
     doc.merge(watchers_api::ApiDoc::openapi());
     doc.merge(requester_api::ApiDoc::openapi());
@@ -38,6 +41,7 @@ pub(crate) fn ui() -> Routes {
         .route("/portal", get(portal::home))
         .route("/tickets", get(pages::queue).post(pages::create))
         .route("/tickets/new", get(pages::new_form))
+        .route("/tickets/bulk", post(bulk::bulk))
         .route("/tickets/{number}", get(show::show).post(fields::update))
         .route("/tickets/{number}/comments", post(pages::comment))
         .route("/tickets/{number}/merge", post(actions::merge))

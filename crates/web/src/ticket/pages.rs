@@ -74,11 +74,12 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, RawQuery(query): R
     f.defaults(staff);
     let drawn = ctx.app.now();
     let (rows, next, error) = match ctx.app.list_tickets(&s.actor, f.request(50)).await {
-        Ok(p) => (p.items.into_iter().map(Row::from).collect(), p.next_cursor, None),
+        Ok(p) => (p.items.into_iter().map(|v| Row::new(v, drawn)).collect(), p.next_cursor, None),
         Err(e @ (AppError::Invalid { .. } | AppError::NotFound(_))) => (vec![], None, Some(e.to_string())),
         Err(e) => return error_page(Some(&s), e),
     };
     let next = next.map(|c| format!("/tickets?{}&cursor={}", f.query(), enc(&c)));
+    let f_due_sort = format!("/tickets?{}", Filters { sort: "due".into(), cursor: String::new(), ..f.clone() }.query());
     let saved = if staff { saved_views(&ctx, &s, &f).await } else { vec![] };
     let (groups, agents) = if staff { lookups(&ctx, &s).await } else { (vec![], vec![]) };
     let mut status_options = vec![("open".to_string(), "Open".to_string()), ("all".to_string(), "All".to_string())];
@@ -120,6 +121,8 @@ pub(crate) async fn queue(State(ctx): State<Ctx>, s: Session, RawQuery(query): R
         agents,
         rows,
         next,
+        due_sort: f_due_sort,
+        resolution_codes: cairn_domain::ticket::RESOLUTION_CODES,
         drawn,
         error,
     })

@@ -29,6 +29,7 @@ pub(crate) struct PortalPage {
 }
 
 pub(crate) async fn home(State(ctx): State<Ctx>, s: Session) -> Response {
+    let now = ctx.app.now();
     let a = &s.actor;
     let list = |statuses: Vec<String>, limit| ListRequest {
         statuses,
@@ -51,8 +52,8 @@ pub(crate) async fn home(State(ctx): State<Ctx>, s: Session) -> Response {
         me: Some(Me::new(a, &s.csrf)),
         name: a.username.clone(),
         open_count,
-        resolved: resolved.items.into_iter().map(Row::from).collect(),
-        open: open.items.into_iter().map(Row::from).collect(),
+        resolved: resolved.items.into_iter().map(|v| Row::new(v, now)).collect(),
+        open: open.items.into_iter().map(|v| Row::new(v, now)).collect(),
         approvals: approvals.into_iter().map(|c| (c.approval.id, c.request.number, c.request.title, c.requester)).collect(),
     })
 }

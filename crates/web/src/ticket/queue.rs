@@ -7,9 +7,9 @@ use cairn_domain::ticket::status::Status;
 
 use crate::platform::form::enc;
 use crate::platform::page::Me;
-use crate::time::short;
+use crate::time::{relative, short};
 
-#[derive(Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub(crate) struct Filters {
     /// `incident`, `problem`, or empty for every kind.
     #[serde(default)]
@@ -135,7 +135,7 @@ impl Column {
         Column::Updated,
         Column::Due,
     ];
-    pub const DEFAULT: [Column; 4] = [Column::Group, Column::Assignee, Column::Requester, Column::Updated];
+    pub const DEFAULT: [Column; 5] = [Column::Group, Column::Assignee, Column::Requester, Column::Updated, Column::Due];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -159,7 +159,7 @@ impl Column {
             Column::Service => "Service",
             Column::Created => "Created",
             Column::Updated => "Updated",
-            Column::Due => "Due",
+            Column::Due => "Service level",
         }
     }
 
@@ -193,9 +193,27 @@ pub(crate) struct Row {
     pub service: String,
     pub created: String,
     pub updated: String,
-    /// The soonest service-level due time; blank without one.
-    pub due: String,
-    pub breached: bool,
+    /// The soonest service-level due time; none without a running clock.
+    pub sla: Option<SlaBadge>,
+}
+
+/// A row's service level: time left or overdue in words and an icon, never by colour
+/// alone; the instant in the reader's zone as its title.
+pub(crate) struct SlaBadge {
+    pub text: String,
+    pub at: String,
+    pub overdue: bool,
+}
+
+impl SlaBadge {
+    fn new(due: i64, breached: bool, now: i64) -> SlaBadge {
+        let overdue = breached || due <= now;
+        let text = if overdue { format!("Overdue {}", relative(due, now).trim_end_matches(" ago")) } else { format!("Due {}", relative(due, now)) };
+        SlaBadge { text, at: short(due), overdue }
+    }
+    pub fn icon(&self) -> &'static str {
+        if self.overdue { "⚠" } else { "⏱" }
+    }
 }
 
 impl Row {
@@ -208,13 +226,14 @@ impl Row {
             Column::Service => &self.service,
             Column::Created => &self.created,
             Column::Updated => &self.updated,
-            Column::Due => &self.due,
+            Column::Due => self.sla.as_ref().map_or("", |b| b.text.as_str()),
         }
     }
 }
 
-impl From<TicketView> for Row {
-    fn from(v: TicketView) -> Row {
+impl Row {
+    /// The row of `v` as seen at `now` (ms).
+    pub fn new(v: TicketView, now: i64) -> Row {
         let t = v.ticket;
         Row {
             number: t.number,
@@ -229,8 +248,7 @@ impl From<TicketView> for Row {
             service: t.service.unwrap_or_default(),
             created: short(t.created_at),
             updated: short(t.updated_at),
-            due: t.sla_due_at.map(short).unwrap_or_default(),
-            breached: t.sla_breached,
+            sla: t.sla_due_at.map(|due| SlaBadge::new(due, t.sla_breached, now)),
         }
     }
 }
@@ -253,6 +271,9 @@ pub(crate) struct QueuePage {
     pub agents: Vec<String>,
     pub rows: Vec<Row>,
     pub next: Option<String>,
+    /// The queue sorted by service level, soonest due first (the column's heading).
+    pub due_sort: String,
+    pub resolution_codes: [&'static str; 7],
     /// When the list was read (ms): the live notice counts changes since.
     pub drawn: i64,
     pub error: Option<String>,

@@ -89,7 +89,7 @@ pub(crate) async fn ticket_page_with(
     error: Option<String>,
     typed: Typed,
 ) -> Response {
-    let a = &s.actor;
+    let (a, now) = (&s.actor, ctx.app.now());
     // One read of everything the page shows; sections that could not be read are named.
     let data = match ctx.app.ticket_page(a, number).await {
         Ok(d) => d,
@@ -195,7 +195,7 @@ pub(crate) async fn ticket_page_with(
         impact_suggestion: crate::cmdb::affected_view::suggestion(&cis, i64::from(view.ticket.impact.get())),
         cis: cis.into_iter().map(AffectedView::of).collect(),
         review,
-        similar: similar.into_iter().map(Row::from).collect(),
+        similar: similar.into_iter().map(|v| Row::new(v, now)).collect(),
         articles: articles.into_iter().map(|x| (x.number, x.title)).collect(),
         items,
         progress: progress.filter(|p| !p.approvals.is_empty() || !p.plan.tasks.is_empty()).map(ProgressView::of),

@@ -10,6 +10,7 @@ mod account;
 mod api;
 mod approvals;
 mod authz_matrix;
+mod bulk;
 mod availability;
 mod catalog;
 mod cmdb;

@@ -361,7 +361,7 @@ async fn agents_switch_between_ready_made_queue_views(url: String) {
     // Columns: chosen per queue address, kept by a saved view, unknown ones refused.
     let (_, page) = ada.get("/tickets?col=due&col=category").await;
     let head = page.split("<thead>").nth(1).unwrap().split("</thead>").next().unwrap();
-    assert!(head.contains(">Due</th><th scope=\"col\">Category</th>") && !head.contains("Requester"), "{head}");
+    assert!(head.contains(">Service level</a></th><th scope=\"col\">Category</th>") && !head.contains("Requester"), "{head}");
     assert!(page.contains("name=\"col\" value=\"due\" checked"), "the boxes show the choice");
     let (_, page) = ada.get("/tickets").await;
     assert!(page.contains(">Requester</th>"), "default columns");
