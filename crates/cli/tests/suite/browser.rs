@@ -188,7 +188,7 @@ async fn the_demo_desk_and_portal_are_ready_to_use() {
     let rows = b.eval("return document.querySelectorAll('table.queue tbody tr').length").await;
     assert!(rows.as_u64().unwrap_or_default() >= 20, "a full queue page: {rows}");
     b.screenshot("queue").await;
-    b.click("table.queue tbody tr:first-child td:first-child a").await;
+    b.click("table.queue tbody tr:first-child td.num a").await;
     b.wait_for("Conversation").await;
     b.find("#slas").await;
     b.screenshot("ticket").await;

@@ -20,7 +20,7 @@ async fn the_workspace_follows_groups_counts_news_and_folds_on_a_phone() {
 
     // A ticket moved to Network offers Network's members; alice is not one.
     b.goto(&format!("{base}/tickets?group=Service%20Desk")).await;
-    b.click("table.queue tbody tr:first-child td:first-child a").await;
+    b.click("table.queue tbody tr:first-child td.num a").await;
     b.wait_for("Conversation").await;
     b.eval(
         "var g = document.getElementById('f-group'); g.value = 'Network'; g.dispatchEvent(new Event('change', {bubbles: true})); return 1",
