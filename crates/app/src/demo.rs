@@ -230,6 +230,8 @@ impl App {
         let clock = Arc::new(ManualClock::new(start));
         let app = App::new(self.db.clone(), clock.clone());
         let op = Admin::Operator(tenant.id);
+        // The demo desk works office hours in Berlin (its calendar below) and shows times there.
+        app.set_tenant_time_zone(&op, "Europe/Berlin").await?;
         let user = |username: &str, name: &str, role: &str, org: Option<&str>| CreateUser {
             username: username.into(),
             display_name: Some(name.into()),

@@ -44,6 +44,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let routes = all_routes()
         .into_router()
         .fallback(platform::not_found)
+        .layer(axum::middleware::from_fn_with_state(ctx.clone(), platform::session::in_their_zone))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::headers));
     let routes = if https { routes.layer(axum::middleware::from_fn(security::hsts)) } else { routes };

@@ -5,9 +5,28 @@ pub(crate) fn rfc3339(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms).map(|t| t.to_string()).unwrap_or_default()
 }
 
-/// Short, readable form for pages: `2026-11-22 14:03`.
+tokio::task_local! {
+    /// The zone of the person a page is drawn for; UTC outside a page.
+    static ZONE: jiff::tz::TimeZone;
+}
+
+/// Runs `page` with its times written in `zone`.
+pub(crate) async fn in_zone<F: std::future::Future>(zone: jiff::tz::TimeZone, page: F) -> F::Output {
+    ZONE.scope(zone, page).await
+}
+
+fn zone() -> jiff::tz::TimeZone {
+    ZONE.try_with(Clone::clone).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// Short, readable form for pages, in the reader's zone and labelled with it:
+/// `2026-11-22 15:03 CET`.
 pub(crate) fn short(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    short_in(ms, &zone())
+}
+
+fn short_in(ms: i64, zone: &jiff::tz::TimeZone) -> String {
+    jiff::Timestamp::from_millisecond(ms).map(|t| t.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string()).unwrap_or_default()
 }
 
 /// Minutes as "1 h 05 min" or "25 min".
@@ -56,7 +75,16 @@ fn span(minutes: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::relative;
+    use super::{relative, short_in};
+
+    #[test]
+    fn short_times_are_in_the_zone_and_say_which() {
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        let (winter, summer) = (1_764_000_000_000, 1_751_000_000_000);
+        assert_eq!(short_in(winter, &jiff::tz::TimeZone::UTC), "2025-11-24 16:00 UTC");
+        assert_eq!(short_in(winter, &berlin), "2025-11-24 17:00 CET");
+        assert!(short_in(summer, &berlin).ends_with(" CEST"), "{}", short_in(summer, &berlin));
+    }
 
     #[test]
     fn relative_times_name_the_two_largest_units() {

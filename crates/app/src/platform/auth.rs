@@ -114,7 +114,7 @@ impl App {
         let (th, cs, ttl) = (hash_secret(&token), csrf.clone(), self.sessions.absolute_ms);
         let tid = tenant.id;
         self.db.write(tx!(|c| { store::insert_session(c, tid, user_id, &th, &cs, now, now + ttl).await })).await?;
-        let actor = self.session(&token).await?.0;
+        let actor = self.session(&token).await?.actor;
         Ok(NewSession { token, csrf, actor })
     }
 
@@ -123,10 +123,10 @@ impl App {
         self.sessions.absolute_ms / 1000
     }
 
-    /// The actor and CSRF token behind a session cookie, if the session is neither past
-    /// its lifetime nor idle too long. Its last request is written down at most once a
-    /// minute.
-    pub async fn session(&self, token: &str) -> Result<(Actor, String)> {
+    /// The actor, CSRF token and time zone behind a session cookie, if the session is
+    /// neither past its lifetime nor idle too long. Its last request is written down at
+    /// most once a minute.
+    pub async fn session(&self, token: &str) -> Result<store::LiveSession> {
         let (now, th) = (self.now(), hash_secret(token));
         let live = {
             let mut c = self.db.read().await?;
@@ -135,7 +135,7 @@ impl App {
         if now - live.last_seen_at >= TOUCH_EVERY_MS {
             self.db.write(tx!(|c| { store::touch_session(c, &th, now).await })).await?;
         }
-        Ok((live.actor, live.csrf))
+        Ok(live)
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {

@@ -11,5 +11,7 @@ pub mod live;
 pub mod mail;
 pub mod notify;
 pub mod password;
+pub mod people;
 pub mod throttle;
 pub mod worker;
+pub mod zone;

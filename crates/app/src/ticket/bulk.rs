@@ -78,7 +78,8 @@ impl App {
 
     async fn bulk_one(&self, actor: &Actor, number: &str, ch: &BulkChange) -> Result<TicketView> {
         let current = self.get_ticket(actor, number).await?.ticket;
-        let tags = ch.add_tag.as_ref().filter(|tag| !current.tags.contains(tag)).map(|tag| [current.tags.clone(), vec![tag.clone()]].concat());
+        let tags =
+            ch.add_tag.as_ref().filter(|tag| !current.tags.contains(tag)).map(|tag| [current.tags.clone(), vec![tag.clone()]].concat());
         let change = TicketChange {
             status: ch.status.clone(),
             impact: ch.impact,

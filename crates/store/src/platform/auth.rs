@@ -48,6 +48,8 @@ pub struct LiveSession {
     pub actor: Actor,
     pub csrf: String,
     pub last_seen_at: i64,
+    /// The time zone pages are shown in: the user's own, else the tenant's.
+    pub time_zone: String,
 }
 
 /// The session with this secret, if it has not expired by `now` and was seen after
@@ -55,7 +57,8 @@ pub struct LiveSession {
 /// key (the tenant comes from the session).
 pub async fn session(c: &mut Conn, token_hash: &str, now: i64, seen_since: i64) -> Result<Option<LiveSession>> {
     let row = sqlx::query(
-        "SELECT u.id, u.tenant_id, u.username, u.role, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+        "SELECT u.id, u.tenant_id, u.username, u.role, s.csrf_token, s.last_seen_at, COALESCE(u.time_zone, tn.time_zone) AS time_zone \
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants tn ON tn.id = u.tenant_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.disabled = 0",
     )
     .bind(token_hash)
@@ -63,7 +66,15 @@ pub async fn session(c: &mut Conn, token_hash: &str, now: i64, seen_since: i64) 
     .bind(seen_since)
     .fetch_optional(c)
     .await?;
-    row.map(|r| Ok(LiveSession { actor: actor(&r)?, csrf: get(&r, "csrf_token")?, last_seen_at: get(&r, "last_seen_at")? })).transpose()
+    row.map(|r| {
+        Ok(LiveSession {
+            actor: actor(&r)?,
+            csrf: get(&r, "csrf_token")?,
+            last_seen_at: get(&r, "last_seen_at")?,
+            time_zone: get(&r, "time_zone")?,
+        })
+    })
+    .transpose()
 }
 
 /// Notes that the session was used at `now` (never moving the mark back).

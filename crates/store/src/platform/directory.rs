@@ -24,10 +24,12 @@ pub struct User {
     pub manager_id: Option<UserId>,
     /// The manager's username.
     pub manager: Option<String>,
+    /// Their own time zone (an IANA name); none follows the tenant's.
+    pub time_zone: Option<String>,
 }
 
 const USER_COLS: &str = "SELECT u.id, u.tenant_id, u.username, u.display_name, u.email, u.role, u.disabled, o.name AS organisation, \
-     u.manager_id, mgr.username AS manager \
+     u.manager_id, mgr.username AS manager, u.time_zone \
      FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id LEFT JOIN users mgr ON mgr.id = u.manager_id";
 
 fn user(r: &AnyRow) -> Result<User> {
@@ -43,6 +45,7 @@ fn user(r: &AnyRow) -> Result<User> {
         disabled: get::<i64>(r, "disabled")? != 0,
         manager_id: get::<Option<i64>>(r, "manager_id")?.map(UserId),
         manager: get(r, "manager")?,
+        time_zone: get(r, "time_zone")?,
     })
 }
 
@@ -141,6 +144,33 @@ pub async fn set_user_manager(c: &mut Conn, t: TenantId, id: UserId, manager: Op
         .bind(id.0)
         .execute(c)
         .await?;
+    Ok(())
+}
+
+/// A user's details as an administrator edits them.
+pub struct UserDetails<'a> {
+    pub display_name: &'a str,
+    pub email: Option<&'a str>,
+    pub role: Role,
+    pub organisation_id: Option<OrgId>,
+}
+
+pub async fn set_details(c: &mut Conn, t: TenantId, id: UserId, d: &UserDetails<'_>) -> Result<()> {
+    sqlx::query("UPDATE users SET display_name = $1, email = $2, role = $3, organisation_id = $4 WHERE tenant_id = $5 AND id = $6")
+        .bind(d.display_name)
+        .bind(d.email)
+        .bind(d.role.as_str())
+        .bind(d.organisation_id.map(|o| o.0))
+        .bind(t.0)
+        .bind(id.0)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Sets (or clears, to follow the tenant's) a user's time zone.
+pub async fn set_time_zone(c: &mut Conn, t: TenantId, id: UserId, zone: Option<&str>) -> Result<()> {
+    sqlx::query("UPDATE users SET time_zone = $1 WHERE tenant_id = $2 AND id = $3").bind(zone).bind(t.0).bind(id.0).execute(c).await?;
     Ok(())
 }
 
@@ -259,6 +289,17 @@ pub async fn add_member(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Res
     .bind(t.0)
     .execute(c)
     .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Removes a member; whether they were one.
+pub async fn remove_member(c: &mut Conn, t: TenantId, g: GroupId, u: UserId) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND user_id = $3")
+        .bind(t.0)
+        .bind(g.0)
+        .bind(u.0)
+        .execute(c)
+        .await?;
     Ok(r.rows_affected() > 0)
 }
 

@@ -19,6 +19,8 @@ pub struct Tenant {
     pub priority_matrix: PriorityMatrix,
     /// Days after which a resolved ticket closes by itself; 0 = never.
     pub auto_close_days: i64,
+    /// The time zone its people see times in unless they choose their own.
+    pub time_zone: String,
 }
 
 fn tenant(r: &AnyRow) -> Result<Tenant> {
@@ -28,6 +30,7 @@ fn tenant(r: &AnyRow) -> Result<Tenant> {
         name: get(r, "name")?,
         priority_matrix: matrix(r)?,
         auto_close_days: get(r, "auto_close_days")?,
+        time_zone: get(r, "time_zone")?,
     })
 }
 
@@ -36,7 +39,7 @@ fn matrix(r: &AnyRow) -> Result<PriorityMatrix> {
     serde_json::from_str(&matrix).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-const COLS: &str = "SELECT id, slug, name, priority_matrix, auto_close_days FROM tenants";
+const COLS: &str = "SELECT id, slug, name, priority_matrix, auto_close_days, time_zone FROM tenants";
 
 pub async fn by_slug(c: &mut Conn, slug: &str) -> Result<Option<Tenant>> {
     let row = sqlx::query(crate::joined(COLS, " WHERE slug = $1")).bind(slug).fetch_optional(c).await?;
@@ -77,6 +80,11 @@ pub async fn set_priority_matrix(c: &mut Conn, id: TenantId, m: &PriorityMatrix)
 
 pub async fn set_auto_close_days(c: &mut Conn, id: TenantId, days: i64) -> Result<()> {
     sqlx::query("UPDATE tenants SET auto_close_days = $1 WHERE id = $2").bind(days).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+pub async fn set_time_zone(c: &mut Conn, id: TenantId, zone: &str) -> Result<()> {
+    sqlx::query("UPDATE tenants SET time_zone = $1 WHERE id = $2").bind(zone).bind(id.0).execute(c).await?;
     Ok(())
 }
 

@@ -49,6 +49,10 @@ pub(crate) struct AccountPage {
     pub new_token: Option<NewToken>,
     pub min_chars: usize,
     pub max_chars: usize,
+    /// Their own zone; empty while they follow the tenant's.
+    pub time_zone: String,
+    pub tenant_zone: String,
+    pub zones: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -77,8 +81,9 @@ impl Refused {
 }
 
 async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Refused>, new_token: Option<NewToken>) -> Response {
-    let found = tokio::try_join!(ctx.app.own_sessions(&s.actor, Some(&s.token)), ctx.app.own_tokens(&s.actor));
-    let (sessions, tokens) = match found {
+    let found =
+        tokio::try_join!(ctx.app.own_sessions(&s.actor, Some(&s.token)), ctx.app.own_tokens(&s.actor), ctx.app.own_time_zone(&s.actor));
+    let (sessions, tokens, (time_zone, tenant_zone)) = match found {
         Ok(x) => x,
         Err(e) => return error_page(Some(s), e),
     };
@@ -118,6 +123,9 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Re
         new_token,
         min_chars: MIN_CHARS,
         max_chars: MAX_CHARS,
+        time_zone: time_zone.unwrap_or_default(),
+        tenant_zone,
+        zones: cairn_app::platform::zone::time_zones(),
     };
     (status, render(page)).into_response()
 }
@@ -127,9 +135,25 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(q): Query<Don
         Some("password") => Some("Your password is changed. Your other sessions have ended.".to_string()),
         Some("session") => Some("That session has ended.".to_string()),
         Some("revoked") => Some("The token is revoked.".to_string()),
+        Some("zone") => Some(format!("Times are shown in {}.", s.zone.iana_name().unwrap_or("UTC"))),
         _ => None,
     };
     page(&ctx, &s, notice, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ZoneForm {
+    /// Empty follows the tenant's.
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// `POST /account/time-zone`: the zone the person's pages show times in.
+pub(crate) async fn set_time_zone(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<ZoneForm>) -> Response {
+    match ctx.app.set_own_time_zone(&s.actor, Some(f.time_zone.as_str())).await {
+        Ok(()) => Redirect::to("/account?done=zone").into_response(),
+        Err(e) => page(&ctx, &s, None, Some(Refused::of(&e)), None).await,
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -30,6 +30,8 @@ pub(crate) fn router() -> Routes {
         .route("/api/v1/organisations/{name}", put(update_organisation))
         .route("/api/v1/settings/priority-matrix", put(set_priority_matrix))
         .route("/api/v1/settings/auto-close", put(set_auto_close))
+        .route("/api/v1/settings/time-zone", put(set_tenant_time_zone))
+        .route("/api/v1/me/time-zone", put(set_own_time_zone))
 }
 
 /// The signed-in user
@@ -219,11 +221,44 @@ pub(crate) async fn set_auto_close(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TimeZoneRequest {
+    /// An IANA zone name such as Europe/Berlin; for a person, null follows the tenant's.
+    pub time_zone: Option<String>,
+}
+
+/// Set the zone the tenant's pages show times in, unless a person chose their own (admin)
+#[utoipa::path(put, path = "/api/v1/settings/time-zone", tag = "settings", request_body = TimeZoneRequest,
+    responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn set_tenant_time_zone(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<TimeZoneRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.set_tenant_time_zone(&Admin::from_actor(&actor)?, req.time_zone.as_deref().unwrap_or_default()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Set the zone your own pages show times in; null follows the tenant's
+#[utoipa::path(put, path = "/api/v1/me/time-zone", tag = "people", request_body = TimeZoneRequest,
+    responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn set_own_time_zone(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<TimeZoneRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.set_own_time_zone(&actor, req.time_zone.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(
         get_me,
+        set_own_time_zone,
+        set_tenant_time_zone,
         list_users,
         create_user,
         set_manager,

@@ -13,6 +13,8 @@ pub(crate) struct UserBody {
     pub disabled: bool,
     /// Who approves what they order.
     pub manager: Option<String>,
+    /// Their own time zone; null follows the tenant's.
+    pub time_zone: Option<String>,
 }
 
 impl From<cairn_store::platform::directory::User> for UserBody {
@@ -24,6 +26,7 @@ impl From<cairn_store::platform::directory::User> for UserBody {
             role: u.role.as_str().into(),
             organisation: u.organisation,
             disabled: u.disabled,
+            time_zone: u.time_zone,
             manager: u.manager,
         }
     }

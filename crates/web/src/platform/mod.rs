@@ -19,6 +19,7 @@ mod not_found;
 pub(crate) mod openapi;
 mod openapi_contract;
 pub(crate) mod page;
+mod people;
 pub(crate) mod session;
 mod settings;
 mod users;
@@ -59,13 +60,23 @@ pub(crate) fn ui() -> Routes {
         .route("/logout", post(login::logout))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
+        .route("/account/time-zone", post(account::set_time_zone))
         .route("/account/password-check", post(account::check_strength))
         .route("/account/sessions/{id}/end", post(account::end_session))
         .route("/account/sessions/end-all", post(account::end_sessions))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/admin/users", get(users::show))
+        .route("/admin/users", get(users::show).post(people::create_person))
         .route("/admin/users/manager", post(users::set_manager))
+        .route("/admin/users/{username}", get(people::person).post(people::save_person))
+        .route("/admin/users/{username}/groups", post(people::save_groups))
+        .route("/admin/users/{username}/password", post(people::reset_password))
+        .route("/admin/users/{username}/disable", post(people::disable))
+        .route("/admin/users/{username}/enable", post(people::enable))
+        .route("/admin/groups", get(people::groups).post(people::create_group))
+        .route("/admin/groups/{name}", get(people::group))
+        .route("/admin/groups/{name}/members", post(people::add_member))
+        .route("/admin/groups/{name}/members/{username}/remove", post(people::remove_member))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/queue/events", get(live::queue))
         .route("/tickets/{number}/events", get(live::ticket))

@@ -56,12 +56,17 @@ pub(crate) struct Session {
     pub actor: Actor,
     pub csrf: String,
     pub token: String,
+    /// The zone the person's pages show times in (see `crate::time`).
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl FromRequestParts<Ctx> for Session {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Response> {
+        if let Some(s) = parts.extensions.get::<Session>() {
+            return Ok(s.clone());
+        }
         let s = Session::find(&parts.headers, ctx).await.ok_or_else(|| Redirect::to(&login_path(parts)).into_response())?;
         // Kept for the CSRF check of the form that follows, so the session is read once.
         parts.extensions.insert(s.clone());
@@ -73,9 +78,32 @@ impl Session {
     /// The live session the request's cookie names, if any.
     pub(crate) async fn find(headers: &axum::http::HeaderMap, ctx: &Ctx) -> Option<Session> {
         let token = cookie::read(headers, &ctx.config, cookie::SESSION)?;
-        let (actor, csrf) = ctx.app.session(token).await.ok()?;
-        Some(Session { actor, csrf, token: token.to_string() })
+        let live = ctx.app.session(token).await.ok()?;
+        let zone = jiff::tz::TimeZone::get(&live.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        Some(Session { actor: live.actor, csrf: live.csrf, token: token.to_string(), zone })
     }
+}
+
+/// Reads the page's session once, before the handler (whose extractors take it from
+/// here), and shows every time the page writes in the person's zone.
+pub(crate) async fn in_their_zone(
+    axum::extract::State(ctx): axum::extract::State<Ctx>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/static/") || path == "/healthz" {
+        return next.run(req).await;
+    }
+    let zone = match Session::find(req.headers(), &ctx).await {
+        Some(s) => {
+            let zone = s.zone.clone();
+            req.extensions_mut().insert(s);
+            zone
+        }
+        None => jiff::tz::TimeZone::UTC,
+    };
+    crate::time::in_zone(zone, next.run(req)).await
 }
 
 /// Sign-in, coming back afterwards to the page a GET asked for.

@@ -22,6 +22,8 @@ pub(crate) struct SettingsPage {
     /// Rows by impact, columns by urgency: (form field name, priority).
     pub matrix: Vec<Vec<MatrixCell>>,
     pub auto_close_days: i64,
+    pub time_zone: String,
+    pub zones: Vec<String>,
     pub categories: Vec<String>,
     /// (name, shares tickets among its requesters)
     pub organisations: Vec<(String, bool)>,
@@ -74,6 +76,8 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Re
         csrf: s.csrf.clone(),
         matrix,
         auto_close_days: tenant.auto_close_days,
+        time_zone: tenant.time_zone,
+        zones: cairn_app::platform::zone::time_zones(),
         categories,
         organisations,
         notice,
@@ -99,6 +103,8 @@ pub(crate) struct SettingsForm {
     m32: Option<i64>,
     m33: Option<i64>,
     auto_close_days: Option<String>,
+    /// The zone its people see times in unless they choose their own.
+    time_zone: Option<String>,
     category: Option<String>,
     /// An organisation to add.
     new_organisation: Option<String>,
@@ -116,6 +122,9 @@ async fn apply(ctx: &Ctx, admin: &Admin, f: SettingsForm) -> Result<(), AppError
     if let Some(days) = f.auto_close_days {
         let days = days.trim().parse().map_err(|_| AppError::invalid("days", format!("'{}' is not a number of days", days.trim())))?;
         ctx.app.set_auto_close_days(admin, days).await?;
+    }
+    if let Some(zone) = f.time_zone {
+        ctx.app.set_tenant_time_zone(admin, &zone).await?;
     }
     if let Some(name) = f.category {
         ctx.app.create_category(admin, &name).await?;

@@ -1,6 +1,6 @@
 //! People, for administrators (`/admin/users`): who is who, their role and organisation,
-//! and their manager, who approves what they order. Users are added with the API or
-//! `cairn admin create-user`; this page sets managers.
+//! and their manager, who approves what they order; a form adds a person (each
+//! person's own page is `people`).
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -23,6 +23,7 @@ pub(crate) struct UsersPage {
     pub me: Option<Me>,
     pub csrf: String,
     pub users: Vec<User>,
+    pub organisations: Vec<String>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -32,14 +33,16 @@ pub(crate) struct Saved {
     saved: Option<String>,
 }
 
-async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, error: Option<String>) -> Response {
+pub(crate) async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, error: Option<String>) -> Response {
     if let Err(e) = Admin::from_actor(&s.actor) {
         return error_page(Some(s), e);
     }
-    match ctx.app.users(&s.actor).await {
-        Ok(users) => {
+    match tokio::try_join!(ctx.app.users(&s.actor), ctx.app.organisations(&s.actor)) {
+        Ok((users, orgs)) => {
+            let organisations = orgs.into_iter().map(|(o, _)| o).collect();
             let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-            (status, render(UsersPage { me: Some(Me::new(&s.actor, &s.csrf)), csrf: s.csrf.clone(), users, notice, error })).into_response()
+            (status, render(UsersPage { me: Some(Me::new(&s.actor, &s.csrf)), csrf: s.csrf.clone(), users, organisations, notice, error }))
+                .into_response()
         }
         Err(e) => error_page(Some(s), e),
     }

@@ -123,7 +123,8 @@ impl BulkForm {
         }
         if !self.status.is_empty() {
             let label = cairn_domain::ticket::status::Status::parse(&self.status).map(|s| s.label()).unwrap_or(self.status.as_str());
-            let code = if self.resolution_code.is_empty() { String::new() } else { format!(" ({})", self.resolution_code.replace('_', " ")) };
+            let code =
+                if self.resolution_code.is_empty() { String::new() } else { format!(" ({})", self.resolution_code.replace('_', " ")) };
             out.push(format!("Set the status to {label}{code}"));
         }
         if !self.add_tag.is_empty() {

@@ -23,7 +23,12 @@ use crate::routes::{Routes, get, post};
 use utoipa::OpenApi;
 
 pub(crate) fn api() -> Routes {
-    Routes::new().merge(api::router()).merge(bulk_api::router()).merge(canned_api::router()).merge(watchers_api::router()).merge(requester_api::router())
+    Routes::new()
+        .merge(api::router())
+        .merge(bulk_api::router())
+        .merge(canned_api::router())
+        .merge(watchers_api::router())
+        .merge(requester_api::router())
 }
 
 /// The practice's part of the OpenAPI document.

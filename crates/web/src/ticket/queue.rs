@@ -208,7 +208,11 @@ pub(crate) struct SlaBadge {
 impl SlaBadge {
     fn new(due: i64, breached: bool, now: i64) -> SlaBadge {
         let overdue = breached || due <= now;
-        let text = if overdue { format!("Overdue {}", relative(due, now).trim_end_matches(" ago")) } else { format!("Due {}", relative(due, now)) };
+        let text = if overdue {
+            format!("Overdue {}", relative(due, now).trim_end_matches(" ago"))
+        } else {
+            format!("Due {}", relative(due, now))
+        };
         SlaBadge { text, at: short(due), overdue }
     }
     pub fn icon(&self) -> &'static str {

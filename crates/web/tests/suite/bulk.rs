@@ -25,7 +25,8 @@ async fn the_api_changes_each_ticket_and_names_each_refusal(url: String) {
         n.push(t.create(&kim, title).await["number"].as_str().unwrap().to_string());
     }
 
-    let (status, b) = bulk(&t, &alice, json!({"numbers": [n[0], n[1], "INC9999999", n[0]], "assignee": "alice", "add_tag": "outage"})).await;
+    let (status, b) =
+        bulk(&t, &alice, json!({"numbers": [n[0], n[1], "INC9999999", n[0]], "assignee": "alice", "add_tag": "outage"})).await;
     assert_eq!(status, StatusCode::OK, "{b}");
     assert_eq!((b["changed"].as_i64(), b["refused"].as_i64()), (Some(2), Some(1)), "each ticket once: {b}");
     assert_eq!(b["results"][2]["number"], "INC9999999");
@@ -52,7 +53,9 @@ async fn the_api_changes_each_ticket_and_names_each_refusal(url: String) {
     // Resolving needs a code: told per ticket, then done with one.
     let (_, b) = bulk(&t, &alice, json!({"numbers": [n[1]], "status": "resolved"})).await;
     assert_eq!(b["results"][0]["error"]["field"], "resolution_code", "{b}");
-    let (_, b) = bulk(&t, &alice, json!({"numbers": [n[1], n[2]], "status": "resolved", "resolution_code": "solved", "impact": 1, "urgency": 1})).await;
+    let (_, b) =
+        bulk(&t, &alice, json!({"numbers": [n[1], n[2]], "status": "resolved", "resolution_code": "solved", "impact": 1, "urgency": 1}))
+            .await;
     assert_eq!(b["changed"], 2, "{b}");
     assert_eq!((b["results"][1]["ticket"]["status"].as_str(), b["results"][1]["ticket"]["priority"].as_i64()), (Some("resolved"), Some(1)));
 
@@ -87,7 +90,10 @@ async fn the_queue_asks_once_then_tells_each_outcome(url: String) {
     let r = agent.post("/tickets/bulk", &form).await;
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
-    assert!(page.contains("Change 2 tickets?") && page.contains("Set the assignee to alice") && page.contains("Add the tag printers"), "{page}");
+    assert!(
+        page.contains("Change 2 tickets?") && page.contains("Set the assignee to alice") && page.contains("Add the tag printers"),
+        "{page}"
+    );
     assert!(page.contains(r#"<input type="hidden" name="n" value=""#) && page.contains(r#"href="/tickets?status=open">Cancel"#), "{page}");
     let still = body(t.get(&token, &format!("/api/v1/tickets/{a}")).await).await;
     assert_eq!(still["assignee"], Value::Null, "nothing changes before the confirmation");
