@@ -139,3 +139,30 @@ mod tests {
         assert!(!is_session_id("' OR 1=1 --                     "));
     }
 }
+
+/// How a person has their pages and news: their own settings and the tenant's zone.
+#[derive(Debug, Clone)]
+pub struct Preferences {
+    /// None follows the tenant's.
+    pub time_zone: Option<String>,
+    pub tenant_zone: String,
+    pub email: Option<String>,
+    pub mail_notifications: bool,
+}
+
+impl App {
+    pub async fn own_preferences(&self, actor: &Actor) -> Result<Preferences> {
+        let mut c = self.db.read().await?;
+        let me = cairn_store::platform::directory::user_by_id(&mut c, actor.tenant_id, actor.user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("user".into()))?;
+        let tenant =
+            cairn_store::platform::tenants::by_id(&mut c, actor.tenant_id).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
+        Ok(Preferences {
+            time_zone: me.time_zone,
+            tenant_zone: tenant.time_zone,
+            email: me.email,
+            mail_notifications: me.mail_notifications,
+        })
+    }
+}

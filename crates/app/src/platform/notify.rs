@@ -13,6 +13,7 @@ use cairn_store::platform::{directory, jobs, journal, notifications};
 use cairn_store::tx;
 use serde::{Deserialize, Serialize};
 
+use super::mail::Mail;
 use super::worker::Job;
 use crate::{App, AppError, Result};
 
@@ -37,19 +38,38 @@ impl Job for Notify {
 
     async fn run(self, app: &App, t: TenantId) -> Result<(), String> {
         let now = app.now();
-        if self.visibility == Visibility::Internal {
+        let to = {
             let mut c = app.db.read().await.map_err(|e| e.to_string())?;
-            let to = directory::user_by_id(&mut c, t, UserId(self.user_id)).await.map_err(|e| e.to_string())?;
-            if !to.is_some_and(|u| u.role.is_staff()) {
-                tracing::debug!(user = self.user_id, "news of an internal event is for staff only; not delivered");
-                return Ok(());
-            }
+            directory::user_by_id(&mut c, t, UserId(self.user_id)).await.map_err(|e| e.to_string())?
+        };
+        let Some(to) = to else { return Ok(()) };
+        if self.visibility == Visibility::Internal && !to.role.is_staff() {
+            tracing::debug!(user = self.user_id, "news of an internal event is for staff only; not delivered");
+            return Ok(());
         }
+        // The mail, for those who asked for it, is queued with the notification itself.
+        let mail =
+            to.email.as_ref().filter(|_| to.mail_notifications).map(|address| news_mail(address, &self.message, &app.mailer.public_url));
         app.db
-            .write(tx!(|c| { notifications::insert(c, t, UserId(self.user_id), Some(TicketId(self.ticket_id)), &self.message, now).await }))
+            .write(tx!(|c| {
+                notifications::insert(c, t, to.id, Some(TicketId(self.ticket_id)), &self.message, now).await?;
+                if let Some(m) = &mail {
+                    m.queue(c, t, now).await?;
+                }
+                Ok::<_, AppError>(())
+            }))
             .await
             .map_err(|e| e.to_string())
     }
+}
+
+/// A notification as mail: the news, where to read it, and how to stop these mails.
+fn news_mail(to: &str, message: &str, public_url: &str) -> Mail {
+    let body = format!(
+        "{message}\n\nRead it in Cairn: {public_url}/notifications\n\n\
+         You get this mail because you asked for your notifications by mail; turn it off on your account page: {public_url}/account\n"
+    );
+    Mail { to: to.to_string(), subject: message.to_string(), body }
 }
 
 /// Queues a notification about `t` for `user` (same transaction). `visibility` is that
@@ -61,6 +81,27 @@ pub(crate) async fn notify(c: &mut Conn, t: &Ticket, user: UserId, visibility: V
 }
 
 impl App {
+    /// Whether the actor's notifications also come by mail (they need an address).
+    pub async fn set_own_mail_notifications(&self, actor: &Actor, on: bool) -> Result<()> {
+        let (t, me, now) = (actor.tenant_id, actor.user_id, self.now());
+        self.db
+            .write(tx!(|c| {
+                let u = directory::user_by_id(c, t, me).await?.ok_or_else(|| AppError::NotFound("user".into()))?;
+                if on && u.email.is_none() {
+                    return Err(AppError::invalid("mail_notifications", "you have no email address; ask an administrator to add one"));
+                }
+                directory::set_mail_notifications(c, t, me, on).await?;
+                if u.mail_notifications != on {
+                    let mut e = journal::Entry::action("user", me.0, "updated");
+                    e.field = Some("mail_notifications".into());
+                    (e.old, e.new) = (Some(u.mail_notifications.to_string()), Some(on.to_string()));
+                    journal::append(c, t, Some(me), now, &[e]).await?;
+                }
+                Ok(())
+            }))
+            .await
+    }
+
     /// The actor's latest 50 notifications, newest first.
     #[tracing::instrument(name = "notifications", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn notifications(&self, actor: &Actor) -> Result<Vec<notifications::Notification>> {

@@ -62,14 +62,6 @@ impl App {
             }))
             .await
     }
-
-    /// The caller's own zone (none when they follow the tenant's) and the tenant's.
-    pub async fn own_time_zone(&self, actor: &Actor) -> Result<(Option<String>, String)> {
-        let mut c = self.db.read().await?;
-        let me = directory::user_by_id(&mut c, actor.tenant_id, actor.user_id).await?.ok_or_else(|| AppError::NotFound("user".into()))?;
-        let tenant = tenants::by_id(&mut c, actor.tenant_id).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
-        Ok((me.time_zone, tenant.time_zone))
-    }
 }
 
 #[cfg(test)]

@@ -26,10 +26,12 @@ pub struct User {
     pub manager: Option<String>,
     /// Their own time zone (an IANA name); none follows the tenant's.
     pub time_zone: Option<String>,
+    /// Whether their notifications also come by mail.
+    pub mail_notifications: bool,
 }
 
 const USER_COLS: &str = "SELECT u.id, u.tenant_id, u.username, u.display_name, u.email, u.role, u.disabled, o.name AS organisation, \
-     u.manager_id, mgr.username AS manager, u.time_zone \
+     u.manager_id, mgr.username AS manager, u.time_zone, u.mail_notifications \
      FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id LEFT JOIN users mgr ON mgr.id = u.manager_id";
 
 fn user(r: &AnyRow) -> Result<User> {
@@ -46,6 +48,7 @@ fn user(r: &AnyRow) -> Result<User> {
         manager_id: get::<Option<i64>>(r, "manager_id")?.map(UserId),
         manager: get(r, "manager")?,
         time_zone: get(r, "time_zone")?,
+        mail_notifications: get::<i64>(r, "mail_notifications")? != 0,
     })
 }
 
@@ -161,6 +164,16 @@ pub async fn set_details(c: &mut Conn, t: TenantId, id: UserId, d: &UserDetails<
         .bind(d.email)
         .bind(d.role.as_str())
         .bind(d.organisation_id.map(|o| o.0))
+        .bind(t.0)
+        .bind(id.0)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_mail_notifications(c: &mut Conn, t: TenantId, id: UserId, on: bool) -> Result<()> {
+    sqlx::query("UPDATE users SET mail_notifications = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(i64::from(on))
         .bind(t.0)
         .bind(id.0)
         .execute(c)

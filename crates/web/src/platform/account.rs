@@ -53,6 +53,8 @@ pub(crate) struct AccountPage {
     pub time_zone: String,
     pub tenant_zone: String,
     pub zones: Vec<String>,
+    pub email: Option<String>,
+    pub mail_notifications: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -82,8 +84,8 @@ impl Refused {
 
 async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Refused>, new_token: Option<NewToken>) -> Response {
     let found =
-        tokio::try_join!(ctx.app.own_sessions(&s.actor, Some(&s.token)), ctx.app.own_tokens(&s.actor), ctx.app.own_time_zone(&s.actor));
-    let (sessions, tokens, (time_zone, tenant_zone)) = match found {
+        tokio::try_join!(ctx.app.own_sessions(&s.actor, Some(&s.token)), ctx.app.own_tokens(&s.actor), ctx.app.own_preferences(&s.actor));
+    let (sessions, tokens, prefs) = match found {
         Ok(x) => x,
         Err(e) => return error_page(Some(s), e),
     };
@@ -123,8 +125,10 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Re
         new_token,
         min_chars: MIN_CHARS,
         max_chars: MAX_CHARS,
-        time_zone: time_zone.unwrap_or_default(),
-        tenant_zone,
+        time_zone: prefs.time_zone.unwrap_or_default(),
+        tenant_zone: prefs.tenant_zone,
+        email: prefs.email,
+        mail_notifications: prefs.mail_notifications,
         zones: cairn_app::platform::zone::time_zones(),
     };
     (status, render(page)).into_response()
@@ -135,10 +139,28 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(q): Query<Don
         Some("password") => Some("Your password is changed. Your other sessions have ended.".to_string()),
         Some("session") => Some("That session has ended.".to_string()),
         Some("revoked") => Some("The token is revoked.".to_string()),
+        Some("mail-on") => Some("Your notifications now also come by mail.".to_string()),
+        Some("mail-off") => Some("Your notifications no longer come by mail.".to_string()),
         Some("zone") => Some(format!("Times are shown in {}.", s.zone.iana_name().unwrap_or("UTC"))),
         _ => None,
     };
     page(&ctx, &s, notice, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct MailForm {
+    /// "1" when the box is checked; absent when not.
+    #[serde(default)]
+    mail_notifications: String,
+}
+
+/// `POST /account/notification-mail`: whether notifications also come by mail.
+pub(crate) async fn set_notification_mail(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<MailForm>) -> Response {
+    let on = f.mail_notifications == "1";
+    match ctx.app.set_own_mail_notifications(&s.actor, on).await {
+        Ok(()) => Redirect::to(if on { "/account?done=mail-on" } else { "/account?done=mail-off" }).into_response(),
+        Err(e) => page(&ctx, &s, None, Some(Refused::of(&e)), None).await,
+    }
 }
 
 #[derive(Deserialize, Default)]

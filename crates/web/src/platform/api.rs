@@ -32,6 +32,7 @@ pub(crate) fn router() -> Routes {
         .route("/api/v1/settings/auto-close", put(set_auto_close))
         .route("/api/v1/settings/time-zone", put(set_tenant_time_zone))
         .route("/api/v1/me/time-zone", put(set_own_time_zone))
+        .route("/api/v1/me/notification-mail", put(set_own_notification_mail))
 }
 
 /// The signed-in user
@@ -252,12 +253,32 @@ pub(crate) async fn set_own_time_zone(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NotificationMailRequest {
+    /// Whether your notifications also come by mail (you need an email address).
+    pub mail: bool,
+}
+
+/// Choose whether your notifications also come by mail
+#[utoipa::path(put, path = "/api/v1/me/notification-mail", tag = "people", request_body = NotificationMailRequest,
+    responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn set_own_notification_mail(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<NotificationMailRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.set_own_mail_notifications(&actor, req.mail).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(
         get_me,
         set_own_time_zone,
+        set_own_notification_mail,
         set_tenant_time_zone,
         list_users,
         create_user,

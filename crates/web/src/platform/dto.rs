@@ -15,6 +15,8 @@ pub(crate) struct UserBody {
     pub manager: Option<String>,
     /// Their own time zone; null follows the tenant's.
     pub time_zone: Option<String>,
+    /// Whether their notifications also come by mail.
+    pub mail_notifications: bool,
 }
 
 impl From<cairn_store::platform::directory::User> for UserBody {
@@ -26,6 +28,7 @@ impl From<cairn_store::platform::directory::User> for UserBody {
             role: u.role.as_str().into(),
             organisation: u.organisation,
             disabled: u.disabled,
+            mail_notifications: u.mail_notifications,
             time_zone: u.time_zone,
             manager: u.manager,
         }

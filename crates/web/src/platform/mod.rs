@@ -61,6 +61,7 @@ pub(crate) fn ui() -> Routes {
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/time-zone", post(account::set_time_zone))
+        .route("/account/notification-mail", post(account::set_notification_mail))
         .route("/account/password-check", post(account::check_strength))
         .route("/account/sessions/{id}/end", post(account::end_session))
         .route("/account/sessions/end-all", post(account::end_sessions))

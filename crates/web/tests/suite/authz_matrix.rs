@@ -291,6 +291,8 @@ const ROUTES: &[Entry] = &[
     eb("POST /api/v1/tickets/{number}/merge", "401 403 403 w w | 403 404 404", r#"{"into": "$ticket2"}"#),
     eb("POST /tickets/{number}/merge", "login 403 403 w w | 403 404 404", r#"into=$ticket2"#),
     eb("POST /account/password-check", "login ok ok ok ok | ok ok ok", r#"password=correct-horse-battery"#),
+    eb("POST /account/notification-mail", "login w w w w | w w w", r#"mail_notifications=0"#),
+    eb("PUT /api/v1/me/notification-mail", "401 w w w w | w w w", r#"{"mail": false}"#),
     eb("POST /account/time-zone", "login w w w w | w w w", r#"time_zone=Nowhere"#),
     eb("PUT /api/v1/me/time-zone", "401 w w w w | w w w", r#"{"time_zone": "Nowhere"}"#),
     eb("POST /account/password", "login w w w w | w w w", r#"current_password=wrong&new_password=x"#),

@@ -53,4 +53,54 @@ async fn news_reaches_the_inbox_and_is_marked_read(url: String) {
     assert_eq!(body(t.post(&kim_token, "/api/v1/notifications/read", json!({})).await).await, json!({"marked": 0}));
 }
 
-on_both_databases!(news_reaches_the_inbox_and_is_marked_read);
+/// Notifications come by mail too for those who ask: from the account page or the API,
+/// with a link to read them, and stop when turned off. Internal news stays off a
+/// requester's mail as it stays out of their inbox.
+async fn news_comes_by_mail_for_those_who_ask(url: String) {
+    let t = TestApp::spawn(url).await;
+    let alice = t.user("default", "alice", "agent").await;
+    let (kim, csrf) = signed_in(&t, "kim", "requester").await;
+    let kim_token = t.app.create_token("default", "kim", "test").await.unwrap();
+    let n = t.create(&kim_token, "Scanner jams").await["number"].as_str().unwrap().to_string();
+    let reply = |body: &'static str, visibility: &'static str| {
+        let (t, alice, n) = (&t, &alice, &n);
+        async move { t.post(alice, &format!("/api/v1/tickets/{n}/comments"), json!({"body": body, "visibility": visibility})).await }
+    };
+    reply("Which tray?", "public").await;
+    assert!(t.mail_to("kim@example.com").await.is_empty(), "off until asked for");
+
+    let r = kim.post("/account/notification-mail", &[("csrf", &csrf), ("mail_notifications", "1")]).await;
+    assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, "/account?done=mail-on".to_string()));
+    let (_, page) = kim.get("/account?done=mail-on").await;
+    assert!(page.contains("Your notifications now also come by mail.") && page.contains(r#"value="1" checked"#), "{page}");
+    assert_eq!(body(t.get(&kim_token, "/api/v1/me").await).await["mail_notifications"], true);
+    reply("Try the top tray.", "public").await;
+    reply("Vendor says firmware bug.", "internal").await;
+    let mails = t.mail_to("kim@example.com").await;
+    assert_eq!(mails.len(), 1, "one public reply; the internal note stays off her mail: {mails:?}");
+    assert!(mails[0].contains(&format!("Subject: {n} has a new reply")) && mails[0].contains("/notifications"), "{}", mails[0]);
+
+    let r = t.http.put(t.url("/api/v1/me/notification-mail")).bearer_auth(&kim_token).json(&json!({"mail": false})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    reply("Fixed?", "public").await;
+    assert_eq!(t.mail_to("kim@example.com").await.len(), 1, "no more once turned off");
+    assert_eq!(unread(&kim).await, 3, "the inbox has every public reply all along");
+
+    // No address, no mail: said, not silently accepted.
+    let t2 = t.app.tenant_by_slug("default").await.unwrap();
+    let req = cairn_app::platform::admin::CreateUser {
+        username: "noaddr".into(),
+        display_name: None,
+        email: None,
+        role: "requester".into(),
+        password: None,
+        organisation: None,
+    };
+    t.app.create_user(&cairn_app::platform::admin::Admin::Operator(t2.id), req).await.unwrap();
+    let token = t.app.create_token("default", "noaddr", "test").await.unwrap();
+    let r = t.http.put(t.url("/api/v1/me/notification-mail")).bearer_auth(&token).json(&json!({"mail": true})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body(r).await["field"], "mail_notifications");
+}
+
+on_both_databases!(news_reaches_the_inbox_and_is_marked_read, news_comes_by_mail_for_those_who_ask);
