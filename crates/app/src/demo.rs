@@ -269,6 +269,24 @@ impl App {
             // The first member leads the group: hierarchical escalations and breaches go there.
             app.update_group(&admin, g, None, Some(members[0])).await?;
         }
+        // Replies the desk keeps at hand: one shared by the Service Desk, one of alice's own.
+        let alice = actor(tenant.id, &agents[0]);
+        let replies = [
+            (
+                Some("Service Desk"),
+                "Ask for a screenshot",
+                "Hello {{requester}},\n\nthanks for reporting {{number}}. Could you send a screenshot of the message you see? That helps us find the cause faster.\n\n{{agent}}, {{group}}",
+            ),
+            (
+                None,
+                "Fixed, please confirm",
+                "Hello {{requester}},\n\nwe have fixed {{number}} ({{title}}). Please check on your side and tell us if anything is still wrong.\n\n{{agent}}",
+            ),
+        ];
+        for (group, title, body) in replies {
+            let input = crate::ticket::canned::CannedInput { title: title.into(), body: body.into(), group: group.map(Into::into) };
+            app.save_canned_response(&alice, None, input).await?;
+        }
         // Office hours in Berlin and a standard service level for incidents.
         let mut office = CalendarSpec { time_zone: "Europe/Berlin".into(), ..CalendarSpec::default() };
         for d in ["mon", "tue", "wed", "thu", "fri"] {

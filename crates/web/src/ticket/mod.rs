@@ -7,6 +7,7 @@ pub(crate) mod api;
 mod bulk;
 mod bulk_api;
 mod canned_api;
+mod canned_pages;
 pub(crate) mod dto;
 mod edit;
 mod fields;
@@ -55,6 +56,9 @@ pub(crate) fn ui() -> Routes {
         .route("/tickets/{number}/watchers/{username}/remove", post(actions::unwatch))
         .route("/tickets/{number}/confirm", post(actions::confirm))
         .route("/tickets/{number}/withdraw", post(actions::withdraw))
+        .route("/canned-responses", get(canned_pages::show).post(canned_pages::create))
+        .route("/canned-responses/{id}", post(canned_pages::update))
+        .route("/canned-responses/{id}/delete", post(canned_pages::delete))
         .route("/views", post(actions::save_view))
         .route("/views/{id}/delete", post(actions::delete_view))
 }

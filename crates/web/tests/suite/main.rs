@@ -12,6 +12,7 @@ mod approvals;
 mod authz_matrix;
 mod availability;
 mod bulk;
+mod canned;
 mod catalog;
 mod cmdb;
 mod cmdb_import;
