@@ -51,12 +51,17 @@ pub(crate) fn instant(field: &'static str, raw: Option<&str>, default: i64) -> R
 /// How far `at` is from `now`, in words: "in 2 h 10 min", "35 min ago", "in 3 d 4 h";
 /// "now" within a minute.
 pub(crate) fn relative(at: i64, now: i64) -> String {
-    let span = span(at.abs_diff(now) / 60_000);
+    let span = between(at, now);
     match at.cmp(&now) {
         _ if span.is_empty() => "now".into(),
         std::cmp::Ordering::Greater => format!("in {span}"),
         _ => format!("{span} ago"),
     }
+}
+
+/// The time between two instants in words ("2 h 10 min"); empty under a minute.
+pub(crate) fn between(a: i64, b: i64) -> String {
+    span(a.abs_diff(b) / 60_000)
 }
 
 /// Whole minutes as the two largest units: "3 d 4 h", "2 h 10 min", "35 min"; empty

@@ -19,11 +19,14 @@ pub fn check_time_zone(field: &'static str, name: &str) -> Result<String> {
     }
 }
 
-/// Every zone name the binary knows, sorted.
-pub fn time_zones() -> Vec<String> {
-    let mut all: Vec<String> = jiff::tz::db().available().map(|n| n.as_str().to_string()).collect();
-    all.sort();
-    all
+/// Every zone name the binary knows, sorted: read from the zone database once.
+pub fn time_zones() -> &'static [String] {
+    static ALL: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut all: Vec<String> = jiff::tz::db().available().map(|n| n.as_str().to_string()).collect();
+        all.sort();
+        all
+    });
+    &ALL
 }
 
 impl App {

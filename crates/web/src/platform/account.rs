@@ -52,7 +52,7 @@ pub(crate) struct AccountPage {
     /// Their own zone; empty while they follow the tenant's.
     pub time_zone: String,
     pub tenant_zone: String,
-    pub zones: Vec<String>,
+    pub zones: &'static [String],
     pub email: Option<String>,
     pub mail_notifications: bool,
 }

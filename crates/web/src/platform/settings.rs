@@ -23,7 +23,7 @@ pub(crate) struct SettingsPage {
     pub matrix: Vec<Vec<MatrixCell>>,
     pub auto_close_days: i64,
     pub time_zone: String,
-    pub zones: Vec<String>,
+    pub zones: &'static [String],
     pub categories: Vec<String>,
     /// (name, shares tickets among its requesters)
     pub organisations: Vec<(String, bool)>,

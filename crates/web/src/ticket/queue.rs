@@ -7,7 +7,7 @@ use cairn_domain::ticket::status::Status;
 
 use crate::platform::form::enc;
 use crate::platform::page::Me;
-use crate::time::{relative, short};
+use crate::time::{between, relative, short};
 
 #[derive(Clone, Default, serde::Deserialize)]
 pub(crate) struct Filters {
@@ -209,7 +209,8 @@ impl SlaBadge {
     fn new(due: i64, breached: bool, now: i64) -> SlaBadge {
         let overdue = breached || due <= now;
         let text = if overdue {
-            format!("Overdue {}", relative(due, now).trim_end_matches(" ago"))
+            let late = between(due, now);
+            format!("Overdue {}", if late.is_empty() { "now" } else { &late })
         } else {
             format!("Due {}", relative(due, now))
         };
