@@ -269,22 +269,36 @@ impl App {
             // The first member leads the group: hierarchical escalations and breaches go there.
             app.update_group(&admin, g, None, Some(members[0])).await?;
         }
-        // Replies the desk keeps at hand: one shared by the Service Desk, one of alice's own.
+        // Replies the desk keeps at hand: one shared by the Service Desk, and two macros
+        // (a reply that resolves, a note that hands the ticket to Network).
+        use crate::ticket::canned::{ActionsInput, CannedInput};
         let alice = actor(tenant.id, &agents[0]);
+        let none = ActionsInput::default();
+        let resolve = ActionsInput { status: Some("resolved".into()), resolution_code: Some("solved".into()), ..ActionsInput::default() };
+        let hand_over =
+            ActionsInput { group: Some("Network".into()), add_tags: vec!["escalated".into()], internal: true, ..ActionsInput::default() };
         let replies = [
             (
                 Some("Service Desk"),
                 "Ask for a screenshot",
                 "Hello {{requester}},\n\nthanks for reporting {{number}}. Could you send a screenshot of the message you see? That helps us find the cause faster.\n\n{{agent}}, {{group}}",
+                none,
             ),
             (
                 None,
                 "Fixed, please confirm",
                 "Hello {{requester}},\n\nwe have fixed {{number}} ({{title}}). Please check on your side and tell us if anything is still wrong.\n\n{{agent}}",
+                resolve,
+            ),
+            (
+                Some("Service Desk"),
+                "Hand over to Network",
+                "Handed to Network: the cause looks like the network, not the device. {{agent}}",
+                hand_over,
             ),
         ];
-        for (group, title, body) in replies {
-            let input = crate::ticket::canned::CannedInput { title: title.into(), body: body.into(), group: group.map(Into::into) };
+        for (group, title, body, actions) in replies {
+            let input = CannedInput { title: title.into(), body: body.into(), group: group.map(Into::into), actions };
             app.save_canned_response(&alice, None, input).await?;
         }
         // Office hours in Berlin and a standard service level for incidents.

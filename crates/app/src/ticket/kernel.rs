@@ -156,6 +156,10 @@ impl Kernel {
         Kernel { backend, effects }
     }
 
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// Lets every effect read what it needs for tenant `t` (call on a reader).
     pub async fn prepare(&self, c: &mut Conn, t: TenantId, now: i64) -> Result<Prepared> {
         let mut slots = Vec::with_capacity(self.effects.len());

@@ -3,7 +3,7 @@
 mod bulk;
 pub use bulk::{BULK_LIMIT, BulkChange, BulkOutcome};
 pub mod canned;
-mod comment;
+pub(crate) mod comment;
 mod create;
 pub(crate) mod effects;
 pub(crate) mod end;
@@ -13,7 +13,7 @@ mod list;
 pub(crate) mod merge;
 pub mod saved_views;
 pub mod similar;
-mod update;
+pub(crate) mod update;
 mod watch;
 pub use watch::Mark;
 pub mod watchers;
@@ -145,7 +145,7 @@ pub(crate) async fn current_names(c: &mut Conn, tk: &Ticket) -> Result<CurrentNa
     })
 }
 
-async fn group_named(c: &mut Conn, t: TenantId, name: &str) -> Result<directory::Group> {
+pub(crate) async fn group_named(c: &mut Conn, t: TenantId, name: &str) -> Result<directory::Group> {
     directory::group_by_name(c, t, name).await?.ok_or_else(|| AppError::invalid("group", format!("no group '{name}'")))
 }
 
@@ -191,7 +191,7 @@ impl App {
 
 /// Resolves user and group names once per page rather than once per row.
 #[derive(Default)]
-struct NameCache {
+pub(crate) struct NameCache {
     users: std::collections::HashMap<UserId, String>,
     groups: std::collections::HashMap<GroupId, String>,
 }

@@ -1,7 +1,7 @@
 //! Changing a ticket's fields under optimistic concurrency, with routing run again when
 //! its facts changed.
 
-use super::kernel::{By, Prepared, change_entries};
+use super::kernel::{By, Kernel, Prepared, change_entries};
 use super::watchers::tell_watchers;
 use super::*;
 use cairn_store::tx;
@@ -55,116 +55,118 @@ impl App {
     /// Applies a change if the caller's copy (`expected_version`) is current.
     #[tracing::instrument(name = "update_ticket", skip_all, fields(tenant = actor.tenant_id.0, user = actor.user_id.0))]
     pub async fn update_ticket(&self, actor: &Actor, number: &str, expected_version: i64, ch: TicketChange) -> Result<TicketView> {
-        if !actor.may(Permission::WorkTickets) {
-            return Err(AppError::Forbidden("only agents can change tickets; add a reply instead".into()));
-        }
-        let status = ch.status.as_deref().map(Status::parse).transpose()?;
-        let impact = level("impact", ch.impact)?;
-        let urgency = level("urgency", ch.urgency)?;
         let (actor, now, number, kernel) = (actor.clone(), self.now(), number.to_string(), self.kernel.clone());
-        self.db
-            .write(tx!(|c| {
-                let t = actor.tenant_id;
-                let mut ticket = load(c, &actor.scope(), &number).await?;
-                if ticket.version != expected_version {
-                    return Err(AppError::Stale);
-                }
-                // One cache for the views before and after: unchanged references resolve once.
-                let mut cache = NameCache::default();
-                let current = cache.view(c, ticket.clone()).await?;
-                let group = match ch.group {
-                    Some(Some(name)) => Some(Some(group_named(c, t, &name).await.map(|g| (g.id, g.name))?)),
-                    Some(None) => Some(None),
-                    None => None,
-                };
-                let effective_group = match &group {
-                    Some(g) => g.as_ref().map(|(id, _)| *id),
-                    None => ticket.group_id,
-                };
-                let assignee = match ch.assignee {
-                    Some(Some(name)) => {
-                        let u = user_named(c, t, "assignee", &name).await?;
-                        check_assignee(c, &u, effective_group).await?;
-                        Some(Some((u.id, u.username)))
-                    }
-                    Some(None) => Some(None),
-                    // Moving to another group unassigns someone who is not in it.
-                    None => match (ticket.assignee_id, &group) {
-                        (Some(a), Some(Some((g, _)))) if !directory::is_member(c, t, *g, a).await? => Some(None),
-                        _ => None,
-                    },
-                };
-                let category = match ch.category {
-                    Some(Some(name)) => Some(Some(category_named(c, t, &name).await?)),
-                    other => other,
-                };
-                let tenant = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
-                let chose_assignment = group.is_some() || assignee.is_some();
-                let patch = TicketPatch {
-                    title: ch.title,
-                    description: ch.description,
-                    status,
-                    impact,
-                    urgency,
-                    category,
-                    service: ch.service,
-                    tags: ch.tags,
-                    priority: None,
-                    assignee,
-                    group,
-                    resolution_code: ch.resolution_code,
-                    resolution_notes: ch.resolution_notes,
-                    root_cause: ch.root_cause,
-                    affected: ch.affected,
-                };
-                let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
-                let before = ticket.clone();
-                let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
-                // The affected CIs are the CMDB's rows; their change is the ticket's event.
-                let cis_changed = match &ch.cis {
-                    Some(numbers) => crate::cmdb::affected::set(c, &ticket, numbers, actor.user_id, now).await?,
-                    None => false,
-                };
-                if changes.is_empty() {
-                    if cis_changed {
-                        kernel.touched(c, &Prepared::default(), &ticket, By::user(actor.user_id, true), now).await?;
-                    }
-                    return cache.view(c, ticket).await;
-                }
-                let routed = reroute(c, &mut ticket, &changes, chose_assignment, &tenant.priority_matrix, now).await?;
-                if let Some(r) = &routed {
-                    r.remember_turn(c).await?;
-                }
-                let mut entries: Vec<Entry> =
-                    change_entries(&ticket, &changes).into_iter().chain(routed.iter().flat_map(|r| r.entries(ticket.id))).collect();
-                if let Some(why) = ch.impact_reason.filter(|_| changes.iter().any(|x| x.field == "impact")) {
-                    let mut e = Entry::ticket(ticket.id.0, TicketAction::Updated);
-                    e.field = Some("impact_reason".into());
-                    e.new = Some(why);
-                    entries.push(e);
-                }
-                let by = By::user(actor.user_id, true);
-                kernel.update(c, &Prepared::default(), &before, &mut ticket, entries, by, now).await?;
-                if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
-                    notify(
-                        c,
-                        &ticket,
-                        a,
-                        TicketAction::Updated.visibility(Some("assignee")),
-                        format!("{} was assigned to you", ticket.number),
-                        now,
-                    )
-                    .await?;
-                }
-                if ticket.status != current.ticket.status {
-                    let msg = format!("{} is now {}", ticket.number, ticket.status.label().to_lowercase());
-                    if ticket.requester_id != actor.user_id {
-                        notify(c, &ticket, ticket.requester_id, TicketAction::Updated.visibility(Some("status")), msg.clone(), now).await?;
-                    }
-                    tell_watchers(c, &ticket, actor.user_id, TicketAction::Updated.visibility(Some("status")), &msg, now).await?;
-                }
-                cache.view(c, ticket).await
-            }))
-            .await
+        self.db.write(tx!(|c| { change(c, &kernel, &actor, &number, expected_version, ch, now).await })).await
     }
+}
+
+/// [`App::update_ticket`] inside the caller's transaction.
+pub(super) async fn change(
+    c: &mut Conn,
+    kernel: &Kernel,
+    actor: &Actor,
+    number: &str,
+    expected_version: i64,
+    ch: TicketChange,
+    now: i64,
+) -> Result<TicketView> {
+    if !actor.may(Permission::WorkTickets) {
+        return Err(AppError::Forbidden("only agents can change tickets; add a reply instead".into()));
+    }
+    let status = ch.status.as_deref().map(Status::parse).transpose()?;
+    let impact = level("impact", ch.impact)?;
+    let urgency = level("urgency", ch.urgency)?;
+    let t = actor.tenant_id;
+    let mut ticket = load(c, &actor.scope(), number).await?;
+    if ticket.version != expected_version {
+        return Err(AppError::Stale);
+    }
+    // One cache for the views before and after: unchanged references resolve once.
+    let mut cache = NameCache::default();
+    let current = cache.view(c, ticket.clone()).await?;
+    let group = match ch.group {
+        Some(Some(name)) => Some(Some(group_named(c, t, &name).await.map(|g| (g.id, g.name))?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let effective_group = match &group {
+        Some(g) => g.as_ref().map(|(id, _)| *id),
+        None => ticket.group_id,
+    };
+    let assignee = match ch.assignee {
+        Some(Some(name)) => {
+            let u = user_named(c, t, "assignee", &name).await?;
+            check_assignee(c, &u, effective_group).await?;
+            Some(Some((u.id, u.username)))
+        }
+        Some(None) => Some(None),
+        // Moving to another group unassigns someone who is not in it.
+        None => match (ticket.assignee_id, &group) {
+            (Some(a), Some(Some((g, _)))) if !directory::is_member(c, t, *g, a).await? => Some(None),
+            _ => None,
+        },
+    };
+    let category = match ch.category {
+        Some(Some(name)) => Some(Some(category_named(c, t, &name).await?)),
+        other => other,
+    };
+    let tenant = tenants::by_id(c, t).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
+    let chose_assignment = group.is_some() || assignee.is_some();
+    let patch = TicketPatch {
+        title: ch.title,
+        description: ch.description,
+        status,
+        impact,
+        urgency,
+        category,
+        service: ch.service,
+        tags: ch.tags,
+        priority: None,
+        assignee,
+        group,
+        resolution_code: ch.resolution_code,
+        resolution_notes: ch.resolution_notes,
+        root_cause: ch.root_cause,
+        affected: ch.affected,
+    };
+    let names = CurrentNames { assignee: current.assignee.clone(), group: current.group.clone() };
+    let before = ticket.clone();
+    let changes = ticket.apply(patch, &names, &tenant.priority_matrix, now)?;
+    // The affected CIs are the CMDB's rows; their change is the ticket's event.
+    let cis_changed = match &ch.cis {
+        Some(numbers) => crate::cmdb::affected::set(c, &ticket, numbers, actor.user_id, now).await?,
+        None => false,
+    };
+    if changes.is_empty() {
+        if cis_changed {
+            kernel.touched(c, &Prepared::default(), &ticket, By::user(actor.user_id, true), now).await?;
+        }
+        return cache.view(c, ticket).await;
+    }
+    let routed = reroute(c, &mut ticket, &changes, chose_assignment, &tenant.priority_matrix, now).await?;
+    if let Some(r) = &routed {
+        r.remember_turn(c).await?;
+    }
+    let mut entries: Vec<Entry> =
+        change_entries(&ticket, &changes).into_iter().chain(routed.iter().flat_map(|r| r.entries(ticket.id))).collect();
+    if let Some(why) = ch.impact_reason.filter(|_| changes.iter().any(|x| x.field == "impact")) {
+        let mut e = Entry::ticket(ticket.id.0, TicketAction::Updated);
+        e.field = Some("impact_reason".into());
+        e.new = Some(why);
+        entries.push(e);
+    }
+    let by = By::user(actor.user_id, true);
+    kernel.update(c, &Prepared::default(), &before, &mut ticket, entries, by, now).await?;
+    if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
+        notify(c, &ticket, a, TicketAction::Updated.visibility(Some("assignee")), format!("{} was assigned to you", ticket.number), now)
+            .await?;
+    }
+    if ticket.status != current.ticket.status {
+        let msg = format!("{} is now {}", ticket.number, ticket.status.label().to_lowercase());
+        if ticket.requester_id != actor.user_id {
+            notify(c, &ticket, ticket.requester_id, TicketAction::Updated.visibility(Some("status")), msg.clone(), now).await?;
+        }
+        tell_watchers(c, &ticket, actor.user_id, TicketAction::Updated.visibility(Some("status")), &msg, now).await?;
+    }
+    cache.view(c, ticket).await
 }

@@ -67,13 +67,15 @@ pub enum TicketAction {
     SlaBreached,
     Routed,
     AutoAssigned,
+    /// An agent applied a macro (its title); its changes are journaled beside it.
+    MacroApplied,
 }
 
 use TicketAction as A;
 use Visibility::{Internal, Public};
 
 impl TicketAction {
-    pub const ALL: [TicketAction; 37] = [
+    pub const ALL: [TicketAction; 38] = [
         A::Created,
         A::Updated,
         A::Commented,
@@ -111,6 +113,7 @@ impl TicketAction {
         A::SlaBreached,
         A::Routed,
         A::AutoAssigned,
+        A::MacroApplied,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -152,6 +155,7 @@ impl TicketAction {
             A::SlaBreached => "sla_breached",
             A::Routed => "routed",
             A::AutoAssigned => "auto_assigned",
+            A::MacroApplied => "macro_applied",
         }
     }
 
@@ -183,7 +187,7 @@ impl TicketAction {
             A::OutageRecorded | A::OutageChanged | A::OutageRemoved | A::FromCandidate => Internal,
             A::ApprovalReminded | A::ApprovalEscalated => Internal,
             A::SlaAttached | A::SlaDetached | A::SlaWarning | A::SlaBreached => Internal,
-            A::Routed | A::AutoAssigned => Internal,
+            A::Routed | A::AutoAssigned | A::MacroApplied => Internal,
         }
     }
 }

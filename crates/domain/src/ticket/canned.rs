@@ -2,6 +2,8 @@
 //! ticket they answer.
 
 use crate::DomainError;
+use crate::ticket::status::Status;
+use crate::ticket::{parse_resolution_code, parse_tags};
 
 /// The placeholders a canned response may use, as `{{name}}`.
 pub const PLACEHOLDERS: [&str; 5] = ["number", "title", "requester", "agent", "group"];
@@ -76,6 +78,57 @@ pub fn check(title: &str, body: &str) -> Result<(String, String), DomainError> {
     Ok((title.to_string(), body.to_string()))
 }
 
+/// What a macro does besides filling in its text; the default does nothing, which
+/// makes a plain canned response. The group is named here and resolved by the caller.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actions<G = String> {
+    pub status: Option<Status>,
+    /// Needed with `status` resolved or closed.
+    pub resolution_code: Option<String>,
+    pub group: Option<G>,
+    /// Added to the ticket's tags.
+    pub add_tags: Vec<String>,
+    /// The text goes out as an internal note rather than a public reply.
+    pub internal: bool,
+}
+
+impl<G> Actions<G> {
+    /// Whether applying it changes the ticket (beyond adding the text).
+    pub fn changes_ticket(&self) -> bool {
+        self.status.is_some() || self.group.is_some() || !self.add_tags.is_empty()
+    }
+    /// The same actions with the group as the caller resolved it.
+    pub fn with_group<H>(self, group: Option<H>) -> Actions<H> {
+        Actions { status: self.status, resolution_code: self.resolution_code, group, add_tags: self.add_tags, internal: self.internal }
+    }
+}
+
+/// Checks a macro's actions as an agent writes them: a status by name, tags as tags,
+/// and a resolution code exactly when the status ends the work.
+pub fn check_actions(
+    status: Option<&str>,
+    resolution_code: Option<&str>,
+    group: Option<&str>,
+    add_tags: &[String],
+    internal: bool,
+) -> Result<Actions, DomainError> {
+    let blank = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let status = blank(status).map(|s| Status::parse(&s)).transpose()?;
+    let resolution_code = blank(resolution_code).map(|c| parse_resolution_code(&c)).transpose()?;
+    match (status, &resolution_code) {
+        (Some(Status::Resolved | Status::Closed), None) => {
+            return Err(DomainError::invalid(
+                "resolution_code",
+                format!("a macro that resolves says how ({})", crate::ticket::RESOLUTION_CODES.join(", ")),
+            ));
+        }
+        (Some(Status::Resolved | Status::Closed), Some(_)) | (_, None) => {}
+        (_, Some(_)) => return Err(DomainError::invalid("resolution_code", "only a macro that resolves gives a resolution code")),
+    }
+    let tags: Vec<String> = add_tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+    Ok(Actions { status, resolution_code, group: blank(group), add_tags: parse_tags(&tags)?, internal })
+}
+
 /// The body with its placeholders filled (a checked body; anything else stays as written).
 pub fn render(body: &str, fill: &Fill<'_>) -> String {
     let mut out = String::with_capacity(body.len());
@@ -120,6 +173,17 @@ mod tests {
         assert!(check("x", "Dear {{requester").unwrap_err().to_string().contains("never closed"));
         assert!(check(" ", "body").is_err());
         assert!(check("t", "  ").is_err());
+    }
+
+    #[test]
+    fn a_macro_that_resolves_says_how() {
+        let e = check_actions(Some("resolved"), None, None, &[], false).unwrap_err().to_string();
+        assert!(e.contains("resolution_code") && e.contains("solved"), "{e}");
+        let a = check_actions(Some("resolved"), Some("solved"), Some(" Network "), &["VPN".into(), " ".into()], false).unwrap();
+        assert_eq!((a.status, a.group.as_deref(), a.add_tags), (Some(Status::Resolved), Some("Network"), vec!["vpn".to_string()]));
+        assert!(check_actions(Some("in_progress"), Some("solved"), None, &[], false).is_err());
+        assert!(check_actions(Some("sleeping"), None, None, &[], false).unwrap_err().to_string().contains("sleeping"));
+        assert!(!check_actions(Some(""), None, Some(""), &[], true).unwrap().changes_ticket());
     }
 
     proptest! {

@@ -93,7 +93,7 @@ pub(crate) async fn get_ticket(
 }
 
 /// The version named by an ETag of ours: `"<id>-<version>"`.
-fn if_match_version(headers: &HeaderMap) -> Result<i64, ApiError> {
+pub(crate) fn if_match_version(headers: &HeaderMap) -> Result<i64, ApiError> {
     let v = headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
     let bad = || ApiError::BadRequest { field: Some("If-Match".into()), message: "not an ETag of this ticket".into() };
     let s = v.to_str().map_err(|_| bad())?.trim().trim_start_matches("W/");
@@ -156,7 +156,7 @@ pub(crate) async fn create_comment(
     Ok((StatusCode::CREATED, Json(comment_body(comment))))
 }
 
-fn comment_body(c: cairn_store::ticket::Comment) -> CommentBody {
+pub(crate) fn comment_body(c: cairn_store::ticket::Comment) -> CommentBody {
     CommentBody {
         id: c.id.0,
         author: c.author,

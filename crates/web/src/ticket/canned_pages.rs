@@ -1,12 +1,15 @@
-//! Canned responses for agents (`/canned-responses`): their own and their groups',
-//! written, changed and deleted here, inserted into a reply on the ticket page.
+//! Canned responses and macros for agents (`/canned-responses`): their own and their
+//! groups', written, changed and deleted here, inserted into a reply on the ticket page;
+//! a macro's status, group and tags are set when that reply is sent.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
-use cairn_app::ticket::canned::CannedInput;
+use cairn_app::ticket::canned::{ActionsInput, CannedInput};
 use cairn_domain::ids::CannedId;
+use cairn_domain::ticket::RESOLUTION_CODES;
+use cairn_domain::ticket::status::Status;
 use cairn_store::ticket::canned::Canned;
 use serde::Deserialize;
 
@@ -21,8 +24,12 @@ pub(crate) struct CannedPage {
     pub me: Option<Me>,
     pub csrf: String,
     pub responses: Vec<Canned>,
-    /// The groups a shared response may go to.
+    /// The groups a shared response may go to, and a macro may move a ticket to.
     pub groups: Vec<String>,
+    /// The statuses a macro may set: (name, label).
+    pub statuses: Vec<(&'static str, &'static str)>,
+    /// The resolution codes a resolving macro gives: (code, label).
+    pub codes: Vec<(&'static str, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -31,6 +38,39 @@ impl CannedPage {
     pub fn shared_with<'a>(&self, c: &'a Canned) -> &'a str {
         c.group.as_ref().map_or("", |(_, name)| name.as_str())
     }
+    pub fn status_of(&self, c: &Canned) -> &'static str {
+        c.actions.status.map_or("", Status::as_str)
+    }
+    pub fn code_of<'a>(&self, c: &'a Canned) -> &'a str {
+        c.actions.resolution_code.as_deref().unwrap_or("")
+    }
+    pub fn moves_to<'a>(&self, c: &'a Canned) -> &'a str {
+        c.actions.group.as_ref().map_or("", |(_, name)| name.as_str())
+    }
+    pub fn tags_of(&self, c: &Canned) -> String {
+        c.actions.add_tags.join(", ")
+    }
+}
+
+/// What a macro does, in words: "sets status Resolved (solved), moves to Network, adds
+/// tag escalated, as an internal note"; empty for a plain canned response.
+pub(crate) fn actions_summary(c: &Canned) -> String {
+    let a = &c.actions;
+    let mut parts = Vec::new();
+    if let Some(s) = a.status {
+        let code = a.resolution_code.as_deref().map(|c| format!(" ({})", c.replace('_', " "))).unwrap_or_default();
+        parts.push(format!("sets status {}{code}", s.label()));
+    }
+    if let Some((_, g)) = &a.group {
+        parts.push(format!("moves to {g}"));
+    }
+    if !a.add_tags.is_empty() {
+        parts.push(format!("adds {} {}", if a.add_tags.len() == 1 { "tag" } else { "tags" }, a.add_tags.join(", ")));
+    }
+    if a.changes_ticket() && a.internal {
+        parts.push("as an internal note".into());
+    }
+    parts.join(", ")
 }
 
 #[derive(Deserialize, Default)]
@@ -45,7 +85,10 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refusal: Option<Re
     };
     let (groups, _) = lookups(ctx, s).await;
     let (status, error) = Refusal::split(refusal);
-    let page = CannedPage { me: Some(Me::new(&s.actor, &s.csrf)), csrf: s.csrf.clone(), responses, groups, notice, error };
+    let statuses = Status::ALL.iter().map(|st| (st.as_str(), st.label())).collect();
+    let codes = RESOLUTION_CODES.iter().map(|c| (*c, c.replace('_', " "))).collect();
+    let me = Some(Me::new(&s.actor, &s.csrf));
+    let page = CannedPage { me, csrf: s.csrf.clone(), responses, groups, statuses, codes, notice, error };
     (status, render(page)).into_response()
 }
 
@@ -67,10 +110,30 @@ pub(crate) struct CannedForm {
     /// Only when adding one: share it with this group; empty keeps it your own.
     #[serde(default)]
     group: String,
+    /// The macro's actions; empty leaves that part of the ticket alone.
+    #[serde(default)]
+    set_status: String,
+    #[serde(default)]
+    set_resolution_code: String,
+    #[serde(default)]
+    set_group: String,
+    /// Comma-separated.
+    #[serde(default)]
+    add_tags: String,
+    /// A checkbox: posts the text as an internal note.
+    internal: Option<String>,
 }
 
 async fn save(ctx: &Ctx, s: &Session, id: Option<CannedId>, f: CannedForm) -> Response {
-    let input = CannedInput { title: f.title, body: f.body, group: Some(f.group).filter(|g| !g.trim().is_empty()) };
+    let filled = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+    let actions = ActionsInput {
+        status: filled(f.set_status),
+        resolution_code: filled(f.set_resolution_code),
+        group: filled(f.set_group),
+        add_tags: f.add_tags.split(',').map(str::to_string).collect(),
+        internal: f.internal.is_some(),
+    };
+    let input = CannedInput { title: f.title, body: f.body, group: filled(f.group), actions };
     match ctx.app.save_canned_response(&s.actor, id, input).await {
         Ok(_) => Redirect::to("/canned-responses?done=saved").into_response(),
         Err(e @ AppError::Invalid { .. }) => page(ctx, s, None, Some(Refusal::of(&e))).await,

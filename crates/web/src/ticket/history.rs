@@ -1,5 +1,5 @@
 //! The ticket core's journal actions in words: raised, edited, replied, linked, merged,
-//! watched, reopened, closed, confirmed, withdrawn, time logged.
+//! watched, reopened, closed, confirmed, withdrawn, time logged, a macro applied.
 
 use cairn_domain::ticket::status::Status;
 
@@ -26,6 +26,7 @@ pub(crate) fn line(e: &Entry) -> Option<String> {
         ("auto_closed", _) => format!("closed the ticket ({})", e.after()),
         ("confirmed", _) => "confirmed the resolution and closed the ticket".to_string(),
         ("withdrawn", _) => e.after().replace("the requester withdrew it", "withdrew the request"),
+        ("macro_applied", _) => format!("applied the macro “{}”", e.after()),
         ("time_logged", _) => format!("logged time, {} in all", minutes(e.new.and_then(|m| m.parse().ok()).unwrap_or(0))),
         _ => return None,
     })

@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
 use cairn_app::ticket::NewTicket;
+use cairn_app::ticket::canned::MacroSaid;
+use cairn_domain::ids::CannedId;
 use cairn_domain::ticket::parse_number;
 use cairn_domain::ticket::status::Status;
 use serde::Deserialize;
@@ -203,6 +205,10 @@ pub(crate) struct CommentForm {
     /// Minutes spent, blank for none.
     #[serde(default)]
     minutes: String,
+    /// A macro to apply with the reply, and the ticket version the page showed.
+    #[serde(rename = "macro")]
+    with_macro: Option<i64>,
+    version: Option<i64>,
 }
 
 pub(crate) async fn comment(
@@ -217,8 +223,19 @@ pub(crate) async fn comment(
         let error = "Time spent must be a whole number of minutes.".to_string();
         return ticket_page_with(&ctx, &s, &number, None, Some(error), typed()).await;
     };
-    match ctx.app.add_comment(&s.actor, &number, &f.body, internal, minutes).await {
-        Ok(_) => Redirect::to(&format!("/tickets/{number}#history")).into_response(),
+    let sent = match (f.with_macro, f.version) {
+        (Some(id), Some(version)) => {
+            let said = MacroSaid { body: Some(f.body.clone()), minutes, internal: Some(internal) };
+            ctx.app.apply_macro(&s.actor, &number, version, CannedId(id), said).await.map(|_| ())
+        }
+        _ => ctx.app.add_comment(&s.actor, &number, &f.body, internal, minutes).await.map(|_| ()),
+    };
+    match sent {
+        Ok(()) => Redirect::to(&format!("/tickets/{number}#history")).into_response(),
+        Err(AppError::Stale) => {
+            let error = "Someone changed the ticket since you opened it, so the macro was not applied; check the ticket and send again.";
+            ticket_page_with(&ctx, &s, &number, None, Some(error.to_string()), typed()).await
+        }
         Err(e @ AppError::Invalid { .. }) => ticket_page_with(&ctx, &s, &number, None, Some(e.to_string()), typed()).await,
         Err(e) => error_page(Some(&s), e),
     }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::edit::UpdateForm;
 use super::queue::Row;
-use super::view::{CView, HView, TView, TicketPage, status_choices};
+use super::view::{CView, HView, MacroOffer, TView, TicketPage, status_choices};
 use crate::cmdb::affected_view::AffectedView;
 use crate::ctx::Ctx;
 use crate::extract::TicketPath;
@@ -78,6 +78,8 @@ pub(crate) struct Typed {
     pub fields: Option<UpdateForm>,
     /// The field the refusal names, and why.
     pub invalid: Option<(String, String)>,
+    /// The macro whose text is in the reply box.
+    pub with_macro: Option<MacroOffer>,
 }
 
 /// The ticket page, with what the user typed (see [`Typed`]).
@@ -186,8 +188,12 @@ pub(crate) async fn ticket_page_with(
                 (kind, l.number, l.title)
             })
             .collect(),
-        canned: canned.into_iter().map(|r| (r.id.0, r.title)).collect(),
+        canned: canned
+            .into_iter()
+            .map(|r| (r.id.0, if r.actions.changes_ticket() { format!("{} (macro)", r.title) } else { r.title }))
+            .collect(),
         reply: typed.reply,
+        with_macro: typed.with_macro,
         watchers,
         survey,
         outages: outages.into_iter().map(|o| (o.id, o.service, short(o.started_at), o.ended_at.map(short).unwrap_or_default())).collect(),
@@ -220,12 +226,19 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, TicketPath(number):
     } else {
         q.saved.map(|_| "Saved.".to_string()).or(q.done.as_deref().and_then(done_notice).map(str::to_string))
     };
-    let reply = match q.canned {
+    let typed = match q.canned {
         Some(id) => match ctx.app.render_canned_response(&s.actor, cairn_domain::ids::CannedId(id), &number).await {
-            Ok(text) => text,
+            Ok((r, reply)) => {
+                let with_macro = r.actions.changes_ticket().then(|| MacroOffer {
+                    id: r.id.0,
+                    summary: crate::ticket::canned_pages::actions_summary(&r),
+                    internal: r.actions.internal,
+                });
+                Typed { reply, with_macro, ..Typed::default() }
+            }
             Err(e) => return error_page(Some(&s), e),
         },
-        None => String::new(),
+        None => Typed::default(),
     };
-    ticket_page_with(&ctx, &s, &number, notice, None, Typed { reply, ..Typed::default() }).await
+    ticket_page_with(&ctx, &s, &number, notice, None, typed).await
 }

@@ -130,6 +130,8 @@ pub(crate) struct TicketPage {
     /// The agent's canned responses (id, title), and the reply text one filled in.
     pub canned: Vec<(i64, String)>,
     pub reply: String,
+    /// A macro inserted into the reply box: applied when the reply is sent.
+    pub with_macro: Option<MacroOffer>,
     pub known_errors: Vec<KView>,
     /// Tickets like this one (agents).
     pub similar: Vec<Row>,
@@ -158,6 +160,15 @@ pub(crate) struct TicketPage {
     pub error: Option<String>,
     /// The sections that could not be read, said on the page.
     pub unavailable: Option<String>,
+}
+
+/// A macro waiting in the reply form: its id, what it will do in words, and whether
+/// its text goes out as an internal note.
+#[derive(Debug, Clone)]
+pub(crate) struct MacroOffer {
+    pub id: i64,
+    pub summary: String,
+    pub internal: bool,
 }
 
 impl TicketPage {

@@ -172,6 +172,7 @@ const ROUTES: &[Entry] = &[
     eb("POST /canned-responses", "login 403 403 w w | 403 w w", r#"title=Bye&body=Goodbye"#),
     eb("POST /canned-responses/{id}", "login 403 403 w 403 | 403 404 404", r#"title=Hi&body=Hello%20there"#),
     eb("PUT /api/v1/canned-responses/{id}", "401 403 403 w 403 | 403 404 404", r#"{"title": "Hi", "body": "Hello there"}"#),
+    eb("POST /api/v1/tickets/{number}/macros/{id}", "401 403 403 w 404 | 403 404 404", r#"{}"#),
     eb("POST /api/v1/tickets/{number}/watchers", "401 403 403 w w | 403 404 404", r#"{"username": "alice"}"#),
     e("POST /api/v1/tickets/{number}/confirm", "401 w 404 403 403 | 404 404 404"),
     eb("POST /api/v1/tickets/{number}/escalate", "401 403 403 w w | 403 404 404", r#"{"to": "group", "group": "Desk", "reason": "needs the desk"}"#),

@@ -25,6 +25,7 @@ mod incidents;
 mod input_checks;
 mod knowledge;
 mod live;
+mod macros;
 mod openapi_contract;
 mod people;
 mod problems;

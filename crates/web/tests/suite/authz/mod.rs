@@ -231,7 +231,7 @@ impl Fixtures {
                 "number" => "ticket",
                 "id" if under("/approvals/") => "approval",
                 "id" if under("/catalog") => "item",
-                "id" if under("/canned-responses/") => "canned",
+                "id" if under("/canned-responses/") || under("/macros/") => "canned",
                 "id" if under("/outages/") => "outage",
                 "id" if under("/problem-candidates/") => "candidate",
                 "id" if under("/routing") => "rule",
