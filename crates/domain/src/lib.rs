@@ -40,6 +40,7 @@ pub mod knowledge;
 pub mod platform;
 pub mod problem;
 pub mod request;
+pub mod search;
 pub mod sla;
 pub mod ticket;
 

@@ -191,7 +191,7 @@ async fn index(c: &mut Conn, b: Backend, id: ArticleId, fresh: bool) -> Result<(
     for sql in dialect::index_article(b, fresh) {
         sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(id.0).execute(&mut *c).await?;
     }
-    Ok(())
+    crate::search::learn_article(c, b, id.0).await
 }
 
 async fn with_orgs(c: &mut Conn, t: TenantId, mut a: Article) -> Result<Article> {

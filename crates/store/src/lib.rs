@@ -21,6 +21,7 @@ pub mod platform;
 pub mod problem;
 pub mod report;
 pub mod request;
+pub mod search;
 pub mod sla;
 #[cfg(feature = "testing")]
 pub mod testing;

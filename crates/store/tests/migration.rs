@@ -70,6 +70,56 @@ async fn labels_leave_their_columns_for_tables(url: String) {
 
 on_both_databases!(labels_leave_their_columns_for_tables);
 
+/// 0031 fills each tenant's search vocabulary from the tickets and articles written
+/// before it, words as written, and no word of one tenant in another's.
+async fn the_vocabulary_learns_what_was_written_before_it(url: String) {
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate_through(30, 0).await.unwrap();
+    let (t1, t2) = db
+        .write(tx!(|c| {
+            let mut ids = Vec::new();
+            for (slug, title, body) in [("t1", "Password expired", "Outlook asks again"), ("t2", "Kubernetes node down", "")] {
+                let t = tenants::insert(c, slug, slug, 0).await?;
+                let user = NewUser {
+                    username: "ann",
+                    display_name: "Ann",
+                    email: None,
+                    role: Role::Agent,
+                    password_hash: None,
+                    organisation_id: None,
+                };
+                let u = directory::insert_user(c, t, &user, 0).await?;
+                sqlx::query(
+                    "INSERT INTO tickets (tenant_id, kind, number, title, description, status, impact, urgency, priority, \
+                         requester_id, version, created_at, updated_at) \
+                         VALUES ($1, 'incident', 'INC-1', $2, $3, 'new', 3, 3, 3, $4, 1, 0, 0)",
+                )
+                .bind(t.0)
+                .bind(title)
+                .bind(body)
+                .bind(u.0)
+                .execute(&mut *c)
+                .await?;
+                ids.push(t);
+            }
+            Ok::<_, cairn_store::StoreError>((ids[0], ids[1]))
+        }))
+        .await
+        .unwrap();
+    db.migrate(0).await.unwrap();
+
+    let mut c = db.read().await.unwrap();
+    let words: Vec<String> = ["password", "outlook", "kubernetes", "asks"].iter().map(|w| w.to_string()).collect();
+    let b = db.backend();
+    let one = cairn_store::search::known(&mut c, b, t1, &words).await.unwrap();
+    assert_eq!(one.into_iter().collect::<Vec<_>>(), vec!["asks".to_string(), "outlook".into(), "password".into()]);
+    let two = cairn_store::search::known(&mut c, b, t2, &words).await.unwrap();
+    assert_eq!(two.into_iter().collect::<Vec<_>>(), vec!["kubernetes".to_string()]);
+    assert_eq!(cairn_store::search::near(&mut c, t1, "pasword").await.unwrap(), vec!["password".to_string()]);
+}
+
+on_both_databases!(the_vocabulary_learns_what_was_written_before_it);
+
 /// A record's labels are read by their owner's key, not by scanning every label of the
 /// tenant through the label index (which, holding the owner too, once covered the read
 /// and was chosen while SQLite had no table statistics).

@@ -3,7 +3,7 @@
 use super::*;
 
 impl App {
-    async fn ticket_query(c: &mut Conn, actor: &Actor, req: ListRequest) -> Result<TicketQuery> {
+    pub(crate) async fn ticket_query(c: &mut Conn, actor: &Actor, req: ListRequest) -> Result<TicketQuery> {
         let t = actor.tenant_id;
         let statuses = req.statuses.iter().map(|s| Status::parse(s)).collect::<Result<Vec<_>, _>>()?;
         let group = match req.group.as_deref() {

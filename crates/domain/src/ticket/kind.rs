@@ -3,7 +3,7 @@
 use crate::DomainError;
 
 /// Record types on the ticket core; each has its own number prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketKind {
     Incident,

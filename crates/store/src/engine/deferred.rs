@@ -1,5 +1,5 @@
 //! Work a use case hands to the end of its transaction: chaining its journal events,
-//! refreshing the search documents of the tickets it touched, and statements to run
+//! refreshing the search documents (and the vocabulary) of the tickets it touched, and statements to run
 //! once per tenant however often they were asked for (raising a CMDB graph's version).
 //!
 //! [`crate::Db::write`] runs every use case inside [`collecting`] and calls
@@ -94,6 +94,7 @@ impl Deferred {
         for ids in all.chunks(IDS_PER_STATEMENT) {
             execute_for(c, dialect::write_search_documents(b, ids.len()), ids).await?;
         }
+        crate::search::learn_tickets(c, b, &all).await?;
         Ok(())
     }
 }

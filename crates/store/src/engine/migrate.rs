@@ -51,6 +51,10 @@ async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend, last: O
         };
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        if m.name == "search_words" {
+            // The vocabulary of the tickets and articles written before it existed.
+            crate::search::learn_everything(&mut tx, backend).await?;
+        }
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)

@@ -241,3 +241,34 @@ pub async fn list(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Resul
     labelled(c, s.tenant_id(), &mut tickets).await?;
     Ok(Page { tickets, next })
 }
+
+/// How many tickets visible in `s` match `q`, by kind, status and group (its name;
+/// none for tickets without one): one row per combination found.
+pub async fn facets(c: &mut Conn, b: Backend, s: &Scope, q: &TicketQuery) -> Result<Vec<Facet>> {
+    let Matching { args, wh, from, .. } = matching(b, s, q);
+    let sql = format!(
+        "SELECT t.kind AS kind, t.status AS status, g.name AS group_name, COUNT(*) AS n {from} \
+         LEFT JOIN assignment_groups g ON g.id = t.group_id WHERE {} GROUP BY t.kind, t.status, g.name",
+        wh.join(" AND ")
+    );
+    let rows = bind_all(sql, args).fetch_all(c).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Facet {
+                kind: TicketKind::parse(&get::<String>(r, "kind")?)?,
+                status: Status::parse(&get::<String>(r, "status")?)?,
+                group: get(r, "group_name")?,
+                count: get(r, "n")?,
+            })
+        })
+        .collect()
+}
+
+/// One combination of kind, status and group among the tickets matching a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facet {
+    pub kind: TicketKind,
+    pub status: Status,
+    pub group: Option<String>,
+    pub count: i64,
+}

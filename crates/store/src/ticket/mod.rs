@@ -16,7 +16,7 @@ mod list;
 
 pub use conversation::{Comment, Link, NewComment, comment_by_id, comments, insert_comment, insert_link, links};
 pub use idempotency::{idempotent_create, remember_create};
-pub use list::{AssigneeFilter, Cursor, GroupFilter, Page, Sort, TicketQuery, count_matching, list};
+pub use list::{AssigneeFilter, Cursor, Facet, GroupFilter, Page, Sort, TicketQuery, count_matching, facets, list};
 use sqlx::any::AnyRow;
 use std::sync::LazyLock;
 
@@ -127,8 +127,8 @@ async fn index(c: &mut Conn, b: Backend, id: TicketId, fresh: bool) -> Result<()
     if !fresh && let Some(sql) = dialect::remove_search_documents(b, 1) {
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).execute(&mut *c).await?;
     }
-    sqlx::query(sqlx::AssertSqlSafe(dialect::write_search_documents(b, 1))).bind(id.0).execute(c).await?;
-    Ok(())
+    sqlx::query(sqlx::AssertSqlSafe(dialect::write_search_documents(b, 1))).bind(id.0).execute(&mut *c).await?;
+    crate::search::learn_tickets(c, b, &[id.0]).await
 }
 
 /// Writes `t` over the stored row of its tenant (`t.tenant_id`), which was `before`, if the

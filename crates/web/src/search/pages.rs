@@ -1,9 +1,11 @@
 //! One search box for everything: a ticket or article number opens it; words find
-//! tickets and knowledge articles the user may see, side by side.
+//! tickets and knowledge articles the user may see, side by side, with the tickets
+//! narrowed by kind, status and group (facets), and mistyped words corrected.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use cairn_app::search::{Facets, SearchRequest};
 use cairn_domain::ticket::parse_number;
 use serde::Deserialize;
 
@@ -27,12 +29,92 @@ pub(crate) struct SearchPage {
     /// Catalog items whose name, category or description holds a word of the query:
     /// (id, name, description).
     pub items: Vec<(i64, String, String)>,
+    /// The words searched instead of the ones typed, which found nothing.
+    pub corrected: Option<String>,
+    /// Kind, status and group facets, each as a list of choices.
+    pub facets: Vec<FacetView>,
 }
 
-#[derive(Deserialize, Default)]
+/// One facet: its name and its values with their counts and links.
+pub(crate) struct FacetView {
+    pub title: &'static str,
+    pub choices: Vec<Choice>,
+    /// The link that drops this facet's choice, when one is chosen.
+    pub clear: Option<String>,
+}
+
+pub(crate) struct Choice {
+    pub label: String,
+    pub count: i64,
+    pub href: String,
+    pub chosen: bool,
+}
+
+#[derive(Deserialize, Default, Clone)]
 pub(crate) struct SearchQuery {
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    group: String,
+}
+
+impl SearchQuery {
+    /// This search's address with one facet set to `value` (empty drops it).
+    fn with(&self, facet: &str, value: &str) -> String {
+        let mut p = self.clone();
+        match facet {
+            "kind" => p.kind = value.into(),
+            "status" => p.status = value.into(),
+            _ => p.group = value.into(),
+        }
+        let mut url = format!("/search?q={}", enc(p.q.trim()));
+        for (name, v) in [("kind", &p.kind), ("status", &p.status), ("group", &p.group)] {
+            if !v.is_empty() {
+                url.push_str(&format!("&{name}={}", enc(v)));
+            }
+        }
+        url
+    }
+
+    fn chosen(&self, facet: &str) -> &str {
+        match facet {
+            "kind" => &self.kind,
+            "status" => &self.status,
+            _ => &self.group,
+        }
+    }
+
+    fn facet(&self, facet: &str, title: &'static str, values: Vec<(String, String, i64)>) -> FacetView {
+        let chosen = self.chosen(facet);
+        let choices = values
+            .into_iter()
+            .map(|(value, label, count)| Choice { chosen: value == chosen, href: self.with(facet, &value), label, count })
+            .collect();
+        FacetView { title, choices, clear: (!chosen.is_empty()).then(|| self.with(facet, "")) }
+    }
+
+    fn facets(&self, f: Facets) -> Vec<FacetView> {
+        let kinds = f.kinds.into_iter().map(|(k, n)| (k.as_str().to_string(), capitalised(k.as_str()), n)).collect();
+        let statuses = f.statuses.into_iter().map(|(s, n)| (s.as_str().to_string(), s.label().to_string(), n)).collect();
+        let groups = f.groups.into_iter().map(|(g, n)| (g.clone(), g, n)).collect();
+        [self.facet("kind", "Kind", kinds), self.facet("status", "Status", statuses), self.facet("group", "Group", groups)]
+            .into_iter()
+            .filter(|f| !f.choices.is_empty())
+            .collect()
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn given(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// An article number such as KB0000012.
@@ -55,10 +137,12 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
     if q.is_empty() {
         return Redirect::to(if staff { "/tickets" } else { "/portal" }).into_response();
     }
-    let (tickets, articles) = match ctx.app.search_everything(&s.actor, &q, 10).await {
+    let req = SearchRequest { q: q.clone(), kind: given(&p.kind), status: given(&p.status), group: given(&p.group), limit: 10 };
+    let found = match ctx.app.search_everything(&s.actor, req).await {
         Ok(x) => x,
         Err(e) => return error_page(Some(&s), e),
     };
+    let (tickets, articles) = (found.tickets, found.articles);
     let items = ctx
         .app
         .matching_items(&s.actor, &q, 5)
@@ -67,7 +151,8 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
         .into_iter()
         .map(|i| (i.item.id.0, i.item.name, i.item.description))
         .collect();
-    let more = tickets.next_cursor.is_some().then(|| format!("/tickets?status=all&sort=-created&q={}", enc(&q)));
+    let searched = found.corrected.as_deref().unwrap_or(&q);
+    let more = tickets.next_cursor.is_some().then(|| format!("/tickets?status=all&sort=-created&q={}", enc(searched)));
     render(SearchPage {
         me: Some(Me::new(&s.actor, &s.csrf)),
         staff,
@@ -75,6 +160,8 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
         more,
         articles: articles.iter().map(ArticleRow::from).collect(),
         items,
+        facets: SearchQuery { q: searched.to_string(), ..p.clone() }.facets(found.facets),
+        corrected: found.corrected,
         q,
     })
 }

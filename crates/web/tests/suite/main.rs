@@ -30,6 +30,7 @@ mod openapi_contract;
 mod people;
 mod problems;
 mod routing;
+mod search_help;
 mod signin;
 mod sla;
 mod surveys;
