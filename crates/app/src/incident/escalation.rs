@@ -12,10 +12,11 @@ use cairn_store::tx;
 use cairn_store::{platform::directory, ticket as store, ticket::watchers};
 
 use crate::automation::routing::{Current, decide};
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::ticket::kernel::{By, Prepared, change_entries};
 use crate::ticket::{current_names, load};
 use crate::{App, AppError, Result, agents_only};
+use cairn_domain::platform::news::NewsKind;
 
 /// Where an escalation goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +77,14 @@ impl App {
                         let message = format!("{} was escalated to {}: {reason}", tk.number, g.name);
                         for to in [routed.assignee.as_ref().map(|u| u.id), g.manager].into_iter().flatten() {
                             if to != actor.user_id {
-                                notify(c, &tk, to, TicketAction::Escalated.visibility(None), message.clone(), now).await?;
+                                notify(
+                                    c,
+                                    &tk,
+                                    to,
+                                    News::new(NewsKind::Other, TicketAction::Escalated.visibility(None), message.clone()),
+                                    now,
+                                )
+                                .await?;
                             }
                         }
                         Ok(routed.assignee.map(|u| u.username).unwrap_or(g.name))
@@ -94,7 +102,8 @@ impl App {
                         let entries = [escalated(tk.id.0, "manager", Some(g.name.clone()), Some(manager.username.clone())), why];
                         journal::append(c, t, Some(actor.user_id), now, &entries).await?;
                         let message = format!("{} was escalated to you as manager of {}: {reason}", tk.number, g.name);
-                        notify(c, &tk, manager.id, TicketAction::Escalated.visibility(None), message, now).await?;
+                        notify(c, &tk, manager.id, News::new(NewsKind::Other, TicketAction::Escalated.visibility(None), message), now)
+                            .await?;
                         Ok(manager.username)
                     }
                 }

@@ -15,11 +15,12 @@ use cairn_store::tx;
 use cairn_store::{BoxFuture, Conn, ticket as store, ticket::watchers};
 
 use crate::platform::directory::user_named;
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::ticket::kernel::{By, Effect, Event, Prepared, Tx, change_entries};
 use crate::ticket::load;
 use crate::ticket::watchers::tell_watchers;
 use crate::{App, AppError, Result, agents_only};
+use cairn_domain::platform::news::NewsKind;
 
 /// A parent that is resolved resolves its open children with its resolution, each
 /// journaled as following its parent.
@@ -58,8 +59,11 @@ async fn resolve_children(c: &mut Conn, tx: Tx<'_>, parent: &Ticket, by: Option<
                 c,
                 &child,
                 child.requester_id,
-                TicketAction::Synced.visibility(None),
-                format!("{} is resolved (with {})", child.number, parent.number),
+                News::new(
+                    NewsKind::Status,
+                    TicketAction::Synced.visibility(None),
+                    format!("{} is resolved (with {})", child.number, parent.number),
+                ),
                 now,
             )
             .await?;
@@ -121,8 +125,11 @@ impl App {
                         c,
                         &t,
                         m.id,
-                        TicketAction::MajorDeclared.visibility(None),
-                        format!("You manage major incident {}", t.number),
+                        News::new(
+                            NewsKind::Other,
+                            TicketAction::MajorDeclared.visibility(None),
+                            format!("You manage major incident {}", t.number),
+                        ),
                         now,
                     )
                     .await?;
@@ -162,14 +169,28 @@ impl App {
                 let mut told = std::collections::BTreeSet::new();
                 for child in store::linked(c, &scope, t.id, "parent_of").await? {
                     if child.requester_id != actor.user_id && told.insert(child.requester_id) {
-                        notify(c, &child, child.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
+                        notify(
+                            c,
+                            &child,
+                            child.requester_id,
+                            News::new(NewsKind::Other, TicketAction::Communicated.visibility(None), message.clone()),
+                            now,
+                        )
+                        .await?;
                     }
                 }
                 if t.requester_id != actor.user_id && told.insert(t.requester_id) {
-                    notify(c, &t, t.requester_id, TicketAction::Communicated.visibility(None), message.clone(), now).await?;
+                    notify(
+                        c,
+                        &t,
+                        t.requester_id,
+                        News::new(NewsKind::Other, TicketAction::Communicated.visibility(None), message.clone()),
+                        now,
+                    )
+                    .await?;
                 }
                 let watching = watchers::list(c, t.tenant_id, t.id).await?;
-                tell_watchers(c, &t, actor.user_id, TicketAction::Communicated.visibility(None), &message, now).await?;
+                tell_watchers(c, &t, actor.user_id, NewsKind::Other, TicketAction::Communicated.visibility(None), &message, now).await?;
                 Ok(told.len() + watching.iter().filter(|(id, _)| *id != actor.user_id && !told.contains(id)).count())
             }))
             .await

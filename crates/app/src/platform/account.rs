@@ -147,7 +147,11 @@ pub struct Preferences {
     pub time_zone: Option<String>,
     pub tenant_zone: String,
     pub email: Option<String>,
-    pub mail_notifications: bool,
+    /// The news they get by mail, and whether it is their own choice (not the
+    /// tenant's default for their role, which `mail_default` is).
+    pub mail_news: cairn_domain::platform::news::MailChoice,
+    pub mail_news_own: bool,
+    pub mail_default: cairn_domain::platform::news::MailChoice,
 }
 
 impl App {
@@ -158,11 +162,17 @@ impl App {
             .ok_or_else(|| AppError::NotFound("user".into()))?;
         let tenant =
             cairn_store::platform::tenants::by_id(&mut c, actor.tenant_id).await?.ok_or_else(|| AppError::NotFound("tenant".into()))?;
+        let mail_news = crate::platform::notify::mailed(&me, &tenant);
+        let mut default_for_role = me.clone();
+        default_for_role.mail_news = None;
+        let mail_default = crate::platform::notify::mailed(&default_for_role, &tenant);
         Ok(Preferences {
+            mail_news_own: me.mail_news.is_some(),
             time_zone: me.time_zone,
             tenant_zone: tenant.time_zone,
             email: me.email,
-            mail_notifications: me.mail_notifications,
+            mail_news,
+            mail_default,
         })
     }
 }

@@ -14,10 +14,11 @@ use cairn_store::problem::known_errors::{self, KnownError};
 use cairn_store::tx;
 use cairn_store::{platform::tenants, ticket as store};
 
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::ticket::kernel::{By, Prepared};
 use crate::ticket::load;
 use crate::{App, AppError, Result, agents_only};
+use cairn_domain::platform::news::NewsKind;
 
 /// A known error as an agent writes it.
 #[derive(Debug, Clone, Default)]
@@ -218,8 +219,11 @@ impl App {
                             c,
                             &i,
                             i.requester_id,
-                            TicketAction::WorkaroundApplied.visibility(None),
-                            format!("{}: a workaround is available", i.number),
+                            News::new(
+                                NewsKind::Other,
+                                TicketAction::WorkaroundApplied.visibility(None),
+                                format!("{}: a workaround is available", i.number),
+                            ),
                             now,
                         )
                         .await?;

@@ -2,7 +2,7 @@
 //! `sla_events` per clock and round is the guard), then the next alarm queued.
 
 use super::*;
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::platform::worker::Job;
 use crate::ticket::current_names;
 use crate::ticket::kernel::{By, Prepared};
@@ -10,6 +10,7 @@ use crate::{App, AppError, Result};
 use cairn_domain::ids::ClockId;
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::access::Scope;
+use cairn_domain::platform::news::NewsKind;
 use cairn_domain::platform::visibility::TicketAction;
 use cairn_domain::sla::State;
 use cairn_domain::sla::definition::BreachAction;
@@ -136,7 +137,7 @@ async fn tell(c: &mut Conn, tk: &Ticket, to: &[String], message: &str, now: i64)
         }
     }
     for u in people {
-        notify(c, tk, u, TicketAction::SlaBreached.visibility(None), message.to_string(), now).await?;
+        notify(c, tk, u, News::new(NewsKind::ServiceLevel, TicketAction::SlaBreached.visibility(None), message.to_string()), now).await?;
     }
     Ok(())
 }

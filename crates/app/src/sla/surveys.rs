@@ -21,8 +21,9 @@ use cairn_store::sla::surveys::Details;
 use cairn_store::{Conn, incident::outages, platform::directory, sla::surveys as store};
 
 use crate::platform::auth::{hash_secret, random_secret};
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::{App, AppError, Result, agents_only};
+use cairn_domain::platform::news::NewsKind;
 
 /// How long a survey link can be answered.
 pub const VALID_MS: i64 = 14 * 86_400_000;
@@ -50,7 +51,7 @@ async fn send(c: &mut Conn, tk: &Ticket, now: i64) -> Result<()> {
     let token = random_secret()?;
     if store::open(c, tk.tenant_id, tk.id, &hash_secret(&token), now, now + VALID_MS).await? {
         let message = format!("{} is resolved. How did we do? Rate it at /survey/{token}", tk.number);
-        notify(c, tk, tk.requester_id, TicketAction::Updated.visibility(Some("status")), message, now).await?;
+        notify(c, tk, tk.requester_id, News::new(NewsKind::Other, TicketAction::Updated.visibility(Some("status")), message), now).await?;
     }
     Ok(())
 }

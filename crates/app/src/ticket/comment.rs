@@ -90,10 +90,10 @@ pub(super) async fn say(c: &mut Conn, kernel: &Kernel, actor: &Actor, number: &s
     if !internal {
         let to = if actor.user_id == ticket.requester_id { ticket.assignee_id } else { Some(ticket.requester_id) };
         if let Some(to) = to.filter(|u| *u != actor.user_id) {
-            notify(c, &ticket, to, seen, message.clone(), now).await?;
+            notify(c, &ticket, to, News::new(NewsKind::Reply, seen, message.clone()), now).await?;
         }
     }
-    tell_watchers(c, &ticket, actor.user_id, seen, &message, now).await?;
+    tell_watchers(c, &ticket, actor.user_id, NewsKind::Reply, seen, &message, now).await?;
     tell_mentioned(c, &ticket, actor, seen, &body, now).await?;
     Ok::<_, AppError>(comment)
 }

@@ -156,8 +156,11 @@ impl App {
                         c,
                         &ticket,
                         a,
-                        TicketAction::Updated.visibility(Some("assignee")),
-                        format!("{} was assigned to you", ticket.number),
+                        News::new(
+                            NewsKind::Assigned,
+                            TicketAction::Updated.visibility(Some("assignee")),
+                            format!("{} was assigned to you", ticket.number),
+                        ),
                         now,
                     )
                     .await?;

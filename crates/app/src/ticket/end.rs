@@ -121,7 +121,14 @@ impl App {
                 let tx = Tx::of(&kernel, &p);
                 end_ticket(c, tx, &mut ticket, end.to, (by, end.action, &end.reason), now).await?;
                 if let Some(a) = ticket.assignee_id {
-                    notify(c, &ticket, a, end.action.visibility(None), format!("{}: {}", ticket.number, end.reason), now).await?;
+                    notify(
+                        c,
+                        &ticket,
+                        a,
+                        News::new(NewsKind::Status, end.action.visibility(None), format!("{}: {}", ticket.number, end.reason)),
+                        now,
+                    )
+                    .await?;
                 }
                 Ok(())
             }))

@@ -1,7 +1,9 @@
 //! Merging a duplicate into the ticket that survives: conversation and watchers move,
 //! the duplicate closes with a pointer, both histories say so.
 
+use crate::platform::notify::News;
 use cairn_domain::platform::access::{Actor, Permission};
+use cairn_domain::platform::news::NewsKind;
 use cairn_domain::platform::visibility::TicketAction;
 use cairn_store::platform::journal::{self, Entry};
 use cairn_store::ticket as store;
@@ -71,8 +73,11 @@ impl App {
                         c,
                         &dup,
                         dup.requester_id,
-                        TicketAction::Merged.visibility(Some("into")),
-                        format!("{} was merged into {}", dup.number, keep.number),
+                        News::new(
+                            NewsKind::Other,
+                            TicketAction::Merged.visibility(Some("into")),
+                            format!("{} was merged into {}", dup.number, keep.number),
+                        ),
                         now,
                     )
                     .await?;

@@ -33,8 +33,9 @@ use sha2::{Digest, Sha256};
 
 use crate::automation::routing::{self, Current};
 use crate::platform::directory::user_named;
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::{App, AppError, Result};
+use cairn_domain::platform::news::NewsKind;
 
 /// What a caller asks for when raising a ticket; references are by name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

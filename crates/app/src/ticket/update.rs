@@ -158,15 +158,32 @@ pub(super) async fn change(
     let by = By::user(actor.user_id, true);
     kernel.update(c, &Prepared::default(), &before, &mut ticket, entries, by, now).await?;
     if let Some(a) = ticket.assignee_id.filter(|a| Some(*a) != current.ticket.assignee_id && *a != actor.user_id) {
-        notify(c, &ticket, a, TicketAction::Updated.visibility(Some("assignee")), format!("{} was assigned to you", ticket.number), now)
-            .await?;
+        notify(
+            c,
+            &ticket,
+            a,
+            News::new(
+                NewsKind::Assigned,
+                TicketAction::Updated.visibility(Some("assignee")),
+                format!("{} was assigned to you", ticket.number),
+            ),
+            now,
+        )
+        .await?;
     }
     if ticket.status != current.ticket.status {
         let msg = format!("{} is now {}", ticket.number, ticket.status.label().to_lowercase());
         if ticket.requester_id != actor.user_id {
-            notify(c, &ticket, ticket.requester_id, TicketAction::Updated.visibility(Some("status")), msg.clone(), now).await?;
+            notify(
+                c,
+                &ticket,
+                ticket.requester_id,
+                News::new(NewsKind::Status, TicketAction::Updated.visibility(Some("status")), msg.clone()),
+                now,
+            )
+            .await?;
         }
-        tell_watchers(c, &ticket, actor.user_id, TicketAction::Updated.visibility(Some("status")), &msg, now).await?;
+        tell_watchers(c, &ticket, actor.user_id, NewsKind::Status, TicketAction::Updated.visibility(Some("status")), &msg, now).await?;
     }
     cache.view(c, ticket).await
 }

@@ -10,9 +10,10 @@ use cairn_store::tx;
 use cairn_store::{Conn, platform::directory};
 
 use crate::platform::directory::user_named;
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::ticket::load;
 use crate::{App, AppError, Result};
+use cairn_domain::platform::news::NewsKind;
 
 /// Tells every watcher except `except` (the person acting). News of an internal event
 /// (`seen`) reaches staff watchers only: the notification worker sees to it.
@@ -20,13 +21,14 @@ pub(crate) async fn tell_watchers(
     c: &mut Conn,
     t: &Ticket,
     except: cairn_domain::ids::UserId,
+    kind: NewsKind,
     seen: Visibility,
     message: &str,
     now: i64,
 ) -> Result<()> {
     for (id, _) in watchers::list(c, t.tenant_id, t.id).await? {
         if id != except {
-            notify(c, t, id, seen, message.to_string(), now).await?;
+            notify(c, t, id, News::new(kind, seen, message.to_string()), now).await?;
         }
     }
     Ok(())
@@ -53,7 +55,7 @@ pub(crate) async fn tell_mentioned(c: &mut Conn, t: &Ticket, by: &Actor, seen: V
         if let Some(u) =
             directory::user_by_name(c, t.tenant_id, &name).await?.filter(|u| u.role.is_staff() && !u.disabled && u.id != by.user_id)
         {
-            notify(c, t, u.id, seen, format!("{} mentioned you on {}", by.username, t.number), now).await?;
+            notify(c, t, u.id, News::new(NewsKind::Mention, seen, format!("{} mentioned you on {}", by.username, t.number)), now).await?;
         }
     }
     Ok(())

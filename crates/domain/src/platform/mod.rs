@@ -2,4 +2,5 @@
 
 pub mod access;
 pub mod journal;
+pub mod news;
 pub mod visibility;

@@ -3,6 +3,7 @@
 use cairn_domain::automation::assignment::Assignment;
 use cairn_domain::ids::{GroupId, OrgId, TenantId, UserId};
 use cairn_domain::platform::access::Role;
+use cairn_domain::platform::news::MailChoice;
 use sqlx::any::AnyRow;
 
 use crate::engine::args::{Arg, bind_all, push};
@@ -26,12 +27,12 @@ pub struct User {
     pub manager: Option<String>,
     /// Their own time zone (an IANA name); none follows the tenant's.
     pub time_zone: Option<String>,
-    /// Whether their notifications also come by mail.
-    pub mail_notifications: bool,
+    /// The news they have mailed; none follows the tenant's default for their role.
+    pub mail_news: Option<MailChoice>,
 }
 
 const USER_COLS: &str = "SELECT u.id, u.tenant_id, u.username, u.display_name, u.email, u.role, u.disabled, o.name AS organisation, \
-     u.manager_id, mgr.username AS manager, u.time_zone, u.mail_notifications \
+     u.manager_id, mgr.username AS manager, u.time_zone, u.mail_news \
      FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id LEFT JOIN users mgr ON mgr.id = u.manager_id";
 
 fn user(r: &AnyRow) -> Result<User> {
@@ -48,7 +49,7 @@ fn user(r: &AnyRow) -> Result<User> {
         manager_id: get::<Option<i64>>(r, "manager_id")?.map(UserId),
         manager: get(r, "manager")?,
         time_zone: get(r, "time_zone")?,
-        mail_notifications: get::<i64>(r, "mail_notifications")? != 0,
+        mail_news: get::<Option<String>>(r, "mail_news")?.as_deref().map(MailChoice::from_stored),
     })
 }
 
@@ -171,9 +172,10 @@ pub async fn set_details(c: &mut Conn, t: TenantId, id: UserId, d: &UserDetails<
     Ok(())
 }
 
-pub async fn set_mail_notifications(c: &mut Conn, t: TenantId, id: UserId, on: bool) -> Result<()> {
-    sqlx::query("UPDATE users SET mail_notifications = $1 WHERE tenant_id = $2 AND id = $3")
-        .bind(i64::from(on))
+/// Sets (or clears, to follow the tenant's default) the news a user has mailed.
+pub async fn set_mail_news(c: &mut Conn, t: TenantId, id: UserId, choice: Option<&MailChoice>) -> Result<()> {
+    sqlx::query("UPDATE users SET mail_news = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(choice.map(MailChoice::to_stored))
         .bind(t.0)
         .bind(id.0)
         .execute(c)

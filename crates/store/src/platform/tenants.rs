@@ -4,6 +4,7 @@
 
 use cairn_domain::ids::TenantId;
 use cairn_domain::platform::journal::GENESIS;
+use cairn_domain::platform::news::MailChoice;
 use cairn_domain::ticket::priority::PriorityMatrix;
 use sqlx::any::AnyRow;
 
@@ -21,6 +22,9 @@ pub struct Tenant {
     pub auto_close_days: i64,
     /// The time zone its people see times in unless they choose their own.
     pub time_zone: String,
+    /// The news mailed to requesters and to staff who have not chosen their own.
+    pub mail_news_requesters: MailChoice,
+    pub mail_news_staff: MailChoice,
 }
 
 fn tenant(r: &AnyRow) -> Result<Tenant> {
@@ -31,6 +35,8 @@ fn tenant(r: &AnyRow) -> Result<Tenant> {
         priority_matrix: matrix(r)?,
         auto_close_days: get(r, "auto_close_days")?,
         time_zone: get(r, "time_zone")?,
+        mail_news_requesters: MailChoice::from_stored(&get::<String>(r, "mail_news_requesters")?),
+        mail_news_staff: MailChoice::from_stored(&get::<String>(r, "mail_news_staff")?),
     })
 }
 
@@ -39,7 +45,7 @@ fn matrix(r: &AnyRow) -> Result<PriorityMatrix> {
     serde_json::from_str(&matrix).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-const COLS: &str = "SELECT id, slug, name, priority_matrix, auto_close_days, time_zone FROM tenants";
+const COLS: &str = "SELECT id, slug, name, priority_matrix, auto_close_days, time_zone, mail_news_requesters, mail_news_staff FROM tenants";
 
 pub async fn by_slug(c: &mut Conn, slug: &str) -> Result<Option<Tenant>> {
     let row = sqlx::query(crate::joined(COLS, " WHERE slug = $1")).bind(slug).fetch_optional(c).await?;
@@ -80,6 +86,17 @@ pub async fn set_priority_matrix(c: &mut Conn, id: TenantId, m: &PriorityMatrix)
 
 pub async fn set_auto_close_days(c: &mut Conn, id: TenantId, days: i64) -> Result<()> {
     sqlx::query("UPDATE tenants SET auto_close_days = $1 WHERE id = $2").bind(days).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+/// Sets the news mailed by default to requesters and to staff.
+pub async fn set_mail_news(c: &mut Conn, id: TenantId, requesters: &MailChoice, staff: &MailChoice) -> Result<()> {
+    sqlx::query("UPDATE tenants SET mail_news_requesters = $1, mail_news_staff = $2 WHERE id = $3")
+        .bind(requesters.to_stored())
+        .bind(staff.to_stored())
+        .bind(id.0)
+        .execute(c)
+        .await?;
     Ok(())
 }
 

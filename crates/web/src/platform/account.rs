@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use cairn_app::AppError;
 use cairn_app::platform::auth::NewToken;
 use cairn_app::platform::password::{self, MAX_CHARS, MIN_CHARS};
+use cairn_domain::platform::news::{MailChoice, NewsKind};
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
@@ -54,7 +55,11 @@ pub(crate) struct AccountPage {
     pub tenant_zone: String,
     pub zones: &'static [String],
     pub email: Option<String>,
-    pub mail_notifications: bool,
+    /// Each kind of news: (name, label, mailed now).
+    pub mail_kinds: Vec<(&'static str, &'static str, bool)>,
+    /// Whether the person chose their own kinds, and what the desk's default mails them.
+    pub mail_own: bool,
+    pub mail_default: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -128,7 +133,9 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Re
         time_zone: prefs.time_zone.unwrap_or_default(),
         tenant_zone: prefs.tenant_zone,
         email: prefs.email,
-        mail_notifications: prefs.mail_notifications,
+        mail_kinds: NewsKind::ALL.iter().map(|k| (k.as_str(), k.label(), prefs.mail_news.has(*k))).collect(),
+        mail_own: prefs.mail_news_own,
+        mail_default: described(&prefs.mail_default),
         zones: cairn_app::platform::zone::time_zones(),
     };
     (status, render(page)).into_response()
@@ -139,26 +146,25 @@ pub(crate) async fn show(State(ctx): State<Ctx>, s: Session, Query(q): Query<Don
         Some("password") => Some("Your password is changed. Your other sessions have ended.".to_string()),
         Some("session") => Some("That session has ended.".to_string()),
         Some("revoked") => Some("The token is revoked.".to_string()),
-        Some("mail-on") => Some("Your notifications now also come by mail.".to_string()),
-        Some("mail-off") => Some("Your notifications no longer come by mail.".to_string()),
+        Some("mail") => Some("Your choice of notification mail is saved.".to_string()),
         Some("zone") => Some(format!("Times are shown in {}.", s.zone.iana_name().unwrap_or("UTC"))),
         _ => None,
     };
     page(&ctx, &s, notice, None, None).await
 }
 
-#[derive(Deserialize, Default)]
-pub(crate) struct MailForm {
-    /// "1" when the box is checked; absent when not.
-    #[serde(default)]
-    mail_notifications: String,
+/// The kinds of news in a choice, in words ("nothing" when none).
+fn described(c: &MailChoice) -> String {
+    if c.0.is_empty() { "nothing".into() } else { c.0.iter().map(|k| k.label().to_lowercase()).collect::<Vec<_>>().join("; ") }
 }
 
-/// `POST /account/notification-mail`: whether notifications also come by mail.
-pub(crate) async fn set_notification_mail(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<MailForm>) -> Response {
-    let on = f.mail_notifications == "1";
-    match ctx.app.set_own_mail_notifications(&s.actor, on).await {
-        Ok(()) => Redirect::to(if on { "/account?done=mail-on" } else { "/account?done=mail-off" }).into_response(),
+/// `POST /account/notification-mail`: the kinds of news that also come by mail (`event`,
+/// repeated), or `follow=default` for the desk's default.
+pub(crate) async fn set_notification_mail(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<Vec<(String, String)>>) -> Response {
+    let follow = f.iter().any(|(k, v)| k == "follow" && v == "default");
+    let kinds = (!follow).then(|| f.iter().filter(|(k, _)| k == "event").map(|(_, v)| v.clone()).collect());
+    match ctx.app.set_own_mail_news(&s.actor, kinds).await {
+        Ok(()) => Redirect::to("/account?done=mail").into_response(),
         Err(e) => page(&ctx, &s, None, Some(Refused::of(&e)), None).await,
     }
 }

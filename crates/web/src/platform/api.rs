@@ -31,6 +31,7 @@ pub(crate) fn router() -> Routes {
         .route("/api/v1/settings/priority-matrix", put(set_priority_matrix))
         .route("/api/v1/settings/auto-close", put(set_auto_close))
         .route("/api/v1/settings/time-zone", put(set_tenant_time_zone))
+        .route("/api/v1/settings/notification-mail", put(set_tenant_notification_mail))
         .route("/api/v1/me/time-zone", put(set_own_time_zone))
         .route("/api/v1/me/notification-mail", put(set_own_notification_mail))
 }
@@ -256,11 +257,13 @@ pub(crate) async fn set_own_time_zone(
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NotificationMailRequest {
-    /// Whether your notifications also come by mail (you need an email address).
-    pub mail: bool,
+    /// The kinds of news you also get by mail (`reply`, `assigned`, `mention`,
+    /// `approval`, `service_level`, `status`, `other`; you need an email address for
+    /// any); null follows the desk's default for your role.
+    pub events: Option<Vec<String>>,
 }
 
-/// Choose whether your notifications also come by mail
+/// Choose which of your notifications also come by mail
 #[utoipa::path(put, path = "/api/v1/me/notification-mail", tag = "people", request_body = NotificationMailRequest,
     responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn set_own_notification_mail(
@@ -268,7 +271,28 @@ pub(crate) async fn set_own_notification_mail(
     ApiActor(actor): ApiActor,
     JsonBody(req): JsonBody<NotificationMailRequest>,
 ) -> Result<StatusCode, ApiError> {
-    ctx.app.set_own_mail_notifications(&actor, req.mail).await?;
+    ctx.app.set_own_mail_news(&actor, req.events).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MailDefaultsRequest {
+    /// The kinds of news mailed to requesters who have not chosen their own.
+    pub requesters: Vec<String>,
+    /// The same for agents and administrators.
+    pub staff: Vec<String>,
+}
+
+/// Set the news mailed by default, per role
+#[utoipa::path(put, path = "/api/v1/settings/notification-mail", tag = "settings", request_body = MailDefaultsRequest,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn set_tenant_notification_mail(
+    State(ctx): State<Ctx>,
+    ApiActor(actor): ApiActor,
+    JsonBody(req): JsonBody<MailDefaultsRequest>,
+) -> Result<StatusCode, ApiError> {
+    ctx.app.set_tenant_mail_news(&actor, &req.requesters, &req.staff).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -280,6 +304,7 @@ pub(crate) async fn set_own_notification_mail(
         set_own_time_zone,
         set_own_notification_mail,
         set_tenant_time_zone,
+        set_tenant_notification_mail,
         list_users,
         create_user,
         set_manager,

@@ -15,8 +15,9 @@ pub(crate) struct UserBody {
     pub manager: Option<String>,
     /// Their own time zone; null follows the tenant's.
     pub time_zone: Option<String>,
-    /// Whether their notifications also come by mail.
-    pub mail_notifications: bool,
+    /// The kinds of news they chose to get by mail; null follows the tenant's default
+    /// for their role.
+    pub mail_events: Option<Vec<String>>,
 }
 
 impl From<cairn_store::platform::directory::User> for UserBody {
@@ -28,7 +29,7 @@ impl From<cairn_store::platform::directory::User> for UserBody {
             role: u.role.as_str().into(),
             organisation: u.organisation,
             disabled: u.disabled,
-            mail_notifications: u.mail_notifications,
+            mail_events: u.mail_news.map(|c| c.0.iter().map(|k| k.as_str().to_string()).collect()),
             time_zone: u.time_zone,
             manager: u.manager,
         }

@@ -79,6 +79,7 @@ pub(crate) fn ui() -> Routes {
         .route("/admin/groups/{name}/members", post(people::add_member))
         .route("/admin/groups/{name}/members/{username}/remove", post(people::remove_member))
         .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/admin/settings/notification-mail", post(settings::save_mail_defaults))
         .route("/queue/events", get(live::queue))
         .route("/tickets/{number}/events", get(live::ticket))
 }

@@ -1,11 +1,13 @@
 //! The tenant settings page for administrators: the impact × urgency → priority
-//! matrix, the auto-close waiting period, and the categories.
+//! matrix, the auto-close waiting period, the time zone, the news mailed by default,
+//! and the categories.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_app::AppError;
 use cairn_app::platform::admin::Admin;
+use cairn_domain::platform::news::NewsKind;
 use cairn_domain::ticket::priority::PriorityMatrix;
 use serde::Deserialize;
 
@@ -24,6 +26,8 @@ pub(crate) struct SettingsPage {
     pub auto_close_days: i64,
     pub time_zone: String,
     pub zones: &'static [String],
+    /// Each kind of news: (name, label, mailed to requesters, mailed to staff) by default.
+    pub mail_kinds: Vec<(&'static str, &'static str, bool, bool)>,
     pub categories: Vec<String>,
     /// (name, shares tickets among its requesters)
     pub organisations: Vec<(String, bool)>,
@@ -76,6 +80,10 @@ async fn page(ctx: &Ctx, s: &Session, notice: Option<String>, refused: Option<Re
         csrf: s.csrf.clone(),
         matrix,
         auto_close_days: tenant.auto_close_days,
+        mail_kinds: NewsKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label(), tenant.mail_news_requesters.has(*k), tenant.mail_news_staff.has(*k)))
+            .collect(),
         time_zone: tenant.time_zone,
         zones: cairn_app::platform::zone::time_zones(),
         categories,
@@ -146,6 +154,18 @@ pub(crate) async fn save(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfFo
     match apply(&ctx, &admin, f).await {
         Ok(()) => Redirect::to("/admin/settings?saved=1").into_response(),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => page(&ctx, &s, None, Some(Refusal::of(&e))).await,
+        Err(e) => error_page(Some(&s), e),
+    }
+}
+
+/// `POST /admin/settings/notification-mail`: the kinds of news mailed by default to
+/// requesters (`requester`, repeated) and to staff (`staff`), for those who have not
+/// chosen their own.
+pub(crate) async fn save_mail_defaults(State(ctx): State<Ctx>, s: Session, CsrfForm(f): CsrfForm<Vec<(String, String)>>) -> Response {
+    let of = |role: &str| f.iter().filter(|(k, _)| k == role).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    match ctx.app.set_tenant_mail_news(&s.actor, &of("requester"), &of("staff")).await {
+        Ok(()) => Redirect::to("/admin/settings?saved=1#notification-mail").into_response(),
+        Err(e @ AppError::Invalid { .. }) => page(&ctx, &s, None, Some(Refusal::of(&e))).await,
         Err(e) => error_page(Some(&s), e),
     }
 }

@@ -19,10 +19,11 @@ use serde::{Deserialize, Serialize};
 use super::{Flow, HOUR_MS, LINK_VALID_MS, Plan, plan_of, tasks};
 use crate::platform::auth::{hash_secret, random_secret};
 use crate::platform::mail::Mail;
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::platform::worker::Job;
 use crate::ticket::kernel::{By, Prepared, Tx, change_entries};
 use crate::{App, AppError, Result};
+use cairn_domain::platform::news::NewsKind;
 
 /// A stage's reminder (at half its timeout) or escalation (at the end).
 #[derive(Debug, Serialize, Deserialize)]
@@ -137,8 +138,13 @@ async fn send_link(c: &mut Conn, flow: Flow<'_>, request: &Ticket, u: &directory
         c,
         request,
         u.id,
-        TicketAction::ApprovalRequested.visibility(None),
-        format!("{} {what}: {}", request.number, request.title),
+        // The approval mail with its links goes out below: the news stays in the inbox.
+        News::new(
+            NewsKind::Approval,
+            TicketAction::ApprovalRequested.visibility(None),
+            format!("{} {what}: {}", request.number, request.title),
+        )
+        .inbox_only(),
         now,
     )
     .await?;
@@ -228,8 +234,14 @@ pub(crate) async fn decide_approval(c: &mut Conn, flow: Flow<'_>, a: &Approval, 
             let approved = verdict == Verdict::Approved;
             changes = request.settle_approval(approved, now)?;
             let what = if approved { "was approved".to_string() } else { rejection(d) };
-            notify(c, &request, request.requester_id, TicketAction::Approved.visibility(None), format!("{} {what}", request.number), now)
-                .await?;
+            notify(
+                c,
+                &request,
+                request.requester_id,
+                News::new(NewsKind::Approval, TicketAction::Approved.visibility(None), format!("{} {what}", request.number)),
+                now,
+            )
+            .await?;
         }
     }
     let entries = change_entries(&request, &changes);

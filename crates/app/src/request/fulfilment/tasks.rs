@@ -16,9 +16,10 @@ use cairn_store::{Conn, platform::directory, platform::tenants, ticket as ticket
 use super::{Flow, Plan, plan_of};
 use crate::Result;
 use crate::automation::routing::{Current, decide};
-use crate::platform::notify::notify;
+use crate::platform::notify::{News, notify};
 use crate::ticket::end::end_ticket;
 use crate::ticket::kernel::{By, change_entries};
+use cairn_domain::platform::news::NewsKind;
 
 /// Opens the tasks of the step after `after` (None: the first); false when none is left.
 pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, plan: &Plan, after: Option<u32>, now: i64) -> Result<bool> {
@@ -61,8 +62,18 @@ pub(super) async fn start_step(c: &mut Conn, flow: Flow<'_>, request: &Ticket, p
         journal::append(c, t, None, now, &[added]).await?;
         routed.remember_turn(c).await?;
         if let Some(a) = task.assignee_id {
-            notify(c, &task, a, TicketAction::Updated.visibility(Some("assignee")), format!("{} was assigned to you", task.number), now)
-                .await?;
+            notify(
+                c,
+                &task,
+                a,
+                News::new(
+                    NewsKind::Assigned,
+                    TicketAction::Updated.visibility(Some("assignee")),
+                    format!("{} was assigned to you", task.number),
+                ),
+                now,
+            )
+            .await?;
         }
         flow.tx.kernel.created(c, flow.tx.prepared, inserted, &task).await?;
     }
@@ -102,8 +113,7 @@ pub(super) async fn finished(c: &mut Conn, flow: Flow<'_>, task: &Ticket, now: i
         c,
         &request,
         request.requester_id,
-        TicketAction::Updated.visibility(Some("status")),
-        format!("{} is now resolved", request.number),
+        News::new(NewsKind::Status, TicketAction::Updated.visibility(Some("status")), format!("{} is now resolved", request.number)),
         now,
     )
     .await
