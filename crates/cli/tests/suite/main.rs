@@ -7,6 +7,7 @@ mod common;
 
 mod browser;
 mod browser_bulk;
+mod browser_desk_help;
 mod browser_people;
 mod browser_workspace;
 mod cmdb_import;
