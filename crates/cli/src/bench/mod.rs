@@ -203,7 +203,17 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
                 client.get(url).bearer_auth(&token).send()
             })
             .await?;
+            // A word typed with a letter missing ("pasword"): nothing matches, so the
+            // search is run again with the word the vocabulary says was meant.
+            let mut rng = Rng(24);
+            let typos = measure(requests, |_| {
+                let word = WORDS.iter().filter(|w| w.len() >= 5).nth(rng.below(10)).expect("ten long words");
+                let typo = format!("{}{}", &word[..2], &word[3..]);
+                client.get(format!("{base}/api/v1/search?q={typo}&limit=10")).bearer_auth(&token).send()
+            })
+            .await?;
             println!("tickets + articles together (2 words, 10 of each): {both}");
+            println!("one mistyped word, corrected (10 of each):         {typos}");
             println!("articles alone (2 words, 20, best first):          {articles}");
             println!("suggestions for a typed sentence (5):              {suggest}");
             println!("process RSS after run: {} MB", rss_mb());
