@@ -33,7 +33,12 @@ pub struct Facets {
     pub statuses: Vec<(Status, i64)>,
     /// Agents only: requesters do not see how the desk is organised.
     pub groups: Vec<(String, i64)>,
+    /// More tickets match than were counted: the counts are of the newest [`FACET_CAP`].
+    pub capped: bool,
 }
+
+/// How many of the newest matching tickets the facets count.
+pub const FACET_CAP: i64 = 1000;
 
 pub struct Found {
     pub tickets: ListPage,
@@ -95,9 +100,10 @@ impl App {
     async fn ticket_facets(&self, actor: &Actor, req: ListRequest) -> Result<Facets> {
         let mut c = self.db.read().await?;
         let q = Self::ticket_query(&mut c, actor, req).await?;
-        let rows = store::facets(&mut c, self.backend(), &actor.scope(), &q).await?;
+        let rows = store::facets(&mut c, self.backend(), &actor.scope(), &q, FACET_CAP).await?;
         let staff = actor.role.is_staff();
         Ok(Facets {
+            capped: rows.iter().map(|f| f.count).sum::<i64>() >= FACET_CAP,
             kinds: tally(rows.iter().map(|f| (f.kind, f.count))),
             statuses: tally(rows.iter().map(|f| (f.status, f.count))),
             groups: if staff { tally(rows.iter().filter_map(|f| f.group.clone().map(|g| (g, f.count)))) } else { Vec::new() },

@@ -47,6 +47,8 @@ pub(crate) struct FacetsBody {
     pub kind: Vec<FacetCount>,
     pub status: Vec<FacetCount>,
     pub group: Vec<FacetCount>,
+    /// More tickets match than were counted: the counts are of the newest 1,000.
+    pub capped: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,6 +80,7 @@ pub(crate) async fn search_everything(
         kind: counts(f.kinds.into_iter().map(|(k, n)| (k.as_str().to_string(), n)).collect()),
         status: counts(f.statuses.into_iter().map(|(s, n)| (s.as_str().to_string(), n)).collect()),
         group: counts(f.groups),
+        capped: f.capped,
     };
     Ok(Json(EverythingBody {
         more_tickets: found.tickets.next_cursor.is_some(),

@@ -33,6 +33,9 @@ pub(crate) struct SearchPage {
     pub corrected: Option<String>,
     /// Kind, status and group facets, each as a list of choices.
     pub facets: Vec<FacetView>,
+    /// More tickets match than the facets counted (the newest `facet_cap`).
+    pub facets_capped: bool,
+    pub facet_cap: i64,
 }
 
 /// One facet: its name and its values with their counts and links.
@@ -160,6 +163,8 @@ pub(crate) async fn search(State(ctx): State<Ctx>, s: Session, Query(p): Query<S
         more,
         articles: articles.iter().map(ArticleRow::from).collect(),
         items,
+        facets_capped: found.facets.capped,
+        facet_cap: cairn_app::search::FACET_CAP,
         facets: SearchQuery { q: searched.to_string(), ..p.clone() }.facets(found.facets),
         corrected: found.corrected,
         q,
