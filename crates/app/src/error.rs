@@ -51,7 +51,7 @@ impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::Invalid { field, message } => AppError::Invalid { field: field.to_string(), message },
-            e @ DomainError::InvalidTransition { .. } => AppError::InvalidTransition(e.to_string()),
+            e @ (DomainError::InvalidTransition { .. } | DomainError::AssetTransition { .. }) => AppError::InvalidTransition(e.to_string()),
         }
     }
 }

@@ -1,3 +1,4 @@
+use crate::asset::AssetState;
 use crate::ticket::status::Status;
 
 /// A rule of the domain said no. Every variant names what was wrong.
@@ -7,6 +8,8 @@ pub enum DomainError {
     Invalid { field: &'static str, message: String },
     #[error("a ticket cannot go from {} to {}", from.as_str(), to.as_str())]
     InvalidTransition { from: Status, to: Status },
+    #[error("an asset cannot go from {} to {}", from.as_str(), to.as_str())]
+    AssetTransition { from: AssetState, to: AssetState },
 }
 
 impl DomainError {

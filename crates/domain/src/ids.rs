@@ -46,5 +46,11 @@ id_type!(
     CiClassId,
     CiAttributeId,
     ImportId,
-    RelationId
+    RelationId,
+    AssetId,
+    ContractId,
+    ProductId,
+    EntitlementId,
+    InstallationId,
+    StocktakeId
 );

@@ -32,6 +32,7 @@ macro_rules! code_enum {
     };
 }
 
+pub mod asset;
 pub mod automation;
 pub mod cmdb;
 pub mod error;
