@@ -2,6 +2,7 @@
 //! write the change, its journal events and its follow-up jobs in ONE transaction
 //! (`Db::write`). Nothing here knows about HTTP or SQL.
 
+pub mod asset;
 pub mod automation;
 pub mod cmdb;
 pub mod demo;

@@ -11,6 +11,7 @@
 //! API token, survey or approval link), where the row tells the tenant, and the work of
 //! the whole installation (the job worker, first-run checks, the list of tenants).
 
+pub mod asset;
 pub mod automation;
 pub mod cmdb;
 pub mod engine;

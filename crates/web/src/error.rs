@@ -52,7 +52,11 @@ impl ApiError {
                     AppError::Forbidden(_) => ("forbidden", msg, None),
                     AppError::NotFound(_) => ("not_found", msg, None),
                     AppError::Invalid { field, message } => ("validation_failed", message.clone(), Some(field.clone())),
-                    AppError::InvalidTransition(_) => ("invalid_transition", msg, Some("status".into())),
+                    AppError::InvalidTransition(_) => {
+                        // Tickets move by status, assets by state.
+                        let field = if msg.starts_with("an asset") { "state" } else { "status" };
+                        ("invalid_transition", msg, Some(field.into()))
+                    }
                     AppError::Conflict(_) => ("conflict", msg, None),
                     AppError::Gone(_) => ("gone", msg, None),
                     AppError::Stale => ("precondition_failed", msg, Some("If-Match".into())),

@@ -4,6 +4,7 @@
 //! Code is grouped by practice, with the same folder names as in the other crates; each
 //! practice brings its own API routes, pages and templates, merged here.
 
+mod asset;
 mod automation;
 mod cmdb;
 mod ctx;
@@ -70,6 +71,7 @@ fn all_routes() -> routes::Routes {
         .merge(automation::api())
         .merge(search::api())
         .merge(cmdb::api())
+        .merge(asset::api())
         .merge(platform::ui())
         .merge(ticket::ui())
         .merge(incident::ui())
@@ -81,4 +83,5 @@ fn all_routes() -> routes::Routes {
         .merge(automation::ui())
         .merge(search::ui())
         .merge(cmdb::ui())
+        .merge(asset::ui())
 }

@@ -10,6 +10,7 @@ pub(crate) mod demo;
 pub mod graph;
 pub mod impact;
 pub mod import;
+pub(crate) mod lookup;
 pub mod page;
 pub mod quality;
 pub mod relations;

@@ -36,11 +36,7 @@ impl AssetState {
 
     /// `to`, when the move is allowed; otherwise an error naming both states.
     pub fn move_to(self, to: AssetState) -> Result<AssetState, DomainError> {
-        if self.next().contains(&to) {
-            Ok(to)
-        } else {
-            Err(DomainError::AssetTransition { from: self, to })
-        }
+        if self.next().contains(&to) { Ok(to) } else { Err(DomainError::AssetTransition { from: self, to }) }
     }
 
     /// Whether the asset can be handed to a person in this state.

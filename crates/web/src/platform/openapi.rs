@@ -6,7 +6,10 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 #[derive(OpenApi)]
-#[openapi(info(title = "Cairn API", description = "IT service management: incidents, problems, known errors, people, routing, settings."))]
+#[openapi(info(
+    title = "Cairn API",
+    description = "IT service management: incidents, problems, known errors, people, routing, settings, the CMDB and assets."
+))]
 struct ApiDoc;
 
 pub fn document() -> serde_json::Value {
@@ -23,6 +26,7 @@ pub fn document() -> serde_json::Value {
         crate::automation::openapi(),
         crate::search::openapi(),
         crate::cmdb::openapi(),
+        crate::asset::openapi(),
     ] {
         doc.merge(part);
     }

@@ -9,6 +9,7 @@ mod common;
 mod account;
 mod api;
 mod approvals;
+mod assets;
 mod authz_matrix;
 mod availability;
 mod bulk;

@@ -179,6 +179,8 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
     let rel = created(t.post(&alice, "/api/v1/relations", rel).await, "relation").await;
     v.insert("relation", rel["id"].to_string());
     v.insert("ci_class", "server".into());
+    let tagged = created(t.post(&alice, "/api/v1/assets", json!({"tag": "MATRIX-1", "cost": "10.00"})).await, "asset").await;
+    v.insert("asset", tagged["tag"].as_str().expect("tag").into());
     let import = t
         .http
         .post(t.url("/api/v1/cmdb/imports?class=server&source=matrix"))
@@ -228,6 +230,7 @@ impl Fixtures {
                 "number" if under("/known-errors/") => "known_error",
                 "number" if under("/cis/") && !under("/tickets/") => "ci",
                 "code" if under("/ci-classes/") => "ci_class",
+                "tag" if under("/assets/") => "asset",
                 "number" => "ticket",
                 "id" if under("/approvals/") => "approval",
                 "id" if under("/catalog") => "item",
