@@ -3,6 +3,7 @@
 
 mod api;
 mod dto;
+mod pages;
 
 use crate::routes::Routes;
 use utoipa::OpenApi;
@@ -17,5 +18,5 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 pub(crate) fn ui() -> Routes {
-    Routes::new()
+    pages::routes()
 }

@@ -1,0 +1,7 @@
+//! The asset pages. (Being written.)
+
+use crate::routes::Routes;
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+}
