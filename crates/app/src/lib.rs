@@ -62,6 +62,7 @@ fn jobs() -> platform::worker::Jobs {
         .with::<sla::Alarm>()
         .with::<cmdb::import::job::RunImport>()
         .with::<request::fulfilment::ApprovalTimer>()
+        .with::<asset::contracts::ContractAlert>()
 }
 
 /// The tenant every instance has; more are added with `cairn admin create-tenant`.

@@ -4,7 +4,9 @@
 //! `asset`) in the same transaction.
 
 pub mod assets;
+pub mod contracts;
 pub mod depreciation;
+pub mod settings;
 
 use cairn_domain::ids::TenantId;
 use cairn_store::Conn;

@@ -2,6 +2,7 @@
 //! they cost and are worth on any date, the contracts that cover them, the licences
 //! software needs, and stocktakes that check what is where.
 
+pub mod contract;
 pub mod depreciation;
 pub mod lifecycle;
 pub mod money;

@@ -2,6 +2,7 @@
 //! alerts, software licences and their use, stocktakes.
 
 pub mod assets;
+pub mod contracts;
 pub mod settings;
 
 /// A civil date as stored (`YYYY-MM-DD`), or a corrupt-row error naming the column.

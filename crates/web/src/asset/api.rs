@@ -171,21 +171,21 @@ pub(crate) async fn asset_history(
     ApiActor(actor): ApiActor,
     ApiPath(tag): ApiPath<String>,
 ) -> Result<Json<Vec<AssetEventBody>>, ApiError> {
-    let events = ctx.app.asset_history(&actor, &tag).await?;
-    Ok(Json(
-        events
-            .into_iter()
-            .map(|r| AssetEventBody {
-                seq: r.event.seq,
-                at: rfc3339(r.event.at),
-                actor: r.actor_name,
-                action: r.event.action,
-                field: r.event.field,
-                old: r.event.old,
-                new: r.event.new,
-            })
-            .collect(),
-    ))
+    Ok(Json(ctx.app.asset_history(&actor, &tag).await?.into_iter().map(AssetEventBody::from).collect()))
+}
+
+impl From<cairn_store::platform::journal::Recorded> for AssetEventBody {
+    fn from(r: cairn_store::platform::journal::Recorded) -> Self {
+        AssetEventBody {
+            seq: r.event.seq,
+            at: rfc3339(r.event.at),
+            actor: r.actor_name,
+            action: r.event.action,
+            field: r.event.field,
+            old: r.event.old,
+            new: r.event.new,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -2,6 +2,7 @@
 //! and stocktakes.
 
 mod api;
+mod contracts_api;
 mod dto;
 mod pages;
 
@@ -9,12 +10,14 @@ use crate::routes::Routes;
 use utoipa::OpenApi;
 
 pub(crate) fn api() -> Routes {
-    api::router()
+    api::router().merge(contracts_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
-    api::ApiDoc::openapi()
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(contracts_api::ApiDoc::openapi());
+    doc
 }
 
 pub(crate) fn ui() -> Routes {

@@ -19,6 +19,7 @@ mod cmdb;
 mod cmdb_import;
 mod cmdb_quality;
 mod connections;
+mod contracts;
 mod dashboard;
 mod desk;
 mod inbox;

@@ -181,6 +181,18 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
     v.insert("ci_class", "server".into());
     let tagged = created(t.post(&alice, "/api/v1/assets", json!({"tag": "MATRIX-1", "cost": "10.00"})).await, "asset").await;
     v.insert("asset", tagged["tag"].as_str().expect("tag").into());
+    let k = json!({"kind": "support", "name": "matrix", "starts_on": "2026-01-01", "ends_on": "2027-01-01"});
+    let k = created(t.post(&alice, "/api/v1/contracts", k).await, "contract").await;
+    v.insert("contract", k["id"].to_string());
+    let doc = t
+        .http
+        .post(t.url(&format!("/api/v1/contracts/{}/documents?filename=m.txt", k["id"])))
+        .bearer_auth(&alice)
+        .body("matrix")
+        .send()
+        .await
+        .expect("document");
+    v.insert("doc", created(doc, "document").await["id"].to_string());
     let import = t
         .http
         .post(t.url("/api/v1/cmdb/imports?class=server&source=matrix"))
@@ -233,6 +245,8 @@ impl Fixtures {
                 "tag" if under("/assets/") => "asset",
                 "number" => "ticket",
                 "id" if under("/approvals/") => "approval",
+                "id" if under("/contracts/") => "contract",
+                "doc" => "doc",
                 "id" if under("/catalog") => "item",
                 "id" if under("/canned-responses/") || under("/macros/") => "canned",
                 "id" if under("/outages/") => "outage",
