@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod contracts;
+pub mod licences;
 pub mod depreciation;
 pub mod settings;
 

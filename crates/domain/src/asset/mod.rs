@@ -4,6 +4,7 @@
 
 pub mod contract;
 pub mod depreciation;
+pub mod licence;
 pub mod lifecycle;
 pub mod money;
 

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod contracts;
+pub mod licences;
 pub mod settings;
 
 /// A civil date as stored (`YYYY-MM-DD`), or a corrupt-row error naming the column.

@@ -3,6 +3,7 @@
 
 mod api;
 mod contracts_api;
+mod licences_api;
 mod dto;
 mod pages;
 
@@ -10,13 +11,14 @@ use crate::routes::Routes;
 use utoipa::OpenApi;
 
 pub(crate) fn api() -> Routes {
-    api::router().merge(contracts_api::router())
+    api::router().merge(contracts_api::router()).merge(licences_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api::ApiDoc::openapi();
     doc.merge(contracts_api::ApiDoc::openapi());
+    doc.merge(licences_api::ApiDoc::openapi());
     doc
 }
 

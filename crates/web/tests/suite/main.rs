@@ -26,6 +26,7 @@ mod inbox;
 mod incidents;
 mod input_checks;
 mod knowledge;
+mod licences;
 mod live;
 mod macros;
 mod openapi_contract;
