@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod licences;
 pub mod depreciation;
 pub mod settings;
+pub mod stocktakes;
 
 use cairn_domain::ids::TenantId;
 use cairn_store::Conn;

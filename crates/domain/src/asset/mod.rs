@@ -7,6 +7,7 @@ pub mod depreciation;
 pub mod licence;
 pub mod lifecycle;
 pub mod money;
+pub mod stocktake;
 
 use jiff::civil::Date;
 

@@ -288,3 +288,15 @@ pub async fn for_valuation(
     }
     Ok(())
 }
+
+/// The tags of the assets held at a location (not ordered, disposed of or lost).
+pub async fn held_at(c: &mut Conn, t: TenantId, location: CiId) -> Result<Vec<(AssetId, String)>> {
+    let rows = sqlx::query(
+        "SELECT id, tag FROM assets WHERE tenant_id = $1 AND location_id = $2 AND state NOT IN ('ordered', 'disposed', 'lost') ORDER BY tag",
+    )
+    .bind(t.0)
+    .bind(location.0)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(|r| Ok((AssetId(get(r, "id")?), get(r, "tag")?))).collect()
+}

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod contracts;
 pub mod licences;
 pub mod settings;
+pub mod stocktakes;
 
 /// A civil date as stored (`YYYY-MM-DD`), or a corrupt-row error naming the column.
 pub(crate) fn date(column: &str, text: Option<String>) -> crate::error::Result<Option<jiff::civil::Date>> {

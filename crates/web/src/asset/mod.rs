@@ -4,6 +4,7 @@
 mod api;
 mod contracts_api;
 mod licences_api;
+mod stocktakes_api;
 mod dto;
 mod pages;
 
@@ -11,7 +12,7 @@ use crate::routes::Routes;
 use utoipa::OpenApi;
 
 pub(crate) fn api() -> Routes {
-    api::router().merge(contracts_api::router()).merge(licences_api::router())
+    api::router().merge(contracts_api::router()).merge(licences_api::router()).merge(stocktakes_api::router())
 }
 
 /// The practice's part of the OpenAPI document.
@@ -19,6 +20,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api::ApiDoc::openapi();
     doc.merge(contracts_api::ApiDoc::openapi());
     doc.merge(licences_api::ApiDoc::openapi());
+    doc.merge(stocktakes_api::ApiDoc::openapi());
     doc
 }
 

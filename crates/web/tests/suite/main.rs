@@ -36,6 +36,7 @@ mod routing;
 mod search_help;
 mod signin;
 mod sla;
+mod stocktakes;
 mod surveys;
 mod ticket_page;
 mod time_zones;

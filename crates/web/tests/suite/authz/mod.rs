@@ -193,6 +193,8 @@ pub async fn fixtures(t: &TestApp) -> Fixtures {
         .await
         .expect("document");
     v.insert("doc", created(doc, "document").await["id"].to_string());
+    let st = created(t.post(&alice, "/api/v1/stocktakes", json!({"location": v["ci3"]})).await, "stocktake").await;
+    v.insert("stocktake", st["id"].to_string());
     let import = t
         .http
         .post(t.url("/api/v1/cmdb/imports?class=server&source=matrix"))
@@ -246,6 +248,7 @@ impl Fixtures {
                 "number" => "ticket",
                 "id" if under("/approvals/") => "approval",
                 "id" if under("/contracts/") => "contract",
+                "id" if under("/stocktakes/") => "stocktake",
                 "doc" => "doc",
                 "id" if under("/catalog") => "item",
                 "id" if under("/canned-responses/") || under("/macros/") => "canned",
