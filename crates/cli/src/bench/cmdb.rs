@@ -238,7 +238,7 @@ pub async fn cmdb_bench(app: &App, requests: usize) -> anyhow::Result<()> {
 }
 
 /// A signed-in session of an agent with a password, for the pages.
-async fn web_session(app: &App) -> anyhow::Result<String> {
+pub(super) async fn web_session(app: &App) -> anyhow::Result<String> {
     use cairn_app::platform::admin::{Admin, CreateUser};
     let t = app.tenant_by_slug(cairn_app::DEFAULT_TENANT).await?;
     let password = "bench-page-password";

@@ -12,6 +12,7 @@ use clap::Subcommand;
 
 use crate::config::Config;
 
+mod assets;
 mod cmdb;
 mod cmdb_import;
 mod http;
@@ -89,6 +90,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         rows: usize,
     },
+    /// The asset register at scale on the configured database (seeded up to the counts
+    /// given): the portfolio's book value on a date, licence compliance, and the asset
+    /// list over HTTP.
+    Assets {
+        #[arg(long, default_value_t = 1_000_000)]
+        assets: usize,
+        #[arg(long, default_value_t = 100_000)]
+        installations: usize,
+        #[arg(long, default_value_t = 300)]
+        requests: usize,
+    },
 }
 
 /// Makes sure the bench user, groups and token exist; returns the token.
@@ -135,6 +147,9 @@ pub async fn run(cmd: BenchCommand, cfg: &Config) -> anyhow::Result<()> {
             recurring_bench(&crate::open(cfg).await?, window_days, min_incidents).await
         }
         BenchCommand::Cmdb { requests } => cmdb::cmdb_bench(&crate::open(cfg).await?, requests).await,
+        BenchCommand::Assets { assets, installations, requests } => {
+            assets::assets_bench(&crate::open(cfg).await?, assets, installations, requests).await
+        }
         BenchCommand::CmdbImport { rows } => cmdb_import::cmdb_import_bench(&crate::open(cfg).await?, rows).await,
         BenchCommand::DemoMemory => {
             let app = crate::open(cfg).await?;
