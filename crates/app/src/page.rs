@@ -40,6 +40,8 @@ pub struct TicketPage {
     pub outages: Vec<Outage>,
     /// Staff: the CIs the ticket affects and the services they are used by.
     pub cis: Vec<crate::cmdb::affected::AffectedCi>,
+    /// The contracts in force today covering the affected CIs: (CI number, contract).
+    pub cover: Vec<(String, cairn_store::asset::contracts::ContractRow)>,
     pub review: Option<Review>,
     pub known_errors: Vec<Match>,
     /// Requests: the items ordered and their approvals and tasks; tasks: their request.
@@ -85,6 +87,7 @@ impl App {
             slas: vec![],
             outages: vec![],
             cis: vec![],
+            cover: vec![],
             review: None,
             known_errors: vec![],
             items: vec![],
@@ -107,6 +110,10 @@ impl App {
             page.articles = section(u, "suggested articles", self.suggested_articles(actor, &t.title, 3).await);
             page.slas = section(u, "service levels", self.ticket_slas(actor, &number, true).await);
             page.cis = section(u, "affected CIs", self.ticket_cis_with_services(actor, &number).await);
+            let numbers: Vec<String> = page.cis.iter().map(|c| c.number.clone()).collect();
+            if !numbers.is_empty() {
+                page.cover = section(u, "support contracts", self.contracts_covering_numbers(actor, &numbers).await);
+            }
             if incident {
                 page.outages = section(u, "outages", self.outages(actor, &number).await);
                 if t.status.is_open() {

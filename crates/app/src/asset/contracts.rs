@@ -408,6 +408,23 @@ impl App {
         Ok(store::covering_cis(&mut c, t, cis, day).await?)
     }
 
+    /// The contracts in force today covering the CIs numbered so (directly or through
+    /// their assets): (CI number, contract), for the ticket page.
+    pub async fn contracts_covering_numbers(&self, actor: &Actor, numbers: &[String]) -> Result<Vec<(String, ContractRow)>> {
+        agents_only(actor)?;
+        let t = actor.tenant_id;
+        let mut c = self.db.read().await?;
+        let mut ids = Vec::new();
+        for n in numbers {
+            if let Ok(found) = crate::cmdb::lookup::ci(&mut c, t, "cis", n).await {
+                ids.push(found);
+            }
+        }
+        let day = today(&mut c, t, self.now()).await?;
+        let cover = store::covering_cis(&mut c, t, &ids.iter().map(|x| x.0).collect::<Vec<_>>(), day).await?;
+        Ok(cover.into_iter().filter_map(|(ci, k)| ids.iter().find(|x| x.0 == ci).map(|x| (x.1.clone(), k))).collect())
+    }
+
     /// The contracts covering an asset.
     pub async fn contracts_of_asset(&self, actor: &Actor, tag: &str) -> Result<Vec<ContractRow>> {
         agents_only(actor)?;

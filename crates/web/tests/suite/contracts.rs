@@ -170,3 +170,46 @@ on_both_databases!(
     a_notice_period_warns_before_the_notice_deadline,
     documents_are_filed_and_bad_input_is_refused,
 );
+
+async fn an_incident_on_a_covered_ci_shows_its_contracts(url: String) {
+    let t = TestApp::spawn(url).await;
+    let alice = t.user("default", "alice", "agent").await;
+    let (agent, _) = crate::common::signed_in(&t, "ada", "agent").await;
+    let server = body(t.post(&alice, "/api/v1/cis", json!({"class": "server", "name": "srv-pay"})).await).await["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = t.post(&alice, "/api/v1/assets", json!({"tag": "SRV-9", "ci": server})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let today = jiff::Zoned::now().date();
+    let (start, end) =
+        (today.saturating_sub(jiff::Span::new().days(30)).to_string(), today.saturating_add(jiff::Span::new().days(300)).to_string());
+    contract(
+        &t,
+        &alice,
+        json!({"kind": "support", "name": "Server care", "vendor": "Acme", "starts_on": start, "ends_on": end, "cis": [server]}),
+    )
+    .await;
+    contract(
+        &t,
+        &alice,
+        json!({"kind": "warranty", "name": "Three-year warranty", "starts_on": start, "ends_on": end, "assets": ["SRV-9"]}),
+    )
+    .await;
+    contract(
+        &t,
+        &alice,
+        json!({"kind": "lease", "name": "Old lease", "starts_on": "2020-01-01", "ends_on": "2021-01-01", "cis": [server]}),
+    )
+    .await;
+    let inc = t.create(&alice, "Payroll server down").await;
+    let n = inc["number"].as_str().unwrap();
+    let r = t.patch(&alice, &format!("/api/v1/tickets/{n}"), inc["etag"].as_str(), json!({"cis": [server]})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, page) = agent.get(&format!("/tickets/{n}")).await;
+    assert!(page.contains(&format!("Support: Server care (Acme) until {end}")), "{page}");
+    assert!(page.contains(&format!("Warranty: Three-year warranty until {end}")), "through the asset recorded as the CI");
+    assert!(!page.contains("Old lease"), "an ended contract is not shown");
+}
+
+on_both_databases!(an_incident_on_a_covered_ci_shows_its_contracts,);
