@@ -84,7 +84,7 @@ async fn seed_installations(app: &App, t: TenantId, want: usize) -> anyhow::Resu
     let now = app.now();
     let have: i64 = {
         let mut c = app.db.read().await?;
-        sqlx::query_scalar("SELECT COUNT(*) FROM installations WHERE tenant_id = $1").bind(t.0).fetch_one(&mut *c).await?
+        licences::installation_count(&mut c, t).await?
     };
     if have as usize >= want {
         return Ok(());

@@ -226,3 +226,7 @@ pub async fn reclaimable(c: &mut Conn, t: TenantId, limit: i64) -> Result<Vec<Re
         .map(|r| Ok(Reclaim { product: get(r, "name")?, ci: get(r, "number")?, user: get(r, "username")?, reason: get(r, "reason")? }))
         .collect()
 }
+
+pub async fn installation_count(c: &mut Conn, t: TenantId) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM installations WHERE tenant_id = $1").bind(t.0).fetch_one(c).await?)
+}
