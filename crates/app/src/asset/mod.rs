@@ -5,8 +5,8 @@
 
 pub mod assets;
 pub mod contracts;
-pub mod licences;
 pub mod depreciation;
+pub mod licences;
 pub mod settings;
 pub mod stocktakes;
 

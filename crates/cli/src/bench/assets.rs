@@ -183,7 +183,11 @@ pub async fn assets_bench(app: &App, n: usize, installations: usize, requests: u
         let mut c = app.db.read().await?;
         assets::count(&mut c, t).await?
     };
-    println!("backend: {:?}; assets: {total}; installations: {installations}; seeding took {:.1} s", app.backend(), started.elapsed().as_secs_f64());
+    println!(
+        "backend: {:?}; assets: {total}; installations: {installations}; seeding took {:.1} s",
+        app.backend(),
+        started.elapsed().as_secs_f64()
+    );
     let bench = {
         let mut c = app.db.read().await?;
         cairn_store::platform::directory::user_by_name(&mut c, t, "bench").await?.ok_or_else(|| anyhow::anyhow!("no bench user"))?
@@ -212,11 +216,16 @@ pub async fn assets_bench(app: &App, n: usize, installations: usize, requests: u
     let api = measure(requests, |_| client.get(format!("{base}/api/v1/assets?limit=50")).bearer_auth(&token).send()).await?;
     let mut rng = Rng(7);
     let filtered = measure(requests, |_| {
-        client.get(format!("{base}/api/v1/assets?class={}&state=in_stock&limit=50", CLASSES[rng.below(CLASSES.len())])).bearer_auth(&token).send()
+        client
+            .get(format!("{base}/api/v1/assets?class={}&state=in_stock&limit=50", CLASSES[rng.below(CLASSES.len())]))
+            .bearer_auth(&token)
+            .send()
     })
     .await?;
     let mut rng = Rng(8);
-    let by_tag = measure(requests, |_| client.get(format!("{base}/api/v1/assets?q=B-{:07}", rng.below(total as usize))).bearer_auth(&token).send()).await?;
+    let by_tag =
+        measure(requests, |_| client.get(format!("{base}/api/v1/assets?q=B-{:07}", rng.below(total as usize))).bearer_auth(&token).send())
+            .await?;
     println!("asset list, first page (GET /api/v1/assets?limit=50): {api}");
     println!("asset list by class and state (in stock): {filtered}");
     println!("asset list by tag: {by_tag}");

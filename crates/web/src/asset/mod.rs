@@ -3,10 +3,10 @@
 
 mod api;
 mod contracts_api;
-mod licences_api;
-mod stocktakes_api;
 mod dto;
+mod licences_api;
 mod pages;
+mod stocktakes_api;
 
 use crate::routes::Routes;
 use utoipa::OpenApi;
