@@ -45,7 +45,7 @@ fn asset(i: usize, rng: &mut Rng, now: i64) -> Asset {
         po_ref: None,
         vendor: None,
         cost_centre: Some(format!("CC-{:02}", rng.below(20))),
-        state: if i % 10 == 0 { AssetState::InStock } else { AssetState::Deployed },
+        state: if i.is_multiple_of(10) { AssetState::InStock } else { AssetState::Deployed },
         state_since: now,
         cost,
         salvage: Money(cost.0 / 10),
