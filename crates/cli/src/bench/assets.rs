@@ -104,7 +104,7 @@ async fn seed_installations(app: &App, t: TenantId, want: usize) -> anyhow::Resu
                     number: CiNumber::of(first + i as i64),
                     class: device_class,
                     name: format!("bench-device-{i}"),
-                    status: if i % 50 == 0 { CiStatus::Retired } else { CiStatus::Operational },
+                    status: if i.is_multiple_of(50) { CiStatus::Retired } else { CiStatus::Operational },
                     criticality: Criticality::Low,
                     owner: None,
                     group: None,
