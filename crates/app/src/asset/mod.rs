@@ -7,6 +7,7 @@ pub mod assets;
 pub mod contracts;
 pub mod depreciation;
 pub mod licences;
+pub mod portal;
 pub mod settings;
 pub mod stocktakes;
 
@@ -26,12 +27,21 @@ pub(crate) async fn load(c: &mut Conn, t: TenantId, tag: &str) -> Result<AssetRo
     store::by_tag(c, t, tag.trim()).await?.ok_or_else(|| AppError::NotFound(format!("asset '{}'", tag.trim())))
 }
 
+/// The tenant's time zone (UTC when it names none the binary knows).
+pub(crate) async fn zone(c: &mut Conn, t: TenantId) -> Result<jiff::tz::TimeZone> {
+    let name = tenants::by_id(c, t).await?.map(|t| t.time_zone).unwrap_or_else(|| "UTC".into());
+    Ok(jiff::tz::TimeZone::get(&name).unwrap_or(jiff::tz::TimeZone::UTC))
+}
+
+/// The date at `now_ms` in a zone.
+pub(crate) fn date_in(tz: &jiff::tz::TimeZone, now_ms: i64) -> Result<Date> {
+    let at = jiff::Timestamp::from_millisecond(now_ms).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(at.to_zoned(tz.clone()).date())
+}
+
 /// Today's date in the tenant's time zone.
 pub(crate) async fn today(c: &mut Conn, t: TenantId, now_ms: i64) -> Result<Date> {
-    let zone = tenants::by_id(c, t).await?.map(|t| t.time_zone).unwrap_or_else(|| "UTC".into());
-    let tz = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let at = jiff::Timestamp::from_millisecond(now_ms).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(at.to_zoned(tz).date())
+    date_in(&zone(c, t).await?, now_ms)
 }
 
 /// A date given as `YYYY-MM-DD`, or an error naming the field.

@@ -6,6 +6,7 @@
 mod common;
 
 mod browser;
+mod browser_assets;
 mod browser_bulk;
 mod browser_desk_help;
 mod browser_people;

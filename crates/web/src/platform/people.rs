@@ -53,6 +53,8 @@ pub(crate) struct PersonPage {
     /// Every group, and whether the person is in it.
     pub groups: Vec<(String, bool)>,
     pub people: Vec<(String, String)>,
+    /// What is checked out to them: (tag, its page, model or class, state).
+    pub assets: Vec<(String, String, String, &'static str)>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -73,9 +75,14 @@ async fn person_page(ctx: &Ctx, s: &Session, username: &str, notice: Option<Stri
     if let Err(r) = admin_of(s) {
         return *r;
     }
-    let found =
-        tokio::try_join!(ctx.app.users(&s.actor), ctx.app.organisations(&s.actor), ctx.app.memberships(&s.actor), ctx.app.groups(&s.actor));
-    let (users, orgs, memberships, groups) = match found {
+    let found = tokio::try_join!(
+        ctx.app.users(&s.actor),
+        ctx.app.organisations(&s.actor),
+        ctx.app.memberships(&s.actor),
+        ctx.app.groups(&s.actor),
+        ctx.app.assets_of(&s.actor, username)
+    );
+    let (users, orgs, memberships, groups, assets) = match found {
         Ok(x) => x,
         Err(e) => return error_page(Some(s), e),
     };
@@ -95,6 +102,13 @@ async fn person_page(ctx: &Ctx, s: &Session, username: &str, notice: Option<Stri
         groups: groups.collect(),
         people: users.into_iter().filter(|u| u.username != user.username).map(|u| (u.username, u.display_name)).collect(),
         user,
+        assets: assets
+            .into_iter()
+            .map(|r| {
+                let a = r.asset;
+                (a.tag.clone(), format!("/assets/{}", enc(&a.tag)), a.model.unwrap_or(a.class), a.state.label())
+            })
+            .collect(),
         notice,
         error,
     };

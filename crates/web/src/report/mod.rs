@@ -1,7 +1,7 @@
 //! Reporting: the operational dashboard, its charts and the CSV behind them.
 
 mod api;
-mod charts;
+pub(crate) mod charts;
 mod dashboard;
 
 use crate::routes::{Routes, get};

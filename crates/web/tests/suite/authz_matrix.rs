@@ -309,6 +309,20 @@ const ROUTES: &[Entry] = &[
     e("POST /cis/{number}/relations/{id}/remove", "login 403 403 404 404 | 403 404 404"),
     eb("POST /tickets/{number}/cis", "login 403 403 w w | 403 404 404", r#"version=1&cis=$ci"#),
     eb("POST /tickets/{number}/cis/impact", "login 403 403 w w | 403 404 404", r#"version=1"#),
+    // The asset pages, in this order: the fixture asset is in stock (the API checked it
+    // in above), goes to repair, is checked out to kim, who alone may report on it, and
+    // comes back.
+    e("GET /assets", "login 403 403 ok ok | 403 ok ok"),
+    eb("POST /assets", "login 403 403 w w | 403 w w", r#"tag=MATRIX-UI&class=laptop&cost=10.00"#),
+    e("GET /assets/{tag}", "login 403 403 ok ok | 403 404 404"),
+    e("GET /assets/portfolio", "login 403 403 ok ok | 403 ok ok"),
+    e("GET /assets/portfolio.csv", "login 403 403 ok ok | 403 ok ok"),
+    eb("POST /assets/{tag}", "login 403 403 w w | 403 404 404", r#"class=laptop&model=matrix-ui&cost=10.00"#),
+    eb("POST /assets/{tag}/state", "login 403 403 w w | 403 404 404", r#"state=in_repair"#),
+    eb("POST /assets/{tag}/check-out", "login 403 403 w w | 403 404 404", r#"person=kim"#),
+    e("GET /my/equipment", "login ok ok ok ok | ok ok ok"),
+    eb("POST /my/equipment/{tag}/problem", "login w 404 404 404 | 404 404 404", r#"description=It+will+not+start"#),
+    e("POST /assets/{tag}/check-in", "login 403 403 w w | 403 404 404"),
     e("DELETE /api/v1/routing-rules/{id}", "401 403 403 403 w | 403 403 404"),
     e("POST /admin/routing/rules/{id}/delete", "login 403 403 403 404 | 403 403 404"),
     e("POST /views/{id}/delete", "login 403 403 w 404 | 403 404 404"),

@@ -9,6 +9,7 @@ mod common;
 mod account;
 mod api;
 mod approvals;
+mod asset_pages;
 mod assets;
 mod authz_matrix;
 mod availability;

@@ -244,7 +244,7 @@ impl Fixtures {
                 "number" if under("/known-errors/") => "known_error",
                 "number" if under("/cis/") && !under("/tickets/") => "ci",
                 "code" if under("/ci-classes/") => "ci_class",
-                "tag" if under("/assets/") => "asset",
+                "tag" if under("/assets/") || under("/my/equipment/") => "asset",
                 "number" => "ticket",
                 "id" if under("/approvals/") => "approval",
                 "id" if under("/contracts/") => "contract",
