@@ -193,22 +193,21 @@ async fn apply(
     Ok((e, covered))
 }
 
-/// Milliseconds at the start of `day` in the tenant's zone.
-async fn start_of(c: &mut Conn, t: TenantId, day: Date) -> Result<i64> {
-    let zone = cairn_store::platform::tenants::by_id(c, t).await?.map(|t| t.time_zone).unwrap_or_else(|| "UTC".into());
-    let tz = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    Ok(day.to_zoned(tz).map_err(|e| AppError::Internal(e.to_string()))?.timestamp().as_millisecond())
+/// Milliseconds at the start of `day` in `tz`.
+fn start_of(tz: &jiff::tz::TimeZone, day: Date) -> Result<i64> {
+    Ok(day.to_zoned(tz.clone()).map_err(|e| AppError::Internal(e.to_string()))?.timestamp().as_millisecond())
 }
 
 /// Queues the contract's alerts that are not past (same transaction as the write).
 async fn queue_alerts(c: &mut Conn, t: TenantId, k: &Contract, now: i64) -> Result<()> {
     let leads = settings::get_for(c, t).await?.lead_days;
-    let today = today(c, t, now).await?;
+    let tz = super::zone(c, t).await?;
+    let today = super::date_in(&tz, now)?;
     for a in contract::alerts(k.ends_on, k.notice_days, &leads) {
         if a.deadline_on < today {
             continue;
         }
-        let run_at = start_of(c, t, a.due_on).await?.max(now);
+        let run_at = start_of(&tz, a.due_on)?.max(now);
         let job = ContractAlert {
             contract_id: k.id.0,
             deadline: a.deadline.as_str().into(),
